@@ -1,0 +1,3 @@
+from postion_publish.cli import main
+
+main()

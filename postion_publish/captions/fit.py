@@ -1,0 +1,109 @@
+"""Fit a caption to a platform: shorten the excerpt, or split into a numbered thread.
+
+Only the excerpt is ever shortened, at a word boundary with an ellipsis, so a URL, the title or a
+hashtag is never cut in half. With `thread: true` on a platform that has threads, a long message
+becomes a numbered thread instead. What cannot fit is returned with a warning, never cut blindly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from postion_publish.captions.rules import LengthRule
+
+ELLIPSIS = "…"
+_BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
+_TRAILING_SPACE = re.compile(r"[ \t]+\n")
+_TOKENS = re.compile(r"\s+|\S+")
+_CUT_PUNCTUATION = " ,;:.-–—([{"
+
+
+@dataclass(frozen=True)
+class Fitted:
+    parts: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
+    shortened: bool = False
+
+
+def tidy(text: str) -> str:
+    """One newline style, no trailing spaces, at most one blank line in a row, no outer blank space."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _TRAILING_SPACE.sub("\n", text)
+    return _BLANK_LINES.sub("\n\n", text).strip()
+
+
+def shorten_words(excerpt: str, words: int) -> str:
+    """The first `words` words of the excerpt and an ellipsis ("" when no word is kept)."""
+    if words <= 0:
+        return ""
+    kept = excerpt.split()[:words]
+    return " ".join(kept).rstrip(_CUT_PUNCTUATION) + ELLIPSIS
+
+
+def fit_caption(
+    render: Callable[[str], str], excerpt: str, rule: LengthRule, *, thread: bool, hand_written: bool
+) -> Fitted:
+    """`render(excerpt)` gives the caption for an excerpt. Returns the message part(s)."""
+    full = tidy(render(excerpt))
+    if rule.fits(full):
+        return Fitted((full,))
+    if thread and rule.threads:
+        return split_thread(full, rule)
+    if hand_written:
+        return Fitted((full,), (f"the hand-written caption is too long ({rule.problem(full)})",))
+    total = len(excerpt.split())
+    low, high = 0, total - 1  # the largest word count whose caption fits, by bisection
+    best: str | None = None
+    while low <= high:
+        middle = (low + high) // 2
+        candidate = tidy(render(shorten_words(excerpt, middle)))
+        if rule.fits(candidate):
+            best, low = candidate, middle + 1
+        else:
+            high = middle - 1
+    if best is not None:
+        return Fitted((best,), shortened=True)
+    shortest = tidy(render(""))
+    return Fitted(
+        (shortest,),
+        (f"too long even without the excerpt ({rule.problem(shortest)}); shorten the template or title",),
+        shortened=True,
+    )
+
+
+def _numbered(parts: list[str]) -> list[str]:
+    return [f"{part} ({index}/{len(parts)})" for index, part in enumerate(parts, start=1)]
+
+
+def split_thread(text: str, rule: LengthRule) -> Fitted:
+    """Split at white space into parts that fit with their ` (i/n)` suffix. Words stay whole."""
+    digits = 1
+    while True:
+        widest_suffix = " ({0}/{0})".format("9" * digits)
+        parts, warnings = _greedy_parts(text, rule, widest_suffix)
+        if len(parts) < 10**digits:
+            numbered = _numbered(parts)
+            warnings += [f"part {i} is too long ({rule.problem(p)})" for i, p in enumerate(numbered, 1) if not rule.fits(p)]
+            return Fitted(tuple(numbered), tuple(dict.fromkeys(warnings)))
+        digits += 1
+
+
+def _greedy_parts(text: str, rule: LengthRule, suffix: str) -> tuple[list[str], list[str]]:
+    parts: list[str] = []
+    warnings: list[str] = []
+    current = ""
+    for token in _TOKENS.findall(text):
+        candidate = current + token
+        if not current or token.isspace() or rule.fits(candidate.strip() + suffix):
+            current = candidate
+            continue
+        parts.append(current.strip())
+        current = token
+    if current.strip():
+        parts.append(current.strip())
+    for part in parts:
+        if not rule.fits(part + suffix) and " " not in part.strip():
+            warnings.append(f"a single word is longer than a whole message ({rule.problem(part)})")
+    return parts, warnings

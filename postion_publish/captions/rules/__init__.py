@@ -1,0 +1,25 @@
+"""How each platform counts a message, one module per platform; `LengthRule` is what fitting needs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class LengthRule:
+    platform: str
+    limit: int
+    measure: Callable[[str], int]
+    threads: bool  # the platform can chain replies into a thread
+    # A second limit beside the length (Bluesky's 3000 bytes): returns what is wrong, or None.
+    extra_check: Callable[[str], str | None] | None = None
+
+    def problem(self, text: str) -> str | None:
+        length = self.measure(text)
+        if length > self.limit:
+            return f"{length} > {self.limit}"
+        return self.extra_check(text) if self.extra_check else None
+
+    def fits(self, text: str) -> bool:
+        return self.problem(text) is None

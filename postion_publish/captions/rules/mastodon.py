@@ -1,0 +1,29 @@
+"""Mastodon: grapheme clusters, where a URL with a scheme counts 23 and `@user@domain` counts as
+`@user` (app/validators/status_length_validator.rb). The limit is the instance's own."""
+
+from __future__ import annotations
+
+import regex
+
+from postion_publish.captions.rules import LengthRule
+from postion_publish.captions.rules.text_units import grapheme_count
+from postion_publish.captions.rules.x import url_spans_in_text
+
+DEFAULT_LIMIT = 500
+URL_LENGTH = 23
+_REMOTE_MENTION = regex.compile(r"(?<![\w/])@(\w+(?:[\w.-]+\w)?)@[\w.-]+\w", regex.ASCII)
+
+
+def countable_text(text: str) -> str:
+    spans = url_spans_in_text(text, require_protocol=True)
+    for start, end in reversed(spans):
+        text = text[:start] + "x" * URL_LENGTH + text[end:]
+    return _REMOTE_MENTION.sub(lambda match: "@" + match.group(1), text)
+
+
+def length(text: str) -> int:
+    return grapheme_count(countable_text(text))
+
+
+def rule(limit: int = DEFAULT_LIMIT) -> LengthRule:
+    return LengthRule("mastodon", limit, length, threads=True)

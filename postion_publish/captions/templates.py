@@ -1,0 +1,94 @@
+"""Caption templates: Jinja2 in its sandbox, undefined names are errors that point at the line."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from postion_publish.errors import BadInput
+from postion_publish.posts import Post
+
+_FILENAME = "<template>"
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+@lru_cache(maxsize=1)
+def _environment() -> SandboxedEnvironment:
+    # Sandboxed: templates come from front matter, which a pull request from anyone can change.
+    return SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
+
+
+@lru_cache(maxsize=256)
+def _compile(text: str) -> jinja2.Template:
+    return _environment().from_string(text)
+
+
+def hashtag(tag: str) -> str:
+    """`static sites` → `#StaticSites`, `python` → `#python`: one word, no punctuation."""
+    words = [word for word in _NOT_WORD.split(tag) if word]
+    if len(words) > 1:
+        return "#" + "".join(word[:1].upper() + word[1:] for word in words)
+    return "#" + "".join(words)
+
+
+def template_context(post: Post, platform: str, excerpt: str | None = None) -> dict[str, Any]:
+    tags = list(post.tags)
+    return {
+        "title": post.title,
+        "excerpt": post.excerpt if excerpt is None else excerpt,
+        "url": post.url,
+        "tags": tags,
+        "hashtags": " ".join(tag for tag in (hashtag(t) for t in tags) if len(tag) > 1),
+        "date": post.date.date(),
+        "author": post.author or "",
+        "image": post.image or "",
+        "meta": dict(post.meta),
+        "platform": platform,
+    }
+
+
+def render(text: str, context: Mapping[str, Any], *, origin: str, file: str | None, first_line: int | None) -> str:
+    """Render a template. Any error is a BadInput naming where the template was written and its line."""
+    try:
+        return _compile(text).render(context)
+    except jinja2.TemplateSyntaxError as error:
+        raise _template_error(error.message or "syntax error", error.lineno, origin, file, first_line) from None
+    except jinja2.UndefinedError as error:
+        line = _failing_line(sys.exc_info()[2])
+        raise _template_error(_explain_undefined(error, context), line, origin, file, first_line) from None
+    except jinja2.TemplateError as error:
+        raise _template_error(str(error), _failing_line(sys.exc_info()[2]), origin, file, first_line) from None
+    except (TypeError, ValueError, ArithmeticError, AttributeError, LookupError) as error:
+        message = f"{error.__class__.__name__}: {error}"
+        raise _template_error(message, _failing_line(sys.exc_info()[2]), origin, file, first_line) from None
+
+
+def _explain_undefined(error: jinja2.UndefinedError, context: Mapping[str, Any]) -> str:
+    known = ", ".join(sorted(name for name in context if name != "meta"))
+    return f"{error.message}; known names: {known}, and meta.<front matter key>"
+
+
+def _failing_line(trace: Any) -> int | None:
+    line = None
+    while trace is not None:
+        if trace.tb_frame.f_code.co_filename == _FILENAME:
+            line = trace.tb_lineno
+        trace = trace.tb_next
+    return line
+
+
+def _template_error(
+    message: str, template_line: int | None, origin: str, file: str | None, first_line: int | None
+) -> BadInput:
+    line = None
+    if template_line is not None and first_line is not None:
+        line = first_line + template_line - 1
+    elif template_line is not None:
+        message = f"{message} (line {template_line} of the template)"
+    return BadInput(f"template error: {message}", file=file, line=line, key=origin)

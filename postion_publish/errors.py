@@ -1,0 +1,97 @@
+"""The one exception family. Every class is something a user can act on.
+
+Messages never contain secrets: adapters build them from the platform's reason, never from
+request headers, URLs with credentials or tokens.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class PostionError(Exception):
+    """Base of every error postion-publish raises on purpose."""
+
+
+class BadInput(PostionError):
+    """A file, key or value the user must fix. Exit status 2; nothing already written changes."""
+
+    def __init__(
+        self, message: str, *, file: Path | str | None = None, line: int | None = None, key: str | None = None
+    ) -> None:
+        self.file = str(file) if file is not None else None
+        self.line = line
+        self.key = key
+        self.reason = message
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = self.file or ""
+        if where and self.line is not None:
+            where += f", line {self.line}"
+        if self.key:
+            where += f"{', ' if where else ''}key '{self.key}'"
+        return f"{where}: {self.reason}" if where else self.reason
+
+
+class PlatformError(PostionError):
+    """A platform refused or failed a request. `retryable` says whether trying again can help."""
+
+    retryable = False
+    kind = "error"
+
+    def __init__(self, platform: str, message: str) -> None:
+        self.platform = platform
+        super().__init__(f"{platform}: {message}")
+
+
+class AuthExpired(PlatformError):
+    """The credential was refused: refresh or reconnect (`postion connect PLATFORM`)."""
+
+    kind = "auth_expired"
+
+
+class RateLimited(PlatformError):
+    """The platform asked us to wait `retry_after` seconds (None when it did not say)."""
+
+    retryable = True
+    kind = "rate_limited"
+
+    def __init__(self, platform: str, message: str, retry_after: float | None) -> None:
+        self.retry_after = retry_after
+        super().__init__(platform, message)
+
+
+class ContentRejected(PlatformError):
+    """The platform refused this content (too long, bad media, policy): change the input."""
+
+    kind = "content_rejected"
+
+
+class Duplicate(PlatformError):
+    """The platform says this was posted already."""
+
+    kind = "duplicate"
+
+
+class Transient(PlatformError):
+    """Network failure or a 5xx: trying again later may work."""
+
+    retryable = True
+    kind = "transient"
+
+
+class QuotaExhausted(PostionError):
+    """This billing cycle's units are spent."""
+
+    kind = "quota"
+
+
+@dataclass(frozen=True)
+class PlanWarning:
+    """Not an exception: something in the plan the user should see. `file`/`line` point at its cause."""
+
+    message: str
+    file: str | None = None
+    line: int | None = None

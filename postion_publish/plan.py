@@ -1,0 +1,120 @@
+"""The plan: posts + state + settings + clock → one job per (post, platform). Pure: no I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from postion_publish.captions.fit import fit_caption
+from postion_publish.captions.rules import bluesky
+from postion_publish.captions.rules.registry import rule_for
+from postion_publish.captions.templates import render, template_context
+from postion_publish.config import PlatformSettings, Settings, TemplateText
+from postion_publish.errors import BadInput, PlanWarning
+from postion_publish.posts import Post
+from postion_publish.state import State
+
+
+@dataclass(frozen=True)
+class Message:
+    text: str
+    length: int  # counted by the platform's own rule
+    limit: int
+    facets: tuple[dict[str, Any], ...] = ()  # Bluesky only: links and tags, UTF-8 byte offsets
+
+
+@dataclass(frozen=True)
+class Job:
+    post: Post
+    platform: str
+    messages: tuple[Message, ...]
+    warnings: tuple[PlanWarning, ...] = ()
+
+
+@dataclass(frozen=True)
+class Plan:
+    jobs: tuple[Job, ...]
+    scheduled: tuple[Post, ...] = ()  # dated in the future: announced once their date has come
+
+
+def is_publishable(post: Post, settings: Settings, now: dt.datetime) -> bool:
+    if post.draft or post.date > now:
+        return False
+    return settings.since is None or post.date.date() >= settings.since
+
+
+def check_unique(posts: Iterable[Post]) -> list[Post]:
+    """Two posts with one id or one URL would be announced as one: that is bad input."""
+    seen_ids: dict[str, Post] = {}
+    seen_urls: dict[str, Post] = {}
+    result = []
+    for post in posts:
+        for seen, key, what in ((seen_ids, post.id, "id"), (seen_urls, post.url, "URL")):
+            if key in seen:
+                raise BadInput(
+                    f"two posts have the {what} '{key}' (the other is {seen[key].source_file}); "
+                    "give one of them its own `id:` or slug",
+                    file=post.source_file,
+                    line=post.source_line,
+                )
+            seen[key] = post
+        result.append(post)
+    return result
+
+
+def make_plan(posts: Iterable[Post], state: State, settings: Settings, now: dt.datetime) -> Plan:
+    all_posts = sorted(check_unique(posts), key=lambda post: (post.date, post.id))
+    by_url = state.url_index()
+    platforms = settings.enabled_platforms
+    jobs: list[Job] = []
+    for post in all_posts:
+        if not is_publishable(post, settings, now):
+            continue
+        for name in state.platforms_due(post, platforms, by_url):
+            if not post.options.skips(name):
+                jobs.append(build_job(post, settings.platforms[name], settings))
+    scheduled = tuple(post for post in all_posts if not post.draft and post.date > now)
+    return Plan(tuple(jobs), scheduled)
+
+
+def _template_for(post: Post, platform: PlatformSettings, settings: Settings) -> tuple[TemplateText, bool]:
+    """The template and whether it is a caption written by hand for this platform."""
+    file = post.source_file or "front matter"
+    if platform.name in post.options.captions:
+        line = post.options.caption_lines.get(platform.name)
+        text = post.options.captions[platform.name]
+        return TemplateText(text, f"postion.{platform.name}", file, line), True
+    if post.options.template is not None:
+        return TemplateText(post.options.template, "postion.template", file, post.options.template_line), False
+    return platform.template or settings.template, False
+
+
+def build_job(post: Post, platform: PlatformSettings, settings: Settings, caption: str | None = None) -> Job:
+    """The fitted message(s) for one post on one platform. `caption` replaces every template."""
+    template, hand_written = _template_for(post, platform, settings)
+    if caption is not None:
+        template, hand_written = TemplateText(caption, "caption", "command line", None), True
+    rule = rule_for(platform)
+
+    def caption_for(excerpt: str) -> str:
+        context = template_context(post, platform.name, excerpt)
+        return render(template.text, context, origin=template.origin, file=template.file, first_line=template.first_line)
+
+    fitted = fit_caption(caption_for, post.excerpt, rule, thread=platform.thread, hand_written=hand_written)
+    messages = tuple(
+        Message(
+            text=part,
+            length=rule.measure(part),
+            limit=rule.limit,
+            facets=tuple(bluesky.facets(part)) if platform.name == "bluesky" else (),
+        )
+        for part in fitted.parts
+    )
+    warnings = [PlanWarning(message, post.source_file, post.source_line) for message in fitted.warnings]
+    if post.image and not post.image_alt:
+        warnings.append(
+            PlanWarning("the image has no alt text; add `postion: {alt: …}`", post.source_file, post.source_line)
+        )
+    return Job(post, platform.name, messages, tuple(warnings))

@@ -1,0 +1,124 @@
+"""The Post model: the one thing every source produces, and the `postion:` front-matter block."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from postion_publish.config import PLATFORMS
+from postion_publish.errors import BadInput
+
+OPTION_KEYS = ("skip", "template", "image", "alt", *PLATFORMS)
+
+
+@dataclass(frozen=True)
+class PostOptions:
+    """The post's own `postion:` block: hand-written captions, skips, template and image."""
+
+    skip_all: bool = False
+    skip: frozenset[str] = frozenset()
+    captions: Mapping[str, str] = field(default_factory=dict)  # platform → caption written by hand
+    template: str | None = None
+    template_line: int | None = None  # line of the template's first line in the post file
+    caption_lines: Mapping[str, int] = field(default_factory=dict)
+    image: str | None = None
+    alt: str | None = None
+
+    def skips(self, platform: str) -> bool:
+        return self.skip_all or platform in self.skip
+
+
+@dataclass(frozen=True)
+class Post:
+    id: str  # stable across URL changes: front matter `id`, else the source path
+    url: str
+    title: str
+    date: dt.datetime  # aware, UTC
+    excerpt: str
+    draft: bool = False
+    tags: tuple[str, ...] = ()
+    author: str | None = None
+    image: str | None = None
+    image_alt: str | None = None
+    meta: Mapping[str, Any] = field(default_factory=dict)
+    options: PostOptions = PostOptions()
+    source_file: str | None = None  # for messages: where the post is written
+    source_line: int | None = None
+
+
+def parse_options(
+    raw: Any,
+    *,
+    file: str,
+    lines: Mapping[str, int],
+    block_line: int | None,
+    template_line: int | None = None,
+) -> PostOptions:
+    """Validate a `postion:` block. `lines` maps each of its keys to its line in the file;
+    `template_line` is where the text of its template starts."""
+
+    def fail(key: str | None, message: str) -> BadInput:
+        line = lines.get(key, block_line) if key else block_line
+        return BadInput(message, file=file, line=line, key=f"postion.{key}" if key else "postion")
+
+    if raw is None:
+        return PostOptions()
+    if not isinstance(raw, dict):
+        raise fail(None, "must be a mapping, e.g. `postion: {skip: [linkedin]}`")
+    for key in raw:
+        if key not in OPTION_KEYS:
+            close = difflib.get_close_matches(str(key), OPTION_KEYS, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(OPTION_KEYS)}"
+            raise fail(str(key), f"unknown key{hint}")
+    skip = raw.get("skip", False)
+    skip_all = skip is True
+    skipped: frozenset[str] = frozenset()
+    if isinstance(skip, str):
+        skip = [skip]
+    if isinstance(skip, list):
+        unknown = [name for name in skip if name not in PLATFORMS]
+        if unknown:
+            raise fail("skip", f"unknown platform '{unknown[0]}'; known: {', '.join(PLATFORMS)}")
+        skipped = frozenset(skip)
+    elif not isinstance(skip, bool):
+        raise fail("skip", "must be true, false or a list of platforms")
+    for key in ("template", "image", "alt", *PLATFORMS):
+        if key in raw and not isinstance(raw[key], str):
+            raise fail(key, "must be text")
+    captions = {name: raw[name] for name in PLATFORMS if name in raw}
+    return PostOptions(
+        skip_all=skip_all,
+        skip=skipped,
+        captions=captions,
+        template=raw.get("template"),
+        template_line=template_line,
+        caption_lines={name: lines[name] for name in captions if name in lines},
+        image=raw.get("image"),
+        alt=raw.get("alt"),
+    )
+
+
+def to_utc(value: Any, *, file: str, line: int | None, key: str = "date") -> dt.datetime:
+    """A front-matter date as an aware UTC datetime. Bare dates are midnight UTC; naive times are UTC."""
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, dt.date):
+        moment = dt.datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        try:
+            moment = dt.datetime.fromisoformat(value.strip().replace(" ", "T", 1))
+        except ValueError:
+            raise BadInput(
+                f"cannot read the date {value!r}; write it like 2026-01-31 or 2026-01-31T09:30:00+01:00",
+                file=file,
+                line=line,
+                key=key,
+            ) from None
+    else:
+        raise BadInput(f"a date is needed, not {value!r}", file=file, line=line, key=key)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(dt.timezone.utc)

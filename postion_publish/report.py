@@ -1,0 +1,117 @@
+"""The plan for people (a table), for machines (JSON) and for pull requests (Markdown)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from postion_publish.errors import PlanWarning
+from postion_publish.plan import Job, Plan
+
+PLATFORM_NAMES = {
+    "x": "X",
+    "bluesky": "Bluesky",
+    "mastodon": "Mastodon",
+    "linkedin": "LinkedIn",
+    "discord": "Discord",
+    "threads": "Threads",
+}
+
+
+def warning_text(warning: PlanWarning) -> str:
+    where = warning.file or ""
+    if where and warning.line:
+        where += f":{warning.line}"
+    return f"{where}: {warning.message}" if where else warning.message
+
+
+def plan_json(plan: Plan) -> dict[str, Any]:
+    jobs = []
+    for job in plan.jobs:
+        messages: list[dict[str, Any]] = []
+        for message in job.messages:
+            entry: dict[str, Any] = {"text": message.text, "length": message.length, "limit": message.limit}
+            if job.platform == "bluesky":
+                entry["facets"] = list(message.facets)
+            messages.append(entry)
+        jobs.append(
+            {
+                "post": job.post.url,
+                "post_id": job.post.id,
+                "title": job.post.title,
+                "platform": job.platform,
+                "messages": messages,
+                "warnings": [warning_text(warning) for warning in job.warnings],
+            }
+        )
+    return {"jobs": jobs, "scheduled": [{"post": p.url, "post_id": p.id, "date": p.date.isoformat()} for p in plan.scheduled]}
+
+
+def _by_post(plan: Plan) -> list[list[Job]]:
+    groups: dict[str, list[Job]] = {}
+    for job in plan.jobs:
+        groups.setdefault(job.post.id, []).append(job)
+    return list(groups.values())
+
+
+def _summary(plan: Plan) -> str:
+    posts = len({job.post.id for job in plan.jobs})
+    warnings = sum(len(job.warnings) for job in plan.jobs)
+    text = f"{posts} new post{'s' if posts != 1 else ''}, {len(plan.jobs)} message job{'s' if len(plan.jobs) != 1 else ''}"
+    if warnings:
+        text += f", {warnings} warning{'s' if warnings != 1 else ''}"
+    return text
+
+
+def _length_label(job: Job) -> str:
+    if len(job.messages) == 1:
+        return f"{job.messages[0].length}/{job.messages[0].limit}"
+    return f"thread of {len(job.messages)}"
+
+
+def plan_table(plan: Plan) -> str:
+    if not plan.jobs:
+        lines = ["Nothing new to announce."]
+    else:
+        lines = [_summary(plan) + " (a plan: nothing is posted)", ""]
+        for jobs in _by_post(plan):
+            post = jobs[0].post
+            lines.append(f"{post.title}  {post.url}  ({post.date.date().isoformat()})")
+            for job in jobs:
+                lines.append(f"  {PLATFORM_NAMES[job.platform]:<9} {_length_label(job)}")
+                for index, message in enumerate(job.messages, start=1):
+                    if len(job.messages) > 1:
+                        lines.append(f"    [{index}] {message.length}/{message.limit}")
+                    lines.extend(f"    │ {line}" for line in message.text.splitlines())
+                lines.extend(f"    ! {warning_text(w)}" for w in job.warnings)
+            lines.append("")
+    for post in plan.scheduled:
+        lines.append(f"Scheduled: {post.title} ({post.date.isoformat()})")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _fence(text: str) -> str:
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def plan_markdown(plan: Plan) -> str:
+    if not plan.jobs:
+        return "**postion-publish:** nothing new to announce.\n"
+    lines = [f"**postion-publish:** {_summary(plan)} once this is merged.", ""]
+    for jobs in _by_post(plan):
+        post = jobs[0].post
+        title = post.title.replace("[", "\\[").replace("]", "\\]")
+        lines += [f"### [{title}]({post.url})", ""]
+        for job in jobs:
+            lines.append(f"**{PLATFORM_NAMES[job.platform]}** · {_length_label(job)}")
+            lines.append("")
+            for index, message in enumerate(job.messages, start=1):
+                if len(job.messages) > 1:
+                    lines.append(f"{index}. {message.length}/{message.limit}")
+                fence = _fence(message.text)
+                lines += [fence + "text", message.text, fence, ""]
+            lines += [f"> ⚠️ {warning_text(w)}" for w in job.warnings]
+            if job.warnings:
+                lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

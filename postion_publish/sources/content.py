@@ -1,0 +1,171 @@
+"""`source.type: content` — a folder of Markdown posts with front matter."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+import frontmatter  # type: ignore[import-untyped]
+import yaml
+
+from postion_publish.config import Settings
+from postion_publish.errors import BadInput
+from postion_publish.posts import Post, parse_options, to_utc
+from postion_publish.sources.excerpt import excerpt_from_markdown
+from postion_publish.yaml_positions import load_located
+
+SUFFIXES = (".md", ".markdown")
+_DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_HANDLER = frontmatter.YAMLHandler()
+try:
+    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
+except AttributeError:  # pragma: no cover
+    _Loader = yaml.SafeLoader
+
+
+def slugify(text: str) -> str:
+    return _NOT_SLUG.sub("-", text.lower()).strip("-")
+
+
+def read_content_folder(settings: Settings) -> Iterator[Post]:
+    """Every Markdown post under `source.path`, in path order. Bad front matter is a BadInput."""
+    folder = settings.source.path
+    if not folder.is_dir():
+        raise BadInput(f"the posts folder {folder} does not exist", file=settings.file, key="source.path")
+    for path in sorted(p for p in folder.rglob("*") if p.suffix in SUFFIXES and p.is_file()):
+        yield read_post_file(path, folder, settings)
+
+
+def _split(text: str) -> tuple[str | None, str, int]:
+    """(front matter, body, number of lines before the front matter's text)."""
+    stripped = text.lstrip("\ufeff")
+    if not _HANDLER.detect(stripped):
+        return None, stripped, 0
+    front, body = _HANDLER.split(stripped)
+    return front, body, stripped[: stripped.index(front)].count("\n")
+
+
+def read_post_file(path: Path, folder: Path, settings: Settings) -> Post:
+    label = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise BadInput(f"cannot read this post ({error.__class__.__name__})", file=label) from None
+    front, body, offset = _split(text)
+    meta: dict[str, Any] = {}
+    lines: dict[str, int] = {}
+    if front is not None:
+        try:
+            loaded = yaml.load(front, Loader=_Loader)
+        except (yaml.YAMLError, ValueError, TypeError):
+            loaded = load_located(front, file=label, line_offset=offset).data  # raises with the line
+        if loaded is not None and not isinstance(loaded, dict):
+            raise BadInput("the front matter must be a mapping of keys to values", file=label, line=offset + 1)
+        meta = loaded or {}
+        if meta.get("postion") is not None or not _valid_date(meta.get("date")):
+            # Lines are only needed for errors and per-post templates: compute them then.
+            located = load_located(front, file=label, line_offset=offset)
+            lines = {".".join(key): position.key_line for key, position in located.positions.items()}
+            lines.update({f"{'.'.join(key)}@value": position.value_line for key, position in located.positions.items()})
+    return _build_post(path, folder, settings, meta, body, lines)
+
+
+def _valid_date(value: Any) -> bool:
+    return isinstance(value, dt.date) or value is None
+
+
+def _build_post(
+    path: Path, folder: Path, settings: Settings, meta: Mapping[str, Any], body: str, lines: Mapping[str, int]
+) -> Post:
+    label = str(path)
+    relative = path.relative_to(folder).with_suffix("").as_posix()
+    title = meta.get("title")
+    if not isinstance(title, str) or not title.strip():
+        title = _first_heading(body) or path.stem
+    raw_date = meta.get("date")
+    if isinstance(raw_date, Mapping):  # Material for MkDocs: `date: {created: …, updated: …}`
+        raw_date = raw_date.get("created")
+    if raw_date is None:
+        raise BadInput("the post has no date; add `date: 2026-01-31` to its front matter", file=label, line=1)
+    date = to_utc(raw_date, file=label, line=lines.get("date"))
+    slug = str(meta.get("slug") or slugify(_DATE_PREFIX.sub("", path.stem)))
+    url = _post_url(settings, meta.get("url"), slug, date, label, lines)
+    description = meta.get("description") or meta.get("summary")
+    excerpt = str(description).strip() if description else excerpt_from_markdown(body)
+    postion_block = meta.get("postion")
+    option_lines = {
+        key.removeprefix("postion."): line
+        for key, line in lines.items()
+        if key.startswith("postion.") and not key.endswith("@value")
+    }
+    options = parse_options(
+        postion_block,
+        file=label,
+        lines=option_lines,
+        block_line=lines.get("postion"),
+        template_line=lines.get("postion.template@value"),
+    )
+    authors = meta.get("authors")
+    author = meta.get("author") or (authors[0] if isinstance(authors, list) and authors else None)
+    return Post(
+        id=str(meta.get("id") or relative),
+        url=url,
+        title=title.strip(),
+        date=date,
+        excerpt=excerpt,
+        draft=meta.get("draft") is True or str(meta.get("status", "")).lower() == "draft",
+        tags=_tags(meta.get("tags")),
+        author=str(author) if author else None,
+        image=options.image or _first_str(meta, "image", "cover", "og_image"),
+        image_alt=options.alt or _first_str(meta, "image_alt", "alt"),
+        meta=dict(meta),
+        options=options,
+        source_file=label,
+        source_line=1,
+    )
+
+
+def _post_url(
+    settings: Settings, raw: Any, slug: str, date: dt.datetime, label: str, lines: Mapping[str, int]
+) -> str:
+    base = settings.site_url + "/"
+    if isinstance(raw, str) and raw.strip():
+        return urljoin(base, raw.strip().lstrip("/"))
+    try:
+        path = settings.source.permalink.format(
+            slug=slug, year=f"{date.year:04d}", month=f"{date.month:02d}", day=f"{date.day:02d}"
+        )
+    except (KeyError, IndexError, ValueError) as error:
+        raise BadInput(
+            f"permalink may use {{slug}}, {{year}}, {{month}}, {{day}}; not {error}",
+            file=settings.file,
+            key="source.permalink",
+        ) from None
+    return urljoin(base, path.lstrip("/"))
+
+
+def _tags(raw: Any) -> tuple[str, ...]:
+    if isinstance(raw, str):
+        return tuple(tag.strip() for tag in raw.split(",") if tag.strip())
+    if isinstance(raw, list):
+        return tuple(str(tag).strip() for tag in raw if str(tag).strip())
+    return ()
+
+
+def _first_str(meta: Mapping[str, Any], *keys: str) -> str | None:
+    for key in keys:
+        if isinstance(meta.get(key), str) and meta[key].strip():
+            return str(meta[key]).strip()
+    return None
+
+
+def _first_heading(body: str) -> str | None:
+    for line in body.splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return None

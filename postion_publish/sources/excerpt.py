@@ -1,0 +1,56 @@
+"""Excerpts as plain text: what a post says first, without Markdown or HTML."""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+MORE_MARKERS = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    return MarkdownIt("commonmark")
+
+
+def plain_text_of_html(fragment: str) -> str:
+    """Visible text of an HTML fragment (Pelican summaries, feed entries), on one line."""
+    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", fragment))).strip()
+
+
+def _inline_text(token: Token) -> str:
+    parts: list[str] = []
+    for child in token.children or []:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "html_inline":
+            continue
+        elif child.type == "image":
+            continue  # an image's alt text is not part of what the post says
+    return "".join(parts)
+
+
+def excerpt_from_markdown(body: str) -> str:
+    """The text before `<!-- more -->`, else the first paragraph, as one line of plain text."""
+    marker = MORE_MARKERS.search(body)
+    tokens = _markdown().parse(body[: marker.start()] if marker else body)
+    texts: list[str] = []
+    inside_paragraph = False
+    for token in tokens:
+        if token.type == "paragraph_open":
+            inside_paragraph = True
+        elif token.type == "paragraph_close":
+            inside_paragraph = False
+            if not marker and texts:
+                break  # no marker: the first paragraph is the excerpt
+        elif token.type == "inline" and inside_paragraph:
+            texts.append(_inline_text(token))
+    return _SPACE.sub(" ", " ".join(texts)).strip()

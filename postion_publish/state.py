@@ -1,0 +1,129 @@
+"""`.postion/state.json`: which posts were seen and, per platform, announced.
+
+A post is matched by its stable id first and by its URL second, so that a changed slug (same id)
+or a renamed file (same URL) is never announced again.
+
+Per post and platform the state holds a status:
+- `announced`: done (with the live id, url and time);
+- `pending`: planned but not yet posted (a failed or skipped attempt): planned again next time;
+- `unknown`: a send whose outcome is not known: never sent again blindly, the user decides.
+A post that is in the state without a platform is *not* new for it: adding a platform to the
+config announces posts from then on, not the whole archive.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from postion_publish.errors import BadInput
+from postion_publish.jsonfile import read_json_object, write_json_atomic
+from postion_publish.posts import Post
+
+STATE_DIR = ".postion"
+STATE_FILE = "state.json"
+VERSION = 1
+ANNOUNCED, PENDING, UNKNOWN = "announced", "pending", "unknown"
+STATUSES = (ANNOUNCED, PENDING, UNKNOWN)
+
+
+def state_path(root: Path) -> Path:
+    return root / STATE_DIR / STATE_FILE
+
+
+def utc_text(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class State:
+    """An immutable view of the state file; changes return a new State."""
+
+    posts: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    def url_index(self) -> dict[str, str]:
+        return {entry["url"]: post_id for post_id, entry in self.posts.items() if "url" in entry}
+
+    def entry_id(self, post: Post, by_url: Mapping[str, str] | None = None) -> str | None:
+        """The key under which this post is recorded: its id, else the id recorded for its URL."""
+        if post.id in self.posts:
+            return post.id
+        return (by_url if by_url is not None else self.url_index()).get(post.url)
+
+    def platforms_due(
+        self, post: Post, platforms: Iterable[str], by_url: Mapping[str, str] | None = None
+    ) -> list[str]:
+        """The platforms this post still has to be announced on."""
+        key = self.entry_id(post, by_url)
+        if key is None:
+            return list(platforms)
+        recorded = self.posts[key].get("platforms", {})
+        return [name for name in platforms if recorded.get(name, {}).get("status") == PENDING]
+
+    def status(self, post_id: str, platform: str) -> str | None:
+        return self.posts.get(post_id, {}).get("platforms", {}).get(platform, {}).get("status")
+
+    def with_baseline(self, posts: Iterable[Post], now: dt.datetime) -> tuple[State, int]:
+        """Every post not yet in the state, marked as already announced. Returns (state, count added)."""
+        updated = dict(self.posts)
+        by_url = self.url_index()
+        added = 0
+        for post in posts:
+            if self.entry_id(post, by_url) is None and post.id not in updated:
+                updated[post.id] = {"url": post.url, "baseline": utc_text(now), "platforms": {}}
+                added += 1
+        return State(updated), added
+
+    def with_platform_status(
+        self, post: Post, platform: str, status: str, details: Mapping[str, Any] | None = None
+    ) -> State:
+        """Record one (post, platform) outcome, creating the post's entry when needed."""
+        updated = dict(self.posts)
+        key = self.entry_id(post) or post.id
+        entry = dict(updated.get(key, {}))
+        entry["url"] = post.url
+        platforms = dict(entry.get("platforms", {}))
+        platforms[platform] = {"status": status, **(details or {})}
+        entry["platforms"] = platforms
+        updated[key] = entry
+        return State(updated)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"version": VERSION, "posts": {key: dict(value) for key, value in self.posts.items()}}
+
+
+def load_state(root: Path) -> State:
+    """Read the state file. Missing is a BadInput that explains `init --baseline`."""
+    path = state_path(root)
+    if not path.exists():
+        raise BadInput(
+            "no state file yet, so every post on the site would look new. Run `postion init --baseline` "
+            "once to mark the posts already published as announced (nothing is posted), commit "
+            f"{STATE_DIR}/, and from then on only new posts are announced",
+            file=path,
+        )
+    return parse_state(read_json_object(path, what="state file"), path)
+
+
+def parse_state(data: Mapping[str, Any], path: Path) -> State:
+    if data.get("version") != VERSION:
+        raise BadInput(f"not a postion state file of version {VERSION}", file=path, key="version")
+    posts = data.get("posts")
+    if not isinstance(posts, dict):
+        raise BadInput("'posts' must be an object", file=path, key="posts")
+    for post_id, entry in posts.items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("platforms", {}), dict):
+            raise BadInput("each post must be an object with 'platforms'", file=path, key=f"posts.{post_id}")
+        for platform, record in entry.get("platforms", {}).items():
+            if not isinstance(record, dict) or record.get("status") not in STATUSES:
+                raise BadInput(
+                    f"status must be one of {', '.join(STATUSES)}", file=path, key=f"posts.{post_id}.{platform}"
+                )
+    return State(posts)
+
+
+def save_state(root: Path, state: State) -> None:
+    write_json_atomic(state_path(root), state.to_json())

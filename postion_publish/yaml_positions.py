@@ -1,0 +1,78 @@
+"""YAML with line numbers: every error about a user's YAML names the line it is on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from postion_publish.errors import BadInput
+
+KeyPath = tuple[str, ...]
+
+try:  # The C loader is many times faster; the pure one gives the same result.
+    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+
+@dataclass(frozen=True)
+class Position:
+    key_line: int  # 1-based line of the key
+    value_line: int  # 1-based line where the value's text starts (after `|` for block scalars)
+
+
+@dataclass(frozen=True)
+class LocatedYaml:
+    data: Any
+    positions: dict[KeyPath, Position]
+
+    def line_of(self, path: KeyPath) -> int | None:
+        """Line of the deepest part of `path` that exists."""
+        while path:
+            if path in self.positions:
+                return self.positions[path].key_line
+            path = path[:-1]
+        return None
+
+
+def load_located(text: str, *, file: Path | str, line_offset: int = 0) -> LocatedYaml:
+    """Parse YAML text; syntax errors and duplicate keys become BadInput with the line."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader) if node is not None else None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 + line_offset if mark else None
+        problem = error.problem or error.context or "not valid YAML"
+        raise BadInput(f"not valid YAML: {problem}", file=file, line=line) from None
+    except yaml.YAMLError as error:
+        raise BadInput(f"not valid YAML ({error.__class__.__name__})", file=file) from None
+    except (ValueError, TypeError) as error:  # e.g. a date like 2026-13-45 that YAML cannot build
+        raise BadInput(f"a value cannot be read: {error}", file=file) from None
+    positions: dict[KeyPath, Position] = {}
+    if node is not None:
+        _walk(node, (), positions, file, line_offset)
+    return LocatedYaml(data, positions)
+
+
+def _walk(node: yaml.Node, path: KeyPath, out: dict[KeyPath, Position], file: Path | str, offset: int) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            key_line = key_node.start_mark.line + 1 + offset
+            if key in seen:
+                raise BadInput("this key appears twice", file=file, line=key_line, key=".".join((*path, key)))
+            seen.add(key)
+            value_line = value_node.start_mark.line + 1 + offset
+            if isinstance(value_node, yaml.ScalarNode) and value_node.style in ("|", ">"):
+                value_line += 1
+            out[(*path, key)] = Position(key_line, value_line)
+            _walk(value_node, (*path, key), out, file, offset)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            out[(*path, str(index))] = Position(item.start_mark.line + 1 + offset, item.start_mark.line + 1 + offset)
+            _walk(item, (*path, str(index)), out, file, offset)

@@ -187,7 +187,9 @@ class _Reader:
             raise self.fail(path, f"must be a mapping of keys to values, not {_type_name(value)}")
         return value
 
-    def known_keys(self, mapping: Mapping[str, Any], allowed: tuple[str, ...] | Mapping[str, Any], path: KeyPath) -> None:
+    def known_keys(
+        self, mapping: Mapping[str, Any], allowed: tuple[str, ...] | Mapping[str, Any], path: KeyPath
+    ) -> None:
         names = list(allowed)
         for key in mapping:
             if str(key) not in names:

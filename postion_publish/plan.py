@@ -100,7 +100,9 @@ def build_job(post: Post, platform: PlatformSettings, settings: Settings, captio
 
     def caption_for(excerpt: str) -> str:
         context = template_context(post, platform.name, excerpt)
-        return render(template.text, context, origin=template.origin, file=template.file, first_line=template.first_line)
+        return render(
+            template.text, context, origin=template.origin, file=template.file, first_line=template.first_line
+        )
 
     fitted = fit_caption(caption_for, post.excerpt, rule, thread=platform.thread, hand_written=hand_written)
     messages = tuple(

@@ -6,10 +6,12 @@ import datetime as dt
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from postion_publish.config import PLATFORMS
 from postion_publish.errors import BadInput
+from postion_publish.excerpt import excerpt_from_markdown
 
 OPTION_KEYS = ("skip", "template", "image", "alt", *PLATFORMS)
 
@@ -37,7 +39,8 @@ class Post:
     url: str
     title: str
     date: dt.datetime  # aware, UTC
-    excerpt: str
+    description: str | None = None  # the post's own summary, as plain text
+    body: str = ""  # Markdown, for the excerpt when there is no description
     draft: bool = False
     tags: tuple[str, ...] = ()
     author: str | None = None
@@ -47,6 +50,12 @@ class Post:
     options: PostOptions = PostOptions()
     source_file: str | None = None  # for messages: where the post is written
     source_line: int | None = None
+
+    @cached_property
+    def excerpt(self) -> str:
+        """The description, else the text before `<!-- more -->`, else the first paragraph.
+        Computed on first use: a plan needs it only for the few posts that are new."""
+        return self.description if self.description is not None else excerpt_from_markdown(self.body)
 
 
 def parse_options(
@@ -120,5 +129,5 @@ def to_utc(value: Any, *, file: str, line: int | None, key: str = "date") -> dt.
     else:
         raise BadInput(f"a date is needed, not {value!r}", file=file, line=line, key=key)
     if moment.tzinfo is None:
-        return moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(dt.timezone.utc)
+        return moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC)

@@ -44,7 +44,10 @@ def plan_json(plan: Plan) -> dict[str, Any]:
                 "warnings": [warning_text(warning) for warning in job.warnings],
             }
         )
-    return {"jobs": jobs, "scheduled": [{"post": p.url, "post_id": p.id, "date": p.date.isoformat()} for p in plan.scheduled]}
+    return {
+        "jobs": jobs,
+        "scheduled": [{"post": p.url, "post_id": p.id, "date": p.date.isoformat()} for p in plan.scheduled],
+    }
 
 
 def _by_post(plan: Plan) -> list[list[Job]]:
@@ -57,7 +60,9 @@ def _by_post(plan: Plan) -> list[list[Job]]:
 def _summary(plan: Plan) -> str:
     posts = len({job.post.id for job in plan.jobs})
     warnings = sum(len(job.warnings) for job in plan.jobs)
-    text = f"{posts} new post{'s' if posts != 1 else ''}, {len(plan.jobs)} message job{'s' if len(plan.jobs) != 1 else ''}"
+    text = (
+        f"{posts} new post{'s' if posts != 1 else ''}, {len(plan.jobs)} message job{'s' if len(plan.jobs) != 1 else ''}"
+    )
     if warnings:
         text += f", {warnings} warning{'s' if warnings != 1 else ''}"
     return text

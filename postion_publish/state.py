@@ -35,7 +35,7 @@ def state_path(root: Path) -> Path:
 
 
 def utc_text(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True)
@@ -53,9 +53,7 @@ class State:
             return post.id
         return (by_url if by_url is not None else self.url_index()).get(post.url)
 
-    def platforms_due(
-        self, post: Post, platforms: Iterable[str], by_url: Mapping[str, str] | None = None
-    ) -> list[str]:
+    def platforms_due(self, post: Post, platforms: Iterable[str], by_url: Mapping[str, str] | None = None) -> list[str]:
         """The platforms this post still has to be announced on."""
         key = self.entry_id(post, by_url)
         if key is None:
@@ -63,8 +61,16 @@ class State:
         recorded = self.posts[key].get("platforms", {})
         return [name for name in platforms if recorded.get(name, {}).get("status") == PENDING]
 
+    def is_settled(self, post_id: str) -> bool:
+        """Recorded, with nothing left to do on any platform."""
+        entry = self.posts.get(post_id)
+        if entry is None:
+            return False
+        return all(record.get("status") != PENDING for record in entry.get("platforms", {}).values())
+
     def status(self, post_id: str, platform: str) -> str | None:
-        return self.posts.get(post_id, {}).get("platforms", {}).get(platform, {}).get("status")
+        status = self.posts.get(post_id, {}).get("platforms", {}).get(platform, {}).get("status")
+        return str(status) if status is not None else None
 
     def with_baseline(self, posts: Iterable[Post], now: dt.datetime) -> tuple[State, int]:
         """Every post not yet in the state, marked as already announced. Returns (state, count added)."""

@@ -14,4 +14,4 @@ from postion_publish.state import load_state
 def load_plan(config_path: Path, now: dt.datetime) -> Plan:
     settings = load_settings(config_path)
     state = load_state(settings.root)  # before reading posts: a missing state is the first thing to fix
-    return make_plan(read_posts(settings), state, settings, now)
+    return make_plan(read_posts(settings, settled=state.is_settled), state, settings, now)

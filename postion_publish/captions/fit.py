@@ -85,25 +85,33 @@ def split_thread(text: str, rule: LengthRule) -> Fitted:
         parts, warnings = _greedy_parts(text, rule, widest_suffix)
         if len(parts) < 10**digits:
             numbered = _numbered(parts)
-            warnings += [f"part {i} is too long ({rule.problem(p)})" for i, p in enumerate(numbered, 1) if not rule.fits(p)]
+            warnings += [
+                f"part {i} is too long ({rule.problem(p)})" for i, p in enumerate(numbered, 1) if not rule.fits(p)
+            ]
             return Fitted(tuple(numbered), tuple(dict.fromkeys(warnings)))
         digits += 1
 
 
 def _greedy_parts(text: str, rule: LengthRule, suffix: str) -> tuple[list[str], list[str]]:
+    """Each part takes as many whole tokens as fit, found by bisection (a few measures a part)."""
+    tokens = _TOKENS.findall(text)
     parts: list[str] = []
     warnings: list[str] = []
-    current = ""
-    for token in _TOKENS.findall(text):
-        candidate = current + token
-        if not current or token.isspace() or rule.fits(candidate.strip() + suffix):
-            current = candidate
+    start = 0
+    while start < len(tokens):
+        if tokens[start].isspace():
+            start += 1
             continue
-        parts.append(current.strip())
-        current = token
-    if current.strip():
-        parts.append(current.strip())
-    for part in parts:
-        if not rule.fits(part + suffix) and " " not in part.strip():
+        low, high, end = start + 2, len(tokens), start + 1  # a part holds at least one token
+        while low <= high:
+            middle = (low + high) // 2
+            if rule.fits("".join(tokens[start:middle]).strip() + suffix):
+                end, low = middle, middle + 1
+            else:
+                high = middle - 1
+        part = "".join(tokens[start:end]).strip()
+        if end == start + 1 and not rule.fits(part + suffix):
             warnings.append(f"a single word is longer than a whole message ({rule.problem(part)})")
+        parts.append(part)
+        start = end
     return parts, warnings

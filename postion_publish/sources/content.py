@@ -3,25 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-import frontmatter  # type: ignore[import-untyped]
 import yaml
+from frontmatter.default_handlers import YAMLHandler
 
 from postion_publish.config import Settings
 from postion_publish.errors import BadInput
 from postion_publish.posts import Post, parse_options, to_utc
-from postion_publish.sources.excerpt import excerpt_from_markdown
 from postion_publish.yaml_positions import load_located
 
 SUFFIXES = (".md", ".markdown")
+_ID_KEY = re.compile(r"^id\s*:", re.MULTILINE)
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
-_HANDLER = frontmatter.YAMLHandler()
+_HANDLER = YAMLHandler()
 try:
     _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
 except AttributeError:  # pragma: no cover
@@ -32,13 +33,41 @@ def slugify(text: str) -> str:
     return _NOT_SLUG.sub("-", text.lower()).strip("-")
 
 
-def read_content_folder(settings: Settings) -> Iterator[Post]:
-    """Every Markdown post under `source.path`, in path order. Bad front matter is a BadInput."""
+def markdown_files(folder: Path) -> list[str]:
+    """Paths of the Markdown files under `folder`, relative to it, POSIX style, sorted."""
+    found: list[str] = []
+    for directory, subfolders, files in os.walk(folder):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        prefix = os.path.relpath(directory, folder).replace(os.sep, "/")
+        prefix = "" if prefix == "." else prefix + "/"
+        found.extend(prefix + name for name in files if name.endswith(SUFFIXES))
+    return sorted(found)
+
+
+def read_content_folder(settings: Settings, settled: Callable[[str], bool] | None = None) -> Iterator[Post]:
+    """Every Markdown post under `source.path`, in path order. Bad front matter is a BadInput.
+
+    `settled(post_id)` may say that the state has nothing left to do for a post: such a file is
+    not parsed when its id is its path (no `id:` in its front matter). On a blog of thousands of
+    posts this is most of the work of a plan."""
     folder = settings.source.path
     if not folder.is_dir():
         raise BadInput(f"the posts folder {folder} does not exist", file=settings.file, key="source.path")
-    for path in sorted(p for p in folder.rglob("*") if p.suffix in SUFFIXES and p.is_file()):
-        yield read_post_file(path, folder, settings)
+    for relative in markdown_files(folder):
+        path = folder / relative
+        text = _read(path)
+        if settled is not None and settled(relative.rsplit(".", 1)[0]):
+            front, _, _ = _split(text)
+            if front is None or not _ID_KEY.search(front):
+                continue
+        yield read_post_file(path, relative, settings, text)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise BadInput(f"cannot read this post ({error.__class__.__name__})", file=path) from None
 
 
 def _split(text: str) -> tuple[str | None, str, int]:
@@ -50,13 +79,10 @@ def _split(text: str) -> tuple[str | None, str, int]:
     return front, body, stripped[: stripped.index(front)].count("\n")
 
 
-def read_post_file(path: Path, folder: Path, settings: Settings) -> Post:
+def read_post_file(path: Path, relative: str, settings: Settings, text: str | None = None) -> Post:
+    """One post; `relative` is its path inside the posts folder (its id unless front matter sets one)."""
     label = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise BadInput(f"cannot read this post ({error.__class__.__name__})", file=label) from None
-    front, body, offset = _split(text)
+    front, body, offset = _split(_read(path) if text is None else text)
     meta: dict[str, Any] = {}
     lines: dict[str, int] = {}
     if front is not None:
@@ -72,7 +98,7 @@ def read_post_file(path: Path, folder: Path, settings: Settings) -> Post:
             located = load_located(front, file=label, line_offset=offset)
             lines = {".".join(key): position.key_line for key, position in located.positions.items()}
             lines.update({f"{'.'.join(key)}@value": position.value_line for key, position in located.positions.items()})
-    return _build_post(path, folder, settings, meta, body, lines)
+    return _build_post(path, relative, settings, meta, body, lines)
 
 
 def _valid_date(value: Any) -> bool:
@@ -80,23 +106,22 @@ def _valid_date(value: Any) -> bool:
 
 
 def _build_post(
-    path: Path, folder: Path, settings: Settings, meta: Mapping[str, Any], body: str, lines: Mapping[str, int]
+    path: Path, relative: str, settings: Settings, meta: Mapping[str, Any], body: str, lines: Mapping[str, int]
 ) -> Post:
     label = str(path)
-    relative = path.relative_to(folder).with_suffix("").as_posix()
+    stem = path.stem
     title = meta.get("title")
     if not isinstance(title, str) or not title.strip():
-        title = _first_heading(body) or path.stem
+        title = _first_heading(body) or stem
     raw_date = meta.get("date")
     if isinstance(raw_date, Mapping):  # Material for MkDocs: `date: {created: …, updated: …}`
         raw_date = raw_date.get("created")
     if raw_date is None:
         raise BadInput("the post has no date; add `date: 2026-01-31` to its front matter", file=label, line=1)
     date = to_utc(raw_date, file=label, line=lines.get("date"))
-    slug = str(meta.get("slug") or slugify(_DATE_PREFIX.sub("", path.stem)))
+    slug = str(meta.get("slug") or slugify(_DATE_PREFIX.sub("", stem)))
     url = _post_url(settings, meta.get("url"), slug, date, label, lines)
     description = meta.get("description") or meta.get("summary")
-    excerpt = str(description).strip() if description else excerpt_from_markdown(body)
     postion_block = meta.get("postion")
     option_lines = {
         key.removeprefix("postion."): line
@@ -113,11 +138,12 @@ def _build_post(
     authors = meta.get("authors")
     author = meta.get("author") or (authors[0] if isinstance(authors, list) and authors else None)
     return Post(
-        id=str(meta.get("id") or relative),
+        id=str(meta.get("id") or relative.rsplit(".", 1)[0]),
         url=url,
         title=title.strip(),
         date=date,
-        excerpt=excerpt,
+        description=str(description).strip() if description else None,
+        body=body,
         draft=meta.get("draft") is True or str(meta.get("status", "")).lower() == "draft",
         tags=_tags(meta.get("tags")),
         author=str(author) if author else None,
@@ -130,9 +156,7 @@ def _build_post(
     )
 
 
-def _post_url(
-    settings: Settings, raw: Any, slug: str, date: dt.datetime, label: str, lines: Mapping[str, int]
-) -> str:
+def _post_url(settings: Settings, raw: Any, slug: str, date: dt.datetime, label: str, lines: Mapping[str, int]) -> str:
     base = settings.site_url + "/"
     if isinstance(raw, str) and raw.strip():
         return urljoin(base, raw.strip().lstrip("/"))
@@ -146,7 +170,7 @@ def _post_url(
             file=settings.file,
             key="source.permalink",
         ) from None
-    return urljoin(base, path.lstrip("/"))
+    return base + path.lstrip("/")  # a relative path: no need for urljoin's general case
 
 
 def _tags(raw: Any) -> tuple[str, ...]:

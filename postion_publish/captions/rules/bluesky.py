@@ -16,7 +16,9 @@ MAX_TAG_GRAPHEMES = 64
 # Nothing is auto-linked on Bluesky: only http(s) URLs the client marks become links.
 _URL = regex.compile(r"(?<![\w/])https?://[^\s<>\"]+", regex.IGNORECASE)
 _TRAILING = ".,;:!?'\""
-_TAG = regex.compile(r"(?:^|(?<=\s))[#＃]((?!\ufe0f)[^\s\u00ad\u2060\u200a-\u200d\u20e2]*[^\d\s\p{P}\u00ad\u2060\u200a-\u200d\u20e2]+[^\s\u00ad\u2060\u200a-\u200d\u20e2]*)")
+_TAG = regex.compile(
+    r"(?:^|(?<=\s))[#＃]((?!\ufe0f)[^\s\u00ad\u2060\u200a-\u200d\u20e2]*[^\d\s\p{P}\u00ad\u2060\u200a-\u200d\u20e2]+[^\s\u00ad\u2060\u200a-\u200d\u20e2]*)"
+)
 
 
 def byte_problem(text: str) -> str | None:
@@ -44,13 +46,17 @@ def facets(text: str) -> list[dict[str, Any]]:
     for match in _URL.finditer(text):
         url = _trim_url(match.group(0))
         start = match.start()
-        found.append((start, _facet(text, start, start + len(url), {"$type": "app.bsky.richtext.facet#link", "uri": url})))
+        found.append(
+            (start, _facet(text, start, start + len(url), {"$type": "app.bsky.richtext.facet#link", "uri": url}))
+        )
     for match in _TAG.finditer(text):
         tag = match.group(1).rstrip(_TRAILING)
         if not tag or grapheme_count(tag) > MAX_TAG_GRAPHEMES:
             continue
         start = match.start()  # the '#'
-        found.append((start, _facet(text, start, start + 1 + len(tag), {"$type": "app.bsky.richtext.facet#tag", "tag": tag})))
+        found.append(
+            (start, _facet(text, start, start + 1 + len(tag), {"$type": "app.bsky.richtext.facet#tag", "tag": tag}))
+        )
     return [facet for _, facet in sorted(found, key=lambda pair: pair[0])]
 
 

@@ -9,5 +9,11 @@ from postion_publish.config import PlatformSettings
 def rule_for(platform: PlatformSettings) -> LengthRule:
     if platform.name == "mastodon":
         return mastodon.rule(int(platform.options.get("max_characters", mastodon.DEFAULT_LIMIT)))
-    rules = {"x": x.RULE, "bluesky": bluesky.RULE, "linkedin": linkedin.RULE, "discord": discord.RULE, "threads": threads.RULE}
+    rules = {
+        "x": x.RULE,
+        "bluesky": bluesky.RULE,
+        "linkedin": linkedin.RULE,
+        "discord": discord.RULE,
+        "threads": threads.RULE,
+    }
     return rules[platform.name]

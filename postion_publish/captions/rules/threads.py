@@ -4,15 +4,8 @@
 from __future__ import annotations
 
 from postion_publish.captions.rules import LengthRule
-from postion_publish.captions.rules.text_units import graphemes, is_emoji
+from postion_publish.captions.rules.text_units import emoji_weighted_length
 
 LIMIT = 500
-
-
-def length(text: str) -> int:
-    if text.isascii():
-        return len(text)
-    return sum(len(cluster.encode("utf-8")) if is_emoji(cluster) else len(cluster) for cluster in graphemes(text))
-
-
+length = emoji_weighted_length
 RULE = LengthRule("threads", LIMIT, length, threads=True)

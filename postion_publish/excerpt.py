@@ -38,10 +38,15 @@ def _inline_text(token: Token) -> str:
     return "".join(parts)
 
 
+# The first paragraph is found within this many characters of a post; longer ones could not be
+# posted anyway, and parsing a whole long post for its first lines would be wasted time.
+FIRST_PARAGRAPH_WINDOW = 6000
+
+
 def excerpt_from_markdown(body: str) -> str:
     """The text before `<!-- more -->`, else the first paragraph, as one line of plain text."""
     marker = MORE_MARKERS.search(body)
-    tokens = _markdown().parse(body[: marker.start()] if marker else body)
+    tokens = _markdown().parse(body[: marker.start()] if marker else body[:FIRST_PARAGRAPH_WINDOW])
     texts: list[str] = []
     inside_paragraph = False
     for token in tokens:

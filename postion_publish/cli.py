@@ -8,11 +8,15 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from postion_publish.errors import BadInput, PostionError
+
+if TYPE_CHECKING:
+    from postion_publish.execute import JobResult
+    from postion_publish.workspace import RunOptions, RunOutcome
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -97,6 +101,7 @@ def init(baseline: bool, config_path: Path, now: str | None) -> None:
         click.echo(f"{config_path} exists already; `postion init --baseline` marks the current posts as announced.")
         return
     from postion_publish.config import load_settings
+    from postion_publish.ledger import Ledger, ledger_path, save_ledger
     from postion_publish.plan import check_unique
     from postion_publish.sources import read_posts
     from postion_publish.state import State, load_state, save_state, state_path
@@ -109,6 +114,11 @@ def init(baseline: bool, config_path: Path, now: str | None) -> None:
     state = load_state(settings.root) if state_path(settings.root).exists() else State()
     updated, added = state.with_baseline(published, moment)
     save_state(settings.root, updated)
+    if not ledger_path(settings.root).exists():
+        save_ledger(settings.root, Ledger(), settings.quota, moment)
+    ignore = settings.root / ".postion" / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# written by postion init: the run lock and temporary files are not history\nlock\n*.tmp\n")
     click.echo(
         f"Marked {added} published post{'s' if added != 1 else ''} as already announced in "
         f"{state_path(settings.root)} ({len(posts) - len(published)} drafts or future posts left new). "
@@ -136,3 +146,210 @@ def plan(as_json: bool, as_markdown: bool, config_path: Path, now: str | None) -
         click.echo(report.plan_markdown(the_plan), nl=False)
     else:
         click.echo(report.plan_table(the_plan), nl=False)
+
+
+# --- publishing ------------------------------------------------------------------------------
+
+PLATFORM_CHOICE = click.Choice(["x", "bluesky", "mastodon", "linkedin", "discord", "threads"])
+
+
+def _run_options(now: str | None, as_json: bool, dry_run: bool = False) -> RunOptions:
+    import os
+
+    from postion_publish import report
+    from postion_publish.workspace import RunOptions
+
+    def progress(result: JobResult) -> None:
+        click.echo(report.result_line(result), err=as_json)
+
+    fixed = _now(now) if now else None
+    return RunOptions(
+        environ=os.environ,
+        clock=(lambda: fixed) if fixed else (lambda: dt.datetime.now(dt.UTC)),
+        on_result=progress,
+        dry_run=dry_run,
+    )
+
+
+def _finish(outcome: RunOutcome, as_json: bool) -> None:
+    from postion_publish import report
+
+    if as_json:
+        results = [report.result_json(result) for result in outcome.results]
+        click.echo(json.dumps({"results": results, "quota": outcome.quota.to_json()}, indent=2, ensure_ascii=False))
+    else:
+        if not outcome.results:
+            click.echo("Nothing new to announce.")
+        click.echo(report.quota_text(outcome.quota))
+    if outcome.failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--dry-run", is_flag=True, help="Show what would be sent; send and write nothing.")
+@click.option("--platform", "platforms", multiple=True, type=PLATFORM_CHOICE, help="Only this platform (repeatable).")
+@click.option("--post", "post_url", help="Only the new post with this URL.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout; progress on stderr.")
+@config_option
+@now_option
+@handles_errors
+def publish(
+    dry_run: bool, platforms: tuple[str, ...], post_url: str | None, as_json: bool, config_path: Path, now: str | None
+) -> None:
+    """Publish the plan: every new post on every platform it is due on."""
+    from postion_publish import workspace
+
+    options = _run_options(now, as_json, dry_run)
+    _finish(workspace.publish(config_path, options, platforms=platforms, post_url=post_url), as_json)
+
+
+def _caption_options(command: F) -> F:
+    for name in reversed(PLATFORM_CHOICE.choices):
+        command = click.option(f"--caption-{name}", f"caption_{name}", help=f"The caption for {name}.")(command)
+    return command
+
+
+@main.command()
+@click.argument("url")
+@click.option("--platform", "platforms", multiple=True, type=PLATFORM_CHOICE, help="Only this platform (repeatable).")
+@click.option("--caption", help="The caption for every platform (a template: {{ url }} works).")
+@_caption_options
+@click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout; progress on stderr.")
+@config_option
+@now_option
+@handles_errors
+def post(
+    url: str,
+    platforms: tuple[str, ...],
+    caption: str | None,
+    as_json: bool,
+    config_path: Path,
+    now: str | None,
+    **per_platform: str | None,
+) -> None:
+    """Announce one post by hand, with your own captions. Never twice on one platform."""
+    from postion_publish import workspace
+
+    captions = {name: caption for name in PLATFORM_CHOICE.choices if caption}
+    captions.update({key.removeprefix("caption_"): text for key, text in per_platform.items() if text})
+    outcome = workspace.post_manually(
+        config_path, url, _run_options(now, as_json), platforms=platforms, captions=captions
+    )
+    _finish(outcome, as_json)
+
+
+@main.command()
+@click.argument("attempt_ids", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout; progress on stderr.")
+@config_option
+@now_option
+@handles_errors
+def retry(attempt_ids: tuple[str, ...], as_json: bool, config_path: Path, now: str | None) -> None:
+    """Retry failed attempts (all still pending, or the ids given; see `postion history`)."""
+    from postion_publish import workspace
+
+    _finish(workspace.retry(config_path, attempt_ids, _run_options(now, as_json)), as_json)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="A JSON list, newest first.")
+@click.option("--limit", type=click.IntRange(min=1), help="Only the newest N attempts.")
+@config_option
+@handles_errors
+def history(as_json: bool, limit: int | None, config_path: Path) -> None:
+    """Every attempt: time, post, platform, status, live link, error."""
+    from postion_publish import report
+    from postion_publish.config import load_settings
+    from postion_publish.ledger import load_ledger
+
+    attempts = load_ledger(load_settings(config_path).root).newest_first(limit)
+    if as_json:
+        click.echo(json.dumps([report.attempt_json(a) for a in attempts], indent=2, ensure_ascii=False))
+    else:
+        click.echo(report.history_table(attempts), nl=False)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@config_option
+@now_option
+@handles_errors
+def quota(as_json: bool, config_path: Path, now: str | None) -> None:
+    """Units used this billing cycle (1 per post per platform) and when they reset."""
+    from postion_publish import report
+    from postion_publish.config import load_settings
+    from postion_publish.ledger import load_ledger
+
+    settings = load_settings(config_path)
+    figures = load_ledger(settings.root).quota(settings.quota, _now(now))
+    click.echo(json.dumps(figures.to_json()) if as_json else report.quota_text(figures))
+
+
+# --- sandbox and demo ------------------------------------------------------------------------
+
+
+def _serve(sandbox_url: str) -> None:
+    import time
+
+    click.echo(f"Serving the sandbox at {sandbox_url}/ — press Ctrl-C to stop.")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+
+
+@main.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=8787, show_default=True, help="0: any free port.")
+@handles_errors
+def sandbox(port: int) -> None:
+    """A local emulator of the platform APIs, with a page showing what was posted."""
+    from postion_publish.sandbox import Sandbox
+    from postion_publish.sandbox.discord import webhook_url
+
+    emulator = Sandbox()
+    base = emulator.start(port)
+    credentials = emulator.credentials
+    click.echo(
+        "Point postion.yml at it:\n"
+        f"  bluesky: {{handle: {credentials.bluesky_handle}, service: {base}/bluesky, web_base: {base}/bluesky}}\n"
+        f"  mastodon: {{instance: {base}/mastodon}}\n"
+        f"  discord: {{web_base: {base}/discord}}\n"
+        "and set (sandbox credentials, not secrets):\n"
+        f"  export POSTION_BLUESKY_APP_PASSWORD={credentials.bluesky_app_password}\n"
+        f"  export POSTION_MASTODON_TOKEN={credentials.mastodon_token}\n"
+        f"  export POSTION_DISCORD_WEBHOOK_URL={webhook_url(emulator)}"
+    )
+    _serve(base)
+
+
+@main.command()
+@click.option("--no-serve", is_flag=True, help="Exit once published instead of serving the links.")
+@handles_errors
+def demo(no_serve: bool) -> None:
+    """The bundled example blog, published to a local sandbox: no accounts needed."""
+    import os
+
+    from postion_publish import demo as demo_site
+    from postion_publish import report, workspace
+
+    folder = demo_site.demo_folder(os.environ)
+    demo_site.prepare(folder)
+    emulator = demo_site.start_sandbox(folder, on_busy=lambda p: click.echo(f"(port {p} is busy: using another)"))
+    config_path = demo_site.write_config(folder, emulator)
+    click.echo(f"The example blog is in {folder}; the sandbox runs at {emulator.base_url}/\n")
+    click.echo(report.plan_table(workspace.load_plan(config_path, dt.datetime.now(dt.UTC))))
+    options = workspace.RunOptions(
+        environ={**os.environ, **demo_site.sandbox_environment(emulator, folder)},
+        on_result=lambda result: click.echo(report.result_line(result)),
+    )
+    outcome = workspace.publish(config_path, options)
+    if not outcome.results:
+        click.echo("Nothing new to announce: every post of the example is published already.")
+    click.echo(report.quota_text(outcome.quota))
+    click.echo(f"\nEvery platform's timeline: {emulator.base_url}/")
+    if not no_serve:
+        _serve(emulator.base_url)
+    emulator.stop()
+    if outcome.failed:
+        sys.exit(1)

@@ -147,7 +147,13 @@ PLATFORM_KEYS: dict[str, dict[str, Check]] = {
         "language": _is_str,
     },
     "linkedin": {"author": _is_str, "version": _is_str},
-    "discord": {"username": _is_str, "avatar_url": _is_http_url, "thread_id": _is_str, "embed": _is_bool},
+    "discord": {
+        "username": _is_str,
+        "avatar_url": _is_http_url,
+        "thread_id": _is_str,
+        "embed": _is_bool,
+        "web_base": _is_http_url,
+    },
     "threads": {"user_id": _is_str},
 }
 REQUIRED_PLATFORM_KEYS = {"bluesky": ("handle",), "mastodon": ("instance",), "linkedin": ("author",)}

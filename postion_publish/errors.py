@@ -36,13 +36,17 @@ class BadInput(PostionError):
 
 
 class PlatformError(PostionError):
-    """A platform refused or failed a request. `retryable` says whether trying again can help."""
+    """A platform refused or failed a request. `retryable` says whether trying again can help;
+    `maybe_sent` whether the platform may have created the post anyway (a timeout after the
+    request went out, a 5xx): then it is never re-sent before checking."""
 
     retryable = False
     kind = "error"
 
-    def __init__(self, platform: str, message: str) -> None:
+    def __init__(self, platform: str, message: str, *, maybe_sent: bool = False) -> None:
         self.platform = platform
+        self.reason = message
+        self.maybe_sent = maybe_sent
         super().__init__(f"{platform}: {message}")
 
 
@@ -61,6 +65,12 @@ class RateLimited(PlatformError):
     def __init__(self, platform: str, message: str, retry_after: float | None) -> None:
         self.retry_after = retry_after
         super().__init__(platform, message)
+
+
+class UnknownOutcome(PlatformError):
+    """A send that may or may not have posted, on a platform that cannot tell: the user decides."""
+
+    kind = "unknown"
 
 
 class ContentRejected(PlatformError):
@@ -86,6 +96,10 @@ class QuotaExhausted(PostionError):
     """This billing cycle's units are spent."""
 
     kind = "quota"
+
+
+class Locked(PostionError):
+    """Another run holds the lock on this repository's state."""
 
 
 @dataclass(frozen=True)

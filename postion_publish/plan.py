@@ -31,6 +31,7 @@ class Job:
     platform: str
     messages: tuple[Message, ...]
     warnings: tuple[PlanWarning, ...] = ()
+    caption: str | None = None  # a caption given on the command line, replacing every template
 
 
 @dataclass(frozen=True)
@@ -119,4 +120,4 @@ def build_job(post: Post, platform: PlatformSettings, settings: Settings, captio
         warnings.append(
             PlanWarning("the image has no alt text; add `postion: {alt: …}`", post.source_file, post.source_line)
         )
-    return Job(post, platform.name, messages, tuple(warnings))
+    return Job(post, platform.name, messages, tuple(warnings), caption)

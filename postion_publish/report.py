@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from postion_publish.errors import PlanWarning
 from postion_publish.plan import Job, Plan
+
+if TYPE_CHECKING:
+    from postion_publish.execute import JobResult
+    from postion_publish.ledger import Attempt, Quota
 
 PLATFORM_NAMES = {
     "x": "X",
@@ -120,3 +124,61 @@ def plan_markdown(plan: Plan) -> str:
             if job.warnings:
                 lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+# --- runs, history, quota --------------------------------------------------------------------
+
+STATUS_MARKS = {"published": "✓", "failed": "✗", "skipped": "–", "dry-run": "·"}
+
+
+def result_line(result: JobResult) -> str:
+    mark = STATUS_MARKS.get(result.status, "?")
+    name = f"{PLATFORM_NAMES.get(result.job.platform, result.job.platform):<9}"
+    title = result.job.post.title
+    if result.status == "published":
+        return f"{mark} {name} {title}  {result.url}"
+    if result.status == "dry-run":
+        return f"{mark} {name} {title}  (dry run: not sent)"
+    return f"{mark} {name} {title}  {result.status}: {result.error}"
+
+
+def result_json(result: JobResult) -> dict[str, Any]:
+    return {
+        "post": result.job.post.url,
+        "platform": result.job.platform,
+        "status": result.status,
+        "url": result.url,
+        "id": result.id,
+        "error": result.error,
+        "attempts": result.attempts,
+    }
+
+
+def quota_text(quota: Quota) -> str:
+    return f"Quota: {quota.used} of {quota.limit} units used this cycle; it resets on {quota.resets.isoformat()}."
+
+
+def attempt_json(attempt: Attempt) -> dict[str, Any]:
+    return {
+        "id": attempt.id,
+        "time": attempt.time,
+        "post": attempt.post,
+        "platform": attempt.platform,
+        "status": attempt.status,
+        "url": attempt.url,
+        "error": attempt.error,
+        "error_kind": attempt.error_kind,
+        "attempts": attempt.attempts,
+    }
+
+
+def history_table(attempts: list[Attempt]) -> str:
+    if not attempts:
+        return "No attempts yet.\n"
+    lines = []
+    for attempt in attempts:
+        mark = STATUS_MARKS.get(attempt.status, "?")
+        outcome = attempt.url if attempt.status == "published" else (attempt.error or "")
+        name = PLATFORM_NAMES.get(attempt.platform, attempt.platform)
+        lines.append(f"{attempt.time}  {attempt.id}  {mark} {name:<9} {attempt.post}  {outcome}")
+    return "\n".join(lines) + "\n"

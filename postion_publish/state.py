@@ -83,19 +83,38 @@ class State:
                 added += 1
         return State(updated), added
 
-    def with_platform_status(
-        self, post: Post, platform: str, status: str, details: Mapping[str, Any] | None = None
-    ) -> State:
-        """Record one (post, platform) outcome, creating the post's entry when needed."""
+    def record(self, post: Post, platform: str) -> dict[str, Any]:
+        """A copy of what is recorded for (post, platform); {} when nothing is."""
+        key = self.entry_id(post)
+        if key is None:
+            return {}
+        return dict(self.posts[key].get("platforms", {}).get(platform, {}))
+
+    def with_record(self, post: Post, platform: str, record: Mapping[str, Any]) -> State:
+        """Record one (post, platform), creating the post's entry when needed."""
         updated = dict(self.posts)
         key = self.entry_id(post) or post.id
         entry = dict(updated.get(key, {}))
         entry["url"] = post.url
         platforms = dict(entry.get("platforms", {}))
-        platforms[platform] = {"status": status, **(details or {})}
+        platforms[platform] = dict(record)
         entry["platforms"] = platforms
         updated[key] = entry
         return State(updated)
+
+    def with_platform_status(
+        self, post: Post, platform: str, status: str, details: Mapping[str, Any] | None = None
+    ) -> State:
+        return self.with_record(post, platform, {"status": status, **(details or {})})
+
+    def with_pending(self, pairs: Iterable[tuple[Post, str]]) -> State:
+        """Mark (post, platform) pairs pending unless already recorded: before a run sends anything,
+        so that a post first seen now keeps every platform it is due on, even those this run skips."""
+        state = self
+        for post, platform in pairs:
+            if not state.record(post, platform):
+                state = state.with_platform_status(post, platform, PENDING)
+        return state
 
     def to_json(self) -> dict[str, Any]:
         return {"version": VERSION, "posts": {key: dict(value) for key, value in self.posts.items()}}

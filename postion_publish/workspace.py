@@ -1,17 +1,193 @@
-"""The edge that reads a user's workspace: config, posts and state from disk, then the pure plan."""
+"""The edge that works on a user's repository: read config, posts, state and ledger from disk,
+plan (pure), run the jobs, write back. The CLI and the Action call these; they hold no logic."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from postion_publish.config import load_settings
-from postion_publish.plan import Plan, make_plan
+from postion_publish.config import Settings, load_settings
+from postion_publish.errors import BadInput
+from postion_publish.execute import Executor, JobResult, Recorder, RetryPolicy
+from postion_publish.ledger import Attempt, Ledger, Quota, load_ledger
+from postion_publish.lock import publishing_lock
+from postion_publish.plan import Job, Plan, build_job, make_plan
+from postion_publish.posts import Post
 from postion_publish.sources import read_posts
-from postion_publish.state import load_state
+from postion_publish.state import PENDING, UNKNOWN, State, load_state, save_state
+
+Clock = Callable[[], dt.datetime]
 
 
 def load_plan(config_path: Path, now: dt.datetime) -> Plan:
     settings = load_settings(config_path)
     state = load_state(settings.root)  # before reading posts: a missing state is the first thing to fix
     return make_plan(read_posts(settings, settled=state.is_settled), state, settings, now)
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    environ: Mapping[str, str]
+    clock: Clock = lambda: dt.datetime.now(dt.UTC)
+    on_result: Callable[[JobResult], None] = lambda result: None
+    policy: RetryPolicy = field(default_factory=RetryPolicy)
+    dry_run: bool = False
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    results: list[JobResult]
+    quota: Quota
+    scheduled: tuple[Post, ...] = field(default_factory=tuple)
+
+    @property
+    def failed(self) -> bool:
+        """Exit status 1: a job failed, or was skipped because the quota is spent."""
+        return any(r.status == "failed" or r.error_kind == "quota" for r in self.results)
+
+
+def _check_platforms(settings: Settings, platforms: Sequence[str]) -> None:
+    for name in platforms:
+        if name not in settings.platforms:
+            raise BadInput(f"--platform {name}: not in the configuration (configured: {', '.join(settings.platforms)})")
+
+
+def _execute(
+    settings: Settings, state: State, ledger: Ledger, jobs: list[Job], options: RunOptions
+) -> tuple[list[JobResult], Quota]:
+    recorder = Recorder(settings.root, settings, state, ledger, options.clock, write=not options.dry_run)
+    if options.dry_run:
+        results = [JobResult(job, "dry-run") for job in jobs]
+        for result in results:
+            options.on_result(result)
+    else:
+        executor = Executor(recorder, options.environ, options.policy, on_result=options.on_result)
+        results = asyncio.run(executor.run(jobs))
+    return results, recorder.ledger.quota(settings.quota, options.clock())
+
+
+def publish(
+    config_path: Path, options: RunOptions, *, platforms: Sequence[str] = (), post_url: str | None = None
+) -> RunOutcome:
+    """Publish what the plan holds: every due (post, platform), or those chosen."""
+    settings = load_settings(config_path)
+    _check_platforms(settings, platforms)
+    with _lock(settings, options):
+        state = load_state(settings.root)  # read under the lock: a run that just ended is seen
+        ledger = load_ledger(settings.root)
+        plan = make_plan(read_posts(settings, settled=state.is_settled), state, settings, options.clock())
+        chosen = [
+            job
+            for job in plan.jobs
+            if (not platforms or job.platform in platforms) and (post_url is None or job.post.url == post_url)
+        ]
+        if post_url is not None and not any(job.post.url == post_url for job in plan.jobs):
+            raise BadInput(f"--post {post_url}: no new post has that URL (see `postion plan`)")
+        if not options.dry_run:
+            # Every due pair is recorded before anything is sent, those not chosen now included,
+            # so that a post first seen in this run stays due on every platform.
+            state = state.with_pending((job.post, job.platform) for job in plan.jobs)
+            save_state(settings.root, state)
+        results, quota = _execute(settings, state, ledger, chosen, options)
+    return RunOutcome(results, quota, plan.scheduled)
+
+
+def post_manually(
+    config_path: Path,
+    url: str,
+    options: RunOptions,
+    *,
+    platforms: Sequence[str] = (),
+    captions: Mapping[str, str] | None = None,
+) -> RunOutcome:
+    """`postion post URL`: one post, chosen platforms, captions given by hand. A platform the
+    post is already announced on is skipped: the state never lets it go out twice."""
+    settings = load_settings(config_path)
+    _check_platforms(settings, platforms)
+    captions = captions or {}
+    with _lock(settings, options):
+        state = load_state(settings.root)
+        ledger = load_ledger(settings.root)
+        post = next((p for p in read_posts(settings) if p.url == url), None)
+        if post is None:
+            if not captions:
+                raise BadInput(f"{url} is not a post of this site; give its text with --caption")
+            post = Post(id=url, url=url, title=url, date=options.clock(), description="")
+        names = list(platforms or settings.enabled_platforms)
+        jobs = []
+        skipped = []
+        for name in names:
+            if state.status(state.entry_id(post) or post.id, name) in ("announced", UNKNOWN):
+                skipped.append(name)
+                continue
+            jobs.append(build_job(post, settings.platforms[name], settings, captions.get(name)))
+        if not options.dry_run:
+            state = state.with_pending((job.post, job.platform) for job in jobs)
+            save_state(settings.root, state)
+        results, quota = _execute(settings, state, ledger, jobs, options)
+    for name in skipped:
+        record = state.record(post, name)
+        note = f"already {record.get('status')} on {name}" + (f": {record['url']}" if record.get("url") else "")
+        placeholder = build_job(post, settings.platforms[name], settings, captions.get(name))
+        results.append(JobResult(placeholder, "skipped", url=record.get("url"), error=note, error_kind="already"))
+    return RunOutcome(results, quota)
+
+
+def retry(config_path: Path, attempt_ids: Iterable[str], options: RunOptions) -> RunOutcome:
+    """Retry failed attempts. Without ids: every (post, platform) whose latest attempt failed and
+    is still pending. An id of an attempt whose outcome is unknown is the user's word that it did
+    not go out: its open intent is dropped and it is sent again."""
+    settings = load_settings(config_path)
+    ids = list(attempt_ids)
+    with _lock(settings, options):
+        state = load_state(settings.root)
+        ledger = load_ledger(settings.root)
+        attempts = _attempts_to_retry(ledger, state, ids)
+        posts = {post.id: post for post in read_posts(settings)}
+        jobs = []
+        for attempt in attempts:
+            post = posts.get(attempt.post_id) or next((p for p in posts.values() if p.url == attempt.post), None)
+            if post is None:
+                raise BadInput(f"attempt {attempt.id}: the post {attempt.post} is no longer on the site")
+            if attempt.platform not in settings.platforms:
+                raise BadInput(f"attempt {attempt.id}: {attempt.platform} is no longer configured")
+            if state.status(state.entry_id(post) or post.id, attempt.platform) == UNKNOWN:
+                record = {
+                    k: v for k, v in state.record(post, attempt.platform).items() if k not in ("intent", "reason")
+                }
+                state = state.with_record(post, attempt.platform, {**record, "status": PENDING})
+            jobs.append(build_job(post, settings.platforms[attempt.platform], settings))
+        if not options.dry_run:
+            save_state(settings.root, state)
+        results, quota = _execute(settings, state, ledger, jobs, options)
+    return RunOutcome(results, quota)
+
+
+def _attempts_to_retry(ledger: Ledger, state: State, ids: list[str]) -> list[Attempt]:
+    if ids:
+        chosen = []
+        for attempt_id in ids:
+            attempt = ledger.find(attempt_id)
+            if attempt is None:
+                raise BadInput(f"no attempt with id {attempt_id} in the history (see `postion history`)")
+            if attempt.status not in ("failed", "unknown"):
+                raise BadInput(f"attempt {attempt_id} is {attempt.status}, not failed: nothing to retry")
+            chosen.append(attempt)
+        return chosen
+    latest: dict[tuple[str, str], Attempt] = {}
+    for attempt in ledger.attempts:
+        latest[(attempt.post_id, attempt.platform)] = attempt
+    return [
+        attempt
+        for (post_id, platform), attempt in latest.items()
+        if attempt.status == "failed" and state.status(post_id, platform) == PENDING
+    ]
+
+
+def _lock(settings: Settings, options: RunOptions) -> AbstractContextManager[None]:
+    """A dry run writes nothing, so it needs no lock."""
+    return nullcontext() if options.dry_run else publishing_lock(settings.root)

@@ -1,0 +1,195 @@
+"""The adapter protocol: one small interface every platform module implements.
+
+An adapter publishes one job — a message or a thread, with an optional image or link card — and
+returns the post's id and public URL. It maps the platform's responses onto the error family in
+`postion_publish.errors`; it never retries by itself (the executor does, for retryable errors).
+
+Threads are posted part by part: after each part the adapter calls `on_part`, which records it at
+once, so that a run that dies half-way resumes after the last recorded part instead of posting the
+first parts again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import httpx
+
+from postion_publish.errors import AuthExpired, ContentRejected, PlatformError, RateLimited, Transient
+
+
+@dataclass(frozen=True)
+class Image:
+    data: bytes
+    mime: str
+    alt: str
+    filename: str
+
+
+@dataclass(frozen=True)
+class LinkCard:
+    url: str
+    title: str
+    description: str
+    thumb: Image | None = None
+
+
+@dataclass(frozen=True)
+class Part:
+    text: str
+    facets: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class PartRef:
+    """A part already on the platform: enough to reply to it and to link to it."""
+
+    id: str
+    url: str
+    extra: Mapping[str, str] = field(default_factory=dict)  # e.g. Bluesky's cid
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "url": self.url, **({"extra": dict(self.extra)} if self.extra else {})}
+
+    @staticmethod
+    def from_json(data: Mapping[str, Any]) -> PartRef:
+        return PartRef(str(data["id"]), str(data["url"]), dict(data.get("extra", {})))
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """What to publish for one (post, platform)."""
+
+    key: str  # stable for this (post, platform): the base of idempotency keys and record keys
+    parts: tuple[Part, ...]
+    created_at: dt.datetime
+    link: LinkCard | None = None
+    image: Image | None = None
+
+    def part_key(self, index: int) -> str:
+        return hashlib.sha256(f"{self.key}#{index}".encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Intent:
+    """What a previous run recorded before sending part `index`, when it never recorded the result."""
+
+    index: int
+    started: dt.datetime
+    data: Mapping[str, Any] = field(default_factory=dict)  # adapter-specific, e.g. the Bluesky rkey
+
+
+@dataclass(frozen=True)
+class AlreadyPosted:
+    ref: PartRef
+
+
+@dataclass(frozen=True)
+class SafeToResend:
+    """The platform will not post twice (idempotency key, or the record provably does not exist)."""
+
+
+@dataclass(frozen=True)
+class Unknowable:
+    reason: str
+
+
+Resolution = AlreadyPosted | SafeToResend | Unknowable
+
+
+class Journal(Protocol):
+    """Where an adapter records each part: before sending (the intent) and after (the result)."""
+
+    async def before(self, index: int, data: Mapping[str, Any]) -> None: ...
+
+    async def after(self, index: int, ref: PartRef) -> None: ...
+
+
+class Adapter(Protocol):
+    name: str
+
+    async def publish(
+        self, outgoing: Outgoing, *, done: list[PartRef], resend: Intent | None, journal: Journal
+    ) -> list[PartRef]:
+        """Post the parts after `done` (already posted), each replying to the one before.
+        `resend`: the next part was tried before and `resolve` said it is safe to send it again
+        with the same intent data. Records every part through `journal`; returns all refs."""
+        ...
+
+    async def resolve(self, outgoing: Outgoing, intent: Intent) -> Resolution:
+        """After a crash or an unclear failure: did the part in `intent` go out?"""
+        ...
+
+    async def character_limit(self) -> int | None:
+        """The server's own limit, where it publishes one (Mastodon); else None."""
+        ...
+
+
+def load_image(path: Path, alt: str) -> Image:
+    suffix = path.suffix.lower()
+    mime = {
+        ".png": "image/png",
+        ".jpg": "image/jpeg",
+        ".jpeg": "image/jpeg",
+        ".gif": "image/gif",
+        ".webp": "image/webp",
+    }
+    if suffix not in mime:
+        raise ContentRejected("image", f"{path.name}: only PNG, JPEG, GIF and WebP images can be attached")
+    try:
+        return Image(path.read_bytes(), mime[suffix], alt, path.name)
+    except OSError as error:
+        raise ContentRejected("image", f"cannot read {path.name} ({error.__class__.__name__})") from None
+
+
+def network_error(platform: str, error: httpx.HTTPError) -> PlatformError:
+    """A request that got no answer. The message names the kind only: httpx's own text can carry
+    the URL, and a Discord webhook URL is a secret. Only a failure to connect proves nothing
+    was sent."""
+    never_sent = isinstance(error, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+    if isinstance(error, httpx.TimeoutException):
+        return Transient(platform, "the request timed out", maybe_sent=not never_sent)
+    return Transient(platform, f"network error ({error.__class__.__name__})", maybe_sent=not never_sent)
+
+
+def retry_after_seconds(value: str | None, now: dt.datetime) -> float | None:
+    """A Retry-After header: seconds, or an HTTP date."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    from email.utils import parsedate_to_datetime
+
+    try:
+        return max(0.0, (parsedate_to_datetime(value) - now).total_seconds())
+    except (TypeError, ValueError):
+        return None
+
+
+def http_error(
+    platform: str, response: httpx.Response, reason: str, *, retry_after: float | None = None
+) -> PlatformError:
+    """The general mapping: 401 auth, 429 rate limit, 5xx transient, other 4xx content."""
+    status = response.status_code
+    if status == 401:
+        return AuthExpired(platform, f"the credential was refused ({reason})")
+    if status == 429:
+        return RateLimited(platform, f"rate limited ({reason})", retry_after)
+    if status >= 500:
+        return Transient(platform, f"server error {status} ({reason})", maybe_sent=True)
+    return ContentRejected(platform, f"{status}: {reason}")
+
+
+def json_or_empty(response: httpx.Response) -> dict[str, Any]:
+    try:
+        data = response.json()
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}

@@ -1,0 +1,303 @@
+"""Bluesky (AT Protocol): app-password session, `app.bsky.feed.post` records, threads as replies.
+
+Facts: shared/platforms.md §4 (bsky-docs posts.md, lexicons, the reference PDS).
+- createSession is limited (30 / 5 min, 300 / day per account): a session is created once,
+  cached outside the repository, and refreshed (refreshSession rotates both tokens).
+- There is no idempotency header. Each record gets a TID rkey chosen before sending and recorded;
+  after a crash, getRecord on that rkey says whether it went out. An rkey that exists already
+  gives a 500 on the reference PDS: that is checked, not retried.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from postion_publish.adapters.base import (
+    AlreadyPosted,
+    Image,
+    Intent,
+    Journal,
+    Outgoing,
+    PartRef,
+    Resolution,
+    SafeToResend,
+    json_or_empty,
+    network_error,
+    retry_after_seconds,
+)
+from postion_publish.adapters.images import shrink_to_fit
+from postion_publish.errors import AuthExpired, ContentRejected, PlatformError, RateLimited, Transient
+from postion_publish.jsonfile import write_json_atomic
+
+NAME = "bluesky"
+COLLECTION = "app.bsky.feed.post"
+MAX_BLOB_BYTES = 1_000_000  # the current lexicon allows 2 MB, but PDS 0.4 still refuses over 1 MB
+_TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
+
+
+def tid(microseconds: int, clock_id: int) -> str:
+    """A record key in the TID format: 53 bits of time, 10 bits of clock id, base32-sortable."""
+    value = ((microseconds & ((1 << 53) - 1)) << 10) | (clock_id & 0x3FF)
+    chars = []
+    for _ in range(13):
+        chars.append(_TID_ALPHABET[value & 31])
+        value >>= 5
+    return "".join(reversed(chars))
+
+
+def rkey_of(uri: str) -> str:
+    return uri.rsplit("/", 1)[-1]
+
+
+@dataclass
+class Session:
+    access: str
+    refresh: str
+    did: str
+    handle: str
+
+
+class BlueskyAdapter:
+    name = NAME
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        *,
+        handle: str,
+        app_password: str,
+        web_base: str = "https://bsky.app",
+        langs: list[str] | None = None,
+        session_cache: Path | None = None,
+    ) -> None:
+        self.client = client  # base_url: the PDS (config `service`)
+        self.handle = handle
+        self._password = app_password
+        self.web_base = web_base.rstrip("/")
+        self.langs = langs or []
+        self.session_cache = session_cache
+        self._session: Session | None = None
+
+    # --- session ------------------------------------------------------------------------------
+
+    def _load_cached_session(self) -> Session | None:
+        if self.session_cache is None or not self.session_cache.exists():
+            return None
+        try:
+            data = json.loads(self.session_cache.read_text(encoding="utf-8"))
+            return Session(data["accessJwt"], data["refreshJwt"], data["did"], data["handle"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # a damaged cache only costs one createSession
+
+    def _store_session(self, session: Session) -> None:
+        self._session = session
+        if self.session_cache is None:
+            return
+        fields = {
+            "accessJwt": session.access,
+            "refreshJwt": session.refresh,
+            "did": session.did,
+            "handle": session.handle,
+        }
+        write_json_atomic(self.session_cache, fields, mode=0o600)  # tokens: readable by this user only
+
+    async def _create_session(self) -> Session:
+        response = await self._send(
+            "POST",
+            "/xrpc/com.atproto.server.createSession",
+            json={"identifier": self.handle, "password": self._password},
+        )
+        if response.status_code != 200:
+            body = json_or_empty(response)
+            if response.status_code in (400, 401) and body.get("error") in ("AuthenticationRequired", "InvalidRequest"):
+                raise AuthExpired(
+                    NAME,
+                    f"the app password for {self.handle} was refused; create a new one in "
+                    "Settings → App passwords and update POSTION_BLUESKY_APP_PASSWORD",
+                )
+            raise self._error(response)
+        data = response.json()
+        session = Session(data["accessJwt"], data["refreshJwt"], data["did"], data.get("handle", self.handle))
+        self._store_session(session)
+        return session
+
+    async def _refresh(self, session: Session) -> Session:
+        response = await self._send(
+            "POST", "/xrpc/com.atproto.server.refreshSession", headers={"Authorization": f"Bearer {session.refresh}"}
+        )
+        if response.status_code != 200:
+            return await self._create_session()
+        data = response.json()
+        refreshed = Session(data["accessJwt"], data["refreshJwt"], data.get("did", session.did), session.handle)
+        self._store_session(refreshed)
+        return refreshed
+
+    async def _authorized(
+        self, method: str, path: str, *, headers: Mapping[str, str] | None = None, **kwargs: Any
+    ) -> httpx.Response:
+        """A request with the session's token; an expired token is refreshed once."""
+        session = self._session or self._load_cached_session() or await self._create_session()
+        self._session = session
+        for attempt in (1, 2):
+            authorized = {**(headers or {}), "Authorization": f"Bearer {session.access}"}
+            response = await self._send(method, path, headers=authorized, **kwargs)
+            expired = response.status_code in (400, 401) and json_or_empty(response).get("error") in (
+                "ExpiredToken",
+                "InvalidToken",
+            )
+            if not expired or attempt == 2:
+                return response
+            session = await self._refresh(session)
+        raise AssertionError("unreachable")
+
+    async def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        try:
+            return await self.client.request(method, path, **kwargs)
+        except httpx.HTTPError as error:
+            raise network_error(NAME, error) from None
+
+    # --- errors -------------------------------------------------------------------------------
+
+    def _error(self, response: httpx.Response) -> PlatformError:
+        body = json_or_empty(response)
+        name, message = str(body.get("error", "")), str(body.get("message", "")) or response.reason_phrase
+        reason = f"{name}: {message}" if name else message
+        status = response.status_code
+        if status == 401 or name in ("AuthenticationRequired", "InvalidToken", "ExpiredToken"):
+            return AuthExpired(NAME, f"the session was refused ({reason}); check POSTION_BLUESKY_APP_PASSWORD")
+        if status == 429:
+            return RateLimited(NAME, f"rate limited ({reason})", _retry_after(response))
+        if status >= 500:
+            return Transient(NAME, f"server error {status} ({reason})", maybe_sent=True)
+        return ContentRejected(NAME, reason)
+
+    # --- records ------------------------------------------------------------------------------
+
+    def _intent_data(self, outgoing: Outgoing, index: int) -> dict[str, Any]:
+        now = dt.datetime.now(dt.UTC)
+        microseconds = int(now.timestamp() * 1_000_000)
+        clock_id = int(hashlib.sha256(outgoing.part_key(index).encode()).hexdigest(), 16) & 0x3FF
+        return {"rkey": tid(microseconds, clock_id)}
+
+    async def _upload(self, image: Image) -> dict[str, Any]:
+        response = await self._authorized(
+            "POST", "/xrpc/com.atproto.repo.uploadBlob", content=image.data, headers={"Content-Type": image.mime}
+        )
+        if response.status_code != 200:
+            raise self._error(response)
+        blob: dict[str, Any] = response.json()["blob"]
+        return blob
+
+    async def _embed(self, outgoing: Outgoing) -> dict[str, Any] | None:
+        """One embed per post: the attached image with its alt text, else the link card."""
+        if outgoing.image is not None:
+            image = shrink_to_fit(outgoing.image, MAX_BLOB_BYTES)
+            if image is None:
+                raise ContentRejected(
+                    NAME,
+                    f"the image is over {MAX_BLOB_BYTES:,} bytes; make it smaller or "
+                    "install postion-publish[images] to resize it automatically",
+                )
+            blob = await self._upload(image)
+            return {"$type": "app.bsky.embed.images", "images": [{"image": blob, "alt": image.alt}]}
+        if outgoing.link is None:
+            return None
+        external: dict[str, Any] = {
+            "uri": outgoing.link.url,
+            "title": outgoing.link.title,
+            "description": outgoing.link.description,
+        }
+        thumb = shrink_to_fit(outgoing.link.thumb, MAX_BLOB_BYTES) if outgoing.link.thumb else None
+        if thumb is not None:  # a card without its picture is better than no card
+            external["thumb"] = await self._upload(thumb)
+        return {"$type": "app.bsky.embed.external", "external": external}
+
+    def _ref(self, uri: str, cid: str) -> PartRef:
+        return PartRef(uri, f"{self.web_base}/profile/{self.handle}/post/{rkey_of(uri)}", {"cid": cid})
+
+    async def publish(
+        self, outgoing: Outgoing, *, done: list[PartRef], resend: Intent | None, journal: Journal
+    ) -> list[PartRef]:
+        refs = list(done)
+        for index in range(len(refs), len(outgoing.parts)):
+            part = outgoing.parts[index]
+            record: dict[str, Any] = {
+                "$type": COLLECTION,
+                "text": part.text,
+                "createdAt": outgoing.created_at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
+            }
+            if part.facets:
+                record["facets"] = list(part.facets)
+            if self.langs:
+                record["langs"] = self.langs[:3]
+            if refs:
+                root, parent = refs[0], refs[-1]
+                record["reply"] = {
+                    "root": {"uri": root.id, "cid": root.extra["cid"]},
+                    "parent": {"uri": parent.id, "cid": parent.extra["cid"]},
+                }
+            elif (embed := await self._embed(outgoing)) is not None:
+                record["embed"] = embed
+            reused = resend is not None and resend.index == index
+            intent = dict(resend.data) if reused and resend is not None else self._intent_data(outgoing, index)
+            await journal.before(index, intent)
+            ref = await self._create_record(record, intent["rkey"])
+            await journal.after(index, ref)
+            refs.append(ref)
+        return refs
+
+    async def _create_record(self, record: Mapping[str, Any], rkey: str) -> PartRef:
+        session_did = (self._session or await self._create_session()).did
+        response = await self._authorized(
+            "POST",
+            "/xrpc/com.atproto.repo.createRecord",
+            json={"repo": session_did, "collection": COLLECTION, "rkey": rkey, "record": record},
+        )
+        if response.status_code == 200:
+            data = response.json()
+            return self._ref(data["uri"], data["cid"])
+        if response.status_code >= 500:
+            existing = await self._get_record(rkey)  # an rkey that exists answers 500, not a conflict
+            if existing is not None:
+                return existing
+        raise self._error(response)
+
+    async def _get_record(self, rkey: str) -> PartRef | None:
+        session = self._session or await self._create_session()
+        response = await self._authorized(
+            "GET",
+            "/xrpc/com.atproto.repo.getRecord",
+            params={"repo": session.did, "collection": COLLECTION, "rkey": rkey},
+        )
+        if response.status_code == 200:
+            data = response.json()
+            return self._ref(data["uri"], data["cid"])
+        if response.status_code == 400 and json_or_empty(response).get("error") == "RecordNotFound":
+            return None
+        raise self._error(response)
+
+    async def resolve(self, outgoing: Outgoing, intent: Intent) -> Resolution:
+        existing = await self._get_record(str(intent.data["rkey"]))
+        return AlreadyPosted(existing) if existing is not None else SafeToResend()
+
+    async def character_limit(self) -> int | None:
+        return None
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    now = dt.datetime.now(dt.UTC)
+    seconds = retry_after_seconds(response.headers.get("retry-after"), now)
+    if seconds is not None:
+        return seconds
+    reset = response.headers.get("ratelimit-reset")
+    if reset and reset.isdigit():
+        return max(0.0, int(reset) - now.timestamp())
+    return None

@@ -1,0 +1,150 @@
+"""Discord: execute a webhook with `?wait=true`, a rich embed, and mentions that can never ping.
+
+Facts: shared/platforms.md §5 (discord/discord-api-spec). The webhook URL is the credential: it
+never appears in a message, a log or the state. There is no idempotency: a send whose outcome is
+unclear is reported as unknown, never repeated blindly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from postion_publish.adapters.base import (
+    Intent,
+    Journal,
+    Outgoing,
+    PartRef,
+    Resolution,
+    Unknowable,
+    http_error,
+    json_or_empty,
+    network_error,
+    retry_after_seconds,
+)
+from postion_publish.errors import AuthExpired, PlatformError, RateLimited
+
+NAME = "discord"
+EMBED_COLOR = 0x5865F2
+MAX_EMBED_DESCRIPTION = 4096
+
+
+class DiscordAdapter:
+    name = NAME
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        *,
+        webhook_url: str,
+        web_base: str = "https://discord.com",
+        username: str | None = None,
+        avatar_url: str | None = None,
+        thread_id: str | None = None,
+        embed: bool = True,
+    ) -> None:
+        self.client = client
+        self._webhook = webhook_url
+        self.web_base = web_base.rstrip("/")
+        self.username = username
+        self.avatar_url = avatar_url
+        self.thread_id = thread_id
+        self.embed = embed
+        self._guild_id: str | None = None
+
+    async def _send(self, method: str, **kwargs: Any) -> httpx.Response:
+        try:
+            return await self.client.request(method, self._webhook, **kwargs)
+        except httpx.HTTPError as error:
+            raise network_error(NAME, error) from None
+
+    def _error(self, response: httpx.Response) -> PlatformError:
+        body = json_or_empty(response)
+        reason = str(body.get("message") or response.reason_phrase)
+        if body.get("code"):
+            reason += f" (code {body['code']})"
+        if response.status_code in (401, 403, 404):
+            # Never retried: repeated 401/403/404s get an IP banned for a while.
+            return AuthExpired(NAME, f"the webhook was refused ({reason}); check POSTION_DISCORD_WEBHOOK_URL")
+        if response.status_code == 429:
+            retry_after = body.get("retry_after")
+            seconds = float(retry_after) if isinstance(retry_after, int | float) else None
+            if seconds is None:
+                seconds = retry_after_seconds(response.headers.get("retry-after"), dt.datetime.now(dt.UTC))
+            return RateLimited(NAME, f"rate limited ({reason})", seconds)
+        return http_error(NAME, response, reason)
+
+    async def _guild(self) -> str | None:
+        """The guild of the webhook's channel, for the message's public URL (one GET, no post)."""
+        if self._guild_id is None:
+            response = await self._send("GET")
+            if response.status_code != 200:
+                raise self._error(response)
+            self._guild_id = str(json_or_empty(response).get("guild_id") or "@me")
+        return self._guild_id
+
+    def _payload(self, outgoing: Outgoing) -> tuple[dict[str, Any], list[tuple[str, tuple[str, bytes, str]]]]:
+        payload: dict[str, Any] = {
+            "content": outgoing.parts[0].text,
+            "allowed_mentions": {"parse": []},  # @everyone, roles or users in a title never ping
+        }
+        if self.username:
+            payload["username"] = self.username
+        if self.avatar_url:
+            payload["avatar_url"] = self.avatar_url
+        files: list[tuple[str, tuple[str, bytes, str]]] = []
+        if self.embed and outgoing.link is not None:
+            embed: dict[str, Any] = {
+                "title": outgoing.link.title[:256],
+                "url": outgoing.link.url,
+                "description": outgoing.link.description[:MAX_EMBED_DESCRIPTION],
+                "timestamp": outgoing.created_at.isoformat(),
+                "color": EMBED_COLOR,
+            }
+            picture = outgoing.image or outgoing.link.thumb
+            if picture is not None:
+                embed["image"] = {"url": f"attachment://{picture.filename}"}
+                payload["attachments"] = [{"id": 0, "filename": picture.filename, "description": picture.alt[:1024]}]
+                files.append(("files[0]", (picture.filename, picture.data, picture.mime)))
+            payload["embeds"] = [embed]
+        return payload, files
+
+    async def publish(
+        self, outgoing: Outgoing, *, done: list[PartRef], resend: Intent | None, journal: Journal
+    ) -> list[PartRef]:
+        if done:
+            return list(done)
+        guild = await self._guild()
+        payload, files = self._payload(outgoing)
+        params = {"wait": "true", **({"thread_id": self.thread_id} if self.thread_id else {})}
+        await journal.before(0, {})
+        if files:
+            response = await self._send("POST", params=params, data={"payload_json": json.dumps(payload)}, files=files)
+        else:
+            response = await self._send("POST", params=params, json=payload)
+        if response.status_code != 200:
+            raise self._error(response)
+        message = response.json()
+        url = f"{self.web_base}/channels/{guild}/{message['channel_id']}/{message['id']}"
+        ref = PartRef(str(message["id"]), url)
+        await journal.after(0, ref)
+        return [ref]
+
+    async def resolve(self, outgoing: Outgoing, intent: Intent) -> Resolution:
+        return Unknowable(
+            "Discord webhooks have no idempotency: look in the channel, then `postion retry ID` to post it "
+            "again if it is not there"
+        )
+
+    async def character_limit(self) -> int | None:
+        return None
+
+
+def webhook_base(webhook_url: str) -> str:
+    """scheme://host of a webhook URL: what the client's base is (the rest of the URL is secret)."""
+    parts = urlsplit(webhook_url)
+    return f"{parts.scheme}://{parts.netloc}"

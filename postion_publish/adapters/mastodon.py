@@ -1,0 +1,135 @@
+"""Mastodon (and compatible servers): statuses with an Idempotency-Key, media with a description,
+threads by `in_reply_to_id`, the instance's own character limit.
+
+Facts: shared/platforms.md §6 (Mastodon OpenAPI; mastodon/documentation methods/statuses.md).
+The Idempotency-Key is derived from (post, platform, part), never random: a repeated request with
+it returns the status created the first time, for up to an hour.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import Any
+
+import httpx
+
+from postion_publish.adapters.base import (
+    Image,
+    Intent,
+    Journal,
+    Outgoing,
+    PartRef,
+    Resolution,
+    SafeToResend,
+    Unknowable,
+    http_error,
+    json_or_empty,
+    network_error,
+)
+from postion_publish.errors import PlatformError
+
+NAME = "mastodon"
+IDEMPOTENCY_WINDOW = dt.timedelta(minutes=55)  # Mastodon keeps keys for an hour; keep a margin
+MEDIA_POLLS = 10
+
+
+class MastodonAdapter:
+    name = NAME
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        *,
+        token: str,
+        visibility: str = "public",
+        language: str | None = None,
+        poll_interval: float = 1.0,
+    ) -> None:
+        self.client = client  # base_url: the instance (config `instance`)
+        self._headers = {"Authorization": f"Bearer {token}"}
+        self.visibility = visibility
+        self.language = language
+        self.poll_interval = poll_interval
+
+    async def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        headers = {**self._headers, **kwargs.pop("headers", {})}
+        try:
+            return await self.client.request(method, path, headers=headers, **kwargs)
+        except httpx.HTTPError as error:
+            raise network_error(NAME, error) from None
+
+    def _error(self, response: httpx.Response) -> PlatformError:
+        reason = str(json_or_empty(response).get("error") or response.reason_phrase)
+        if response.status_code == 401:
+            reason += "; create a new access token (Preferences → Development) and set POSTION_MASTODON_TOKEN"
+        return http_error(NAME, response, reason, retry_after=_retry_after(response))
+
+    async def character_limit(self) -> int | None:
+        try:
+            response = await self._send("GET", "/api/v2/instance")
+        except PlatformError:
+            return None
+        limit = json_or_empty(response).get("configuration", {}).get("statuses", {}).get("max_characters")
+        return limit if response.status_code == 200 and isinstance(limit, int) and limit > 0 else None
+
+    async def _upload(self, image: Image) -> str:
+        response = await self._send(
+            "POST",
+            "/api/v2/media",
+            files={"file": (image.filename, image.data, image.mime)},
+            data={"description": image.alt},
+        )
+        if response.status_code not in (200, 202):
+            raise self._error(response)
+        media = response.json()
+        for _ in range(MEDIA_POLLS):  # 202: still processing; poll until it has a URL
+            if response.status_code == 200 and media.get("url"):
+                break
+            await asyncio.sleep(self.poll_interval)
+            response = await self._send("GET", f"/api/v1/media/{media['id']}")
+            if response.status_code not in (200, 206):
+                raise self._error(response)
+            media = response.json()
+        return str(media["id"])
+
+    async def publish(
+        self, outgoing: Outgoing, *, done: list[PartRef], resend: Intent | None, journal: Journal
+    ) -> list[PartRef]:
+        refs = list(done)
+        for index in range(len(refs), len(outgoing.parts)):
+            body: dict[str, Any] = {"status": outgoing.parts[index].text, "visibility": self.visibility}
+            if self.language:
+                body["language"] = self.language
+            if refs:
+                body["in_reply_to_id"] = refs[-1].id
+            elif outgoing.image is not None:
+                body["media_ids"] = [await self._upload(outgoing.image)]
+            await journal.before(index, {})
+            response = await self._send(
+                "POST", "/api/v1/statuses", json=body, headers={"Idempotency-Key": outgoing.part_key(index)}
+            )
+            if response.status_code != 200:
+                raise self._error(response)
+            status = response.json()
+            ref = PartRef(str(status["id"]), str(status.get("url") or status.get("uri") or ""))
+            await journal.after(index, ref)
+            refs.append(ref)
+        return refs
+
+    async def resolve(self, outgoing: Outgoing, intent: Intent) -> Resolution:
+        if dt.datetime.now(dt.UTC) - intent.started < IDEMPOTENCY_WINDOW:
+            return SafeToResend()  # same key: the server returns the status if it made one
+        return Unknowable("the send was over an hour ago, beyond Mastodon's idempotency window: check your profile")
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """Mastodon's X-RateLimit-Reset is an ISO-8601 time, not seconds."""
+    reset = response.headers.get("x-ratelimit-reset")
+    if not reset:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(reset.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return max(0.0, (moment - dt.datetime.now(dt.UTC)).total_seconds())

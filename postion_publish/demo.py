@@ -1,0 +1,81 @@
+"""`postion demo`: the bundled example blog, published to a local sandbox. No accounts needed.
+
+The demo keeps its copy of the blog, its state and the sandbox's posts in one folder (by default
+in the user's cache), so that a second run finds everything announced and publishes nothing new.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import yaml
+
+from postion_publish.adapters import AVAILABLE, cache_dir
+from postion_publish.jsonfile import write_atomic, write_json_atomic
+from postion_publish.sandbox import Sandbox
+from postion_publish.sandbox.discord import webhook_url
+from postion_publish.state import STATE_DIR, STATE_FILE
+
+DEMO_PORT = 8765
+
+
+def example_blog() -> Path:
+    """The example site: inside the installed package, or in the repository during development."""
+    packaged = Path(__file__).parent / "_example_blog"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "examples" / "blog"
+
+
+def demo_folder(environ: Mapping[str, str]) -> Path:
+    return Path(environ["POSTION_DEMO_DIR"]) if environ.get("POSTION_DEMO_DIR") else cache_dir(environ) / "demo"
+
+
+def prepare(folder: Path) -> None:
+    """Copy the example blog once, with an empty state: its `since` keeps old posts out."""
+    if (folder / "posts").is_dir():
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(example_blog() / "posts", folder / "posts")
+    write_json_atomic(folder / STATE_DIR / STATE_FILE, {"version": 1, "posts": {}})
+
+
+def write_config(folder: Path, sandbox: Sandbox) -> Path:
+    """The example's config, pointed at the sandbox, with the platforms that can publish."""
+    config = yaml.safe_load((example_blog() / "postion.yml").read_text(encoding="utf-8"))
+    platforms = {name: value or {} for name, value in config["platforms"].items() if name in AVAILABLE}
+    platforms["bluesky"].update(
+        handle=sandbox.credentials.bluesky_handle,
+        service=sandbox.platform_url("bluesky"),
+        web_base=sandbox.platform_url("bluesky"),
+    )
+    platforms["mastodon"]["instance"] = sandbox.platform_url("mastodon")
+    platforms["discord"]["web_base"] = sandbox.platform_url("discord")
+    config["platforms"] = platforms
+    path = folder / "postion.yml"
+    header = "# Written by `postion demo`: the example blog, pointed at the local sandbox.\n"
+    write_atomic(path, header + yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
+    return path
+
+
+def sandbox_environment(sandbox: Sandbox, folder: Path) -> dict[str, str]:
+    """The sandbox's credentials, as the real ones would come: environment variables."""
+    return {
+        "POSTION_BLUESKY_APP_PASSWORD": sandbox.credentials.bluesky_app_password,
+        "POSTION_MASTODON_TOKEN": sandbox.credentials.mastodon_token,
+        "POSTION_DISCORD_WEBHOOK_URL": webhook_url(sandbox),
+        "POSTION_CACHE_DIR": str(folder / ".cache"),
+    }
+
+
+def start_sandbox(folder: Path, port: int = DEMO_PORT, on_busy: Callable[[int], None] | None = None) -> Sandbox:
+    sandbox = Sandbox(data_file=folder / "sandbox.json")
+    try:
+        sandbox.start(port)
+    except OSError:  # the port is taken: any free one will do
+        if on_busy is not None:
+            on_busy(port)
+        sandbox.start(0)
+    return sandbox

@@ -1,0 +1,328 @@
+"""Runs jobs through the adapters: concurrency, retries, intents, results → state and ledger.
+
+Exactly once, in three rules:
+1. Before a part is sent, its intent is written to the state; after, its result. Both writes are
+   atomic, so a crash leaves one or the other.
+2. A rerun never re-sends what a result records, and never re-sends an open intent blindly: the
+   adapter resolves it (Mastodon's Idempotency-Key, Bluesky's chosen rkey) or the job is marked
+   `unknown` for the user to decide (Discord).
+3. Only retryable errors (rate limits, transient failures) are retried, a bounded number of times,
+   with backoff and jitter, honouring the platform's wait. Errors that may have posted are
+   resolved first, as after a crash.
+Platforms run concurrently, each in its own task, so one platform's slowness never blocks another;
+the parts of a thread run in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import random
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from postion_publish.adapters import build_adapter
+from postion_publish.adapters.base import (
+    Adapter,
+    AlreadyPosted,
+    Image,
+    Intent,
+    LinkCard,
+    Outgoing,
+    Part,
+    PartRef,
+    SafeToResend,
+    load_image,
+)
+from postion_publish.config import Settings
+from postion_publish.errors import PlatformError, RateLimited, UnknownOutcome
+from postion_publish.ledger import Attempt, Ledger, new_attempt_id, save_ledger
+from postion_publish.plan import Job, build_job
+from postion_publish.posts import Post
+from postion_publish.state import ANNOUNCED, PENDING, UNKNOWN, State, save_state, utc_text
+
+Clock = Callable[[], dt.datetime]
+Sleep = Callable[[float], Awaitable[None]]
+MAX_CARD_DESCRIPTION = 300
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int = 4
+    base_delay: float = 2.0
+    max_delay: float = 60.0
+    max_wait: float = 300.0  # a platform asking for a longer wait: report when to try, don't sleep
+
+    def delay(self, attempt: int, error: PlatformError) -> float:
+        if isinstance(error, RateLimited) and error.retry_after is not None:
+            return float(error.retry_after) + random.uniform(0, 0.5)
+        backoff = min(self.max_delay, self.base_delay * 2.0 ** (attempt - 1))
+        return backoff / 2 + random.uniform(0, backoff / 2)  # "equal jitter"
+
+
+@dataclass(frozen=True)
+class JobResult:
+    job: Job
+    status: str  # published | failed | skipped | dry-run
+    url: str | None = None
+    id: str | None = None
+    error: str | None = None
+    error_kind: str | None = None
+    attempts: int = 0
+    attempt_id: str | None = None
+
+
+@dataclass
+class Recorder:
+    """The one writer of state and ledger during a run (asyncio: one thread, so no races)."""
+
+    root: Path
+    settings: Settings
+    state: State
+    ledger: Ledger
+    clock: Clock
+    write: bool = True
+    used_units: int = 0
+    reserved_units: int = 0
+
+    def _save_state(self) -> None:
+        if self.write:
+            save_state(self.root, self.state)
+
+    def update(self, post: Post, platform: str, **changes: Any) -> None:
+        record = {**self.state.record(post, platform), **changes}
+        self.state = self.state.with_record(post, platform, {k: v for k, v in record.items() if v is not None})
+        self._save_state()
+
+    def finish(self, result: JobResult, parts: int) -> JobResult:
+        attempt = Attempt(
+            id=new_attempt_id(),
+            time=utc_text(self.clock()),
+            post=result.job.post.url,
+            post_id=result.job.post.id,
+            platform=result.job.platform,
+            status=result.status,
+            url=result.url,
+            error=result.error,
+            error_kind=result.error_kind,
+            attempts=result.attempts,
+            parts=parts,
+        )
+        self.ledger = self.ledger.with_attempt(attempt)
+        if self.write:
+            save_ledger(self.root, self.ledger, self.settings.quota, self.clock())
+        return replace(result, attempt_id=attempt.id)
+
+
+@dataclass
+class JobJournal:
+    """What an adapter reports part by part, written through at once."""
+
+    recorder: Recorder
+    job: Job
+    done: list[PartRef]
+    open_intent: Intent | None = None
+
+    async def before(self, index: int, data: Mapping[str, Any]) -> None:
+        now = self.recorder.clock()
+        self.open_intent = Intent(index, now, dict(data))
+        intent = {"index": index, "started": utc_text(now), "data": dict(data)}
+        self.recorder.update(self.job.post, self.job.platform, status=PENDING, intent=intent)
+        crash_point("after-intent")
+
+    async def after(self, index: int, ref: PartRef) -> None:
+        crash_point("before-result")
+        self.done.append(ref)
+        self.open_intent = None
+        parts = [part.to_json() for part in self.done]
+        self.recorder.update(self.job.post, self.job.platform, parts=parts, intent=None)
+
+
+def crash_point(name: str) -> None:
+    """Fault injection for the crash tests: POSTION_CRASH_AT=name dies here, like a kill -9."""
+    if os.environ.get("POSTION_CRASH_AT") == name:
+        os._exit(99)
+
+
+def recorded_intent(record: Mapping[str, Any]) -> Intent | None:
+    intent = record.get("intent")
+    if not isinstance(intent, dict):
+        return None
+    started = dt.datetime.fromisoformat(str(intent["started"]).replace("Z", "+00:00"))
+    return Intent(int(intent["index"]), started, dict(intent.get("data", {})))
+
+
+def image_path(post: Post, name: str) -> Path | None:
+    """An image named in front matter: beside the post, or from the posts folder's root ("/…")."""
+    if name.startswith(("http://", "https://")) or post.source_file is None:
+        return None
+    source = Path(post.source_file)
+    for candidate in (source.parent / name, source.parent / name.lstrip("/")):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def outgoing_for(job: Job, now: dt.datetime) -> Outgoing:
+    post = job.post
+    image: Image | None = None
+    thumb: Image | None = None
+    if post.options.image:  # attached on purpose, with its alt text
+        path = image_path(post, post.options.image)
+        if path is None:
+            from postion_publish.errors import ContentRejected
+
+            raise ContentRejected(job.platform, f"the image {post.options.image} was not found beside the post")
+        image = load_image(path, post.options.alt or post.image_alt or "")
+    elif post.image and (path := image_path(post, post.image)) is not None:
+        thumb = load_image(path, post.image_alt or "")
+    description = post.excerpt
+    if len(description) > MAX_CARD_DESCRIPTION:
+        description = description[: MAX_CARD_DESCRIPTION - 1].rsplit(" ", 1)[0] + "…"
+    return Outgoing(
+        key=f"{post.id}|{job.platform}",
+        parts=tuple(Part(message.text, message.facets) for message in job.messages),
+        created_at=now,
+        link=LinkCard(post.url, post.title, description, thumb),
+        image=image,
+    )
+
+
+@dataclass
+class Executor:
+    recorder: Recorder
+    environ: Mapping[str, str]
+    policy: RetryPolicy = field(default_factory=RetryPolicy)
+    sleep: Sleep = asyncio.sleep
+    on_result: Callable[[JobResult], None] = lambda result: None
+    adapters: dict[str, Adapter] = field(default_factory=dict)  # given by tests; else built from settings
+
+    def _quota_left(self) -> bool:
+        quota = self.recorder.ledger.quota(self.recorder.settings.quota, self.recorder.clock())
+        return quota.used + self.recorder.reserved_units < quota.limit
+
+    async def run(self, jobs: Sequence[Job]) -> list[JobResult]:
+        by_platform: dict[str, list[Job]] = {}
+        for job in jobs:
+            by_platform.setdefault(job.platform, []).append(job)
+        groups = await asyncio.gather(*(self._run_platform(name, group) for name, group in by_platform.items()))
+        order = {id(job): index for index, job in enumerate(jobs)}
+        return sorted((result for group in groups for result in group), key=lambda r: order.get(id(r.job), 0))
+
+    async def _run_platform(self, platform: str, jobs: list[Job]) -> list[JobResult]:
+        client: httpx.AsyncClient | None = None
+        try:
+            adapter = self.adapters.get(platform)
+            if adapter is None:
+                built = build_adapter(self.recorder.settings.platforms[platform], self.environ)
+                if built is None:
+                    reason = f"publishing to {platform} is not available in this version; the post stays pending"
+                    return [
+                        self._report(JobResult(job, "skipped", error=reason, error_kind="unsupported"), 0)
+                        for job in jobs
+                    ]
+                adapter, client = built
+            jobs = await self._fit_to_server(adapter, jobs)
+            return [await self._run_job(adapter, job) for job in jobs]
+        except PlatformError as error:  # e.g. a missing credential: every job of the platform fails
+            return [self._report(JobResult(job, "failed", error=str(error), error_kind=error.kind), 0) for job in jobs]
+        finally:
+            if client is not None:
+                await client.aclose()
+
+    async def _fit_to_server(self, adapter: Adapter, jobs: list[Job]) -> list[Job]:
+        """Mastodon servers publish their own limit: refit to it unless the config sets one."""
+        platform = self.recorder.settings.platforms[adapter.name]
+        if "max_characters" in platform.options:
+            return jobs
+        limit = await adapter.character_limit()
+        if limit is None or all(m.limit == limit for job in jobs for m in job.messages):
+            return jobs
+        tuned = replace(platform, options={**platform.options, "max_characters": limit})
+        return [build_job(job.post, tuned, self.recorder.settings, job.caption) for job in jobs]
+
+    def _report(self, result: JobResult, parts: int) -> JobResult:
+        finished = self.recorder.finish(result, parts) if result.status != "dry-run" else result
+        self.on_result(finished)
+        return finished
+
+    async def _run_job(self, adapter: Adapter, job: Job) -> JobResult:
+        if not self._quota_left():
+            quota = self.recorder.ledger.quota(self.recorder.settings.quota, self.recorder.clock())
+            reason = f"quota exhausted: {quota.used} of {quota.limit} units used; it resets on {quota.resets}"
+            return self._report(JobResult(job, "skipped", error=reason, error_kind="quota"), 0)
+        self.recorder.reserved_units += 1
+        try:
+            return await self._send_job(adapter, job)
+        finally:
+            self.recorder.reserved_units -= 1
+
+    async def _send_job(self, adapter: Adapter, job: Job) -> JobResult:
+        record = self.recorder.state.record(job.post, job.platform)
+        journal = JobJournal(self.recorder, job, [PartRef.from_json(p) for p in record.get("parts", [])])
+        journal.open_intent = recorded_intent(record)  # left by a run that died mid-send
+        resend: Intent | None = None
+        attempts = 0
+        while True:
+            attempts += 1
+            try:
+                outgoing = outgoing_for(job, self.recorder.clock())
+                if journal.open_intent is not None:  # a crash or an unclear failure hid the outcome
+                    resend = await self._resolve(adapter, outgoing, journal)
+                if len(journal.done) < len(outgoing.parts):
+                    await adapter.publish(outgoing, done=list(journal.done), resend=resend, journal=journal)
+                return self._announced(job, journal, attempts)
+            except UnknownOutcome as error:
+                return self._unknown(job, journal, error, attempts)
+            except PlatformError as error:
+                resend = None
+                if not error.maybe_sent and journal.open_intent is not None:
+                    journal.open_intent = None  # refused for sure: the intent is void
+                    self.recorder.update(job.post, job.platform, intent=None)
+                # An intent left open (the send may have gone out) is resolved before any resend,
+                # in this run or, if this one gives up, in the next.
+                if not error.retryable or attempts >= self.policy.max_attempts:
+                    return self._failed(job, journal, error, attempts)
+                wait = self.policy.delay(attempts, error)
+                if wait > self.policy.max_wait:
+                    until = self.recorder.clock() + dt.timedelta(seconds=wait)
+                    message = f"{error.reason}; the platform asks to wait until {utc_text(until)}"
+                    return self._failed(job, journal, PlatformError(job.platform, message), attempts, error.kind)
+                await self.sleep(wait)
+
+    async def _resolve(self, adapter: Adapter, outgoing: Outgoing, journal: JobJournal) -> Intent | None:
+        intent = journal.open_intent
+        assert intent is not None
+        resolution = await adapter.resolve(outgoing, intent)
+        if isinstance(resolution, AlreadyPosted):
+            await journal.after(intent.index, resolution.ref)
+            return None
+        journal.open_intent = None
+        if isinstance(resolution, SafeToResend):
+            return intent
+        raise UnknownOutcome(adapter.name, resolution.reason)
+
+    def _announced(self, job: Job, journal: JobJournal, attempts: int) -> JobResult:
+        first = journal.done[0]
+        self.recorder.update(
+            job.post, job.platform, status=ANNOUNCED, id=first.id, url=first.url, time=utc_text(self.recorder.clock())
+        )
+        return self._report(JobResult(job, "published", first.url, first.id, attempts=attempts), len(journal.done))
+
+    def _failed(
+        self, job: Job, journal: JobJournal, error: PlatformError, attempts: int, kind: str | None = None
+    ) -> JobResult:
+        self.recorder.update(job.post, job.platform, status=PENDING)
+        result = JobResult(job, "failed", error=str(error), error_kind=kind or error.kind, attempts=attempts)
+        return self._report(result, len(journal.done))
+
+    def _unknown(self, job: Job, journal: JobJournal, error: PlatformError, attempts: int) -> JobResult:
+        self.recorder.update(job.post, job.platform, status=UNKNOWN, reason=error.reason)
+        message = f"{job.platform}: outcome unknown, not sent again: {error.reason}"
+        result = JobResult(job, "failed", error=message, error_kind="unknown", attempts=attempts)
+        return self._report(result, len(journal.done))

@@ -1,0 +1,139 @@
+"""`.postion/ledger.json`: the history of every attempt, the quota, token expiry dates (never tokens).
+
+The quota is derived from the history — 1 unit per successful (post, platform), a thread counting 1,
+in the current billing cycle — so it cannot drift from what actually happened. The file also
+carries the figures as a summary for people reading it in git.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from postion_publish.config import QuotaSettings
+from postion_publish.errors import BadInput
+from postion_publish.jsonfile import read_json_object, write_json_atomic
+from postion_publish.state import STATE_DIR, utc_text
+
+LEDGER_FILE = "ledger.json"
+VERSION = 1
+STATUSES = ("published", "failed", "skipped", "dry-run", "unknown")
+
+
+def ledger_path(root: Path) -> Path:
+    return root / STATE_DIR / LEDGER_FILE
+
+
+def new_attempt_id() -> str:
+    return secrets.token_hex(5)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    id: str
+    time: str  # UTC, ISO 8601 with Z
+    post: str  # the post's URL
+    post_id: str
+    platform: str
+    status: str
+    url: str | None = None
+    error: str | None = None
+    error_kind: str | None = None
+    attempts: int = 1
+    parts: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @staticmethod
+    def from_json(data: Mapping[str, Any]) -> Attempt:
+        known = {name: data[name] for name in Attempt.__dataclass_fields__ if name in data}
+        return Attempt(**known)
+
+
+@dataclass(frozen=True)
+class Quota:
+    used: int
+    limit: int
+    resets: dt.date
+    cycle_start: dt.date
+
+    @property
+    def left(self) -> int:
+        return max(0, self.limit - self.used)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"used": self.used, "limit": self.limit, "resets": self.resets.isoformat()}
+
+
+def _add_month(day: dt.date, billing_day: int) -> dt.date:
+    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+    return dt.date(year, month, billing_day)
+
+
+def cycle_start(today: dt.date, billing_day: int) -> dt.date:
+    if today.day >= billing_day:
+        return dt.date(today.year, today.month, billing_day)
+    year, month = (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
+    return dt.date(year, month, billing_day)
+
+
+@dataclass(frozen=True)
+class Ledger:
+    attempts: tuple[Attempt, ...] = ()  # oldest first: new entries append, so git diffs stay small
+    tokens: Mapping[str, Any] = field(default_factory=dict)
+
+    def with_attempt(self, attempt: Attempt) -> Ledger:
+        return replace(self, attempts=(*self.attempts, attempt))
+
+    def quota(self, settings: QuotaSettings, now: dt.datetime) -> Quota:
+        start = cycle_start(now.date(), settings.billing_day)
+        since = utc_text(dt.datetime(start.year, start.month, start.day, tzinfo=dt.UTC))
+        used = sum(1 for attempt in self.attempts if attempt.status == "published" and attempt.time >= since)
+        return Quota(used, settings.monthly_units, _add_month(start, settings.billing_day), start)
+
+    def newest_first(self, limit: int | None = None) -> list[Attempt]:
+        ordered = list(reversed(self.attempts))
+        return ordered[:limit] if limit is not None else ordered
+
+    def find(self, attempt_id: str) -> Attempt | None:
+        return next((attempt for attempt in self.attempts if attempt.id == attempt_id), None)
+
+    def to_json(self, quota: Quota) -> dict[str, Any]:
+        return {
+            "version": VERSION,
+            "attempts": [attempt.to_json() for attempt in self.attempts],
+            "quota": {**quota.to_json(), "cycle_start": quota.cycle_start.isoformat()},
+            "tokens": dict(self.tokens),
+        }
+
+
+def load_ledger(root: Path) -> Ledger:
+    """The ledger; a missing one is an empty history (the first run creates it). An empty or
+    corrupt file is an error, never silently replaced: the quota and history live there."""
+    path = ledger_path(root)
+    if not path.exists():
+        return Ledger()
+    data = read_json_object(path, what="ledger")
+    if data.get("version") != VERSION or not isinstance(data.get("attempts"), list):
+        raise BadInput(f"not a postion ledger of version {VERSION}", file=path, key="version")
+    attempts = []
+    for index, entry in enumerate(data["attempts"]):
+        if not isinstance(entry, dict) or entry.get("status") not in STATUSES or not isinstance(entry.get("id"), str):
+            raise BadInput("each attempt needs an id and a known status", file=path, key=f"attempts.{index}")
+        try:
+            attempts.append(Attempt.from_json(entry))
+        except TypeError:
+            raise BadInput("an attempt is missing fields", file=path, key=f"attempts.{index}") from None
+    tokens = data.get("tokens", {})
+    if not isinstance(tokens, dict):
+        raise BadInput("'tokens' must be an object", file=path, key="tokens")
+    return Ledger(tuple(attempts), tokens)
+
+
+def save_ledger(root: Path, ledger: Ledger, settings: QuotaSettings, now: dt.datetime) -> None:
+    write_json_atomic(ledger_path(root), ledger.to_json(ledger.quota(settings, now)))

@@ -1,0 +1,185 @@
+"""The sandbox's Mastodon instance: statuses with Idempotency-Key, media, the instance document.
+
+Behaves as Mastodon does for what the adapter uses (shared/platforms.md §6): `{"error": …}` bodies,
+401 for a bad token, 422 for validation, 404 for a missing reply target, an Idempotency-Key that
+returns the first status for an hour, X-RateLimit-* headers with an ISO-8601 reset time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import time
+from typing import Any
+
+from postion_publish.captions.rules.mastodon import DEFAULT_LIMIT, length
+from postion_publish.sandbox import pages
+from postion_publish.sandbox.forms import parse_multipart
+from postion_publish.sandbox.server import Failure, Request, Response, Sandbox, with_failures
+
+NAME = "mastodon"
+IDEMPOTENCY_SECONDS = 3600
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _limits(reset_in: float = 300) -> dict[str, str]:
+    reset = (_now() + dt.timedelta(seconds=reset_in)).isoformat().replace("+00:00", "Z")
+    return {"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "299", "X-RateLimit-Reset": reset}
+
+
+def _refuse(failure: Failure) -> Response:
+    if failure.mode == "429":
+        headers = {**_limits(failure.retry_after), "X-RateLimit-Remaining": "0"}
+        return Response(429, {"error": "Too many requests"}, headers)
+    if failure.mode == "auth":
+        return Response(401, {"error": "The access token is invalid"})
+    return Response(503, {"error": "Service Unavailable"})
+
+
+def _authorized(sandbox: Sandbox, request: Request) -> Response | None:
+    if request.bearer() != sandbox.credentials.mastodon_token:
+        return Response(401, {"error": "The access token is invalid"})
+    return None
+
+
+def _instance(sandbox: Sandbox) -> Response:
+    return Response(
+        200,
+        {
+            "domain": "127.0.0.1",
+            "title": "postion sandbox",
+            "configuration": {
+                "statuses": {
+                    "max_characters": DEFAULT_LIMIT,
+                    "max_media_attachments": 4,
+                    "characters_reserved_per_url": 23,
+                },
+                "media_attachments": {
+                    "supported_mime_types": ["image/png", "image/jpeg", "image/gif", "image/webp"],
+                    "image_size_limit": 16777216,
+                    "description_limit": 1500,
+                },
+            },
+        },
+    )
+
+
+def _body(request: Request) -> dict[str, Any]:
+    if request.headers.get("content-type", "").startswith("application/json"):
+        data = request.json()
+        return data if isinstance(data, dict) else {}
+    from urllib.parse import parse_qs
+
+    form = parse_qs(request.body.decode("utf-8", "replace"))
+    body: dict[str, Any] = {key: values[-1] for key, values in form.items() if not key.endswith("[]")}
+    body["media_ids"] = form.get("media_ids[]", [])
+    return body
+
+
+def _status_json(sandbox: Sandbox, status: dict[str, Any]) -> dict[str, Any]:
+    user = sandbox.credentials.mastodon_username
+    url = f"{sandbox.platform_url(NAME)}/@{user}/{status['id']}"
+    paragraphs = "".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in status["text"].split("\n\n"))
+    return {
+        "id": status["id"],
+        "created_at": status["created_at"],
+        "in_reply_to_id": status.get("in_reply_to_id"),
+        "visibility": status["visibility"],
+        "language": status.get("language"),
+        "uri": f"{sandbox.platform_url(NAME)}/users/{user}/statuses/{status['id']}",
+        "url": url,
+        "content": paragraphs,
+        "media_attachments": status.get("media", []),
+        "account": {"id": "1", "username": user, "acct": user},
+    }
+
+
+def _post_status(sandbox: Sandbox, request: Request) -> Response:
+    refused = _authorized(sandbox, request)
+    if refused:
+        return refused
+    body = _body(request)
+    text = body.get("status")
+    media_ids = [str(media_id) for media_id in body.get("media_ids") or []]
+    statuses = sandbox.store["mastodon"].setdefault("statuses", {})
+    media = sandbox.store["mastodon"].setdefault("media", {})
+    if not isinstance(text, str) or not text.strip():
+        if not media_ids:
+            return Response(422, {"error": "Validation failed: Text can't be blank"})
+        text = ""
+    if length(text) > DEFAULT_LIMIT:
+        return Response(422, {"error": f"Validation failed: Text character limit of {DEFAULT_LIMIT} exceeded"})
+    reply_to = body.get("in_reply_to_id")
+    if reply_to is not None and str(reply_to) not in statuses:
+        return Response(404, {"error": "Record not found"})
+    if any(media_id not in media for media_id in media_ids):
+        return Response(422, {"error": "Validation failed: media not found"})
+    key = request.headers.get("idempotency-key")
+
+    def work() -> Response:
+        with sandbox.lock:
+            keys = sandbox.store["mastodon"].setdefault("idempotency", {})
+            seen = keys.get(key) if key else None
+            if seen and time.time() - seen["at"] < IDEMPOTENCY_SECONDS:
+                return Response(200, _status_json(sandbox, statuses[seen["id"]]), _limits())
+            status_id = str(100000000000000000 + sandbox.next_id())
+            statuses[status_id] = {
+                "id": status_id,
+                "text": text,
+                "created_at": _now().isoformat().replace("+00:00", "Z"),
+                "in_reply_to_id": str(reply_to) if reply_to is not None else None,
+                "visibility": body.get("visibility", "public"),
+                "language": body.get("language"),
+                "media": [media[media_id] for media_id in media_ids],
+                "idempotency_key": key,
+            }
+            if key:
+                keys[key] = {"id": status_id, "at": time.time()}
+        sandbox.save()
+        return Response(200, _status_json(sandbox, statuses[status_id]), _limits())
+
+    return with_failures(sandbox, NAME, request, _refuse, work)
+
+
+def _post_media(sandbox: Sandbox, request: Request) -> Response:
+    refused = _authorized(sandbox, request)
+    if refused:
+        return refused
+    form = parse_multipart(request.headers.get("content-type", ""), request.body)
+    upload = form.get("file")
+    if upload is None or not upload.content_type.startswith("image/"):
+        return Response(422, {"error": "Validation failed: File content type is invalid"})
+    description = form["description"].data.decode() if "description" in form else None
+    media_id = str(200000000000000000 + sandbox.next_id())
+    attachment = {
+        "id": media_id,
+        "type": "image",
+        "description": description,
+        "size": len(upload.data),
+        "url": f"{sandbox.platform_url(NAME)}/media/{media_id}",
+    }
+    with sandbox.lock:
+        sandbox.store["mastodon"].setdefault("media", {})[media_id] = attachment
+    sandbox.save()
+    return Response(200, attachment, _limits())
+
+
+def handle(sandbox: Sandbox, request: Request) -> Response:
+    if request.method == "GET" and request.path == "/api/v2/instance":
+        return _instance(sandbox)
+    if request.method == "POST" and request.path == "/api/v1/statuses":
+        return _post_status(sandbox, request)
+    if request.method == "POST" and request.path == "/api/v2/media":
+        return _post_media(sandbox, request)
+    media = re.fullmatch(r"/api/v1/media/(\d+)", request.path)
+    if media and request.method == "GET":
+        found = sandbox.store["mastodon"].get("media", {}).get(media.group(1))
+        return Response(200, found) if found else Response(404, {"error": "Record not found"})
+    page = re.fullmatch(r"/@([^/]+)/(\d+)", request.path)
+    if page and request.method == "GET":
+        return pages.mastodon_status(sandbox, page.group(2))
+    return Response(404, {"error": "Record not found"})

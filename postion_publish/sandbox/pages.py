@@ -1,0 +1,155 @@
+"""The sandbox's pages: each platform's timeline at `/`, and one page per post. Plain HTML,
+UTF-8, readable without JavaScript."""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from postion_publish.sandbox.server import Response, Sandbox
+
+STYLE = """
+body{font:16px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#222}
+h1{font-size:1.6rem} h2{margin-top:2.5rem;border-bottom:2px solid #ddd}
+article{border:1px solid #ddd;border-radius:.6rem;padding:.8rem 1rem;margin:.8rem 0;background:#fff}
+article.reply{margin-left:2rem;border-style:dashed}
+.meta{color:#666;font-size:.85rem} .text{white-space:pre-wrap} .card{border-left:4px solid #8ab;padding-left:.6rem}
+.warn{color:#a00;font-weight:bold} .alt{color:#555;font-style:italic}
+"""
+
+
+def _page(title: str, body: str) -> str:
+    return (
+        f"<!doctype html><html lang=en><meta charset=utf-8><title>{html.escape(title)}</title>"
+        f"<style>{STYLE}</style><body><h1>{html.escape(title)}</h1>{body}"
+        "<p class=meta><a href='/'>all timelines</a></p></body></html>"
+    )
+
+
+def _bluesky_text(record: dict[str, Any]) -> str:
+    """The text with its facets as links, sliced by UTF-8 byte offsets as a Bluesky client does."""
+    data = record["text"].encode("utf-8")
+    out, position = [], 0
+    for facet in sorted(record.get("facets", []), key=lambda f: f["index"]["byteStart"]):
+        start, end = facet["index"]["byteStart"], facet["index"]["byteEnd"]
+        if start < position or end > len(data):
+            continue
+        feature = facet["features"][0]
+        target = feature.get("uri") or f"https://bsky.app/hashtag/{feature.get('tag', '')}"
+        out.append(html.escape(data[position:start].decode("utf-8", "replace")))
+        label = html.escape(data[start:end].decode("utf-8", "replace"))
+        out.append(f"<a href='{html.escape(target)}'>{label}</a>")
+        position = end
+    out.append(html.escape(data[position:].decode("utf-8", "replace")))
+    return "".join(out)
+
+
+def _bluesky_article(sandbox: Sandbox, uri: str, record: dict[str, Any]) -> str:
+    value = record["value"]
+    link = f"{sandbox.platform_url('bluesky')}/profile/{record['handle']}/post/{record['rkey']}"
+    extra = ""
+    embed = value.get("embed") or {}
+    if embed.get("$type") == "app.bsky.embed.external":
+        card = embed["external"]
+        thumb = " (with thumbnail)" if "thumb" in card else ""
+        extra = (
+            f"<div class=card><a href='{html.escape(card['uri'])}'>{html.escape(card['title'])}</a>{thumb}"
+            f"<br>{html.escape(card['description'])}</div>"
+        )
+    for image in embed.get("images", []):
+        extra += f"<div class=alt>🖼 image, alt: “{html.escape(image.get('alt', ''))}”</div>"
+    reply = " reply" if "reply" in value else ""
+    return (
+        f"<article class='bluesky{reply}'><div class=meta>@{html.escape(record['handle'])} · "
+        f"<a href='{link}'>{html.escape(value['createdAt'])}</a></div>"
+        f"<div class=text>{_bluesky_text(value)}</div>{extra}</article>"
+    )
+
+
+def _mastodon_article(sandbox: Sandbox, status: dict[str, Any]) -> str:
+    user = sandbox.credentials.mastodon_username
+    link = f"{sandbox.platform_url('mastodon')}/@{user}/{status['id']}"
+    media = "".join(
+        f"<div class=alt>🖼 image, description: “{html.escape(m.get('description') or '')}”</div>"
+        for m in status.get("media", [])
+    )
+    reply = " reply" if status.get("in_reply_to_id") else ""
+    return (
+        f"<article class='mastodon{reply}'><div class=meta>@{html.escape(user)} · "
+        f"<a href='{link}'>{html.escape(status['created_at'])}</a></div>"
+        f"<div class=text>{html.escape(status['text'])}</div>{media}</article>"
+    )
+
+
+def _discord_article(sandbox: Sandbox, message: dict[str, Any]) -> str:
+    from postion_publish.sandbox.discord import CHANNEL_ID, GUILD_ID
+
+    link = f"{sandbox.platform_url('discord')}/channels/{GUILD_ID}/{CHANNEL_ID}/{message['id']}"
+    pings = message.get("allowed_mentions") is None and "@everyone" in message["content"]
+    warning = "<div class=warn>this message pinged @everyone</div>" if pings else ""
+    embeds = "".join(
+        f"<div class=card><a href='{html.escape(e.get('url', ''))}'>{html.escape(e.get('title', ''))}</a><br>"
+        f"{html.escape(e.get('description', ''))}</div>"
+        for e in message.get("embeds", [])
+    )
+    files = "".join(
+        f"<div class=alt>🖼 {html.escape(file.get('filename') or '')}, "
+        f"alt: “{html.escape(file.get('description') or '')}”</div>"
+        for file in message.get("attachments", [])
+    )
+    return (
+        f"<article class=discord><div class=meta>postion sandbox webhook · <a href='{link}'>"
+        f"{html.escape(message['timestamp'])}</a></div><div class=text>{html.escape(message['content'])}</div>"
+        f"{embeds}{files}{warning}</article>"
+    )
+
+
+def timeline(sandbox: Sandbox) -> str:
+    with sandbox.lock:
+        records = sorted(sandbox.store["bluesky"].get("records", {}).items(), key=lambda kv: -kv[1]["seq"])
+        statuses = sorted(sandbox.store["mastodon"].get("statuses", {}).values(), key=lambda s: -int(s["id"]))
+        messages = sorted(sandbox.store["discord"].get("messages", {}).values(), key=lambda m: -int(m["id"]))
+    sections = [
+        ("Bluesky", [_bluesky_article(sandbox, uri, record) for uri, record in records]),
+        ("Mastodon", [_mastodon_article(sandbox, status) for status in statuses]),
+        ("Discord", [_discord_article(sandbox, message) for message in messages]),
+    ]
+    body = "".join(
+        f"<h2>{name} ({len(items)})</h2>" + ("".join(items) or "<p class=meta>nothing yet</p>")
+        for name, items in sections
+    )
+    return _page("postion sandbox: what was posted", body)
+
+
+def _found(title: str, article: str | None) -> Response:
+    from postion_publish.sandbox.server import Response
+
+    if article is None:
+        return Response(404, _page("Not found", "<p>No such post in this sandbox.</p>"))
+    return Response(200, _page(title, article))
+
+
+def bluesky_post(sandbox: Sandbox, handle: str, rkey: str) -> Response:
+    with sandbox.lock:
+        found = next(
+            (
+                (uri, r)
+                for uri, r in sandbox.store["bluesky"].get("records", {}).items()
+                if r["rkey"] == rkey and r["handle"] == handle
+            ),
+            None,
+        )
+    return _found("Bluesky post", _bluesky_article(sandbox, *found) if found else None)
+
+
+def mastodon_status(sandbox: Sandbox, status_id: str) -> Response:
+    with sandbox.lock:
+        status = sandbox.store["mastodon"].get("statuses", {}).get(status_id)
+    return _found("Mastodon status", _mastodon_article(sandbox, status) if status else None)
+
+
+def discord_message(sandbox: Sandbox, message_id: str) -> Response:
+    with sandbox.lock:
+        message = sandbox.store["discord"].get("messages", {}).get(message_id)
+    return _found("Discord message", _discord_article(sandbox, message) if message else None)

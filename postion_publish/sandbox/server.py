@@ -1,0 +1,242 @@
+"""A local emulator of the platforms' HTTP APIs, for `postion demo`, `postion sandbox` and tests.
+
+Each platform lives under its own prefix (`/bluesky`, `/mastodon`, `/discord`) and speaks the same
+contract as the real service for what the adapters use: paths, auth headers, bodies, status codes,
+error shapes, rate-limit headers (shared/platforms.md). What it receives is kept (and, given a data
+file, saved) and shown at `/` as each platform's timeline. It can be told to fail:
+
+    POST /_sandbox/fail {"platform": "bluesky", "mode": "429", "count": 1, "retry_after": 1}
+
+modes: `429` (rate limited), `500` (refused with a 5xx), `500-after` (stored, then a 5xx),
+`timeout` (stored, then no answer for `delay` seconds), `auth` (credential refused or expired).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from postion_publish.jsonfile import write_json_atomic
+
+FAILURE_MODES = ("429", "500", "500-after", "timeout", "auth")
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What the sandbox accepts. Not secrets: it is a local toy that anyone may run."""
+
+    bluesky_handle: str = "demo.bsky.sandbox"
+    bluesky_app_password: str = "sand-boxa-ppss-word"
+    mastodon_token: str = "sandbox-mastodon-token"
+    mastodon_username: str = "demo"
+    discord_webhook_id: str = "1300000000000000001"
+    discord_webhook_token: str = "sandbox-webhook-token"
+
+
+@dataclass
+class Request:
+    method: str
+    path: str  # below the platform prefix, e.g. /xrpc/com.atproto.repo.createRecord
+    query: dict[str, str]
+    headers: dict[str, str]  # lower-case names
+    body: bytes
+
+    def json(self) -> Any:
+        try:
+            return json.loads(self.body or b"null")
+        except ValueError:
+            return None
+
+    def bearer(self) -> str | None:
+        value = self.headers.get("authorization", "")
+        return value[7:] if value.lower().startswith("bearer ") else None
+
+
+@dataclass
+class Response:
+    status: int
+    body: Any = None  # JSON-able, or str for HTML
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def encoded(self) -> tuple[bytes, str]:
+        if isinstance(self.body, str):
+            return self.body.encode("utf-8"), "text/html; charset=utf-8"
+        if self.body is None:
+            return b"", "application/json"
+        return json.dumps(self.body, ensure_ascii=False).encode("utf-8"), "application/json; charset=utf-8"
+
+
+@dataclass
+class Failure:
+    mode: str
+    count: int
+    retry_after: float = 1.0
+    delay: float = 30.0
+    path_contains: str = ""
+
+
+Handler = Callable[["Sandbox", Request], Response]
+
+
+class Sandbox:
+    def __init__(
+        self, *, latency: float = 0.0, data_file: Path | None = None, credentials: Credentials | None = None
+    ) -> None:
+        from postion_publish.sandbox import bluesky, discord, mastodon
+
+        self.latency = latency
+        self.data_file = data_file
+        self.credentials = credentials or Credentials()
+        self.lock = threading.RLock()
+        self.failures: dict[str, list[Failure]] = {}
+        self.store: dict[str, Any] = {"bluesky": {}, "mastodon": {}, "discord": {}, "next_id": 1}
+        self.sessions: dict[str, Any] = {}  # tokens are not saved: a restart means new sessions
+        self.handlers: dict[str, Handler] = {
+            "bluesky": bluesky.handle,
+            "mastodon": mastodon.handle,
+            "discord": discord.handle,
+        }
+        self.base_url = ""
+        self._server: ThreadingHTTPServer | None = None
+        if data_file is not None and data_file.exists():
+            self.store = json.loads(data_file.read_text(encoding="utf-8"))
+
+    # --- state shared by the platform modules ----------------------------------------------------
+
+    def next_id(self) -> int:
+        with self.lock:
+            value = int(self.store["next_id"])
+            self.store["next_id"] = value + 1
+            return value
+
+    def save(self) -> None:
+        if self.data_file is not None:
+            with self.lock:
+                write_json_atomic(self.data_file, self.store)
+
+    def take_failure(self, platform: str, request: Request) -> Failure | None:
+        with self.lock:
+            queue = self.failures.get(platform, [])
+            for failure in queue:
+                if failure.path_contains in request.path and request.method == "POST":
+                    failure.count -= 1
+                    if failure.count <= 0:
+                        queue.remove(failure)
+                    return failure
+        return None
+
+    def fail(self, platform: str, mode: str, count: int = 1, **options: Any) -> None:
+        if mode not in FAILURE_MODES:
+            raise ValueError(f"mode must be one of {', '.join(FAILURE_MODES)}")
+        with self.lock:
+            self.failures.setdefault(platform, []).append(Failure(mode, count, **options))
+
+    def platform_url(self, platform: str) -> str:
+        return f"{self.base_url}/{platform}"
+
+    # --- HTTP -------------------------------------------------------------------------------------
+
+    def dispatch(self, method: str, raw_path: str, headers: dict[str, str], body: bytes) -> Response:
+        from postion_publish.sandbox import pages
+
+        parts = urlsplit(raw_path)
+        query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        path = parts.path
+        if path == "/" and method == "GET":
+            return Response(200, pages.timeline(self))
+        if path.startswith("/_sandbox/"):
+            return self._control(method, path, body)
+        platform, _, rest = path.lstrip("/").partition("/")
+        handler = self.handlers.get(platform)
+        if handler is None:
+            return Response(404, {"error": "NotFound", "message": f"the sandbox has no platform '{platform}'"})
+        if self.latency:
+            time.sleep(self.latency)
+        return handler(self, Request(method, "/" + rest, query, headers, body))
+
+    def _control(self, method: str, path: str, body: bytes) -> Response:
+        if path == "/_sandbox/posts" and method == "GET":
+            with self.lock:
+                return Response(200, json.loads(json.dumps(self.store)))
+        if path == "/_sandbox/fail" and method == "POST":
+            order = json.loads(body or b"{}")
+            try:
+                self.fail(
+                    order["platform"],
+                    order["mode"],
+                    int(order.get("count", 1)),
+                    **{k: order[k] for k in ("retry_after", "delay", "path_contains") if k in order},
+                )
+            except (KeyError, ValueError, TypeError) as error:
+                return Response(400, {"error": f"bad failure order: {error}"})
+            return Response(204)
+        return Response(404, {"error": "unknown control path"})
+
+    def start(self, port: int = 0, host: str = "127.0.0.1") -> str:
+        sandbox = self
+
+        class RequestHandler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _handle(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                headers = {key.lower(): value for key, value in self.headers.items()}
+                try:
+                    response = sandbox.dispatch(self.command, self.path, headers, body)
+                except Exception as error:  # a bug in the sandbox must still answer like a server
+                    response = Response(500, {"error": "InternalServerError", "message": type(error).__name__})
+                payload, content_type = response.encoded()
+                self.send_response(response.status)
+                for name, value in response.headers.items():
+                    self.send_header(name, value)
+                if response.status != 204:
+                    self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                if response.status != 204:
+                    self.wfile.write(payload)
+
+            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _handle
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass  # quiet: the timeline page shows what happened
+
+        self._server = ThreadingHTTPServer((host, port), RequestHandler)
+        self._server.daemon_threads = True
+        self.base_url = f"http://{host}:{self._server.server_address[1]}"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self.base_url
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+
+def with_failures(
+    sandbox: Sandbox,
+    platform: str,
+    request: Request,
+    refuse: Callable[[Failure], Response],
+    work: Callable[[], Response],
+) -> Response:
+    """Run a write, unless a failure was ordered: refuse it before the work (429, 500, auth) or
+    spoil the answer after it (500-after, timeout), as a real server under trouble can."""
+    failure = sandbox.take_failure(platform, request)
+    if failure is not None and failure.mode in ("429", "500", "auth"):
+        return refuse(failure)
+    response = work()
+    if failure is not None and failure.mode == "500-after":
+        return refuse(Failure("500", 1))
+    if failure is not None and failure.mode == "timeout":
+        time.sleep(failure.delay)  # the work is done; the answer comes too late for the client
+    return response

@@ -254,7 +254,7 @@ class Executor:
     async def _run_job(self, adapter: Adapter, job: Job) -> JobResult:
         if not self._quota_left():
             quota = self.recorder.ledger.quota(self.recorder.settings.quota, self.recorder.clock())
-            reason = f"quota exhausted: {quota.used} of {quota.limit} units used; it resets on {quota.resets}"
+            reason = f"quota exhausted: all {quota.limit} units of this cycle are spent; it resets on {quota.resets}"
             return self._report(JobResult(job, "skipped", error=reason, error_kind="quota"), 0)
         self.recorder.reserved_units += 1
         try:

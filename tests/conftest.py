@@ -2,13 +2,14 @@ from __future__ import annotations
 
 import shutil
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from postion_publish.cli import main
+from postion_publish.sandbox import Sandbox
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_BLOG = REPO / "examples" / "blog"
@@ -49,6 +50,52 @@ def example_blog(tmp_path: Path) -> Path:
     target = tmp_path / "blog"
     shutil.copytree(EXAMPLE_BLOG, target)
     return target
+
+
+@pytest.fixture
+def sandbox() -> Iterator[Sandbox]:
+    emulator = Sandbox()
+    emulator.start(0)
+    yield emulator
+    emulator.stop()
+
+
+def sandbox_config(emulator: Sandbox, *, platforms: str | None = None) -> str:
+    """A config whose platforms all point at the sandbox."""
+    base = emulator.base_url
+    handle = emulator.credentials.bluesky_handle
+    return f"""\
+site_url: https://blog.example.com
+source: {{type: content, path: posts}}
+platforms:
+  bluesky: {{handle: {handle}, service: {base}/bluesky, web_base: {base}/bluesky, thread: true}}
+  mastodon: {{instance: {base}/mastodon, thread: true}}
+  discord: {{web_base: {base}/discord}}
+{platforms or ""}"""
+
+
+def sandbox_env(emulator: Sandbox, cache: Path) -> dict[str, str]:
+    from postion_publish.sandbox.discord import webhook_url
+
+    return {
+        "POSTION_BLUESKY_APP_PASSWORD": emulator.credentials.bluesky_app_password,
+        "POSTION_MASTODON_TOKEN": emulator.credentials.mastodon_token,
+        "POSTION_DISCORD_WEBHOOK_URL": webhook_url(emulator),
+        "POSTION_CACHE_DIR": str(cache),
+    }
+
+
+@pytest.fixture
+def live_blog(tmp_path: Path, sandbox: Sandbox) -> Path:
+    """A blog pointed at the sandbox, with two new posts and an empty state and ledger."""
+    folder = tmp_path / "live"
+    folder.mkdir()
+    (folder / "postion.yml").write_text(sandbox_config(sandbox), encoding="utf-8")
+    write_post(folder, "first.md", "title: First post\ndate: 2026-03-01\ntags: [python]", "The first one.")
+    write_post(folder, "second.md", "title: Second post\ndate: 2026-03-02", "The second one.")
+    (folder / ".postion").mkdir()
+    (folder / ".postion" / "state.json").write_text('{"version": 1, "posts": {}}', encoding="utf-8")
+    return folder
 
 
 @pytest.fixture

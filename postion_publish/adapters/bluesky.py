@@ -144,8 +144,7 @@ class BlueskyAdapter:
         self, method: str, path: str, *, headers: Mapping[str, str] | None = None, **kwargs: Any
     ) -> httpx.Response:
         """A request with the session's token; an expired token is refreshed once."""
-        session = self._session or self._load_cached_session() or await self._create_session()
-        self._session = session
+        session = await self._current_session()
         for attempt in (1, 2):
             authorized = {**(headers or {}), "Authorization": f"Bearer {session.access}"}
             response = await self._send(method, path, headers=authorized, **kwargs)
@@ -157,6 +156,12 @@ class BlueskyAdapter:
                 return response
             session = await self._refresh(session)
         raise AssertionError("unreachable")
+
+    async def _current_session(self) -> Session:
+        """This run's session, else the cached one, else a new one (createSession is rate limited)."""
+        if self._session is None:
+            self._session = self._load_cached_session() or await self._create_session()
+        return self._session
 
     async def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         try:
@@ -255,7 +260,7 @@ class BlueskyAdapter:
         return refs
 
     async def _create_record(self, record: Mapping[str, Any], rkey: str) -> PartRef:
-        session_did = (self._session or await self._create_session()).did
+        session_did = (await self._current_session()).did
         response = await self._authorized(
             "POST",
             "/xrpc/com.atproto.repo.createRecord",
@@ -271,7 +276,7 @@ class BlueskyAdapter:
         raise self._error(response)
 
     async def _get_record(self, rkey: str) -> PartRef | None:
-        session = self._session or await self._create_session()
+        session = await self._current_session()
         response = await self._authorized(
             "GET",
             "/xrpc/com.atproto.repo.getRecord",

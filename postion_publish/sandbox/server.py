@@ -8,7 +8,9 @@ file, saved) and shown at `/` as each platform's timeline. It can be told to fai
     POST /_sandbox/fail {"platform": "bluesky", "mode": "429", "count": 1, "retry_after": 1}
 
 modes: `429` (rate limited), `500` (refused with a 5xx), `500-after` (stored, then a 5xx),
-`timeout` (stored, then no answer for `delay` seconds), `auth` (credential refused or expired).
+`timeout` (stored, then no answer for `delay` seconds), `auth` (credential refused or expired);
+options: `count`, `retry_after`, `delay`, `path_contains` (only requests whose path has it),
+`after` (let that many matching requests through first).
 """
 
 from __future__ import annotations
@@ -80,6 +82,7 @@ class Failure:
     retry_after: float = 1.0
     delay: float = 30.0
     path_contains: str = ""
+    after: int = 0  # let this many matching requests through first
 
 
 Handler = Callable[["Sandbox", Request], Response]
@@ -126,6 +129,9 @@ class Sandbox:
             queue = self.failures.get(platform, [])
             for failure in queue:
                 if failure.path_contains in request.path and request.method == "POST":
+                    if failure.after > 0:
+                        failure.after -= 1
+                        return None
                     failure.count -= 1
                     if failure.count <= 0:
                         queue.remove(failure)
@@ -157,9 +163,12 @@ class Sandbox:
         handler = self.handlers.get(platform)
         if handler is None:
             return Response(404, {"error": "NotFound", "message": f"the sandbox has no platform '{platform}'"})
-        if self.latency:
-            time.sleep(self.latency)
-        return handler(self, Request(method, "/" + rest, query, headers, body))
+        # Half the latency before the work and half after: a client that dies while waiting may
+        # then find its request done or not, as with a real server far away.
+        time.sleep(self.latency / 2)
+        response = handler(self, Request(method, "/" + rest, query, headers, body))
+        time.sleep(self.latency / 2)
+        return response
 
     def _control(self, method: str, path: str, body: bytes) -> Response:
         if path == "/_sandbox/posts" and method == "GET":
@@ -172,7 +181,7 @@ class Sandbox:
                     order["platform"],
                     order["mode"],
                     int(order.get("count", 1)),
-                    **{k: order[k] for k in ("retry_after", "delay", "path_contains") if k in order},
+                    **{k: order[k] for k in ("retry_after", "delay", "path_contains", "after") if k in order},
                 )
             except (KeyError, ValueError, TypeError) as error:
                 return Response(400, {"error": f"bad failure order: {error}"})
@@ -184,6 +193,7 @@ class Sandbox:
 
         class RequestHandler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body go out at once: no 40 ms delayed-ACK stall
 
             def _handle(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
@@ -209,10 +219,9 @@ class Sandbox:
             def log_message(self, format: str, *args: Any) -> None:
                 pass  # quiet: the timeline page shows what happened
 
-        self._server = ThreadingHTTPServer((host, port), RequestHandler)
-        self._server.daemon_threads = True
+        self._server = _QuietServer((host, port), RequestHandler)
         self.base_url = f"http://{host}:{self._server.server_address[1]}"
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         return self.base_url
 
     def stop(self) -> None:
@@ -220,6 +229,16 @@ class Sandbox:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a client that went away is no news
+            super().handle_error(request, client_address)
 
 
 def with_failures(

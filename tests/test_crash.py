@@ -1,0 +1,60 @@
+"""Exactly once across crashes: a process killed between intent and result, at fixed points and
+at random moments, never posts twice; what it cannot know it flags `unknown`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, sandbox_env
+from postion_publish.sandbox import Sandbox
+
+
+def publish(blog: Path, env: dict[str, str], *extra: str) -> subprocess.CompletedProcess[str]:
+    import os
+
+    command = [sys.executable, "-m", "postion_publish", "publish", "-c", str(blog / "postion.yml"), *extra]
+    return subprocess.run(command, env={**os.environ, **env}, capture_output=True, text=True, check=False)
+
+
+def stored(sandbox: Sandbox, platform: str) -> int:
+    kind = {"bluesky": "records", "mastodon": "statuses", "discord": "messages"}[platform]
+    return len(sandbox.store[platform].get(kind, {}))
+
+
+@pytest.mark.parametrize(
+    ("platform", "point", "posted", "status"),
+    [
+        ("bluesky", "after-intent", 2, "announced"),  # not sent: getRecord finds nothing, sent once
+        ("bluesky", "before-result", 2, "announced"),  # sent: getRecord finds it, not sent again
+        ("mastodon", "after-intent", 2, "announced"),  # the same Idempotency-Key either way
+        ("mastodon", "before-result", 2, "announced"),
+        ("discord", "after-intent", 1, "unknown"),  # no way to tell: flagged, never re-sent
+        ("discord", "before-result", 2, "unknown"),
+    ],
+)
+def test_a_crash_at_each_point_never_posts_twice(
+    sandbox: Sandbox, live_blog: Path, platform: str, point: str, posted: int, status: str
+) -> None:
+    env = sandbox_env(sandbox, live_blog / ".cache")
+    crashed = publish(live_blog, {**env, "POSTION_CRASH_AT": point}, "--platform", platform)
+    assert crashed.returncode == 99
+    publish(live_blog, env, "--platform", platform)
+    publish(live_blog, env, "--platform", platform)  # and once more: still nothing twice
+    state = json.loads((live_blog / ".postion" / "state.json").read_text())
+    statuses = sorted(entry["platforms"][platform]["status"] for entry in state["posts"].values())
+    assert stored(sandbox, platform) == posted
+    assert statuses == sorted(["announced", status])
+
+
+def test_random_kills_never_post_twice() -> None:
+    script = REPO / "benchmarks" / "crash_test.py"
+    result = subprocess.run(
+        [sys.executable, str(script), "--rounds", "3", "--seed", "7"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "posted twice or lost: 0" in result.stdout

@@ -1,0 +1,190 @@
+"""Publishing for real, against the sandbox: results, retries, state, ledger, quota, lock."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import sandbox_env, write_post
+from postion_publish.errors import BadInput, Locked
+from postion_publish.execute import RetryPolicy
+from postion_publish.lock import publishing_lock
+from postion_publish.sandbox import Sandbox
+from postion_publish.workspace import RunOptions, RunOutcome, publish
+
+FAST = RetryPolicy(max_attempts=3, base_delay=0.01, max_delay=0.05, max_wait=5)
+
+
+def options(sandbox: Sandbox, blog: Path, **changes: Any) -> RunOptions:
+    environ = {**sandbox_env(sandbox, blog / ".cache"), **changes.pop("environ", {})}
+    return RunOptions(environ=environ, policy=changes.pop("policy", FAST), **changes)
+
+
+def run_publish(sandbox: Sandbox, blog: Path, **changes: Any) -> RunOutcome:
+    return publish(blog / "postion.yml", options(sandbox, blog, **changes))
+
+
+def summary(outcome: RunOutcome) -> list[tuple[str, str, str]]:
+    return sorted((r.job.post.id, r.job.platform, r.status) for r in outcome.results)
+
+
+def state(blog: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((blog / ".postion" / "state.json").read_text())
+    return data
+
+
+def counts(sandbox: Sandbox) -> tuple[int, int, int]:
+    store = sandbox.store
+    return (
+        len(store["bluesky"].get("records", {})),
+        len(store["mastodon"].get("statuses", {})),
+        len(store["discord"].get("messages", {})),
+    )
+
+
+def test_publish_posts_every_new_post_everywhere_then_nothing(sandbox: Sandbox, live_blog: Path) -> None:
+    outcome = run_publish(sandbox, live_blog)
+    assert {status for *_, status in summary(outcome)} == {"published"} and len(outcome.results) == 6
+    assert counts(sandbox) == (2, 2, 2)
+    first = state(live_blog)["posts"]["first"]["platforms"]["bluesky"]
+    assert first["status"] == "announced" and first["url"].startswith(sandbox.base_url)
+    assert not outcome.failed and outcome.quota.used == 6
+    assert run_publish(sandbox, live_blog).results == [] and counts(sandbox) == (2, 2, 2)
+
+
+def test_the_ledger_records_every_attempt(sandbox: Sandbox, live_blog: Path) -> None:
+    run_publish(sandbox, live_blog)
+    ledger = json.loads((live_blog / ".postion" / "ledger.json").read_text())
+    assert len(ledger["attempts"]) == 6 and ledger["quota"]["used"] == 6
+    attempt = ledger["attempts"][0]
+    assert set(attempt) >= {"id", "time", "post", "platform", "status", "url", "error", "attempts"}
+
+
+def test_a_rate_limit_is_waited_out_and_retried(sandbox: Sandbox, live_blog: Path) -> None:
+    sandbox.fail("bluesky", "429", retry_after=0, path_contains="createRecord")
+    outcome = run_publish(sandbox, live_blog)
+    [first] = [r for r in outcome.results if r.job.platform == "bluesky" and r.job.post.id == "first"]
+    assert (first.status, first.attempts) == ("published", 2)
+
+
+def test_a_wait_beyond_the_bound_fails_with_the_time_to_try_again(sandbox: Sandbox, live_blog: Path) -> None:
+    sandbox.fail("mastodon", "429", retry_after=3600, count=5)
+    outcome = run_publish(sandbox, live_blog)
+    failed = [r for r in outcome.results if r.status == "failed"]
+    assert failed and all("asks to wait until" in (r.error or "") for r in failed)
+    assert failed[0].attempts == 1
+
+
+def test_auth_errors_are_not_retried_and_other_platforms_still_publish(sandbox: Sandbox, live_blog: Path) -> None:
+    outcome = run_publish(sandbox, live_blog, environ={"POSTION_MASTODON_TOKEN": "revoked"})
+    mastodon = [r for r in outcome.results if r.job.platform == "mastodon"]
+    assert [(r.status, r.error_kind, r.attempts) for r in mastodon] == [("failed", "auth_expired", 1)] * 2
+    assert counts(sandbox) == (2, 0, 2) and outcome.failed
+    assert state(live_blog)["posts"]["first"]["platforms"]["mastodon"]["status"] == "pending"
+    again = run_publish(sandbox, live_blog)  # with the right token: only what failed
+    assert summary(again) == [("first", "mastodon", "published"), ("second", "mastodon", "published")]
+
+
+def test_a_missing_credential_names_the_variable(sandbox: Sandbox, live_blog: Path) -> None:
+    outcome = run_publish(sandbox, live_blog, environ={"POSTION_DISCORD_WEBHOOK_URL": ""})
+    errors = {r.error for r in outcome.results if r.job.platform == "discord"}
+    assert errors == {"discord: no credential: set the environment variable POSTION_DISCORD_WEBHOOK_URL (a CI secret)"}
+
+
+def test_content_rejections_are_not_retried(sandbox: Sandbox, live_blog: Path) -> None:
+    write_post(
+        live_blog,
+        "third.md",
+        "title: Third\ndate: 2026-03-03\npostion:\n  skip: [bluesky, discord]\n  mastodon: '" + "word " * 120 + "'",
+    )
+    config = (live_blog / "postion.yml").read_text().replace("thread: true}\n  discord", "}\n  discord")
+    (live_blog / "postion.yml").write_text(config)
+    (live_blog / "postion.yml").write_text(config.replace("instance: ", "max_characters: 1000, instance: "))
+    outcome = run_publish(sandbox, live_blog, policy=FAST)
+    [third] = [r for r in outcome.results if r.job.post.id == "third"]
+    assert (third.status, third.error_kind, third.attempts) == ("failed", "content_rejected", 1)
+    assert "character limit of 500" in (third.error or "")
+
+
+def test_a_thread_that_fails_half_way_resumes_after_the_last_part(sandbox: Sandbox, live_blog: Path) -> None:
+    write_post(
+        live_blog,
+        "long.md",
+        "title: Long\ndate: 2026-03-04\npostion:\n  skip: [mastodon, discord]",
+        " ".join(["word"] * 150),
+    )
+    sandbox.fail("bluesky", "429", retry_after=3600, path_contains="createRecord", after=3)  # part 2 of the thread
+    first_run = run_publish(sandbox, live_blog)
+    [long] = [r for r in first_run.results if r.job.post.id == "long"]
+    assert long.status == "failed"
+    recorded = state(live_blog)["posts"]["long"]["platforms"]["bluesky"]
+    assert len(recorded["parts"]) == 1
+    second_run = run_publish(sandbox, live_blog)
+    assert summary(second_run) == [("long", "bluesky", "published")]
+    thread = [r for r in sandbox.store["bluesky"]["records"].values() if r["value"]["text"].startswith(("word", "New"))]
+    roots = [r for r in thread if "reply" not in r["value"]]
+    assert len(thread) == 2 + len(long.job.messages) and len(roots) == 2 + 1
+
+
+def test_quota_skips_what_does_not_fit_and_says_so(sandbox: Sandbox, live_blog: Path) -> None:
+    config = (live_blog / "postion.yml").read_text() + "quota: {monthly_units: 4, billing_day: 1}\n"
+    (live_blog / "postion.yml").write_text(config)
+    outcome = run_publish(sandbox, live_blog)
+    statuses = [r.status for r in outcome.results]
+    assert statuses.count("published") == 4 and statuses.count("skipped") == 2
+    skipped = next(r for r in outcome.results if r.status == "skipped")
+    assert skipped.error and skipped.error.startswith("quota exhausted: all 4 units of this cycle are spent")
+    assert outcome.failed and outcome.quota.used == 4
+
+
+def test_dry_run_sends_and_writes_nothing(sandbox: Sandbox, live_blog: Path) -> None:
+    before = (live_blog / ".postion" / "state.json").read_bytes()
+    outcome = run_publish(sandbox, live_blog, dry_run=True)
+    assert {r.status for r in outcome.results} == {"dry-run"}
+    assert counts(sandbox) == (0, 0, 0) and (live_blog / ".postion" / "state.json").read_bytes() == before
+    assert not (live_blog / ".postion" / "ledger.json").exists()
+
+
+def test_a_second_run_while_one_holds_the_lock_is_refused(sandbox: Sandbox, live_blog: Path) -> None:
+    with publishing_lock(live_blog), pytest.raises(Locked, match="another postion run holds"):
+        run_publish(sandbox, live_blog)
+    assert counts(sandbox) == (0, 0, 0)
+
+
+def test_one_platform_only_keeps_the_others_due(sandbox: Sandbox, live_blog: Path) -> None:
+    publish(live_blog / "postion.yml", options(sandbox, live_blog), platforms=["discord"])
+    assert counts(sandbox) == (0, 0, 2)
+    assert summary(run_publish(sandbox, live_blog)) == [
+        ("first", "bluesky", "published"),
+        ("first", "mastodon", "published"),
+        ("second", "bluesky", "published"),
+        ("second", "mastodon", "published"),
+    ]
+
+
+def test_an_unknown_platform_filter_is_bad_input(sandbox: Sandbox, live_blog: Path) -> None:
+    with pytest.raises(BadInput, match="not in the configuration"):
+        publish(live_blog / "postion.yml", options(sandbox, live_blog), platforms=["x"])
+
+
+def test_a_corrupt_ledger_is_an_error_not_a_reset(sandbox: Sandbox, live_blog: Path) -> None:
+    (live_blog / ".postion" / "ledger.json").write_text('{"version": 1, "attempts": [{"broken": true}]}')
+    with pytest.raises(BadInput, match=r"ledger\.json"):
+        run_publish(sandbox, live_blog)
+    assert counts(sandbox) == (0, 0, 0)
+    assert (live_blog / ".postion" / "ledger.json").read_text() == '{"version": 1, "attempts": [{"broken": true}]}'
+
+
+def test_a_5xx_after_storing_is_resolved_not_reposted(sandbox: Sandbox, live_blog: Path) -> None:
+    sandbox.fail("bluesky", "500-after", path_contains="createRecord")
+    sandbox.fail("mastodon", "500-after")
+    sandbox.fail("discord", "500-after")
+    outcome = run_publish(sandbox, live_blog)
+    assert counts(sandbox) == (2, 2, 2)  # nothing twice
+    discord = next(r for r in outcome.results if r.job.platform == "discord" and r.error_kind == "unknown")
+    assert "outcome unknown" in (discord.error or "")
+    assert run_publish(sandbox, live_blog).results == []  # the unknown one is not sent blindly
+    assert counts(sandbox) == (2, 2, 2)

@@ -133,7 +133,9 @@ def post_manually(
         record = state.record(post, name)
         note = f"already {record.get('status')} on {name}" + (f": {record['url']}" if record.get("url") else "")
         placeholder = build_job(post, settings.platforms[name], settings, captions.get(name))
-        results.append(JobResult(placeholder, "skipped", url=record.get("url"), error=note, error_kind="already"))
+        skip = JobResult(placeholder, "skipped", url=record.get("url"), error=note, error_kind="already")
+        options.on_result(skip)
+        results.append(skip)
     return RunOutcome(results, quota)
 
 

@@ -7,6 +7,7 @@ unclear is reported as unknown, never repeated blindly.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 from typing import Any
@@ -78,13 +79,16 @@ class DiscordAdapter:
             return RateLimited(NAME, f"rate limited ({reason})", seconds)
         return http_error(NAME, response, reason)
 
-    async def _guild(self) -> str | None:
-        """The guild of the webhook's channel, for the message's public URL (one GET, no post)."""
+    async def _guild(self) -> str:
+        """The guild of the webhook's channel, for the message's public URL (one GET, no post).
+        Only the URL depends on it: when it cannot be read, the URL says @me instead."""
         if self._guild_id is None:
-            response = await self._send("GET")
-            if response.status_code != 200:
-                raise self._error(response)
-            self._guild_id = str(json_or_empty(response).get("guild_id") or "@me")
+            try:
+                response = await self._send("GET")
+            except PlatformError:
+                return "@me"
+            guild = json_or_empty(response).get("guild_id") if response.status_code == 200 else None
+            self._guild_id = str(guild) if guild else "@me"
         return self._guild_id
 
     def _payload(self, outgoing: Outgoing) -> tuple[dict[str, Any], list[tuple[str, tuple[str, bytes, str]]]]:
@@ -118,18 +122,24 @@ class DiscordAdapter:
     ) -> list[PartRef]:
         if done:
             return list(done)
-        guild = await self._guild()
+        guild = asyncio.create_task(self._guild())  # alongside the post: it only shapes the URL
         payload, files = self._payload(outgoing)
         params = {"wait": "true", **({"thread_id": self.thread_id} if self.thread_id else {})}
         await journal.before(0, {})
-        if files:
-            response = await self._send("POST", params=params, data={"payload_json": json.dumps(payload)}, files=files)
-        else:
-            response = await self._send("POST", params=params, json=payload)
+        try:
+            if files:
+                form = {"payload_json": json.dumps(payload)}
+                response = await self._send("POST", params=params, data=form, files=files)
+            else:
+                response = await self._send("POST", params=params, json=payload)
+        except PlatformError:
+            guild.cancel()
+            raise
         if response.status_code != 200:
+            guild.cancel()
             raise self._error(response)
         message = response.json()
-        url = f"{self.web_base}/channels/{guild}/{message['channel_id']}/{message['id']}"
+        url = f"{self.web_base}/channels/{await guild}/{message['channel_id']}/{message['id']}"
         ref = PartRef(str(message["id"]), url)
         await journal.after(0, ref)
         return [ref]

@@ -253,3 +253,11 @@ def test_discord_bad_webhook_is_auth_and_never_shows_the_url(sandbox: Sandbox) -
 def test_discord_cannot_tell_an_unclear_send() -> None:
     adapter = DiscordAdapter(httpx.AsyncClient(), webhook_url="http://127.0.0.1:1/x")
     assert isinstance(run(adapter.resolve(outgoing("x"), Intent(0, NOW))), Unknowable)
+
+
+def test_the_timeline_page_shows_a_thread_in_order_under_its_first_post(sandbox: Sandbox) -> None:
+    run(publish_bluesky(sandbox, outgoing("first of three", "second of three", "third of three")))
+    run(publish_bluesky(sandbox, outgoing("a later post", key="later|bluesky")))
+    page = httpx.get(sandbox.base_url + "/").text
+    positions = [page.index(text) for text in ("a later post", "first of three", "second of three", "third of three")]
+    assert positions == sorted(positions) and "Bluesky (4)" in page

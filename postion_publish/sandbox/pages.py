@@ -105,14 +105,40 @@ def _discord_article(sandbox: Sandbox, message: dict[str, Any]) -> str:
     )
 
 
+def _threads(items: list[Any], key: Any, root_of: Any) -> list[Any]:
+    """Newest thread first; within a thread, the first post then its replies in order."""
+    ordered = sorted(items, key=key)
+    roots = [item for item in ordered if root_of(item) is None]
+    replies: dict[Any, list[Any]] = {}
+    for item in ordered:
+        if root_of(item) is not None:
+            replies.setdefault(root_of(item), []).append(item)
+    return [entry for root in reversed(roots) for entry in (root, *replies.get(id(root), []))]
+
+
 def timeline(sandbox: Sandbox) -> str:
     with sandbox.lock:
-        records = sorted(sandbox.store["bluesky"].get("records", {}).items(), key=lambda kv: -kv[1]["seq"])
-        statuses = sorted(sandbox.store["mastodon"].get("statuses", {}).values(), key=lambda s: -int(s["id"]))
+        records = list(sandbox.store["bluesky"].get("records", {}).items())
+        statuses = dict(sandbox.store["mastodon"].get("statuses", {}))
         messages = sorted(sandbox.store["discord"].get("messages", {}).values(), key=lambda m: -int(m["id"]))
+    by_uri = {pair[0]: pair for pair in records}
+
+    def bluesky_root(pair: Any) -> Any:
+        reply = pair[1]["value"].get("reply")
+        return id(by_uri[reply["root"]["uri"]]) if reply and reply["root"]["uri"] in by_uri else None
+
+    def mastodon_root(status: Any) -> Any:
+        if status.get("in_reply_to_id") not in statuses:
+            return None
+        while status.get("in_reply_to_id") in statuses:
+            status = statuses[status["in_reply_to_id"]]
+        return id(status)
+
+    bluesky = _threads(records, lambda pair: pair[1]["seq"], bluesky_root)
+    mastodon = _threads(list(statuses.values()), lambda status: int(status["id"]), mastodon_root)
     sections = [
-        ("Bluesky", [_bluesky_article(sandbox, uri, record) for uri, record in records]),
-        ("Mastodon", [_mastodon_article(sandbox, status) for status in statuses]),
+        ("Bluesky", [_bluesky_article(sandbox, uri, record) for uri, record in bluesky]),
+        ("Mastodon", [_mastodon_article(sandbox, status) for status in mastodon]),
         ("Discord", [_discord_article(sandbox, message) for message in messages]),
     ]
     body = "".join(

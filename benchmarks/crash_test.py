@@ -19,8 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from postion_publish.demo import sandbox_environment
 from postion_publish.sandbox import Sandbox
-from postion_publish.sandbox.discord import webhook_url
 
 POSTS = {
     "alpha": "A short post.",
@@ -51,13 +51,7 @@ def make_blog(folder: Path, sandbox: Sandbox) -> Path:
 
 
 def environment(sandbox: Sandbox, folder: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "POSTION_BLUESKY_APP_PASSWORD": sandbox.credentials.bluesky_app_password,
-        "POSTION_MASTODON_TOKEN": sandbox.credentials.mastodon_token,
-        "POSTION_DISCORD_WEBHOOK_URL": webhook_url(sandbox),
-        "POSTION_CACHE_DIR": str(folder / ".cache"),
-    }
+    return {**os.environ, **sandbox_environment(sandbox, folder)}
 
 
 def posted_texts(sandbox: Sandbox) -> dict[str, collections.Counter[str]]:
@@ -92,6 +86,9 @@ def one_round(rng: random.Random, kills: int) -> tuple[int, int, int, int, int]:
                 process.wait()
             subprocess.run(command, env=env, capture_output=True, text=True, check=False)
             state = json.loads((folder / ".postion" / "state.json").read_text(encoding="utf-8"))
+            # The history survives the kills too: still valid JSON, one entry per finished attempt.
+            ledger = json.loads((folder / ".postion" / "ledger.json").read_text(encoding="utf-8"))
+            assert all(attempt["status"] in ("published", "failed") for attempt in ledger["attempts"])
     finally:
         sandbox.stop()
     texts = posted_texts(sandbox)

@@ -12,8 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from postion_publish.demo import sandbox_environment
 from postion_publish.sandbox import Sandbox
-from postion_publish.sandbox.discord import webhook_url
 from postion_publish.workspace import RunOptions, publish
 
 PLATFORMS = ("bluesky", "mastodon", "discord")
@@ -38,12 +38,7 @@ def timed_publish(sandbox: Sandbox, platforms: tuple[str, ...]) -> tuple[float, 
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary)
         config = make_blog(folder, sandbox)
-        environ = {
-            "POSTION_BLUESKY_APP_PASSWORD": sandbox.credentials.bluesky_app_password,
-            "POSTION_MASTODON_TOKEN": sandbox.credentials.mastodon_token,
-            "POSTION_DISCORD_WEBHOOK_URL": webhook_url(sandbox),
-            "POSTION_CACHE_DIR": str(folder / ".cache"),
-        }
+        environ = sandbox_environment(sandbox, folder)
         started = time.perf_counter()
         outcome = publish(config, RunOptions(environ=environ), platforms=platforms)
         elapsed = time.perf_counter() - started

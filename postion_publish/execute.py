@@ -19,7 +19,7 @@ import asyncio
 import datetime as dt
 import os
 import random
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -40,14 +40,13 @@ from postion_publish.adapters.base import (
     load_image,
 )
 from postion_publish.config import Settings
-from postion_publish.errors import PlatformError, RateLimited, UnknownOutcome
+from postion_publish.errors import ContentRejected, PlatformError, RateLimited, UnknownOutcome
 from postion_publish.ledger import Attempt, Ledger, new_attempt_id, save_ledger
 from postion_publish.plan import Job, build_job
 from postion_publish.posts import Post
 from postion_publish.state import ANNOUNCED, PENDING, UNKNOWN, State, save_state, utc_text
 
 Clock = Callable[[], dt.datetime]
-Sleep = Callable[[float], Awaitable[None]]
 MAX_CARD_DESCRIPTION = 300
 
 
@@ -86,18 +85,12 @@ class Recorder:
     state: State
     ledger: Ledger
     clock: Clock
-    write: bool = True
-    used_units: int = 0
-    reserved_units: int = 0
-
-    def _save_state(self) -> None:
-        if self.write:
-            save_state(self.root, self.state)
+    reserved_units: int = 0  # jobs under way, counted against the quota before they succeed
 
     def update(self, post: Post, platform: str, **changes: Any) -> None:
         record = {**self.state.record(post, platform), **changes}
         self.state = self.state.with_record(post, platform, {k: v for k, v in record.items() if v is not None})
-        self._save_state()
+        save_state(self.root, self.state)
 
     def finish(self, result: JobResult, parts: int) -> JobResult:
         attempt = Attempt(
@@ -114,8 +107,7 @@ class Recorder:
             parts=parts,
         )
         self.ledger = self.ledger.with_attempt(attempt)
-        if self.write:
-            save_ledger(self.root, self.ledger, self.settings.quota, self.clock())
+        save_ledger(self.root, self.ledger, self.settings.quota, self.clock())
         return replace(result, attempt_id=attempt.id)
 
 
@@ -175,8 +167,6 @@ def outgoing_for(job: Job, now: dt.datetime) -> Outgoing:
     if post.options.image:  # attached on purpose, with its alt text
         path = image_path(post, post.options.image)
         if path is None:
-            from postion_publish.errors import ContentRejected
-
             raise ContentRejected(job.platform, f"the image {post.options.image} was not found beside the post")
         image = load_image(path, post.options.alt or post.image_alt or "")
     elif post.image and (path := image_path(post, post.image)) is not None:
@@ -198,9 +188,7 @@ class Executor:
     recorder: Recorder
     environ: Mapping[str, str]
     policy: RetryPolicy = field(default_factory=RetryPolicy)
-    sleep: Sleep = asyncio.sleep
     on_result: Callable[[JobResult], None] = lambda result: None
-    adapters: dict[str, Adapter] = field(default_factory=dict)  # given by tests; else built from settings
 
     def _quota_left(self) -> bool:
         quota = self.recorder.ledger.quota(self.recorder.settings.quota, self.recorder.clock())
@@ -217,16 +205,13 @@ class Executor:
     async def _run_platform(self, platform: str, jobs: list[Job]) -> list[JobResult]:
         client: httpx.AsyncClient | None = None
         try:
-            adapter = self.adapters.get(platform)
-            if adapter is None:
-                built = build_adapter(self.recorder.settings.platforms[platform], self.environ)
-                if built is None:
-                    reason = f"publishing to {platform} is not available in this version; the post stays pending"
-                    return [
-                        self._report(JobResult(job, "skipped", error=reason, error_kind="unsupported"), 0)
-                        for job in jobs
-                    ]
-                adapter, client = built
+            built = build_adapter(self.recorder.settings.platforms[platform], self.environ)
+            if built is None:
+                reason = f"publishing to {platform} is not available in this version; the post stays pending"
+                return [
+                    self._report(JobResult(job, "skipped", error=reason, error_kind="unsupported"), 0) for job in jobs
+                ]
+            adapter, client = built
             jobs = await self._fit_to_server(adapter, jobs)
             return [await self._run_job(adapter, job) for job in jobs]
         except PlatformError as error:  # e.g. a missing credential: every job of the platform fails
@@ -247,7 +232,7 @@ class Executor:
         return [build_job(job.post, tuned, self.recorder.settings, job.caption) for job in jobs]
 
     def _report(self, result: JobResult, parts: int) -> JobResult:
-        finished = self.recorder.finish(result, parts) if result.status != "dry-run" else result
+        finished = self.recorder.finish(result, parts)
         self.on_result(finished)
         return finished
 
@@ -293,7 +278,7 @@ class Executor:
                     until = self.recorder.clock() + dt.timedelta(seconds=wait)
                     message = f"{error.reason}; the platform asks to wait until {utc_text(until)}"
                     return self._failed(job, journal, PlatformError(job.platform, message), attempts, error.kind)
-                await self.sleep(wait)
+                await asyncio.sleep(wait)
 
     async def _resolve(self, adapter: Adapter, outgoing: Outgoing, journal: JobJournal) -> Intent | None:
         intent = journal.open_intent

@@ -59,14 +59,14 @@ def _check_platforms(settings: Settings, platforms: Sequence[str]) -> None:
 def _execute(
     settings: Settings, state: State, ledger: Ledger, jobs: list[Job], options: RunOptions
 ) -> tuple[list[JobResult], Quota]:
-    recorder = Recorder(settings.root, settings, state, ledger, options.clock, write=not options.dry_run)
     if options.dry_run:
         results = [JobResult(job, "dry-run") for job in jobs]
         for result in results:
             options.on_result(result)
-    else:
-        executor = Executor(recorder, options.environ, options.policy, on_result=options.on_result)
-        results = asyncio.run(executor.run(jobs))
+        return results, ledger.quota(settings.quota, options.clock())
+    recorder = Recorder(settings.root, settings, state, ledger, options.clock)
+    executor = Executor(recorder, options.environ, options.policy, on_result=options.on_result)
+    results = asyncio.run(executor.run(jobs))
     return results, recorder.ledger.quota(settings.quota, options.clock())
 
 

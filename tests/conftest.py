@@ -74,15 +74,11 @@ platforms:
 {platforms or ""}"""
 
 
-def sandbox_env(emulator: Sandbox, cache: Path) -> dict[str, str]:
-    from postion_publish.sandbox.discord import webhook_url
+def sandbox_env(emulator: Sandbox, folder: Path) -> dict[str, str]:
+    """The sandbox's credentials as environment variables; sessions cached under `folder`."""
+    from postion_publish.demo import sandbox_environment
 
-    return {
-        "POSTION_BLUESKY_APP_PASSWORD": emulator.credentials.bluesky_app_password,
-        "POSTION_MASTODON_TOKEN": emulator.credentials.mastodon_token,
-        "POSTION_DISCORD_WEBHOOK_URL": webhook_url(emulator),
-        "POSTION_CACHE_DIR": str(cache),
-    }
+    return sandbox_environment(emulator, folder)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from postion_publish.sandbox import Sandbox
 
 
 def cli(sandbox: Sandbox, blog: Path, *args: str, env: dict[str, str] | None = None) -> Result:
-    environment = {**sandbox_env(sandbox, blog / ".cache"), **(env or {})}
+    environment = {**sandbox_env(sandbox, blog), **(env or {})}
     return CliRunner().invoke(main, [*args, "-c", str(blog / "postion.yml")], env=environment)
 
 

@@ -40,7 +40,7 @@ def stored(sandbox: Sandbox, platform: str) -> int:
 def test_a_crash_at_each_point_never_posts_twice(
     sandbox: Sandbox, live_blog: Path, platform: str, point: str, posted: int, status: str
 ) -> None:
-    env = sandbox_env(sandbox, live_blog / ".cache")
+    env = sandbox_env(sandbox, live_blog)
     crashed = publish(live_blog, {**env, "POSTION_CRASH_AT": point}, "--platform", platform)
     assert crashed.returncode == 99
     publish(live_blog, env, "--platform", platform)

@@ -19,7 +19,7 @@ FAST = RetryPolicy(max_attempts=3, base_delay=0.01, max_delay=0.05, max_wait=5)
 
 
 def options(sandbox: Sandbox, blog: Path, **changes: Any) -> RunOptions:
-    environ = {**sandbox_env(sandbox, blog / ".cache"), **changes.pop("environ", {})}
+    environ = {**sandbox_env(sandbox, blog), **changes.pop("environ", {})}
     return RunOptions(environ=environ, policy=changes.pop("policy", FAST), **changes)
 
 
@@ -68,6 +68,14 @@ def test_a_rate_limit_is_waited_out_and_retried(sandbox: Sandbox, live_blog: Pat
     outcome = run_publish(sandbox, live_blog)
     [first] = [r for r in outcome.results if r.job.platform == "bluesky" and r.job.post.id == "first"]
     assert (first.status, first.attempts) == ("published", 2)
+
+
+def test_a_transient_failure_is_retried_after_checking_it_did_not_post(sandbox: Sandbox, live_blog: Path) -> None:
+    sandbox.fail("mastodon", "500")  # refused before storing; a 5xx might have posted, so check first
+    outcome = run_publish(sandbox, live_blog)
+    first = next(r for r in outcome.results if r.job.platform == "mastodon" and r.job.post.id == "first")
+    assert (first.status, first.attempts) == ("published", 2)
+    assert counts(sandbox)[1] == 2
 
 
 def test_a_wait_beyond_the_bound_fails_with_the_time_to_try_again(sandbox: Sandbox, live_blog: Path) -> None:

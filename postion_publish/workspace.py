@@ -79,7 +79,8 @@ def publish(
     with _lock(settings, options):
         state = load_state(settings.root)  # read under the lock: a run that just ended is seen
         ledger = load_ledger(settings.root)
-        plan = make_plan(read_posts(settings, settled=state.is_settled), state, settings, options.clock())
+        posts = read_posts(settings, settled=state.is_settled, publishing=not options.dry_run)
+        plan = make_plan(posts, state, settings, options.clock())
         chosen = [
             job
             for job in plan.jobs
@@ -112,7 +113,7 @@ def post_manually(
     with _lock(settings, options):
         state = load_state(settings.root)
         ledger = load_ledger(settings.root)
-        post = next((p for p in read_posts(settings) if p.url == url), None)
+        post = next((p for p in read_posts(settings, publishing=not options.dry_run) if p.url == url), None)
         if post is None:
             if not captions:
                 raise BadInput(f"{url} is not a post of this site; give its text with --caption")
@@ -149,7 +150,7 @@ def retry(config_path: Path, attempt_ids: Iterable[str], options: RunOptions) ->
         state = load_state(settings.root)
         ledger = load_ledger(settings.root)
         attempts = _attempts_to_retry(ledger, state, ids)
-        posts = {post.id: post for post in read_posts(settings)}
+        posts = {post.id: post for post in read_posts(settings, publishing=True)}
         jobs = []
         for attempt in attempts:
             post = posts.get(attempt.post_id) or next((p for p in posts.values() if p.url == attempt.post), None)

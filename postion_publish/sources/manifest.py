@@ -1,0 +1,127 @@
+"""The post manifest: what a build (MkDocs, Pelican) writes into its output folder, and what
+`source.type: mkdocs | pelican` reads back. Every source ends in the same Post model.
+
+A manifest from a development build (`mkdocs serve`, a Pelican build without a real SITEURL, a
+loopback or non-https site URL) is marked as a *preview*: it can be planned, never published.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from postion_publish.config import Settings
+from postion_publish.errors import BadInput
+from postion_publish.jsonfile import read_json_object, write_json_atomic
+from postion_publish.posts import Post, parse_options, to_utc
+
+MANIFEST_FILE = "postion-manifest.json"
+VERSION = 1
+
+
+def is_preview_site_url(site_url: str | None) -> bool:
+    """A site URL no reader can open: missing, relative, plain http, or a loopback address."""
+    if not site_url:
+        return True
+    parts = urlsplit(site_url)
+    if parts.scheme != "https" or not parts.hostname:
+        return True
+    if parts.hostname == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(parts.hostname).is_loopback
+    except ValueError:
+        return False
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(key): _json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_json_safe(item) for item in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def post_to_json(post: Post, options: Any = None) -> dict[str, Any]:
+    """`options`: the post's raw `postion:` block, kept as written so readers validate it alike."""
+    return {
+        "id": post.id,
+        "url": post.url,
+        "title": post.title,
+        "date": post.date.isoformat(),
+        "excerpt": post.excerpt,
+        "tags": list(post.tags),
+        "author": post.author,
+        "image": post.image,
+        "image_alt": post.image_alt,
+        "source_file": post.source_file,
+        "postion": _json_safe(options),
+        "meta": _json_safe({key: value for key, value in post.meta.items() if key != "postion"}),
+    }
+
+
+def write_manifest(
+    output_dir: Path, posts: Iterable[tuple[Post, Any]], *, generator: str, site_url: str | None, preview: bool
+) -> Path:
+    path = output_dir / MANIFEST_FILE
+    write_json_atomic(
+        path,
+        {
+            "version": VERSION,
+            "generator": generator,
+            "site_url": site_url,
+            "preview": preview,
+            "posts": [post_to_json(post, options) for post, options in posts],
+        },
+    )
+    return path
+
+
+def manifest_path(settings: Settings) -> Path:
+    return settings.source.path / MANIFEST_FILE
+
+
+def read_manifest(settings: Settings, *, allow_preview: bool = True) -> list[Post]:
+    path = manifest_path(settings)
+    if not path.exists():
+        build = {"mkdocs": "mkdocs build", "pelican": "pelican"}.get(settings.source.type, "the build")
+        raise BadInput(f"no post manifest: run `{build}` with the postion plugin first", file=path)
+    data = read_json_object(path, what="post manifest")
+    if data.get("version") != VERSION or not isinstance(data.get("posts"), list):
+        raise BadInput(f"not a postion post manifest of version {VERSION}", file=path, key="version")
+    if data.get("preview") and not allow_preview:
+        raise BadInput(
+            f"this manifest comes from a preview build ({data.get('generator')} with site URL "
+            f"{data.get('site_url')!r}): rebuild with the published site URL before publishing",
+            file=path,
+        )
+    return [_post_from_json(entry, path, index) for index, entry in enumerate(data["posts"])]
+
+
+def _post_from_json(entry: Any, path: Path, index: int) -> Post:
+    key = f"posts.{index}"
+    if not isinstance(entry, dict) or not all(isinstance(entry.get(name), str) for name in ("id", "url", "title")):
+        raise BadInput("each post needs id, url and title", file=path, key=key)
+    label = str(entry.get("source_file") or path)
+    return Post(
+        id=entry["id"],
+        url=entry["url"],
+        title=entry["title"],
+        date=to_utc(entry.get("date"), file=str(path), line=None, key=f"{key}.date"),
+        description=str(entry.get("excerpt") or ""),
+        tags=tuple(str(tag) for tag in entry.get("tags") or []),
+        author=entry.get("author"),
+        image=entry.get("image"),
+        image_alt=entry.get("image_alt"),
+        meta=dict(entry.get("meta") or {}),
+        options=parse_options(entry.get("postion"), file=label, lines={}, block_line=None),
+        source_file=entry.get("source_file"),
+    )

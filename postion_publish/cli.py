@@ -153,7 +153,7 @@ def plan(as_json: bool, as_markdown: bool, config_path: Path, now: str | None) -
 PLATFORM_CHOICE = click.Choice(["x", "bluesky", "mastodon", "linkedin", "discord", "threads"])
 
 
-def _run_options(now: str | None, as_json: bool, dry_run: bool = False) -> RunOptions:
+def _run_options(now: str | None, as_json: bool, dry_run: bool = False, wait_live: float | None = None) -> RunOptions:
     import os
 
     from postion_publish import report
@@ -168,6 +168,7 @@ def _run_options(now: str | None, as_json: bool, dry_run: bool = False) -> RunOp
         clock=(lambda: fixed) if fixed else (lambda: dt.datetime.now(dt.UTC)),
         on_result=progress,
         dry_run=dry_run,
+        wait_live=wait_live,
     )
 
 
@@ -189,17 +190,26 @@ def _finish(outcome: RunOutcome, as_json: bool) -> None:
 @click.option("--dry-run", is_flag=True, help="Show what would be sent; send and write nothing.")
 @click.option("--platform", "platforms", multiple=True, type=PLATFORM_CHOICE, help="Only this platform (repeatable).")
 @click.option("--post", "post_url", help="Only the new post with this URL.")
+@click.option("--wait-live", is_flag=True, help="First wait until each new post's page is served (HTTP 200).")
+@click.option("--wait-timeout", type=click.FloatRange(min=0), default=600, show_default=True, help="Seconds.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout; progress on stderr.")
 @config_option
 @now_option
 @handles_errors
 def publish(
-    dry_run: bool, platforms: tuple[str, ...], post_url: str | None, as_json: bool, config_path: Path, now: str | None
+    dry_run: bool,
+    platforms: tuple[str, ...],
+    post_url: str | None,
+    wait_live: bool,
+    wait_timeout: float,
+    as_json: bool,
+    config_path: Path,
+    now: str | None,
 ) -> None:
     """Publish the plan: every new post on every platform it is due on."""
     from postion_publish import workspace
 
-    options = _run_options(now, as_json, dry_run)
+    options = _run_options(now, as_json, dry_run, wait_timeout if wait_live else None)
     _finish(workspace.publish(config_path, options, platforms=platforms, post_url=post_url), as_json)
 
 

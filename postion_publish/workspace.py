@@ -36,6 +36,8 @@ class RunOptions:
     on_result: Callable[[JobResult], None] = lambda result: None
     policy: RetryPolicy = field(default_factory=RetryPolicy)
     dry_run: bool = False
+    wait_live: float | None = None  # seconds to wait for each new post's page to be served
+    wait_interval: float = 10.0
 
 
 @dataclass(frozen=True)
@@ -46,8 +48,8 @@ class RunOutcome:
 
     @property
     def failed(self) -> bool:
-        """Exit status 1: a job failed, or was skipped because the quota is spent."""
-        return any(r.status == "failed" or r.error_kind == "quota" for r in self.results)
+        """Exit status 1: a job failed, or was skipped because the quota is spent or its page is not live."""
+        return any(r.status == "failed" or r.error_kind in ("quota", "not_live") for r in self.results)
 
 
 def _check_platforms(settings: Settings, platforms: Sequence[str]) -> None:
@@ -93,8 +95,28 @@ def publish(
             # so that a post first seen in this run stays due on every platform.
             state = state.with_pending((job.post, job.platform) for job in plan.jobs)
             save_state(settings.root, state)
+        chosen, waiting = _live_only(chosen, options)
         results, quota = _execute(settings, state, ledger, chosen, options)
-    return RunOutcome(results, quota, plan.scheduled)
+    return RunOutcome(waiting + results, quota, plan.scheduled)
+
+
+def _live_only(jobs: list[Job], options: RunOptions) -> tuple[list[Job], list[JobResult]]:
+    """With --wait-live: the jobs whose post is served, and a skipped result for each other one."""
+    if options.wait_live is None or options.dry_run or not jobs:
+        return jobs, []
+    from postion_publish.live import wait_until_live
+
+    live = wait_until_live((job.post.url for job in jobs), options.wait_live, options.wait_interval)
+    waiting = []
+    for job in jobs:
+        if job.post.url not in live:
+            reason = (
+                f"{job.post.url} did not answer 200 within {options.wait_live:g} s (is the deploy finished?); "
+                "not announced yet: it stays pending for the next run"
+            )
+            waiting.append(JobResult(job, "skipped", error=reason, error_kind="not_live"))
+            options.on_result(waiting[-1])
+    return [job for job in jobs if job.post.url in live], waiting
 
 
 def post_manually(

@@ -196,3 +196,34 @@ def test_a_5xx_after_storing_is_resolved_not_reposted(sandbox: Sandbox, live_blo
     assert "outcome unknown" in (discord.error or "")
     assert run_publish(sandbox, live_blog).results == []  # the unknown one is not sent blindly
     assert counts(sandbox) == (2, 2, 2)
+
+
+def test_wait_live_announces_only_posts_whose_page_is_served(sandbox: Sandbox, live_blog: Path) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    hits: dict[str, int] = {}
+
+    class Site(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hits[self.path] = hits.get(self.path, 0) + 1
+            live = self.path == "/first/" and hits[self.path] >= 2  # deployed a moment later
+            self.send_response(200 if live else 404)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    site = ThreadingHTTPServer(("127.0.0.1", 0), Site)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{site.server_address[1]}"
+        config = (live_blog / "postion.yml").read_text().replace("https://blog.example.com", base)
+        (live_blog / "postion.yml").write_text(config)
+        outcome = run_publish(sandbox, live_blog, wait_live=0.5, wait_interval=0.05)
+    finally:
+        site.shutdown()
+    assert {(r.job.post.id, r.status) for r in outcome.results} == {("first", "published"), ("second", "skipped")}
+    second = next(r for r in outcome.results if r.job.post.id == "second")
+    assert second.error and "did not answer 200 within 0.5 s" in second.error and outcome.failed
+    assert state(live_blog)["posts"]["second"]["platforms"]["discord"]["status"] == "pending"

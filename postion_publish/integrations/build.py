@@ -1,0 +1,67 @@
+"""What every build hook does at the end of a build: write the post manifest and say, in a few
+lines, what the plan would announce. It never publishes and never needs the network."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from postion_publish.errors import BadInput
+from postion_publish.posts import Post
+from postion_publish.sources.manifest import write_manifest
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    manifest: Path
+    lines: tuple[str, ...]  # for the build log, at info level (the host adds "postion:")
+    warnings: tuple[str, ...]  # plan warnings and planning problems
+    problem: bool = False  # the plan could not be made (bad config, bad template…)
+
+
+def finish_build(
+    posts: Sequence[tuple[Post, Any]],
+    *,
+    output_dir: Path,
+    generator: str,
+    site_url: str | None,
+    preview: bool,
+    config_path: Path,
+) -> BuildReport:
+    """`posts`: each Post with its raw `postion:` block."""
+    manifest = write_manifest(output_dir, posts, generator=generator, site_url=site_url, preview=preview)
+    head = f"{len(posts)} posts in {manifest}" + (" (a preview build: never published)" if preview else "")
+    if not config_path.exists():
+        return BuildReport(manifest, (head, f"no {config_path}; `postion init` writes one"), ())
+    try:
+        summary, warnings = _plan_summary([post for post, _ in posts], config_path)
+    except BadInput as error:
+        return BuildReport(manifest, (head,), (f"cannot plan: {error}",), problem=True)
+    return BuildReport(manifest, (head, summary), warnings)
+
+
+def _plan_summary(posts: list[Post], config_path: Path) -> tuple[str, tuple[str, ...]]:
+    from postion_publish.config import load_settings
+    from postion_publish.plan import make_plan
+    from postion_publish.report import warning_text
+    from postion_publish.state import load_state, state_path
+
+    settings = load_settings(config_path)
+    if not state_path(settings.root).exists():
+        return "no state file yet; run `postion init --baseline` before the first publish", ()
+    plan = make_plan(posts, load_state(settings.root), settings, dt.datetime.now(dt.UTC))
+    if not plan.jobs:
+        return "nothing new to announce", ()
+    new_posts = len({job.post.id for job in plan.jobs})
+    platforms = sorted({job.platform for job in plan.jobs})
+    summary = (
+        f"{new_posts} new post{'s' if new_posts != 1 else ''} to announce on {', '.join(platforms)} "
+        "— `postion plan` shows every message, `postion publish` posts them"
+    )
+    warnings = tuple(
+        f"{job.post.title} on {job.platform}: {warning_text(w)}" for job in plan.jobs for w in job.warnings
+    )
+    return summary, warnings

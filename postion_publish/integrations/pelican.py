@@ -1,0 +1,97 @@
+"""Pelican plugin: collect published articles into a manifest at `finalized`, print the plan.
+
+    PLUGINS = [..., "postion"]            # the namespace plugin pelican.plugins.postion
+    POSTION_CONFIG = "postion.yml"        # nothing happens without it
+
+Facts (shared/integrations.md): with PLUGINS unset Pelican loads every installed namespace plugin,
+so this one does nothing until POSTION_CONFIG is set. Editable installs cannot provide
+`pelican.plugins.postion`: `PLUGINS = ["postion_publish.integrations.pelican"]` works everywhere.
+Articles are collected at `article_generator_finalized` (published ones: drafts and hidden
+articles live elsewhere) and written at `finalized`; state is reset at `initialized`, since
+`--autoreload` runs everything again on each save. An empty or relative SITEURL (the quickstart's
+pelicanconf.py) means a development build: its manifest is a preview, never published.
+Receivers are module-level functions: Pelican holds them by weak reference.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pelican import signals
+from postion_publish.excerpt import plain_text_of_html
+from postion_publish.integrations.build import finish_build
+from postion_publish.posts import Post, to_utc
+from postion_publish.sources.manifest import is_preview_site_url
+
+_articles: list[Any] = []
+
+
+def _reset(pelican: Any) -> None:
+    _articles.clear()
+
+
+def _collect(generator: Any) -> None:
+    _articles.extend(article for article in generator.articles if getattr(article, "status", "") == "published")
+
+
+def _options(raw: Any, source: str) -> Any:
+    """Pelican metadata is flat text: `Postion: {skip: [linkedin], x: "…"}` is read as YAML."""
+    if isinstance(raw, str):
+        try:
+            return yaml.safe_load(raw)
+        except yaml.YAMLError:
+            from postion_publish.errors import BadInput
+
+            raise BadInput("the Postion metadata is not valid YAML", file=source, key="postion") from None
+    return raw
+
+
+def _post(article: Any, site_url: str, content_root: Path) -> tuple[Post, Any]:
+    metadata = dict(article.metadata)
+    source = str(Path(article.source_path).resolve().relative_to(Path.cwd().resolve()))
+    relative = Path(article.source_path).resolve().relative_to(content_root.resolve()).with_suffix("")
+    summary = metadata.get("description") or plain_text_of_html(str(getattr(article, "summary", "") or ""))
+    image = metadata.get("og_image") or metadata.get("image")
+    tags = [tag.name for tag in getattr(article, "tags", [])]
+    post = Post(
+        id=str(metadata.get("id") or relative.as_posix()),
+        url=f"{site_url.rstrip('/')}/{article.url.lstrip('/')}",
+        title=html.unescape(plain_text_of_html(article.title)),
+        date=to_utc(article.date, file=source, line=None),
+        description=summary,
+        tags=tuple(tags),
+        author=str(article.author) if getattr(article, "author", None) else None,
+        image=str(image) if image else None,
+        image_alt=metadata.get("image_alt"),
+        meta={key: value for key, value in metadata.items() if key != "postion"} | {"category": str(article.category)},
+        source_file=source,
+    )
+    return post, _options(metadata.get("postion"), source)
+
+
+def _finish(pelican: Any) -> None:
+    settings = pelican.settings
+    if not settings.get("POSTION_CONFIG"):
+        return  # installed but not enabled: Pelican loads every namespace plugin when PLUGINS is unset
+    site_url = str(settings.get("SITEURL") or "")
+    content_root = Path(settings.get("PATH", "content"))
+    report = finish_build(
+        [_post(article, site_url, content_root) for article in _articles],
+        output_dir=Path(settings["OUTPUT_PATH"]),
+        generator="pelican",
+        site_url=site_url or None,
+        preview=is_preview_site_url(site_url),
+        config_path=Path(settings["POSTION_CONFIG"]),
+    )
+    for line in (*report.lines, *report.warnings):
+        print(f"postion: {line}")
+
+
+def register() -> None:
+    signals.initialized.connect(_reset)
+    signals.article_generator_finalized.connect(_collect)
+    signals.finalized.connect(_finish)

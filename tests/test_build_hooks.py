@@ -1,0 +1,184 @@
+"""The build hooks, run for real: `mkdocs build`, `mkdocs serve` and `pelican` on the examples."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import REPO
+from postion_publish.cli import main
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def copy_example(name: str, tmp_path: Path) -> Path:
+    target = tmp_path / name
+    shutil.copytree(REPO / "examples" / name, target, ignore=shutil.ignore_patterns("site", "output", "__pycache__"))
+    return target
+
+
+def manifest(folder: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((folder / "postion-manifest.json").read_text(encoding="utf-8"))
+    return data
+
+
+def by_id(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {post["id"]: post for post in data["posts"]}
+
+
+def plan_json(blog: Path) -> dict[str, Any]:
+    result = CliRunner().invoke(main, ["plan", "--json", "-c", str(blog / "postion.yml")])
+    assert result.exit_code == 0, result.output
+    data: dict[str, Any] = json.loads(result.output)
+    return data
+
+
+@pytest.fixture
+def mkdocs_blog(tmp_path: Path) -> Path:
+    blog = copy_example("mkdocs-blog", tmp_path)
+    build = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=blog, env=ENV, capture_output=True, text=True)
+    assert build.returncode == 0, build.stderr
+    return blog
+
+
+def test_mkdocs_build_writes_a_manifest_of_the_posts(mkdocs_blog: Path) -> None:
+    data = manifest(mkdocs_blog / "site")
+    posts = by_id(data)
+    assert (data["generator"], data["preview"]) == ("mkdocs", False)
+    assert sorted(posts) == ["blog/posts/a-described-post", "blog/posts/hello-mkdocs"]  # the draft is absent
+    hello = posts["blog/posts/hello-mkdocs"]
+    assert hello["url"] == "https://blog.example.com/blog/2026/02/01/hello-from-mkdocs/"
+    assert hello["title"] == "Hello from MkDocs"
+    assert hello["date"] == "2026-02-01T00:00:00+00:00"  # a bare date is midnight UTC
+    assert hello["excerpt"] == "Material's blog plugin gives every post a date, a slug and an excerpt: this paragraph."
+    assert (hello["author"], hello["tags"]) == ("Ada Lovelace", ["MkDocs", "blogging"])
+    described = posts["blog/posts/a-described-post"]
+    assert described["url"] == "https://blog.example.com/blog/2026/03/01/described/"  # its slug
+    assert described["excerpt"] == "A post whose description is its excerpt."
+    assert described["postion"] == {"skip": ["mastodon"], "bluesky": "Hand-written for Bluesky: {{ url }}"}
+
+
+def test_the_plan_after_mkdocs_build_reads_the_manifest(mkdocs_blog: Path) -> None:
+    jobs = {(job["post_id"], job["platform"]): job for job in plan_json(mkdocs_blog)["jobs"]}
+    assert sorted(jobs) == [
+        ("blog/posts/a-described-post", "bluesky"),
+        ("blog/posts/hello-mkdocs", "bluesky"),
+        ("blog/posts/hello-mkdocs", "mastodon"),
+    ]
+    text = jobs[("blog/posts/a-described-post", "bluesky")]["messages"][0]["text"]
+    assert text == "Hand-written for Bluesky: https://blog.example.com/blog/2026/03/01/described/"
+
+
+def test_mkdocs_build_prints_the_plan_summary_and_passes_strict(tmp_path: Path) -> None:
+    blog = copy_example("mkdocs-blog", tmp_path)
+    build = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=blog, env=ENV, capture_output=True, text=True
+    )
+    assert build.returncode == 0, build.stderr
+    assert "postion: 2 new posts to announce on bluesky, mastodon" in build.stderr
+
+
+def test_strict_true_fails_the_build_on_plan_warnings(tmp_path: Path) -> None:
+    blog = copy_example("mkdocs-blog", tmp_path)
+    config = (blog / "mkdocs.yml").read_text().replace("config: postion.yml", "config: postion.yml\n      strict: true")
+    (blog / "mkdocs.yml").write_text(config)
+    build = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=blog, env=ENV, capture_output=True, text=True)
+    assert build.returncode != 0 and "the image has no alt text" in build.stderr
+    assert "Traceback" not in build.stderr
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def test_mkdocs_serve_writes_only_a_preview_that_never_publishes(tmp_path: Path) -> None:
+    blog = copy_example("mkdocs-blog", tmp_path)
+    port = free_port()
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", "--no-livereload"],
+        cwd=blog,
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    output = []
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and serve.stdout is not None:
+            line = serve.stdout.readline()
+            output.append(line)
+            if "Serving on" in line:
+                break
+    finally:
+        serve.terminate()
+        serve.wait(10)
+    log = "".join(output)
+    assert "(a preview build: never published)" in log, log
+    assert not (blog / "site").exists()  # serve builds into a temporary folder
+
+
+def test_a_manifest_from_a_preview_build_is_planned_but_never_published(mkdocs_blog: Path) -> None:
+    data = manifest(mkdocs_blog / "site")
+    data["preview"] = True
+    (mkdocs_blog / "site" / "postion-manifest.json").write_text(json.dumps(data))
+    assert plan_json(mkdocs_blog)["jobs"]
+    result = CliRunner().invoke(
+        main, ["publish", "-c", str(mkdocs_blog / "postion.yml")], env={"POSTION_CACHE_DIR": "x"}
+    )
+    assert result.exit_code == 2 and "preview build" in result.output
+
+
+def pelican_build(blog: Path, settings: str) -> subprocess.CompletedProcess[str]:
+    # An editable install cannot provide the namespace name pelican.plugins.postion (CI checks it
+    # from the built wheel); the module path works everywhere.
+    plugins = 'PLUGINS=["postion_publish.integrations.pelican"]'
+    command = [sys.executable, "-m", "pelican", "content", "-o", "output", "-s", settings, "-e", plugins]
+    return subprocess.run(command, cwd=blog, env=ENV, capture_output=True, text=True)
+
+
+def test_pelican_writes_a_manifest_of_published_articles(tmp_path: Path) -> None:
+    blog = copy_example("pelican-blog", tmp_path)
+    build = pelican_build(blog, "publishconf.py")
+    assert build.returncode == 0, build.stdout + build.stderr
+    data = manifest(blog / "output")
+    posts = by_id(data)
+    assert (data["generator"], data["preview"]) == ("pelican", False)
+    assert sorted(posts) == ["first-article", "second-article"]  # no draft, no hidden article
+    first = posts["first-article"]
+    assert first["url"] == "https://pelican.example.com/a-first-pelican-article.html"
+    assert first["date"] == "2026-02-10T09:00:00+00:00"  # 10:00 in Europe/Paris
+    assert first["excerpt"] == "Pelican articles have a summary, which becomes the excerpt."
+    assert (first["tags"], first["image"]) == (["pelican", "python"], "images/first.png")
+    assert first["postion"] == {"skip": ["discord"], "mastodon": "Hand-written for Mastodon: {{ url }}"}
+    second = posts["second-article"]
+    assert second["title"] == "Second article & more"
+    assert second["excerpt"].startswith("Without a Summary, Pelican takes the start of the article")
+    assert "postion: 2 new posts to announce on discord, mastodon" in build.stdout
+
+
+def test_a_pelican_development_build_is_a_preview(tmp_path: Path) -> None:
+    blog = copy_example("pelican-blog", tmp_path)
+    assert pelican_build(blog, "pelicanconf.py").returncode == 0
+    assert manifest(blog / "output")["preview"] is True
+
+
+def test_pelican_without_postion_config_does_nothing(tmp_path: Path) -> None:
+    blog = copy_example("pelican-blog", tmp_path)
+    conf = (blog / "pelicanconf.py").read_text().replace('POSTION_CONFIG = "postion.yml"', "")
+    (blog / "pelicanconf.py").write_text(conf)
+    assert pelican_build(blog, "pelicanconf.py").returncode == 0
+    assert not (blog / "output" / "postion-manifest.json").exists()

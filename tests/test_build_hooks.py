@@ -168,6 +168,7 @@ def test_pelican_writes_a_manifest_of_published_articles(tmp_path: Path) -> None
     assert second["title"] == "Second article & more"
     assert second["excerpt"].startswith("Without a Summary, Pelican takes the start of the article")
     assert "postion: 2 new posts to announce on discord, mastodon" in build.stdout
+    assert "on discord: content/first-article.md" not in build.stdout  # that post skips Discord
 
 
 def test_a_pelican_development_build_is_a_preview(tmp_path: Path) -> None:

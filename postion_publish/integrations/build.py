@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from postion_publish.errors import BadInput
-from postion_publish.posts import Post
+from postion_publish.posts import Post, parse_options
 from postion_publish.sources.manifest import write_manifest
 
 
@@ -31,13 +31,18 @@ def finish_build(
     preview: bool,
     config_path: Path,
 ) -> BuildReport:
-    """`posts`: each Post with its raw `postion:` block."""
+    """`posts`: each Post with its raw `postion:` block, written to the manifest as it is; a bad
+    block is reported here and is an error for `postion plan`, never a failed site build."""
     manifest = write_manifest(output_dir, posts, generator=generator, site_url=site_url, preview=preview)
     head = f"{len(posts)} posts in {manifest}" + (" (a preview build: never published)" if preview else "")
     if not config_path.exists():
         return BuildReport(manifest, (head, f"no {config_path}; `postion init` writes one"), ())
     try:
-        summary, warnings = _plan_summary([post for post, _ in posts], config_path)
+        with_options = [
+            replace(post, options=parse_options(raw, file=post.source_file or "", lines={}, block_line=None))
+            for post, raw in posts
+        ]
+        summary, warnings = _plan_summary(with_options, config_path)
     except BadInput as error:
         return BuildReport(manifest, (head,), (f"cannot plan: {error}",), problem=True)
     return BuildReport(manifest, (head, summary), warnings)

@@ -295,6 +295,26 @@ def quota(as_json: bool, config_path: Path, now: str | None) -> None:
     click.echo(json.dumps(figures.to_json()) if as_json else report.quota_text(figures))
 
 
+@main.command()
+@handles_errors
+def action() -> None:
+    """The GitHub Action's entry point: routes by GITHUB_EVENT_NAME (see action.yml)."""
+    import os
+
+    from postion_publish.action.events import run_action
+    from postion_publish.action.workflow import annotation
+
+    def emit(line: str) -> None:
+        click.echo(line)
+
+    try:
+        status = run_action(dict(os.environ), emit)
+    except PostionError as error:
+        annotation("error", str(error), emit, file=getattr(error, "file", None), line=getattr(error, "line", None))
+        raise
+    sys.exit(status)
+
+
 # --- sandbox and demo ------------------------------------------------------------------------
 
 

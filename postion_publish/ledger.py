@@ -118,7 +118,10 @@ def load_ledger(root: Path) -> Ledger:
     path = ledger_path(root)
     if not path.exists():
         return Ledger()
-    data = read_json_object(path, what="ledger")
+    return parse_ledger(read_json_object(path, what="ledger"), path)
+
+
+def parse_ledger(data: Mapping[str, Any], path: Path) -> Ledger:
     if data.get("version") != VERSION or not isinstance(data.get("attempts"), list):
         raise BadInput(f"not a postion ledger of version {VERSION}", file=path, key="version")
     attempts = []

@@ -11,8 +11,8 @@ from typing import Any
 
 import httpx
 import pytest
-from adapters_support import MemoryJournal, outgoing, run
 
+from adapters_support import MemoryJournal, outgoing, run
 from postion_publish.adapters.bluesky import BlueskyAdapter
 from postion_publish.adapters.discord import DiscordAdapter
 from postion_publish.adapters.mastodon import MastodonAdapter

@@ -7,8 +7,8 @@ from typing import Any
 
 import httpx
 import pytest
-from adapters_support import NOW, MemoryJournal, outgoing, run
 
+from adapters_support import NOW, MemoryJournal, outgoing, run
 from postion_publish.adapters.base import AlreadyPosted, Intent, SafeToResend, Unknowable
 from postion_publish.adapters.bluesky import BlueskyAdapter, rkey_of
 from postion_publish.adapters.discord import DiscordAdapter

@@ -1,0 +1,236 @@
+"""`postion action`: what the Action does for each event.
+
+- push to the default branch, and schedule: publish what is due, write the job summary, commit
+  `.postion/` back (retrying a push race without losing an entry);
+- pull_request: the plan this PR would publish once merged — its posts against the base branch's
+  state — as one sticky comment, or in the job summary where the token cannot comment (forks);
+- workflow_dispatch: the manual executor (a post URL, platforms, a caption), else a publish.
+Inputs arrive as POSTION_INPUT_* variables (composite actions get no INPUT_*) and are validated
+here; no input or event text is ever put into a shell command.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from postion_publish import report
+from postion_publish.action.workflow import Emit, annotation, append_summary, mask_secrets, set_outputs
+from postion_publish.config import PLATFORMS, Settings, load_settings
+from postion_publish.errors import BadInput
+from postion_publish.github import MAX_COMMENT, GitHub, GitHubError
+from postion_publish.plan import Plan, make_plan
+from postion_publish.sources import read_posts
+from postion_publish.state import State, load_state, parse_state, state_path
+from postion_publish.workspace import RunOptions, RunOutcome, post_manually, publish
+
+MARKER = "<!-- postion:preview -->"
+
+
+@dataclass(frozen=True)
+class ActionInputs:
+    config: Path
+    platforms: tuple[str, ...]
+    dry_run: bool
+    wait_live: float | None
+
+    @staticmethod
+    def from_environment(environ: Mapping[str, str]) -> ActionInputs:
+        def flag(name: str) -> bool:
+            value = environ.get(f"POSTION_INPUT_{name}", "false").strip().lower()
+            if value not in ("true", "false", ""):
+                raise BadInput(f"input {name.lower().replace('_', '-')} must be true or false, not {value!r}")
+            return value == "true"
+
+        platforms = tuple(p for p in re.split(r"[\s,]+", environ.get("POSTION_INPUT_PLATFORMS", "")) if p)
+        unknown = [p for p in platforms if p not in PLATFORMS]
+        if unknown:
+            raise BadInput(f"input platforms: unknown platform {unknown[0]!r}; known: {', '.join(PLATFORMS)}")
+        timeout_text = environ.get("POSTION_INPUT_WAIT_TIMEOUT", "600") or "600"
+        try:
+            timeout = float(timeout_text)
+        except ValueError:
+            raise BadInput(f"input wait-timeout must be a number of seconds, not {timeout_text!r}") from None
+        return ActionInputs(
+            config=Path(environ.get("POSTION_INPUT_CONFIG") or "postion.yml"),
+            platforms=platforms,
+            dry_run=flag("DRY_RUN"),
+            wait_live=timeout if flag("WAIT_LIVE") else None,
+        )
+
+
+def _event(environ: Mapping[str, str]) -> tuple[str, dict[str, Any]]:
+    name = environ.get("GITHUB_EVENT_NAME", "")
+    path = environ.get("GITHUB_EVENT_PATH")
+    payload: dict[str, Any] = {}
+    if path and Path(path).exists():
+        payload = json.loads(Path(path).read_text(encoding="utf-8"))
+    return name, payload
+
+
+def run_action(environ: Mapping[str, str], emit: Emit) -> int:
+    mask_secrets(environ, emit)  # before anything else can print
+    inputs = ActionInputs.from_environment(environ)
+    event, payload = _event(environ)
+    if event in ("pull_request", "pull_request_target"):
+        return preview_pull_request(inputs, environ, payload, emit)
+    if event == "push":
+        branch = environ.get("GITHUB_REF_NAME", "")
+        default = str(payload.get("repository", {}).get("default_branch") or "main")
+        if branch != default:
+            annotation("notice", f"push to {branch}, not {default}: postion publishes from {default} only", emit)
+            return 0
+        return publish_and_record(inputs, environ, emit, branch)
+    if event == "schedule":
+        # Posts whose date has now come are due. (Token refresh and expiry reminders come with the
+        # connections work: the `token-refresh` input is reserved for them.)
+        return publish_and_record(inputs, environ, emit, environ.get("GITHUB_REF_NAME") or "main")
+    if event == "workflow_dispatch":
+        return publish_and_record(inputs, environ, emit, environ.get("GITHUB_REF_NAME") or "main", payload)
+    raise BadInput(
+        f"postion action does not handle the event {event!r} (push, pull_request, schedule, workflow_dispatch)"
+    )
+
+
+# --- publishing --------------------------------------------------------------------------------
+
+
+def _options(inputs: ActionInputs, environ: Mapping[str, str], emit: Emit) -> RunOptions:
+    return RunOptions(
+        environ=environ,
+        on_result=lambda result: emit(report.result_line(result)),
+        dry_run=inputs.dry_run,
+        wait_live=inputs.wait_live,
+    )
+
+
+def publish_and_record(
+    inputs: ActionInputs, environ: Mapping[str, str], emit: Emit, branch: str, payload: Mapping[str, Any] | None = None
+) -> int:
+    from postion_publish.action.sync import commit_and_push
+
+    options = _options(inputs, environ, emit)
+    dispatch = dict((payload or {}).get("inputs") or {})
+    if dispatch.get("post_url"):
+        names = tuple(p for p in re.split(r"[\s,]+", str(dispatch.get("platforms") or "")) if p) or inputs.platforms
+        caption = str(dispatch.get("caption") or "")
+        captions = {name: caption for name in PLATFORMS} if caption else {}
+        outcome = post_manually(inputs.config, str(dispatch["post_url"]), options, platforms=names, captions=captions)
+    else:
+        outcome = publish(inputs.config, options, platforms=inputs.platforms)
+    for result in outcome.results:
+        for warning in result.job.warnings:
+            annotation("warning", warning.message, emit, file=warning.file, line=warning.line)
+        if result.status == "failed":
+            annotation("error", f"{result.job.platform}: {result.job.post.url}: {result.error}", emit)
+    pushed = "dry run: nothing recorded"
+    if not inputs.dry_run:
+        pushed = commit_and_push(load_settings(inputs.config), branch)
+    append_summary(environ.get("GITHUB_STEP_SUMMARY"), publish_summary(outcome, pushed))
+    published = sum(1 for result in outcome.results if result.status == "published")
+    failed = sum(1 for result in outcome.results if result.status == "failed")
+    results = json.dumps([report.result_json(result) for result in outcome.results], ensure_ascii=False)
+    set_outputs(environ.get("GITHUB_OUTPUT"), {"published": str(published), "failed": str(failed), "results": results})
+    return 1 if outcome.failed else 0
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def publish_summary(outcome: RunOutcome, pushed: str) -> str:
+    lines = ["## postion-publish", ""]
+    if not outcome.results:
+        lines.append("Nothing new to announce.")
+    else:
+        lines += ["| | platform | post | link or error |", "|---|---|---|---|"]
+        for result in outcome.results:
+            mark = report.STATUS_MARKS.get(result.status, "?")
+            outcome_text = result.url if result.status == "published" else f"{result.status}: {result.error or ''}"
+            title = f"[{_cell(result.job.post.title)}]({result.job.post.url})"
+            name = report.PLATFORM_NAMES[result.job.platform]
+            lines.append(f"| {mark} | {name} | {title} | {_cell(outcome_text or '')} |")
+    quota = outcome.quota
+    lines += [
+        "",
+        f"**Quota:** {quota.used} of {quota.limit} units used, {quota.left} left; resets on {quota.resets}.",
+        "**Tokens:** health checks arrive with `postion tokens` (connections); nothing to report yet.",
+        f"**State:** {pushed}.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+# --- pull requests -----------------------------------------------------------------------------
+
+
+def _base_state(settings: Settings, base_ref: str) -> tuple[State, str]:
+    """The base branch's state: what is announced once this PR is merged. The PR's own copy of
+    the state file is not trusted for this."""
+    path = state_path(settings.root)
+    try:
+        top = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"], cwd=settings.root, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        relative = path.resolve().relative_to(Path(top).resolve()).as_posix()
+        subprocess.run(
+            ["git", "fetch", "--quiet", "--depth=1", "origin", base_ref], cwd=top, capture_output=True, check=True
+        )
+        shown = subprocess.run(
+            ["git", "show", f"FETCH_HEAD:{relative}"], cwd=top, capture_output=True, text=True, check=True
+        )
+        return parse_state(json.loads(shown.stdout), path), f"the state of {base_ref}"
+    except (subprocess.CalledProcessError, ValueError, OSError):
+        return load_state(settings.root), "this branch's state (the base branch's could not be read)"
+
+
+def preview_pull_request(
+    inputs: ActionInputs, environ: Mapping[str, str], payload: Mapping[str, Any], emit: Emit
+) -> int:
+    settings = load_settings(inputs.config)
+    pull = payload.get("pull_request") or {}
+    base_ref = str(pull.get("base", {}).get("ref") or "main")
+    state, source = _base_state(settings, base_ref)
+    plan = make_plan(read_posts(settings), state, settings, dt.datetime.now(dt.UTC))
+    for job in plan.jobs:
+        for warning in job.warnings:
+            annotation("warning", warning.message, emit, file=warning.file, line=warning.line)
+    body = preview_body(plan, source)
+    number = pull.get("number") or payload.get("number")
+    summary = environ.get("GITHUB_STEP_SUMMARY")
+    token = environ.get("GITHUB_TOKEN", "")
+    api, repository = environ.get("GITHUB_API_URL", "https://api.github.com"), environ.get("GITHUB_REPOSITORY", "")
+    if not (number and token and repository):
+        append_summary(summary, body)
+        return 0
+    github = GitHub(api, repository, token)
+    try:
+        done = github.upsert_sticky_comment(int(number), MARKER, body)
+        append_summary(summary, f"postion-publish: the preview comment was {done} on #{number}.\n")
+    except GitHubError as error:
+        if error.status != 403:
+            raise
+        # A fork's token is read-only ("Resource not accessible by integration"): the preview
+        # goes to the job summary instead, and the run does not fail.
+        annotation(
+            "notice", "this token cannot comment (a pull request from a fork?): the preview is in the job summary", emit
+        )
+        append_summary(summary, body)
+    finally:
+        github.close()
+    set_outputs(environ.get("GITHUB_OUTPUT"), {"published": "0", "failed": "0", "results": "[]"})
+    return 0
+
+
+def preview_body(plan: Plan, source: str) -> str:
+    footer = f"<sub>Planned against {source}. Nothing is posted until this is merged.</sub>"
+    body = f"{MARKER}\n{report.plan_markdown(plan)}\n{footer}\n"
+    if len(body) > MAX_COMMENT:
+        cut = "\n\n…the preview is longer than a comment can hold; `postion plan` shows all of it.\n"
+        body = body[: MAX_COMMENT - len(cut)] + cut
+    return body

@@ -1,0 +1,103 @@
+"""The few GitHub REST calls the Action needs: the sticky pull-request comment.
+
+Facts: shared/platforms.md §8 (docs.github.com REST; @octokit/openapi). Base URL from
+`GITHUB_API_URL`; a 403 names the permission it wanted in `X-Accepted-GitHub-Permissions`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from postion_publish.adapters import USER_AGENT
+from postion_publish.errors import PostionError
+
+BOT_LOGIN = "github-actions[bot]"
+MAX_COMMENT = 65_536
+_NEXT_LINK = re.compile(r'<([^>]+)>;\s*rel="next"')
+
+
+class GitHubError(PostionError):
+    def __init__(self, status: int, message: str) -> None:
+        self.status = status
+        super().__init__(f"GitHub answered {status}: {message}")
+
+
+@dataclass(frozen=True)
+class Comment:
+    id: int
+    body: str
+    login: str
+
+
+class GitHub:
+    def __init__(self, api_url: str, repository: str, token: str, transport: httpx.BaseTransport | None = None):
+        self.repository = repository
+        self.client = httpx.Client(
+            base_url=api_url.rstrip("/"),
+            headers={
+                "Accept": "application/vnd.github+json",
+                "X-GitHub-Api-Version": "2022-11-28",
+                "Authorization": f"Bearer {token}",
+                "User-Agent": USER_AGENT,
+            },
+            timeout=30.0,
+            transport=transport,
+        )
+
+    def close(self) -> None:
+        self.client.close()
+
+    def _request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        try:
+            response = self.client.request(method, url, **kwargs)
+        except httpx.HTTPError as error:
+            raise GitHubError(0, f"no answer ({error.__class__.__name__})") from None
+        if response.status_code >= 400:
+            try:
+                message = str(response.json().get("message", ""))
+            except ValueError:
+                message = response.reason_phrase
+            wanted = response.headers.get("x-accepted-github-permissions")
+            if response.status_code == 403 and wanted:
+                message += f" (this needs the permission: {wanted})"
+            raise GitHubError(response.status_code, message)
+        return response
+
+    def login(self) -> str:
+        """Who this token is. GITHUB_TOKEN may not read /user: it is then the Actions bot."""
+        try:
+            return str(self._request("GET", "/user").json().get("login") or BOT_LOGIN)
+        except GitHubError:
+            return BOT_LOGIN
+
+    def comments(self, number: int) -> list[Comment]:
+        found: list[Comment] = []
+        url: str | None = f"/repos/{self.repository}/issues/{number}/comments?per_page=100"
+        while url:
+            response = self._request("GET", url)
+            for item in response.json():
+                found.append(Comment(int(item["id"]), str(item.get("body") or ""), str(item["user"]["login"])))
+            following = _NEXT_LINK.search(response.headers.get("link", ""))
+            url = following.group(1) if following else None
+        return found
+
+    def create_comment(self, number: int, body: str) -> int:
+        response = self._request("POST", f"/repos/{self.repository}/issues/{number}/comments", json={"body": body})
+        return int(response.json()["id"])
+
+    def update_comment(self, comment_id: int, body: str) -> None:
+        self._request("PATCH", f"/repos/{self.repository}/issues/comments/{comment_id}", json={"body": body})
+
+    def upsert_sticky_comment(self, number: int, marker: str, body: str) -> str:
+        """Update the comment that holds `marker` and was written by us, else create it."""
+        me = self.login()
+        mine = [c for c in self.comments(number) if marker in c.body and c.login == me]
+        if mine:
+            self.update_comment(mine[0].id, body)
+            return "updated"
+        self.create_comment(number, body)
+        return "created"

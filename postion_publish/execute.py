@@ -279,6 +279,11 @@ class Executor:
                     message = f"{error.reason}; the platform asks to wait until {utc_text(until)}"
                     return self._failed(job, journal, PlatformError(job.platform, message), attempts, error.kind)
                 await asyncio.sleep(wait)
+            except Exception as error:  # a response of an unexpected shape, or a bug of ours
+                # The send may have gone out: the open intent stays, so the next run resolves it
+                # before sending again. Other jobs and platforms go on.
+                unexpected = PlatformError(job.platform, f"unexpected {type(error).__name__} while publishing")
+                return self._failed(job, journal, unexpected, attempts)
 
     async def _resolve(self, adapter: Adapter, outgoing: Outgoing, journal: JobJournal) -> Intent | None:
         intent = journal.open_intent

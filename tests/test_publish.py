@@ -227,3 +227,46 @@ def test_wait_live_announces_only_posts_whose_page_is_served(sandbox: Sandbox, l
     second = next(r for r in outcome.results if r.job.post.id == "second")
     assert second.error and "did not answer 200 within 0.5 s" in second.error and outcome.failed
     assert state(live_blog)["posts"]["second"]["platforms"]["discord"]["status"] == "pending"
+
+
+def test_a_webhook_url_of_the_wrong_shape_is_refused_without_echoing_it(sandbox: Sandbox, live_blog: Path) -> None:
+    outcome = run_publish(sandbox, live_blog, environ={"POSTION_DISCORD_WEBHOOK_URL": "not-a-url-but-secret-ish"})
+    errors = {r.error for r in outcome.results if r.job.platform == "discord"}
+    assert errors == {"discord: POSTION_DISCORD_WEBHOOK_URL is not a webhook URL (…/api/webhooks/ID/TOKEN)"}
+
+
+def test_an_unexpected_answer_fails_the_job_but_keeps_its_intent(sandbox: Sandbox, live_blog: Path) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Garbled(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(404)
+            self.end_headers()
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(200)
+            self.send_header("Content-Length", "8")
+            self.end_headers()
+            self.wfile.write(b"not json")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Garbled)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        config = (live_blog / "postion.yml").read_text()
+        config = config.replace(f"{sandbox.base_url}/mastodon", f"http://127.0.0.1:{server.server_address[1]}")
+        (live_blog / "postion.yml").write_text(config)
+        outcome = run_publish(sandbox, live_blog)
+    finally:
+        server.shutdown()
+    mastodon = [r for r in outcome.results if r.job.platform == "mastodon"]
+    assert [(r.status, r.error) for r in mastodon] == [
+        ("failed", "mastodon: unexpected JSONDecodeError while publishing")
+    ] * 2
+    assert {r.status for r in outcome.results if r.job.platform != "mastodon"} == {"published"}
+    record = state(live_blog)["posts"]["first"]["platforms"]["mastodon"]
+    assert record["status"] == "pending" and record["intent"]["index"] == 0  # resolved before any resend

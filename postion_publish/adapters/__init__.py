@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -79,10 +79,14 @@ def build_adapter(platform: PlatformSettings, environ: Mapping[str, str]) -> tup
         )
         return mastodon, client
     if platform.name == "discord":
+        webhook = _credential("discord", environ)
+        if not re.fullmatch(r"https?://[^/\s]+(/[^\s]*)?/api(/v\d+)?/webhooks/\d+/[\w-]+", webhook):
+            # Never echo the value: it is the secret.
+            raise AuthExpired("discord", "POSTION_DISCORD_WEBHOOK_URL is not a webhook URL (…/api/webhooks/ID/TOKEN)")
         client = new_client()
         discord = DiscordAdapter(
             client,
-            webhook_url=_credential("discord", environ),
+            webhook_url=webhook,
             web_base=str(options.get("web_base", "https://discord.com")),
             username=options.get("username"),
             avatar_url=options.get("avatar_url"),
@@ -91,7 +95,3 @@ def build_adapter(platform: PlatformSettings, environ: Mapping[str, str]) -> tup
         )
         return discord, client
     return None
-
-
-def environment() -> Mapping[str, str]:
-    return os.environ

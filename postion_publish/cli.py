@@ -15,7 +15,7 @@ import click
 from postion_publish.errors import BadInput, PostionError
 
 if TYPE_CHECKING:
-    from postion_publish.execute import JobResult
+    from postion_publish.results import JobResult
     from postion_publish.workspace import RunOptions, RunOutcome
 
 F = TypeVar("F", bound=Callable[..., Any])

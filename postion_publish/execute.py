@@ -44,6 +44,7 @@ from postion_publish.errors import ContentRejected, PlatformError, RateLimited, 
 from postion_publish.ledger import Attempt, Ledger, new_attempt_id, save_ledger
 from postion_publish.plan import Job, build_job
 from postion_publish.posts import Post
+from postion_publish.results import JobResult
 from postion_publish.state import ANNOUNCED, PENDING, UNKNOWN, State, save_state, utc_text
 
 Clock = Callable[[], dt.datetime]
@@ -62,18 +63,6 @@ class RetryPolicy:
             return float(error.retry_after) + random.uniform(0, 0.5)
         backoff = min(self.max_delay, self.base_delay * 2.0 ** (attempt - 1))
         return backoff / 2 + random.uniform(0, backoff / 2)  # "equal jitter"
-
-
-@dataclass(frozen=True)
-class JobResult:
-    job: Job
-    status: str  # published | failed | skipped | dry-run
-    url: str | None = None
-    id: str | None = None
-    error: str | None = None
-    error_kind: str | None = None
-    attempts: int = 0
-    attempt_id: str | None = None
 
 
 @dataclass

@@ -9,8 +9,8 @@ from postion_publish.errors import PlanWarning
 from postion_publish.plan import Job, Plan
 
 if TYPE_CHECKING:
-    from postion_publish.execute import JobResult
     from postion_publish.ledger import Attempt, Quota
+    from postion_publish.results import JobResult
 
 PLATFORM_NAMES = {
     "x": "X",

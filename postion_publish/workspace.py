@@ -9,16 +9,19 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from postion_publish.config import Settings, load_settings
 from postion_publish.errors import BadInput
-from postion_publish.execute import Executor, JobResult, Recorder, RetryPolicy
 from postion_publish.ledger import Attempt, Ledger, Quota, load_ledger
-from postion_publish.lock import publishing_lock
 from postion_publish.plan import Job, Plan, build_job, make_plan
 from postion_publish.posts import Post
+from postion_publish.results import JobResult
 from postion_publish.sources import read_posts
 from postion_publish.state import PENDING, UNKNOWN, State, load_state, save_state
+
+if TYPE_CHECKING:  # publishing needs httpx and the adapters; `postion plan` does not load them
+    from postion_publish.execute import RetryPolicy
 
 Clock = Callable[[], dt.datetime]
 
@@ -34,7 +37,7 @@ class RunOptions:
     environ: Mapping[str, str]
     clock: Clock = lambda: dt.datetime.now(dt.UTC)
     on_result: Callable[[JobResult], None] = lambda result: None
-    policy: RetryPolicy = field(default_factory=RetryPolicy)
+    policy: RetryPolicy | None = None  # None: the default policy
     dry_run: bool = False
     wait_live: float | None = None  # seconds to wait for each new post's page to be served
     wait_interval: float = 10.0
@@ -61,13 +64,15 @@ def _check_platforms(settings: Settings, platforms: Sequence[str]) -> None:
 def _execute(
     settings: Settings, state: State, ledger: Ledger, jobs: list[Job], options: RunOptions
 ) -> tuple[list[JobResult], Quota]:
+    from postion_publish.execute import Executor, Recorder, RetryPolicy
+
     if options.dry_run:
         results = [JobResult(job, "dry-run") for job in jobs]
         for result in results:
             options.on_result(result)
         return results, ledger.quota(settings.quota, options.clock())
     recorder = Recorder(settings.root, settings, state, ledger, options.clock)
-    executor = Executor(recorder, options.environ, options.policy, on_result=options.on_result)
+    executor = Executor(recorder, options.environ, options.policy or RetryPolicy(), on_result=options.on_result)
     results = asyncio.run(executor.run(jobs))
     return results, recorder.ledger.quota(settings.quota, options.clock())
 
@@ -215,4 +220,6 @@ def _attempts_to_retry(ledger: Ledger, state: State, ids: list[str]) -> list[Att
 
 def _lock(settings: Settings, options: RunOptions) -> AbstractContextManager[None]:
     """A dry run writes nothing, so it needs no lock."""
+    from postion_publish.lock import publishing_lock
+
     return nullcontext() if options.dry_run else publishing_lock(settings.root)

@@ -183,3 +183,22 @@ def test_pelican_without_postion_config_does_nothing(tmp_path: Path) -> None:
     (blog / "pelicanconf.py").write_text(conf)
     assert pelican_build(blog, "pelicanconf.py").returncode == 0
     assert not (blog / "output" / "postion-manifest.json").exists()
+
+
+def test_plain_pages_by_glob_and_urls_without_directory_urls(tmp_path: Path) -> None:
+    blog = copy_example("mkdocs-blog", tmp_path)
+    (blog / "docs" / "articles").mkdir()
+    (blog / "docs" / "articles" / "launch.md").write_text(
+        "---\ndate: 2026-02-20\ndescription: A plain page that is a post too.\n---\n\n# We launched\n\nText.\n"
+    )
+    (blog / "docs" / "articles" / "about.md").write_text("# About\n\nNo date: not a post.\n")
+    config = (blog / "mkdocs.yml").read_text()
+    config = config.replace("config: postion.yml", 'config: postion.yml\n      pages: "articles/*.md"')
+    (blog / "mkdocs.yml").write_text(config + "use_directory_urls: false\n")
+    build = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=blog, env=ENV, capture_output=True, text=True)
+    assert build.returncode == 0, build.stderr
+    posts = by_id(manifest(blog / "site"))
+    assert sorted(posts) == ["articles/launch", "blog/posts/a-described-post", "blog/posts/hello-mkdocs"]
+    launch = posts["articles/launch"]
+    assert (launch["url"], launch["title"]) == ("https://blog.example.com/articles/launch.html", "We launched")
+    assert posts["blog/posts/hello-mkdocs"]["url"] == "https://blog.example.com/blog/2026/02/01/hello-from-mkdocs.html"

@@ -13,7 +13,6 @@ from urllib.parse import urlsplit
 from postion_publish.errors import BadInput
 from postion_publish.yaml_positions import KeyPath, LocatedYaml, load_located
 
-CONFIG_FILE = "postion.yml"
 PLATFORMS = ("x", "bluesky", "mastodon", "linkedin", "discord", "threads")
 SOURCE_TYPES = ("content", "site", "mkdocs", "pelican")
 DEFAULT_SOURCE_PATHS = {"content": "posts", "site": "public", "mkdocs": "site", "pelican": "output"}

@@ -11,7 +11,6 @@ import asyncio
 import datetime as dt
 import json
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 
@@ -152,9 +151,3 @@ class DiscordAdapter:
 
     async def character_limit(self) -> int | None:
         return None
-
-
-def webhook_base(webhook_url: str) -> str:
-    """scheme://host of a webhook URL: what the client's base is (the rest of the URL is secret)."""
-    parts = urlsplit(webhook_url)
-    return f"{parts.scheme}://{parts.netloc}"

@@ -24,7 +24,6 @@ _CUT_PUNCTUATION = " ,;:.-–—([{"
 class Fitted:
     parts: tuple[str, ...]
     warnings: tuple[str, ...] = ()
-    shortened: bool = False
 
 
 def tidy(text: str) -> str:
@@ -64,12 +63,11 @@ def fit_caption(
         else:
             high = middle - 1
     if best is not None:
-        return Fitted((best,), shortened=True)
+        return Fitted((best,))
     shortest = tidy(render(""))
     return Fitted(
         (shortest,),
         (f"too long even without the excerpt ({rule.problem(shortest)}); shorten the template or title",),
-        shortened=True,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -16,7 +16,7 @@ from postion_publish.errors import BadInput, PostionError
 
 if TYPE_CHECKING:
     from postion_publish.results import JobResult
-    from postion_publish.workspace import RunOptions, RunOutcome
+    from postion_publish.workspace import RunOptions, RunOutcome, Unsettled
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -39,7 +39,11 @@ quota: {{monthly_units: 300, billing_day: 1}}
 
 
 def _fail(message: str, status: int) -> None:
-    click.echo(f"postion: {message}", err=True)
+    import os
+
+    from postion_publish.redact import Redactor
+
+    click.echo(f"postion: {Redactor.from_environment(os.environ).scrub(message, limit=None)}", err=True)
     sys.exit(status)
 
 
@@ -54,6 +58,9 @@ def handles_errors(command: F) -> F:
             _fail(f"error: {error}", 2)
         except PostionError as error:
             _fail(f"error: {error}", 1)
+        except OSError as error:  # a read-only folder or a full disk, met where no file was expected
+            where = f"{error.filename}: " if error.filename else ""
+            _fail(f"error: {where}{error.strerror or error.__class__.__name__}", 2)
 
     return wrapper  # type: ignore[return-value]
 
@@ -139,13 +146,25 @@ def plan(as_json: bool, as_markdown: bool, config_path: Path, now: str | None) -
     from postion_publish import report
     from postion_publish.workspace import load_plan
 
-    the_plan = load_plan(config_path, _now(now))
+    the_plan, unsettled = load_plan(config_path, _now(now))
     if as_json:
-        click.echo(json.dumps(report.plan_json(the_plan), indent=2, ensure_ascii=False))
+        data = report.plan_json(the_plan)
+        if unsettled:
+            data["unsettled"] = [report.unsettled_json(item) for item in unsettled]
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     elif as_markdown:
         click.echo(report.plan_markdown(the_plan), nl=False)
     else:
         click.echo(report.plan_table(the_plan), nl=False)
+        _echo_unsettled(unsettled)
+
+
+def _echo_unsettled(unsettled: Sequence[Unsettled], err: bool = False) -> None:
+    from postion_publish import report
+
+    if unsettled:
+        click.echo("\nOutcome unknown (not sent again until you decide):", err=err)
+        click.echo("\n".join(report.unsettled_lines(unsettled)), err=err)
 
 
 # --- publishing ------------------------------------------------------------------------------
@@ -176,11 +195,17 @@ def _finish(outcome: RunOutcome, as_json: bool) -> None:
     from postion_publish import report
 
     if as_json:
-        results = [report.result_json(result) for result in outcome.results]
-        click.echo(json.dumps({"results": results, "quota": outcome.quota.to_json()}, indent=2, ensure_ascii=False))
+        data: dict[str, Any] = {
+            "results": [report.result_json(result) for result in outcome.results],
+            "quota": outcome.quota.to_json(),
+        }
+        if outcome.unsettled:  # the documented shape, plus this key only while something waits
+            data["unsettled"] = [report.unsettled_json(item) for item in outcome.unsettled]
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         if not outcome.results:
             click.echo("Nothing new to announce.")
+        _echo_unsettled(outcome.unsettled)
         click.echo(report.quota_text(outcome.quota))
     if outcome.failed:
         sys.exit(1)
@@ -250,15 +275,26 @@ def post(
 
 @main.command()
 @click.argument("attempt_ids", nargs=-1)
+@click.option(
+    "--posted",
+    "posted_url",
+    metavar="LIVE_URL",
+    help="The attempt did go out, at this URL: record it as published (counted in the quota), send nothing.",
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout; progress on stderr.")
 @config_option
 @now_option
 @handles_errors
-def retry(attempt_ids: tuple[str, ...], as_json: bool, config_path: Path, now: str | None) -> None:
-    """Retry failed attempts (all still pending, or the ids given; see `postion history`)."""
+def retry(
+    attempt_ids: tuple[str, ...], posted_url: str | None, as_json: bool, config_path: Path, now: str | None
+) -> None:
+    """Retry failed attempts (all still pending, or the ids given; see `postion history`).
+    An attempt whose outcome is unknown is settled here: by its id to send it again, or with
+    --posted LIVE_URL when it did go out."""
     from postion_publish import workspace
 
-    _finish(workspace.retry(config_path, attempt_ids, _run_options(now, as_json)), as_json)
+    options = _run_options(now, as_json)
+    _finish(workspace.retry(config_path, attempt_ids, options, posted_url=posted_url), as_json)
 
 
 @main.command()
@@ -368,7 +404,7 @@ def demo(no_serve: bool) -> None:
     emulator = demo_site.start_sandbox(folder, on_busy=lambda p: click.echo(f"(port {p} is busy: using another)"))
     config_path = demo_site.write_config(folder, emulator)
     click.echo(f"The example blog is in {folder}; the sandbox runs at {emulator.base_url}/\n")
-    click.echo(report.plan_table(workspace.load_plan(config_path, dt.datetime.now(dt.UTC))))
+    click.echo(report.plan_table(workspace.load_plan(config_path, dt.datetime.now(dt.UTC))[0]))
     options = workspace.RunOptions(
         environ={**os.environ, **demo_site.sandbox_environment(emulator, folder)},
         on_result=lambda result: click.echo(report.result_line(result)),

@@ -53,6 +53,12 @@ class QuotaSettings:
 
 
 @dataclass(frozen=True)
+class TimeoutSettings:
+    request: float = 60.0  # one HTTP request, answer included: a server that drips is cut off
+    run: float = 1800.0  # one publishing run: what is not sent by then stays pending
+
+
+@dataclass(frozen=True)
 class AISettings:
     provider: str
     model: str
@@ -69,6 +75,7 @@ class Settings:
     since: dt.date | None = None
     quota: QuotaSettings = QuotaSettings()
     ai: AISettings | None = None
+    timeouts: TimeoutSettings = TimeoutSettings()
 
     @property
     def root(self) -> Path:
@@ -106,6 +113,15 @@ def _int_between(low: int, high: int) -> Check:
     def check(value: Any) -> str | None:
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             return f"must be a whole number from {low} to {high}, not {value!r}"
+        return None
+
+    return check
+
+
+def _number_between(low: float, high: float) -> Check:
+    def check(value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+            return f"must be a number of seconds from {low:g} to {high:g}, not {value!r}"
         return None
 
     return check
@@ -158,9 +174,10 @@ PLATFORM_KEYS: dict[str, dict[str, Check]] = {
 REQUIRED_PLATFORM_KEYS = {"bluesky": ("handle",), "mastodon": ("instance",), "linkedin": ("author",)}
 # Where `api_base` lives under another name, as the platform itself calls it.
 API_BASE_ALIASES = {"bluesky": "service", "mastodon": "instance"}
-TOP_KEYS = ("site_url", "source", "since", "template", "platforms", "quota", "ai")
+TOP_KEYS = ("site_url", "source", "since", "template", "platforms", "quota", "ai", "timeouts")
 SOURCE_KEYS: dict[str, Check] = {"type": _one_of(*SOURCE_TYPES), "path": _is_str, "permalink": _is_str}
 QUOTA_KEYS: dict[str, Check] = {"monthly_units": _int_between(0, 1_000_000), "billing_day": _int_between(1, 28)}
+TIMEOUT_KEYS: dict[str, Check] = {"request": _number_between(1, 600), "run": _number_between(10, 6 * 3600)}
 AI_KEYS: dict[str, Check] = {"provider": _one_of("openai", "anthropic"), "base_url": _is_http_url, "model": _is_str}
 
 
@@ -278,6 +295,9 @@ def parse_settings(text: str, file: Path) -> Settings:
     quota = reader.mapping(top.get("quota"), ("quota",))
     reader.checked(quota, QUOTA_KEYS, ("quota",))
 
+    timeouts = reader.mapping(top.get("timeouts"), ("timeouts",))
+    reader.checked(timeouts, TIMEOUT_KEYS, ("timeouts",))
+
     ai = None
     if "ai" in top:
         ai_raw = reader.mapping(top["ai"], ("ai",))
@@ -296,6 +316,7 @@ def parse_settings(text: str, file: Path) -> Settings:
         since=since,
         quota=QuotaSettings(**quota),
         ai=ai,
+        timeouts=TimeoutSettings(**{key: float(value) for key, value in timeouts.items()}),
     )
 
 

@@ -10,7 +10,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 MORE_MARKERS = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
-_TAG = re.compile(r"<[^>]+>")
+_TAG = re.compile(r"<[^<>]*>")  # not `<[^>]+>`: a text of many "<" would be scanned again from each
 _SPACE = re.compile(r"\s+")
 
 
@@ -19,9 +19,12 @@ def _markdown() -> MarkdownIt:
     return MarkdownIt("commonmark")
 
 
+MAX_HTML_FRAGMENT = 50_000  # characters of a summary or feed entry read: what is past it is never shown
+
+
 def plain_text_of_html(fragment: str) -> str:
     """Visible text of an HTML fragment (Pelican summaries, feed entries), on one line."""
-    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", fragment))).strip()
+    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", fragment[:MAX_HTML_FRAGMENT]))).strip()
 
 
 def _inline_text(token: Token) -> str:
@@ -41,12 +44,16 @@ def _inline_text(token: Token) -> str:
 # The first paragraph is found within this many characters of a post; longer ones could not be
 # posted anyway, and parsing a whole long post for its first lines would be wasted time.
 FIRST_PARAGRAPH_WINDOW = 6000
+MAX_MARKED_TEXT = 20_000
 
 
 def excerpt_from_markdown(body: str) -> str:
     """The text before `<!-- more -->`, else the first paragraph, as one line of plain text."""
     marker = MORE_MARKERS.search(body)
-    tokens = _markdown().parse(body[: marker.start()] if marker else body[:FIRST_PARAGRAPH_WINDOW])
+    # Before a marker the whole text is the excerpt, but never more than MAX_MARKED_TEXT of it is
+    # parsed: a 50 MB post must not be read as Markdown to be cut to a few thousand characters.
+    end = min(marker.start(), MAX_MARKED_TEXT) if marker else FIRST_PARAGRAPH_WINDOW
+    tokens = _markdown().parse(body[:end])
     texts: list[str] = []
     inside_paragraph = False
     for token in tokens:

@@ -37,13 +37,14 @@ from postion_publish.adapters.base import (
     Part,
     PartRef,
     SafeToResend,
-    load_image,
 )
+from postion_publish.attachments import find_image, image_roots, load_image
 from postion_publish.config import Settings
-from postion_publish.errors import ContentRejected, PlatformError, RateLimited, UnknownOutcome
+from postion_publish.errors import BadInput, ContentRejected, PlatformError, RateLimited, Transient, UnknownOutcome
 from postion_publish.ledger import Attempt, Ledger, new_attempt_id, save_ledger
 from postion_publish.plan import Job, build_job
 from postion_publish.posts import Post
+from postion_publish.redact import Redactor
 from postion_publish.results import JobResult
 from postion_publish.state import ANNOUNCED, PENDING, UNKNOWN, State, save_state, utc_text
 
@@ -138,28 +139,18 @@ def recorded_intent(record: Mapping[str, Any]) -> Intent | None:
     return Intent(int(intent["index"]), started, dict(intent.get("data", {})))
 
 
-def image_path(post: Post, name: str) -> Path | None:
-    """An image named in front matter: beside the post, or from the posts folder's root ("/…")."""
-    if name.startswith(("http://", "https://")) or post.source_file is None:
-        return None
-    source = Path(post.source_file)
-    for candidate in (source.parent / name, source.parent / name.lstrip("/")):
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def outgoing_for(job: Job, now: dt.datetime) -> Outgoing:
+def outgoing_for(job: Job, now: dt.datetime, site_folder: Path) -> Outgoing:
     post = job.post
     image: Image | None = None
     thumb: Image | None = None
+    roots = image_roots(post, site_folder)
     if post.options.image:  # attached on purpose, with its alt text
-        path = image_path(post, post.options.image)
+        path = find_image(post, post.options.image, "postion.image", roots)
         if path is None:
             raise ContentRejected(job.platform, f"the image {post.options.image} was not found beside the post")
-        image = load_image(path, post.options.alt or post.image_alt or "")
-    elif post.image and (path := image_path(post, post.image)) is not None:
-        thumb = load_image(path, post.image_alt or "")
+        image = load_image(post, path, post.options.alt or post.image_alt or "", "postion.image")
+    elif post.image and (path := find_image(post, post.image, "image", roots)) is not None:
+        thumb = load_image(post, path, post.image_alt or "", "image")
     description = post.excerpt
     if len(description) > MAX_CARD_DESCRIPTION:
         description = description[: MAX_CARD_DESCRIPTION - 1].rsplit(" ", 1)[0] + "…"
@@ -178,12 +169,18 @@ class Executor:
     environ: Mapping[str, str]
     policy: RetryPolicy = field(default_factory=RetryPolicy)
     on_result: Callable[[JobResult], None] = lambda result: None
+    redactor: Redactor = field(init=False)
+    deadline: float = field(init=False, default=0.0)  # on the event loop's clock: when sending stops
+
+    def __post_init__(self) -> None:
+        self.redactor = Redactor.from_environment(self.environ)
 
     def _quota_left(self) -> bool:
         quota = self.recorder.ledger.quota(self.recorder.settings.quota, self.recorder.clock())
         return quota.used + self.recorder.reserved_units < quota.limit
 
     async def run(self, jobs: Sequence[Job]) -> list[JobResult]:
+        self.deadline = asyncio.get_running_loop().time() + self.recorder.settings.timeouts.run
         by_platform: dict[str, list[Job]] = {}
         for job in jobs:
             by_platform.setdefault(job.platform, []).append(job)
@@ -194,7 +191,8 @@ class Executor:
     async def _run_platform(self, platform: str, jobs: list[Job]) -> list[JobResult]:
         client: httpx.AsyncClient | None = None
         try:
-            built = build_adapter(self.recorder.settings.platforms[platform], self.environ)
+            settings = self.recorder.settings
+            built = build_adapter(settings.platforms[platform], self.environ, deadline=settings.timeouts.request)
             if built is None:
                 reason = f"publishing to {platform} is not available in this version; the post stays pending"
                 return [
@@ -221,6 +219,8 @@ class Executor:
         return [build_job(job.post, tuned, self.recorder.settings, job.caption) for job in jobs]
 
     def _report(self, result: JobResult, parts: int) -> JobResult:
+        if result.error is not None:  # platforms echo what they were sent: never store a credential
+            result = replace(result, error=self.redactor.scrub(result.error))
         finished = self.recorder.finish(result, parts)
         self.on_result(finished)
         return finished
@@ -230,22 +230,35 @@ class Executor:
             quota = self.recorder.ledger.quota(self.recorder.settings.quota, self.recorder.clock())
             reason = f"quota exhausted: all {quota.limit} units of this cycle are spent; it resets on {quota.resets}"
             return self._report(JobResult(job, "skipped", error=reason, error_kind="quota"), 0)
+        timeout = self.recorder.settings.timeouts.run
+        if asyncio.get_running_loop().time() >= self.deadline:
+            late = Transient(job.platform, f"not sent: the run's deadline ({timeout:g} s, timeouts.run) had passed")
+            return self._failed(job, self._journal(job), late, 0)
         self.recorder.reserved_units += 1
+        journal = self._journal(job)
         try:
-            return await self._send_job(adapter, job)
+            async with asyncio.timeout_at(self.deadline):
+                return await self._send_job(adapter, job, journal)
+        except TimeoutError:
+            # Cut off mid-send: an open intent stays open and is resolved before any resend.
+            cut = Transient(job.platform, f"the run's deadline ({timeout:g} s, timeouts.run) passed while sending")
+            return self._failed(job, journal, cut, 1)
         finally:
             self.recorder.reserved_units -= 1
 
-    async def _send_job(self, adapter: Adapter, job: Job) -> JobResult:
+    def _journal(self, job: Job) -> JobJournal:
         record = self.recorder.state.record(job.post, job.platform)
         journal = JobJournal(self.recorder, job, [PartRef.from_json(p) for p in record.get("parts", [])])
         journal.open_intent = recorded_intent(record)  # left by a run that died mid-send
+        return journal
+
+    async def _send_job(self, adapter: Adapter, job: Job, journal: JobJournal) -> JobResult:
         resend: Intent | None = None
         attempts = 0
         while True:
             attempts += 1
             try:
-                outgoing = outgoing_for(job, self.recorder.clock())
+                outgoing = outgoing_for(job, self.recorder.clock(), self.recorder.settings.source.path)
                 if journal.open_intent is not None:  # a crash or an unclear failure hid the outcome
                     resend = await self._resolve(adapter, outgoing, journal)
                 if len(journal.done) < len(outgoing.parts):
@@ -268,6 +281,8 @@ class Executor:
                     message = f"{error.reason}; the platform asks to wait until {utc_text(until)}"
                     return self._failed(job, journal, PlatformError(job.platform, message), attempts, error.kind)
                 await asyncio.sleep(wait)
+            except BadInput:  # state or ledger cannot be written (read-only folder, full disk): stop
+                raise
             except Exception as error:  # a response of an unexpected shape, or a bug of ours
                 # The send may have gone out: the open intent stays, so the next run resolves it
                 # before sending again. Other jobs and platforms go on.
@@ -301,7 +316,7 @@ class Executor:
         return self._report(result, len(journal.done))
 
     def _unknown(self, job: Job, journal: JobJournal, error: PlatformError, attempts: int) -> JobResult:
-        self.recorder.update(job.post, job.platform, status=UNKNOWN, reason=error.reason)
+        self.recorder.update(job.post, job.platform, status=UNKNOWN, reason=self.redactor.scrub(error.reason))
         message = f"{job.platform}: outcome unknown, not sent again: {error.reason}"
         result = JobResult(job, "failed", error=message, error_kind="unknown", attempts=attempts)
         return self._report(result, len(journal.done))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import json
 import os
 import tempfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -39,20 +42,75 @@ def dumps(data: Any) -> str:
 
 def write_atomic(path: Path, text: str, mode: int = 0o644) -> None:
     """Write through a temporary file in the same folder and rename it over the target, so a crash
-    leaves either the old file or the new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.chmod(temporary, mode)
+    leaves either the old file or the new one, never half of one. A folder that cannot be written
+    (read-only, a full disk) is a BadInput naming the file; the old file is left as it was."""
+    temporary: str | None = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.chmod(temporary, mode)
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, path)
+    except OSError as error:
+        _remove(temporary)
+        reason = error.strerror or error.__class__.__name__
+        raise BadInput(f"cannot write ({reason}); is the folder read-only or the disk full?", file=path) from None
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        _remove(temporary)
         raise
+
+
+def _remove(temporary: str | None) -> None:
+    if temporary is not None:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
 
 
 def write_json_atomic(path: Path, data: Any, mode: int = 0o644) -> None:
     write_atomic(path, dumps(data), mode)
+
+
+# --- checking what a file holds: valid JSON can still hold values no run could have written ------
+
+Expectation = tuple[str, Callable[[Any], bool]]  # what a value must be (for the message), and the test
+
+
+def _is_time(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
+
+
+TEXT: Expectation = ("text", lambda value: isinstance(value, str))
+COUNT: Expectation = ("a whole number from 0", lambda value: type(value) is int and value >= 0)
+TIME: Expectation = ("a time like 2026-01-31T09:30:00Z", _is_time)
+OBJECT: Expectation = ("an object", lambda value: isinstance(value, dict))
+LIST: Expectation = ("a list", lambda value: isinstance(value, list))
+
+
+def check_fields(
+    data: Mapping[str, Any],
+    fields: Mapping[str, Expectation],
+    *,
+    file: Path,
+    key: str,
+    required: tuple[str, ...] = (),
+) -> None:
+    """Each known field has the expected kind (null is accepted for fields not required). A
+    BadInput names the file and the key path, e.g. `posts.hello.platforms.x.intent.index`."""
+    for name, (what, test) in fields.items():
+        if name not in data or (data[name] is None and name not in required):
+            if name in required:
+                raise BadInput(f"'{name}' is missing", file=file, key=key)
+            continue
+        if not test(data[name]):
+            shown = json.dumps(data[name], ensure_ascii=False)
+            shown = shown if len(shown) <= 40 else shown[:39] + "…"
+            raise BadInput(f"must be {what}, not {shown}; restore the file from git", file=file, key=f"{key}.{name}")

@@ -16,7 +16,7 @@ from typing import Any
 
 from postion_publish.config import QuotaSettings
 from postion_publish.errors import BadInput
-from postion_publish.jsonfile import read_json_object, write_json_atomic
+from postion_publish.jsonfile import COUNT, TEXT, TIME, Expectation, check_fields, read_json_object, write_json_atomic
 from postion_publish.state import STATE_DIR, utc_text
 
 LEDGER_FILE = "ledger.json"
@@ -121,17 +121,32 @@ def load_ledger(root: Path) -> Ledger:
     return parse_ledger(read_json_object(path, what="ledger"), path)
 
 
+ATTEMPT_FIELDS: dict[str, Expectation] = {
+    "id": TEXT,
+    "time": TIME,
+    "post": TEXT,
+    "post_id": TEXT,
+    "platform": TEXT,
+    "url": TEXT,
+    "error": TEXT,
+    "error_kind": TEXT,
+    "attempts": COUNT,
+    "parts": COUNT,
+}
+REQUIRED_ATTEMPT_FIELDS = ("id", "time", "post", "post_id", "platform")
+
+
 def parse_ledger(data: Mapping[str, Any], path: Path) -> Ledger:
+    """Check every value of every attempt: a damaged ledger stops the run before it sends."""
     if data.get("version") != VERSION or not isinstance(data.get("attempts"), list):
         raise BadInput(f"not a postion ledger of version {VERSION}", file=path, key="version")
     attempts = []
     for index, entry in enumerate(data["attempts"]):
-        if not isinstance(entry, dict) or entry.get("status") not in STATUSES or not isinstance(entry.get("id"), str):
-            raise BadInput("each attempt needs an id and a known status", file=path, key=f"attempts.{index}")
-        try:
-            attempts.append(Attempt.from_json(entry))
-        except TypeError:
-            raise BadInput("an attempt is missing fields", file=path, key=f"attempts.{index}") from None
+        key = f"attempts.{index}"
+        if not isinstance(entry, dict) or entry.get("status") not in STATUSES:
+            raise BadInput(f"each attempt needs a status, one of {', '.join(STATUSES)}", file=path, key=key)
+        check_fields(entry, ATTEMPT_FIELDS, file=path, key=key, required=REQUIRED_ATTEMPT_FIELDS)
+        attempts.append(Attempt.from_json(entry))
     tokens = data.get("tokens", {})
     if not isinstance(tokens, dict):
         raise BadInput("'tokens' must be an object", file=path, key="tokens")

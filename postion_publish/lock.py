@@ -1,4 +1,11 @@
-"""One publishing run at a time per repository: `.postion/lock`, created exclusively."""
+"""One publishing run at a time per repository: an OS lock on `.postion/lock`.
+
+The kernel holds the lock (flock on POSIX, msvcrt on Windows) and drops it when the holder exits,
+however it dies, so there is no stale lock to take over and no pid to guess: two runs that find a
+dead holder cannot both proceed, and a lock file left empty (a full disk) blocks nothing. The file
+itself stays (removing it would let a run lock a file another run has just replaced); what it holds
+is only a note for people: which process has it.
+"""
 
 from __future__ import annotations
 
@@ -6,56 +13,66 @@ import datetime as dt
 import json
 import os
 import socket
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from postion_publish.errors import Locked
+from postion_publish.errors import BadInput, Locked
 from postion_publish.state import STATE_DIR, utc_text
 
 LOCK_FILE = "lock"
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
+def _try_lock(handle: int) -> bool:
+    if sys.platform == "win32":  # pragma: no cover - CI runs on Linux
+        import msvcrt
+
+        try:
+            msvcrt.locking(handle, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
         return True
-    return True
+    import fcntl
 
-
-def _take(path: Path) -> bool:
     try:
-        handle = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-    except FileExistsError:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
         return False
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        holder = {"pid": os.getpid(), "host": socket.gethostname(), "since": utc_text(dt.datetime.now(dt.UTC))}
-        json.dump(holder, stream)
     return True
+
+
+def _holder_note(handle: int) -> None:
+    """Best effort: a full disk may refuse the note, never the lock."""
+    holder = {"pid": os.getpid(), "host": socket.gethostname(), "since": utc_text(dt.datetime.now(dt.UTC))}
+    try:
+        os.ftruncate(handle, 0)
+        os.pwrite(handle, json.dumps(holder).encode(), 0)
+    except OSError:
+        pass
+
+
+def _describe(path: Path) -> str:
+    try:
+        holder = json.loads(path.read_text(encoding="utf-8"))
+        return f"pid {holder['pid']} on {holder['host']}, since {holder['since']}"
+    except (OSError, ValueError, KeyError, TypeError):
+        return "a run that left no note"
 
 
 @contextmanager
 def publishing_lock(root: Path) -> Iterator[None]:
-    """Hold the lock for the duration. A lock left by a dead process on this host is taken over."""
+    """Hold the lock for the duration, or raise Locked at once if another run holds it."""
     path = root / STATE_DIR / LOCK_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not _take(path):
-        try:
-            holder = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            holder = {}
-        same_host = holder.get("host") == socket.gethostname()
-        if same_host and isinstance(holder.get("pid"), int) and not _alive(holder["pid"]):
-            path.unlink(missing_ok=True)  # its owner died without releasing it
-        if not _take(path):
-            raise Locked(
-                f"another postion run holds {path} (pid {holder.get('pid', '?')} on {holder.get('host', '?')}, "
-                f"since {holder.get('since', '?')}); if no run is going on, delete that file"
-            )
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as error:
+        raise BadInput(f"cannot create the run lock ({error.strerror}); is the folder read-only?", file=path) from None
+    try:
+        if not _try_lock(handle):
+            raise Locked(f"another postion run holds {path} ({_describe(path)}); wait for it to finish")
+        _holder_note(handle)
         yield
     finally:
-        path.unlink(missing_ok=True)
+        os.close(handle)  # closing releases the lock

@@ -115,7 +115,8 @@ def build_job(post: Post, platform: PlatformSettings, settings: Settings, captio
         )
         for part in fitted.parts
     )
-    warnings = [PlanWarning(message, post.source_file, post.source_line) for message in fitted.warnings]
+    notes = (*post.warnings, *fitted.warnings)
+    warnings = [PlanWarning(message, post.source_file, post.source_line) for message in notes]
     if post.image and not post.image_alt:
         warnings.append(
             PlanWarning("the image has no alt text; add `postion: {alt: …}`", post.source_file, post.source_line)

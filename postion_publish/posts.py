@@ -14,6 +14,7 @@ from postion_publish.errors import BadInput
 from postion_publish.excerpt import excerpt_from_markdown
 
 OPTION_KEYS = ("skip", "template", "image", "alt", *PLATFORMS)
+MAX_EXCERPT = 5_000  # characters: above LinkedIn's 3,000, the longest post any platform takes
 
 
 @dataclass(frozen=True)
@@ -50,12 +51,26 @@ class Post:
     options: PostOptions = PostOptions()
     source_file: str | None = None  # for messages: where the post is written
     source_line: int | None = None
+    content_root: str | None = None  # the content folder: "/…" paths start here, images stay inside
+    warnings: tuple[str, ...] = ()  # what the source noticed, shown with each of the post's jobs
 
     @cached_property
     def excerpt(self) -> str:
-        """The description, else the text before `<!-- more -->`, else the first paragraph.
-        Computed on first use: a plan needs it only for the few posts that are new."""
-        return self.description if self.description is not None else excerpt_from_markdown(self.body)
+        """The description, else the text before `<!-- more -->`, else the first paragraph; at
+        most MAX_EXCERPT characters. Computed on first use: a plan needs it only for new posts."""
+        text = self.description if self.description is not None else excerpt_from_markdown(self.body)
+        return bounded_excerpt(text)
+
+
+def bounded_excerpt(text: str) -> str:
+    """Cut at a word boundary before MAX_EXCERPT characters. Every platform's limit is far below
+    it, and every caption is measured several times while it is fitted: what cannot be posted is
+    not counted."""
+    if len(text) <= MAX_EXCERPT:
+        return text
+    cut = text[: MAX_EXCERPT - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > MAX_EXCERPT // 2 else cut).rstrip() + "…"
 
 
 def parse_options(

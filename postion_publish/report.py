@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from postion_publish.errors import PlanWarning
+from postion_publish.inert import code_block, code_span, one_line
 from postion_publish.plan import Job, Plan
 
 if TYPE_CHECKING:
     from postion_publish.ledger import Attempt, Quota
     from postion_publish.results import JobResult
+    from postion_publish.workspace import Unsettled
 
 PLATFORM_NAMES = {
     "x": "X",
@@ -85,42 +87,40 @@ def plan_table(plan: Plan) -> str:
         lines = [_summary(plan) + " (a plan: nothing is posted)", ""]
         for jobs in _by_post(plan):
             post = jobs[0].post
-            lines.append(f"{post.title}  {post.url}  ({post.date.date().isoformat()})")
+            # Each line starts with our own text: a title is never the start of a line (under
+            # Actions, a line starting `::` is a workflow command).
+            lines.append(f"● {one_line(post.title)}  {one_line(post.url)}  ({post.date.date().isoformat()})")
             for job in jobs:
                 lines.append(f"  {PLATFORM_NAMES[job.platform]:<9} {_length_label(job)}")
                 for index, message in enumerate(job.messages, start=1):
                     if len(job.messages) > 1:
                         lines.append(f"    [{index}] {message.length}/{message.limit}")
-                    lines.extend(f"    │ {line}" for line in message.text.splitlines())
-                lines.extend(f"    ! {warning_text(w)}" for w in job.warnings)
+                    lines.extend(f"    │ {one_line(line)}" for line in message.text.split("\n"))
+                lines.extend(f"    ! {one_line(warning_text(w))}" for w in job.warnings)
             lines.append("")
     for post in plan.scheduled:
-        lines.append(f"Scheduled: {post.title} ({post.date.isoformat()})")
+        lines.append(f"Scheduled: {one_line(post.title)} ({post.date.isoformat()})")
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _fence(text: str) -> str:
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    return "`" * max(3, longest + 1)
-
-
 def plan_markdown(plan: Plan) -> str:
+    """The plan for a pull request. Every string a post or a platform brings is shown inertly (code
+    spans and fenced blocks it cannot close): no post can hide another, fake a summary, embed an
+    image, make a link or ping anyone."""
     if not plan.jobs:
         return "**postion-publish:** nothing new to announce.\n"
     lines = [f"**postion-publish:** {_summary(plan)} once this is merged.", ""]
-    for jobs in _by_post(plan):
+    for number, jobs in enumerate(_by_post(plan), start=1):
         post = jobs[0].post
-        title = post.title.replace("[", "\\[").replace("]", "\\]")
-        lines += [f"### [{title}]({post.url})", ""]
+        lines += [f"### {number}. {code_span(post.title)}", "", f"{code_span(post.url)}", ""]
         for job in jobs:
             lines.append(f"**{PLATFORM_NAMES[job.platform]}** · {_length_label(job)}")
             lines.append("")
             for index, message in enumerate(job.messages, start=1):
                 if len(job.messages) > 1:
-                    lines.append(f"{index}. {message.length}/{message.limit}")
-                fence = _fence(message.text)
-                lines += [fence + "text", message.text, fence, ""]
-            lines += [f"> ⚠️ {warning_text(w)}" for w in job.warnings]
+                    lines += [f"Part {index} · {message.length}/{message.limit}", ""]
+                lines += [*code_block(message.text), ""]
+            lines += [f"> ⚠️ {code_span(warning_text(w))}" for w in job.warnings]
             if job.warnings:
                 lines.append("")
     return "\n".join(lines).rstrip() + "\n"
@@ -134,12 +134,12 @@ STATUS_MARKS = {"published": "✓", "failed": "✗", "skipped": "–", "dry-run"
 def result_line(result: JobResult) -> str:
     mark = STATUS_MARKS.get(result.status, "?")
     name = f"{PLATFORM_NAMES.get(result.job.platform, result.job.platform):<9}"
-    title = result.job.post.title
+    title = one_line(result.job.post.title)
     if result.status == "published":
-        return f"{mark} {name} {title}  {result.url}"
+        return f"{mark} {name} {title}  {one_line(result.url or '')}"
     if result.status == "dry-run":
         return f"{mark} {name} {title}  (dry run: not sent)"
-    return f"{mark} {name} {title}  {result.status}: {result.error}"
+    return f"{mark} {name} {title}  {result.status}: {one_line(result.error or '')}"
 
 
 def result_json(result: JobResult) -> dict[str, Any]:
@@ -178,7 +178,35 @@ def history_table(attempts: list[Attempt]) -> str:
     lines = []
     for attempt in attempts:
         mark = STATUS_MARKS.get(attempt.status, "?")
-        outcome = attempt.url if attempt.status == "published" else (attempt.error or "")
+        outcome = (attempt.url if attempt.status == "published" else attempt.error) or ""
         name = PLATFORM_NAMES.get(attempt.platform, attempt.platform)
-        lines.append(f"{attempt.time}  {attempt.id}  {mark} {name:<9} {attempt.post}  {outcome}")
+        lines.append(f"{attempt.time}  {attempt.id}  {mark} {name:<9} {one_line(attempt.post)}  {one_line(outcome)}")
     return "\n".join(lines) + "\n"
+
+
+def settle_advice(item: Unsettled) -> str:
+    attempt = item.attempt_id or "ID"
+    return (
+        f"if it is on {PLATFORM_NAMES.get(item.platform, item.platform)}: `postion retry {attempt} --posted LIVE_URL`; "
+        f"if not: `postion retry {attempt}`"
+    )
+
+
+def unsettled_lines(items: Sequence[Unsettled]) -> list[str]:
+    """Sends of earlier runs whose outcome is unknown, each with how to settle it."""
+    lines = []
+    for item in items:
+        name = PLATFORM_NAMES.get(item.platform, item.platform)
+        lines.append(f"? {name:<9} {one_line(item.post)}  outcome unknown: {one_line(item.reason)}")
+        lines.append(f"    {settle_advice(item)}")
+    return lines
+
+
+def unsettled_json(item: Unsettled) -> dict[str, Any]:
+    return {
+        "post": item.post,
+        "platform": item.platform,
+        "attempt": item.attempt_id,
+        "reason": item.reason,
+        "settle": settle_advice(item),
+    }

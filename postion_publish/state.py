@@ -20,7 +20,17 @@ from pathlib import Path
 from typing import Any
 
 from postion_publish.errors import BadInput
-from postion_publish.jsonfile import read_json_object, write_json_atomic
+from postion_publish.jsonfile import (
+    COUNT,
+    LIST,
+    OBJECT,
+    TEXT,
+    TIME,
+    Expectation,
+    check_fields,
+    read_json_object,
+    write_json_atomic,
+)
 from postion_publish.posts import Post
 
 STATE_DIR = ".postion"
@@ -133,21 +143,47 @@ def load_state(root: Path) -> State:
     return parse_state(read_json_object(path, what="state file"), path)
 
 
+ENTRY_FIELDS: dict[str, Expectation] = {"url": TEXT, "baseline": TIME, "platforms": OBJECT}
+RECORD_FIELDS: dict[str, Expectation] = {
+    "id": TEXT,
+    "url": TEXT,
+    "time": TIME,
+    "reason": TEXT,
+    "intent": OBJECT,
+    "parts": LIST,
+}
+INTENT_FIELDS: dict[str, Expectation] = {"index": COUNT, "started": TIME, "data": OBJECT}
+PART_FIELDS: dict[str, Expectation] = {"id": TEXT, "url": TEXT, "extra": OBJECT}
+
+
 def parse_state(data: Mapping[str, Any], path: Path) -> State:
+    """Check every value a run reads, so that a hand-edited or damaged file stops the run here
+    (exit 2, naming the key) and never half-way through sending."""
     if data.get("version") != VERSION:
         raise BadInput(f"not a postion state file of version {VERSION}", file=path, key="version")
     posts = data.get("posts")
     if not isinstance(posts, dict):
         raise BadInput("'posts' must be an object", file=path, key="posts")
     for post_id, entry in posts.items():
-        if not isinstance(entry, dict) or not isinstance(entry.get("platforms", {}), dict):
-            raise BadInput("each post must be an object with 'platforms'", file=path, key=f"posts.{post_id}")
+        key = f"posts.{post_id}"
+        if not isinstance(entry, dict):
+            raise BadInput("each post must be an object with 'platforms'", file=path, key=key)
+        check_fields(entry, ENTRY_FIELDS, file=path, key=key)
         for platform, record in entry.get("platforms", {}).items():
-            if not isinstance(record, dict) or record.get("status") not in STATUSES:
-                raise BadInput(
-                    f"status must be one of {', '.join(STATUSES)}", file=path, key=f"posts.{post_id}.{platform}"
-                )
+            _check_record(record, path, f"{key}.platforms.{platform}")
     return State(posts)
+
+
+def _check_record(record: Any, path: Path, key: str) -> None:
+    if not isinstance(record, dict) or record.get("status") not in STATUSES:
+        raise BadInput(f"status must be one of {', '.join(STATUSES)}", file=path, key=key)
+    check_fields(record, RECORD_FIELDS, file=path, key=key)
+    if record.get("intent") is not None:
+        check_fields(record["intent"], INTENT_FIELDS, file=path, key=f"{key}.intent", required=("index", "started"))
+    for index, part in enumerate(record.get("parts") or []):
+        if not isinstance(part, dict):
+            raise BadInput("each part must be an object with id and url", file=path, key=f"{key}.parts.{index}")
+        check_fields(part, PART_FIELDS, file=path, key=f"{key}.parts.{index}", required=("id", "url"))
 
 
 def save_state(root: Path, state: State) -> None:

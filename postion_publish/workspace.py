@@ -18,7 +18,7 @@ from postion_publish.plan import Job, Plan, build_job, make_plan
 from postion_publish.posts import Post
 from postion_publish.results import JobResult
 from postion_publish.sources import read_posts
-from postion_publish.state import PENDING, UNKNOWN, State, load_state, save_state
+from postion_publish.state import PENDING, UNKNOWN, State, load_state, save_state, utc_text
 
 if TYPE_CHECKING:  # publishing needs httpx and the adapters; `postion plan` does not load them
     from postion_publish.execute import RetryPolicy
@@ -26,10 +26,12 @@ if TYPE_CHECKING:  # publishing needs httpx and the adapters; `postion plan` doe
 Clock = Callable[[], dt.datetime]
 
 
-def load_plan(config_path: Path, now: dt.datetime) -> Plan:
+def load_plan(config_path: Path, now: dt.datetime) -> tuple[Plan, list[Unsettled]]:
+    """The plan, and the sends of earlier runs whose outcome the user has still to settle."""
     settings = load_settings(config_path)
     state = load_state(settings.root)  # before reading posts: a missing state is the first thing to fix
-    return make_plan(read_posts(settings, settled=state.is_settled), state, settings, now)
+    plan = make_plan(read_posts(settings, settled=state.is_settled), state, settings, now)
+    return plan, find_unsettled(state, load_ledger(settings.root))
 
 
 @dataclass(frozen=True)
@@ -44,10 +46,36 @@ class RunOptions:
 
 
 @dataclass(frozen=True)
+class Unsettled:
+    """A send whose outcome is unknown (a Discord webhook that failed mid-answer): never sent again
+    on its own, and listed by every plan and run until the user says what happened."""
+
+    post: str  # the post's URL
+    platform: str
+    reason: str
+    attempt_id: str | None  # the attempt to name in `postion retry`
+
+
+def find_unsettled(state: State, ledger: Ledger) -> list[Unsettled]:
+    latest: dict[tuple[str, str], Attempt] = {}
+    for attempt in ledger.attempts:
+        latest[(attempt.post_id, attempt.platform)] = attempt
+    found = []
+    for post_id, entry in state.posts.items():
+        for platform, record in entry.get("platforms", {}).items():
+            if record.get("status") == UNKNOWN:
+                last = latest.get((post_id, platform))
+                reason = str(record.get("reason") or "the platform's answer was lost")
+                found.append(Unsettled(str(entry.get("url", post_id)), platform, reason, last.id if last else None))
+    return found
+
+
+@dataclass(frozen=True)
 class RunOutcome:
     results: list[JobResult]
     quota: Quota
     scheduled: tuple[Post, ...] = field(default_factory=tuple)
+    unsettled: tuple[Unsettled, ...] = ()  # from earlier runs, still waiting for the user
 
     @property
     def failed(self) -> bool:
@@ -102,7 +130,7 @@ def publish(
             save_state(settings.root, state)
         chosen, waiting = _live_only(chosen, options)
         results, quota = _execute(settings, state, ledger, chosen, options)
-    return RunOutcome(waiting + results, quota, plan.scheduled)
+    return RunOutcome(waiting + results, quota, plan.scheduled, tuple(find_unsettled(state, ledger)))
 
 
 def _live_only(jobs: list[Job], options: RunOptions) -> tuple[list[Job], list[JobResult]]:
@@ -167,16 +195,21 @@ def post_manually(
     return RunOutcome(results, quota)
 
 
-def retry(config_path: Path, attempt_ids: Iterable[str], options: RunOptions) -> RunOutcome:
+def retry(
+    config_path: Path, attempt_ids: Iterable[str], options: RunOptions, *, posted_url: str | None = None
+) -> RunOutcome:
     """Retry failed attempts. Without ids: every (post, platform) whose latest attempt failed and
     is still pending. An id of an attempt whose outcome is unknown is the user's word that it did
-    not go out: its open intent is dropped and it is sent again."""
+    not go out: its open intent is dropped and it is sent again. With `posted_url`, the user's word
+    that it did go out, there: it is recorded as published (and counted in the quota), not sent."""
     settings = load_settings(config_path)
     ids = list(attempt_ids)
     with _lock(settings, options):
         state = load_state(settings.root)
         ledger = load_ledger(settings.root)
         attempts = _attempts_to_retry(ledger, state, ids)
+        if posted_url is not None:
+            return _settle_as_posted(settings, state, ledger, attempts, posted_url, options)
         posts = {post.id: post for post in read_posts(settings, publishing=True)}
         jobs = []
         for attempt in attempts:
@@ -194,7 +227,34 @@ def retry(config_path: Path, attempt_ids: Iterable[str], options: RunOptions) ->
         if not options.dry_run:
             save_state(settings.root, state)
         results, quota = _execute(settings, state, ledger, jobs, options)
-    return RunOutcome(results, quota)
+        retried = {attempt.id for attempt in attempts}
+        left = [u for u in find_unsettled(state, ledger) if u.attempt_id not in retried]
+    return RunOutcome(results, quota, unsettled=tuple(left))
+
+
+def _settle_as_posted(
+    settings: Settings, state: State, ledger: Ledger, attempts: list[Attempt], url: str, options: RunOptions
+) -> RunOutcome:
+    from urllib.parse import urlsplit
+
+    from postion_publish.execute import Recorder
+
+    if len(attempts) != 1:
+        raise BadInput("--posted takes exactly one attempt id: the one whose post is at that URL")
+    if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
+        raise BadInput(f"--posted needs the post's live URL (http or https), not {url!r}")
+    attempt = attempts[0]
+    post = Post(id=attempt.post_id, url=attempt.post, title=attempt.post, date=options.clock())
+    if state.status(attempt.post_id, attempt.platform) == "announced":
+        raise BadInput(f"attempt {attempt.id}: {attempt.post} is already announced on {attempt.platform}")
+    recorder = Recorder(settings.root, settings, state, ledger, options.clock)
+    now = utc_text(options.clock())
+    recorder.update(post, attempt.platform, status="announced", url=url, time=now, intent=None, reason=None)
+    job = Job(post, attempt.platform, ())
+    result = recorder.finish(JobResult(job, "published", url=url, error_kind="settled", attempts=0), 0)
+    options.on_result(result)
+    left = find_unsettled(recorder.state, recorder.ledger)
+    return RunOutcome([result], recorder.ledger.quota(settings.quota, options.clock()), unsettled=tuple(left))
 
 
 def _attempts_to_retry(ledger: Ledger, state: State, ids: list[str]) -> list[Attempt]:

@@ -38,10 +38,62 @@ class LocatedYaml:
         return None
 
 
-def load_located(text: str, *, file: Path | str, line_offset: int = 0) -> LocatedYaml:
-    """Parse YAML text; syntax errors and duplicate keys become BadInput with the line."""
+MAX_NODES = 100_000  # a configuration's values, every alias expanded: far above any real one
+
+
+def _compose(text: str, file: Path | str, line_offset: int) -> yaml.Node | None:
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        return yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 + line_offset if mark else None
+        problem = error.problem or error.context or "syntax error"
+        raise BadInput(f"not valid YAML: {problem}", file=file, line=line) from None
+    except yaml.YAMLError as error:
+        raise BadInput(f"not valid YAML ({error.__class__.__name__})", file=file) from None
+    except RecursionError:
+        raise BadInput("the YAML is nested too deeply", file=file, line=line_offset + 1) from None
+
+
+def expanded_size(node: yaml.Node | None) -> int:
+    """How many values the document holds once every alias is expanded, counted without expanding:
+    an alias is the same node object, so each node's size is computed once (a "billion laughs"
+    document of a few hundred bytes says 10^9 here, in microseconds)."""
+    sizes: dict[int, int] = {}
+
+    def size(current: yaml.Node) -> int:
+        known = sizes.get(id(current))
+        if known is not None:
+            return known
+        sizes[id(current)] = 1  # a recursive alias counts once, not forever
+        if isinstance(current, yaml.MappingNode):
+            total = 1 + sum(size(key) + size(value) for key, value in current.value)
+        elif isinstance(current, yaml.SequenceNode):
+            total = 1 + sum(size(item) for item in current.value)
+        else:
+            total = 1
+        sizes[id(current)] = total
+        return total
+
+    return size(node) if node is not None else 0
+
+
+def check_expansion(text: str, *, file: Path | str, line_offset: int = 0, limit: int = MAX_NODES) -> yaml.Node | None:
+    """Compose the YAML and refuse it if its aliases expand beyond `limit` values."""
+    node = _compose(text, file, line_offset)
+    if expanded_size(node) > limit:
+        raise BadInput(
+            f"its aliases (*name) expand to more than {limit:,} values; write the values out instead",
+            file=file,
+            line=line_offset + 1,
+        )
+    return node
+
+
+def load_located(text: str, *, file: Path | str, line_offset: int = 0, limit: int = MAX_NODES) -> LocatedYaml:
+    """Parse YAML text; syntax errors, duplicate keys and alias bombs become BadInput with the line."""
+    node = check_expansion(text, file=file, line_offset=line_offset, limit=limit)
+    try:
         data = yaml.load(text, Loader=_Loader) if node is not None else None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark

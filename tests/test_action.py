@@ -119,7 +119,7 @@ def test_push_publishes_writes_the_summary_and_commits_state_back(
     assert result.returncode == 0, result.stdout + result.stderr
     assert len(sandbox.store["discord"]["messages"]) == 1  # only the new post, not the announced one
     summary = (repo.parent / "summary.md").read_text()
-    assert "## postion-publish" in summary and "[Second post](https://blog.example.com/second/)" in summary
+    assert "## postion-publish" in summary and "` Second post ` ` https://blog.example.com/second/ `" in summary
     assert "**Quota:** 3 of 300 units used" in summary and "pushed to main" in summary
     assert outputs(repo)["published"] == "3" and json.loads(outputs(repo)["results"])[0]["status"] == "published"
     state = remote_file(repo, ".postion/state.json")

@@ -62,7 +62,7 @@ def test_the_long_post_is_a_bluesky_thread_and_a_shortened_x_post(example_blog: 
 def test_plan_markdown_and_table(example_blog: Path, run: Run) -> None:
     markdown = run(example_blog, "plan", "--markdown").output
     assert markdown.startswith("**postion-publish:** 4 new posts, 24 message jobs")
-    assert "### [POSSE from CI](https://blog.example.com/2026/02/posse-from-ci/)" in markdown
+    assert "### 2. ` POSSE from CI `\n\n` https://blog.example.com/2026/02/posse-from-ci/ `" in markdown
     table = run(example_blog, "plan").output
     assert "A long read about timelines" in table and "thread of 3" in table
 

@@ -90,7 +90,7 @@ def test_a_state_with_an_unknown_status_is_bad_input() -> None:
     data = {"version": 1, "posts": {"a": {"url": "u", "platforms": {"x": {"status": "posted?"}}}}}
     with pytest.raises(BadInput) as caught:
         parse_state(data, Path("state.json"))
-    assert caught.value.key == "posts.a.x"
+    assert caught.value.key == "posts.a.platforms.x"
 
 
 def test_bluesky_messages_carry_their_facets() -> None:

@@ -21,10 +21,18 @@ from pathlib import Path
 from typing import Any
 
 from postion_publish import report
-from postion_publish.action.workflow import Emit, annotation, append_summary, mask_secrets, set_outputs
+from postion_publish.action.workflow import (
+    Emit,
+    annotation,
+    append_summary,
+    commands_stopped,
+    mask_secrets,
+    set_outputs,
+)
 from postion_publish.config import PLATFORMS, Settings, load_settings
 from postion_publish.errors import BadInput
 from postion_publish.github import MAX_COMMENT, GitHub, GitHubError
+from postion_publish.inert import code_span, table_cell
 from postion_publish.plan import Plan, make_plan
 from postion_publish.sources import read_posts
 from postion_publish.state import State, load_state, parse_state, state_path
@@ -117,18 +125,24 @@ def publish_and_record(
 
     options = _options(inputs, environ, emit)
     dispatch = dict((payload or {}).get("inputs") or {})
-    if dispatch.get("post_url"):
-        names = tuple(p for p in re.split(r"[\s,]+", str(dispatch.get("platforms") or "")) if p) or inputs.platforms
-        caption = str(dispatch.get("caption") or "")
-        captions = {name: caption for name in PLATFORMS} if caption else {}
-        outcome = post_manually(inputs.config, str(dispatch["post_url"]), options, platforms=names, captions=captions)
-    else:
-        outcome = publish(inputs.config, options, platforms=inputs.platforms)
+    with commands_stopped(emit):  # progress lines carry titles and platforms' answers
+        if dispatch.get("post_url"):
+            names = tuple(p for p in re.split(r"[\s,]+", str(dispatch.get("platforms") or "")) if p) or inputs.platforms
+            caption = str(dispatch.get("caption") or "")
+            captions = {name: caption for name in PLATFORMS} if caption else {}
+            outcome = post_manually(
+                inputs.config, str(dispatch["post_url"]), options, platforms=names, captions=captions
+            )
+        else:
+            outcome = publish(inputs.config, options, platforms=inputs.platforms)
     for result in outcome.results:
         for warning in result.job.warnings:
             annotation("warning", warning.message, emit, file=warning.file, line=warning.line)
         if result.status == "failed":
             annotation("error", f"{result.job.platform}: {result.job.post.url}: {result.error}", emit)
+    for item in outcome.unsettled:  # every run says it again, until the user settles it
+        message = f"{item.platform}: {item.post}: outcome unknown ({item.reason}); {report.settle_advice(item)}"
+        annotation("warning", message, emit)
     pushed = "dry run: nothing recorded"
     if not inputs.dry_run:
         pushed = commit_and_push(load_settings(inputs.config), branch)
@@ -140,22 +154,23 @@ def publish_and_record(
     return 1 if outcome.failed else 0
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def publish_summary(outcome: RunOutcome, pushed: str) -> str:
     lines = ["## postion-publish", ""]
     if not outcome.results:
         lines.append("Nothing new to announce.")
     else:
         lines += ["| | platform | post | link or error |", "|---|---|---|---|"]
-        for result in outcome.results:
+        for result in outcome.results:  # titles, URLs and platforms' errors: shown inertly
             mark = report.STATUS_MARKS.get(result.status, "?")
             outcome_text = result.url if result.status == "published" else f"{result.status}: {result.error or ''}"
-            title = f"[{_cell(result.job.post.title)}]({result.job.post.url})"
+            post = f"{table_cell(result.job.post.title)} {table_cell(result.job.post.url)}"
             name = report.PLATFORM_NAMES[result.job.platform]
-            lines.append(f"| {mark} | {name} | {title} | {_cell(outcome_text or '')} |")
+            lines.append(f"| {mark} | {name} | {post} | {table_cell(outcome_text or '')} |")
+    if outcome.unsettled:
+        lines += ["", "**Outcome unknown** (not sent again until you decide):", ""]
+        for item in outcome.unsettled:
+            advice = code_span(report.settle_advice(item))
+            lines.append(f"- {item.platform}: {code_span(item.post)} {code_span(item.reason)}: {advice}")
     quota = outcome.quota
     lines += [
         "",
@@ -228,7 +243,7 @@ def preview_pull_request(
 
 
 def preview_body(plan: Plan, source: str) -> str:
-    footer = f"<sub>Planned against {source}. Nothing is posted until this is merged.</sub>"
+    footer = f"Planned against {code_span(source)}. Nothing is posted until this is merged."
     body = f"{MARKER}\n{report.plan_markdown(plan)}\n{footer}\n"
     if len(body) > MAX_COMMENT:
         cut = "\n\n…the preview is longer than a comment can hold; `postion plan` shows all of it.\n"

@@ -7,14 +7,14 @@ and `:` `,` too in properties; the summary is Markdown, at most 1 MiB per step.
 
 from __future__ import annotations
 
-import base64
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+
+from postion_publish.redact import secret_forms, secret_values
 
 MAX_SUMMARY = 1024 * 1024
-NOT_SECRET = ("POSTION_INPUT_", "POSTION_CACHE_DIR", "POSTION_DEMO_DIR", "POSTION_CRASH_AT")
 
 Emit = Callable[[str], None]
 
@@ -27,23 +27,23 @@ def escape_property(value: str) -> str:
     return escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
-def secret_forms(value: str) -> set[str]:
-    """The value and the forms it is likely to be printed in: URL-encoded, base64, and for a
-    webhook URL its last path segment (the token)."""
-    forms = {value, quote(value, safe=""), base64.b64encode(value.encode()).decode()}
-    if value.startswith(("http://", "https://")):
-        token = urlsplit(value).path.rstrip("/").rsplit("/", 1)[-1]
-        if len(token) >= 8:
-            forms.add(token)
-    return {form for form in forms if len(form) >= 4}
-
-
 def mask_secrets(environ: Mapping[str, str], emit: Emit) -> None:
-    for name, value in environ.items():
-        is_secret = name.startswith("POSTION_") and not name.startswith(NOT_SECRET)
-        if (is_secret or name in ("GITHUB_TOKEN", "POSTION_GITHUB_SECRETS_TOKEN")) and value.strip():
-            for form in sorted(secret_forms(value.strip())):
-                emit(f"::add-mask::{escape_data(form)}")
+    for value in secret_values(environ):
+        for form in sorted(secret_forms(value)):
+            emit(f"::add-mask::{escape_data(form)}")
+
+
+@contextmanager
+def commands_stopped(emit: Emit) -> Iterator[None]:
+    """No line printed inside is read as a workflow command: titles and captions are user text,
+    and a title holding `::add-mask::` or `::error::` must stay text. The resume token is random,
+    so no text can guess it."""
+    token = secrets.token_hex(16)
+    emit(f"::stop-commands::{token}")
+    try:
+        yield
+    finally:
+        emit(f"::{token}::")
 
 
 def annotation(kind: str, message: str, emit: Emit, *, file: str | None = None, line: int | None = None) -> None:

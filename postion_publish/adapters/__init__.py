@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -31,12 +33,30 @@ def cache_dir(environ: Mapping[str, str]) -> Path:
     return Path(base) / "postion"
 
 
-def new_client(base_url: str | None = None, timeout: float = 20.0) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
+class DeadlineClient(httpx.AsyncClient):
+    """An httpx client whose every request, answer included, ends within `deadline` seconds.
+    httpx's own timeouts are per read: a server dripping one byte a second never trips them."""
+
+    def __init__(self, *, deadline: float, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.deadline = deadline
+
+    async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+        try:
+            async with asyncio.timeout(self.deadline):
+                return await super().send(request, **kwargs)
+        except TimeoutError:
+            # A timeout like any other: the adapters map it to a transient, maybe-sent failure.
+            raise httpx.ReadTimeout(f"no complete answer within {self.deadline:g} s", request=request) from None
+
+
+def new_client(base_url: str | None = None, timeout: float = 20.0, deadline: float = 60.0) -> httpx.AsyncClient:
+    return DeadlineClient(
         base_url=base_url or "",
-        timeout=httpx.Timeout(timeout, connect=10.0),
+        timeout=httpx.Timeout(min(timeout, deadline), connect=min(10.0, deadline)),
         headers={"User-Agent": USER_AGENT},
         follow_redirects=False,
+        deadline=deadline,
     )
 
 
@@ -48,8 +68,11 @@ def _credential(platform: str, environ: Mapping[str, str]) -> str:
     return value
 
 
-def build_adapter(platform: PlatformSettings, environ: Mapping[str, str]) -> tuple[Adapter, httpx.AsyncClient] | None:
-    """The platform's adapter and the client it owns, or None where no adapter exists yet."""
+def build_adapter(
+    platform: PlatformSettings, environ: Mapping[str, str], *, deadline: float = 60.0
+) -> tuple[Adapter, httpx.AsyncClient] | None:
+    """The platform's adapter and the client it owns, or None where no adapter exists yet.
+    `deadline`: seconds one request may take, answer included (config `timeouts.request`)."""
     from postion_publish.adapters.bluesky import BlueskyAdapter
     from postion_publish.adapters.discord import DiscordAdapter
     from postion_publish.adapters.mastodon import MastodonAdapter
@@ -59,7 +82,7 @@ def build_adapter(platform: PlatformSettings, environ: Mapping[str, str]) -> tup
         service = platform.api_base or DEFAULT_BASES["bluesky"]
         handle = str(options["handle"])
         key = hashlib.sha256(f"{service}|{handle}".encode()).hexdigest()[:16]
-        client = new_client(service)
+        client = new_client(service, deadline=deadline)
         bluesky = BlueskyAdapter(
             client,
             handle=handle,
@@ -70,7 +93,7 @@ def build_adapter(platform: PlatformSettings, environ: Mapping[str, str]) -> tup
         )
         return bluesky, client
     if platform.name == "mastodon":
-        client = new_client(platform.api_base)
+        client = new_client(platform.api_base, deadline=deadline)
         mastodon = MastodonAdapter(
             client,
             token=_credential("mastodon", environ),
@@ -83,7 +106,7 @@ def build_adapter(platform: PlatformSettings, environ: Mapping[str, str]) -> tup
         if not re.fullmatch(r"https?://[^/\s]+(/[^\s]*)?/api(/v\d+)?/webhooks/\d+/[\w-]+", webhook):
             # Never echo the value: it is the secret.
             raise AuthExpired("discord", "POSTION_DISCORD_WEBHOOK_URL is not a webhook URL (…/api/webhooks/ID/TOKEN)")
-        client = new_client()
+        client = new_client(deadline=deadline)
         discord = DiscordAdapter(
             client,
             webhook_url=webhook,

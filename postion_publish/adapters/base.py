@@ -15,7 +15,6 @@ import datetime as dt
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Protocol
 
 import httpx
@@ -128,23 +127,6 @@ class Adapter(Protocol):
     async def character_limit(self) -> int | None:
         """The server's own limit, where it publishes one (Mastodon); else None."""
         ...
-
-
-def load_image(path: Path, alt: str) -> Image:
-    suffix = path.suffix.lower()
-    mime = {
-        ".png": "image/png",
-        ".jpg": "image/jpeg",
-        ".jpeg": "image/jpeg",
-        ".gif": "image/gif",
-        ".webp": "image/webp",
-    }
-    if suffix not in mime:
-        raise ContentRejected("image", f"{path.name}: only PNG, JPEG, GIF and WebP images can be attached")
-    try:
-        return Image(path.read_bytes(), mime[suffix], alt, path.name)
-    except OSError as error:
-        raise ContentRejected("image", f"cannot read {path.name} ({error.__class__.__name__})") from None
 
 
 def network_error(platform: str, error: httpx.HTTPError) -> PlatformError:

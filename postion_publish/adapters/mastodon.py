@@ -26,6 +26,7 @@ from postion_publish.adapters.base import (
     http_error,
     json_or_empty,
     network_error,
+    retry_after_seconds,
 )
 from postion_publish.errors import PlatformError
 
@@ -124,12 +125,16 @@ class MastodonAdapter:
 
 
 def _retry_after(response: httpx.Response) -> float | None:
-    """Mastodon's X-RateLimit-Reset is an ISO-8601 time, not seconds."""
+    """Mastodon's X-RateLimit-Reset is an ISO-8601 time, not seconds. Servers and proxies in front
+    of them may send only the standard Retry-After (seconds or an HTTP date): honoured too."""
+    now = dt.datetime.now(dt.UTC)
     reset = response.headers.get("x-ratelimit-reset")
-    if not reset:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(reset.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return max(0.0, (moment - dt.datetime.now(dt.UTC)).total_seconds())
+    if reset:
+        try:
+            moment = dt.datetime.fromisoformat(reset.replace("Z", "+00:00"))
+        except ValueError:
+            pass
+        else:
+            moment = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+            return max(0.0, (moment - now).total_seconds())
+    return retry_after_seconds(response.headers.get("retry-after"), now)

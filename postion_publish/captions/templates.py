@@ -9,24 +9,35 @@ from functools import lru_cache
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import nodes
 
+from postion_publish.captions.bounded import BoundedEnvironment, RenderBounds, TemplateTooCostly, render_bounded
 from postion_publish.errors import BadInput
 from postion_publish.posts import Post
 
 _FILENAME = "<template>"
 _NOT_WORD = re.compile(r"[\W_]+")
+# A template of only text and `{{ name }}` / `{{ meta.key }}` cannot amplify what it is given: it
+# renders unguarded. Anything else (filters, operators, calls, statements) renders within bounds.
+_PLAIN_NODES = (nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name, nodes.Getattr, nodes.Getitem, nodes.Const)
+_LOOPING_NODES = (nodes.For, nodes.Macro, nodes.CallBlock)
 
 
 @lru_cache(maxsize=1)
-def _environment() -> SandboxedEnvironment:
+def _environment() -> BoundedEnvironment:
     # Sandboxed: templates come from front matter, which a pull request from anyone can change.
-    return SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    return BoundedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
 
 
 @lru_cache(maxsize=256)
-def _compile(text: str) -> jinja2.Template:
-    return _environment().from_string(text)
+def _compile(text: str) -> tuple[jinja2.Template, RenderBounds | None]:
+    """The template, and the bounds it renders within (None for a plain one)."""
+    environment = _environment()
+    tree = environment.parse(text)
+    template = environment.from_string(tree)
+    if all(isinstance(node, _PLAIN_NODES) for node in tree.find_all(nodes.Node)):
+        return template, None
+    return template, RenderBounds(loops=any(True for _ in tree.find_all(_LOOPING_NODES)))
 
 
 def hashtag(tag: str) -> str:
@@ -56,7 +67,15 @@ def template_context(post: Post, platform: str, excerpt: str | None = None) -> d
 def render(text: str, context: Mapping[str, Any], *, origin: str, file: str | None, first_line: int | None) -> str:
     """Render a template. Any error is a BadInput naming where the template was written and its line."""
     try:
-        return _compile(text).render(context)
+        template, bounds = _compile(text)
+        return template.render(context) if bounds is None else render_bounded(template, context, bounds)
+    except TemplateTooCostly as error:
+        raise _template_error(str(error), _failing_line(sys.exc_info()[2]), origin, file, first_line) from None
+    except MemoryError:
+        message = "the template needs more memory than a caption may take"
+        raise _template_error(message, None, origin, file, first_line) from None
+    except RecursionError:
+        raise _template_error("the template calls itself too deeply", None, origin, file, first_line) from None
     except jinja2.TemplateSyntaxError as error:
         raise _template_error(error.message or "syntax error", error.lineno, origin, file, first_line) from None
     except jinja2.UndefinedError as error:

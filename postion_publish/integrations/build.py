@@ -30,10 +30,13 @@ def finish_build(
     site_url: str | None,
     preview: bool,
     config_path: Path,
+    content_dir: Path | None = None,
 ) -> BuildReport:
     """`posts`: each Post with its raw `postion:` block, written to the manifest as it is; a bad
     block is reported here and is an error for `postion plan`, never a failed site build."""
-    manifest = write_manifest(output_dir, posts, generator=generator, site_url=site_url, preview=preview)
+    manifest = write_manifest(
+        output_dir, posts, generator=generator, site_url=site_url, preview=preview, content_dir=content_dir
+    )
     head = f"{len(posts)} posts in {manifest}" + (" (a preview build: never published)" if preview else "")
     if not config_path.exists():
         return BuildReport(manifest, (head, f"no {config_path}; `postion init` writes one"), ())

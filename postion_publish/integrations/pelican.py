@@ -19,8 +19,6 @@ import html
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from pelican import signals
 from postion_publish.excerpt import plain_text_of_html
 from postion_publish.integrations.build import finish_build
@@ -41,12 +39,10 @@ def _collect(generator: Any) -> None:
 def _options(raw: Any, source: str) -> Any:
     """Pelican metadata is flat text: `Postion: {skip: [linkedin], x: "…"}` is read as YAML."""
     if isinstance(raw, str):
-        try:
-            return yaml.safe_load(raw)
-        except yaml.YAMLError:
-            from postion_publish.errors import BadInput
+        from postion_publish.sources.content import MAX_FRONT_MATTER_NODES
+        from postion_publish.yaml_positions import load_located
 
-            raise BadInput("the Postion metadata is not valid YAML", file=source, key="postion") from None
+        return load_located(raw, file=source, limit=MAX_FRONT_MATTER_NODES).data
     return raw
 
 
@@ -86,6 +82,7 @@ def _finish(pelican: Any) -> None:
         site_url=site_url or None,
         preview=is_preview_site_url(site_url),
         config_path=Path(settings["POSTION_CONFIG"]),
+        content_dir=content_root,
     )
     for line in (*report.lines, *report.warnings):
         print(f"postion: {line}")

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import yaml
 from frontmatter.default_handlers import YAMLHandler
@@ -16,9 +16,11 @@ from frontmatter.default_handlers import YAMLHandler
 from postion_publish.config import Settings
 from postion_publish.errors import BadInput
 from postion_publish.posts import Post, parse_options, to_utc
-from postion_publish.yaml_positions import load_located
+from postion_publish.yaml_positions import check_expansion, load_located
 
 SUFFIXES = (".md", ".markdown")
+MAX_FRONT_MATTER = 64 * 1024
+MAX_FRONT_MATTER_NODES = 5_000  # values once every alias is expanded: far above any real post
 _ID_KEY = re.compile(r"^id\s*:", re.MULTILINE)
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
@@ -53,8 +55,12 @@ def read_content_folder(settings: Settings, settled: Callable[[str], bool] | Non
     folder = settings.source.path
     if not folder.is_dir():
         raise BadInput(f"the posts folder {folder} does not exist", file=settings.file, key="source.path")
+    repository = settings.root.resolve()
     for relative in markdown_files(folder):
         path = folder / relative
+        if path.is_symlink() and not path.resolve().is_relative_to(repository):
+            # A guest post may be a link to anything on the machine that builds the site.
+            raise BadInput(f"this post is a link to a file outside the repository ({repository}); refused", file=path)
         text = _read(path)
         if settled is not None and settled(relative.rsplit(".", 1)[0]):
             front, _, _ = _split(text)
@@ -79,6 +85,18 @@ def _split(text: str) -> tuple[str | None, str, int]:
     return front, body, stripped[: stripped.index(front)].count("\n")
 
 
+def _check_front_matter(front: str, label: str, offset: int) -> None:
+    """Front matter is small: a bounded size, and aliases that cannot expand into a bomb."""
+    if len(front) > MAX_FRONT_MATTER:
+        raise BadInput(
+            f"the front matter is larger than {MAX_FRONT_MATTER // 1024} KB; keep long text in the post's body",
+            file=label,
+            line=offset + 1,
+        )
+    if "*" in front and "&" in front:  # an alias needs an anchor: only then can it expand
+        check_expansion(front, file=label, line_offset=offset, limit=MAX_FRONT_MATTER_NODES)
+
+
 def read_post_file(path: Path, relative: str, settings: Settings, text: str | None = None) -> Post:
     """One post; `relative` is its path inside the posts folder (its id unless front matter sets one)."""
     label = str(path)
@@ -86,9 +104,10 @@ def read_post_file(path: Path, relative: str, settings: Settings, text: str | No
     meta: dict[str, Any] = {}
     lines: dict[str, int] = {}
     if front is not None:
+        _check_front_matter(front, label, offset)
         try:
             loaded = yaml.load(front, Loader=_Loader)
-        except (yaml.YAMLError, ValueError, TypeError):
+        except (yaml.YAMLError, ValueError, TypeError, RecursionError):
             loaded = load_located(front, file=label, line_offset=offset).data  # raises with the line
         if loaded is not None and not isinstance(loaded, dict):
             raise BadInput("the front matter must be a mapping of keys to values", file=label, line=offset + 1)
@@ -121,6 +140,7 @@ def _build_post(
     date = to_utc(raw_date, file=label, line=lines.get("date"))
     slug = str(meta.get("slug") or slugify(_DATE_PREFIX.sub("", stem)))
     url = _post_url(settings, meta.get("url"), slug, date, label, lines)
+    warnings = _url_warnings(settings, url) if meta.get("url") else ()
     description = meta.get("description") or meta.get("summary")
     postion_block = meta.get("postion")
     option_lines = {
@@ -153,13 +173,21 @@ def _build_post(
         options=options,
         source_file=label,
         source_line=1,
+        content_root=str(settings.source.path),
+        warnings=warnings,
     )
 
 
 def _post_url(settings: Settings, raw: Any, slug: str, date: dt.datetime, label: str, lines: Mapping[str, int]) -> str:
     base = settings.site_url + "/"
     if isinstance(raw, str) and raw.strip():
-        return urljoin(base, raw.strip().lstrip("/"))
+        url = urljoin(base, raw.strip().lstrip("/"))
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc or any(c in url for c in ' \t\r\n<>"`'):
+            raise BadInput(
+                "a post's url must be a web address (http or https)", file=label, line=lines.get("url"), key="url"
+            )
+        return url
     try:
         path = settings.source.permalink.format(
             slug=slug, year=f"{date.year:04d}", month=f"{date.month:02d}", day=f"{date.day:02d}"
@@ -171,6 +199,13 @@ def _post_url(settings: Settings, raw: Any, slug: str, date: dt.datetime, label:
             key="source.permalink",
         ) from None
     return base + path.lstrip("/")  # a relative path: no need for urljoin's general case
+
+
+def _url_warnings(settings: Settings, url: str) -> tuple[str, ...]:
+    """A `url:` that leaves the site is allowed (a post syndicated from elsewhere) but said."""
+    if urlsplit(url).netloc.lower() == urlsplit(settings.site_url).netloc.lower():
+        return ()
+    return (f"the post's url {url} is not on the site ({settings.site_url}): check it before merging",)
 
 
 def _tags(raw: Any) -> tuple[str, ...]:

@@ -69,8 +69,16 @@ def post_to_json(post: Post, options: Any = None) -> dict[str, Any]:
 
 
 def write_manifest(
-    output_dir: Path, posts: Iterable[tuple[Post, Any]], *, generator: str, site_url: str | None, preview: bool
+    output_dir: Path,
+    posts: Iterable[tuple[Post, Any]],
+    *,
+    generator: str,
+    site_url: str | None,
+    preview: bool,
+    content_dir: Path | None = None,
 ) -> Path:
+    """`content_dir`: the build's source folder (MkDocs docs_dir, Pelican PATH): posts' images are
+    looked for there and never outside it or the output folder."""
     path = output_dir / MANIFEST_FILE
     write_json_atomic(
         path,
@@ -79,6 +87,7 @@ def write_manifest(
             "generator": generator,
             "site_url": site_url,
             "preview": preview,
+            "content_dir": str(content_dir.resolve()) if content_dir is not None else None,
             "posts": [post_to_json(post, options) for post, options in posts],
         },
     )
@@ -103,10 +112,12 @@ def read_manifest(settings: Settings, *, allow_preview: bool = True) -> list[Pos
             f"{data.get('site_url')!r}): rebuild with the published site URL before publishing",
             file=path,
         )
-    return [_post_from_json(entry, path, index) for index, entry in enumerate(data["posts"])]
+    content_dir = data.get("content_dir")
+    content_root = content_dir if isinstance(content_dir, str) and content_dir else None
+    return [_post_from_json(entry, path, index, content_root) for index, entry in enumerate(data["posts"])]
 
 
-def _post_from_json(entry: Any, path: Path, index: int) -> Post:
+def _post_from_json(entry: Any, path: Path, index: int, content_root: str | None) -> Post:
     key = f"posts.{index}"
     if not isinstance(entry, dict) or not all(isinstance(entry.get(name), str) for name in ("id", "url", "title")):
         raise BadInput("each post needs id, url and title", file=path, key=key)
@@ -124,4 +135,5 @@ def _post_from_json(entry: Any, path: Path, index: int) -> Post:
         meta=dict(entry.get("meta") or {}),
         options=parse_options(entry.get("postion"), file=label, lines={}, block_line=None),
         source_file=entry.get("source_file"),
+        content_root=content_root,
     )

@@ -122,6 +122,7 @@ class PostionPlugin(BasePlugin[PostionConfig]):  # type: ignore[no-untyped-call]
             site_url=config.site_url,
             preview=preview,
             config_path=Path(self.config.config),
+            content_dir=Path(config.docs_dir),
         )
         for line in report.lines:
             log.info(line)

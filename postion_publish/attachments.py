@@ -64,7 +64,8 @@ def find_image(post: Post, name: str, key: str, roots: Sequence[Path]) -> Path |
         return None
     resolved = candidate.resolve()
     if not any(resolved.is_relative_to(root) for root in roots):
-        raise _refused(post, key, f"{name} resolves outside the site's folders; an image must be a file of the site")
+        reason = f"{name} resolves outside the site's folders; an image must be a file of the site"
+        raise image_refused(post, key, reason)
     return resolved
 
 
@@ -72,24 +73,25 @@ def load_image(post: Post, path: Path, alt: str, key: str) -> Image:
     """Read the image: a regular file, at most MAX_IMAGE_BYTES, whose bytes match its extension."""
     mime = MIME_BY_SUFFIX.get(path.suffix.lower())
     if mime is None:
-        raise _refused(post, key, f"{path.name}: only PNG, JPEG, GIF and WebP images can be attached")
+        raise image_refused(post, key, f"{path.name}: only PNG, JPEG, GIF and WebP images can be attached")
     try:
         # O_NOFOLLOW: the path was resolved already; a link swapped in since is refused, not followed.
         handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     except OSError as error:
-        raise _refused(post, key, f"cannot read {path.name} ({error.strerror or 'error'})") from None
+        raise image_refused(post, key, f"cannot read {path.name} ({error.strerror or 'error'})") from None
     with os.fdopen(handle, "rb") as stream:
         info = os.fstat(stream.fileno())
         if not stat.S_ISREG(info.st_mode):
-            raise _refused(post, key, f"{path.name} is not a regular file")
+            raise image_refused(post, key, f"{path.name} is not a regular file")
         if info.st_size > MAX_IMAGE_BYTES:
-            raise _refused(post, key, f"{path.name} is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB")
+            raise image_refused(post, key, f"{path.name} is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB")
         data = stream.read(MAX_IMAGE_BYTES + 1)
     if sniff_mime(data[:16]) != mime:
-        raise _refused(post, key, f"{path.name} is not a {mime.split('/')[1].upper()} image (its bytes say otherwise)")
+        kind = mime.split("/")[1].upper()
+        raise image_refused(post, key, f"{path.name} is not a {kind} image (its bytes say otherwise)")
     return Image(data, mime, alt, path.name)
 
 
-def _refused(post: Post, key: str, reason: str) -> ContentRejected:
+def image_refused(post: Post, key: str, reason: str) -> ContentRejected:
     where = post.source_file or post.url
     return ContentRejected("image", f"{where}, key '{key}': {reason}")

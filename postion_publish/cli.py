@@ -346,7 +346,10 @@ def action() -> None:
     try:
         status = run_action(dict(os.environ), emit)
     except PostionError as error:
-        annotation("error", str(error), emit, file=getattr(error, "file", None), line=getattr(error, "line", None))
+        from postion_publish.redact import Redactor
+
+        message = Redactor.from_environment(os.environ).scrub(str(error), limit=None)
+        annotation("error", message, emit, file=getattr(error, "file", None), line=getattr(error, "line", None))
         raise
     sys.exit(status)
 

@@ -38,9 +38,9 @@ from postion_publish.adapters.base import (
     PartRef,
     SafeToResend,
 )
-from postion_publish.attachments import find_image, image_roots, load_image
+from postion_publish.attachments import find_image, image_refused, image_roots, load_image
 from postion_publish.config import Settings
-from postion_publish.errors import BadInput, ContentRejected, PlatformError, RateLimited, Transient, UnknownOutcome
+from postion_publish.errors import BadInput, PlatformError, RateLimited, Transient, UnknownOutcome
 from postion_publish.ledger import Attempt, Ledger, new_attempt_id, save_ledger
 from postion_publish.plan import Job, build_job
 from postion_publish.posts import Post
@@ -147,7 +147,7 @@ def outgoing_for(job: Job, now: dt.datetime, site_folder: Path) -> Outgoing:
     if post.options.image:  # attached on purpose, with its alt text
         path = find_image(post, post.options.image, "postion.image", roots)
         if path is None:
-            raise ContentRejected(job.platform, f"the image {post.options.image} was not found beside the post")
+            raise image_refused(post, "postion.image", f"{post.options.image} was not found in the site's folders")
         image = load_image(post, path, post.options.alt or post.image_alt or "", "postion.image")
     elif post.image and (path := find_image(post, post.image, "image", roots)) is not None:
         thumb = load_image(post, path, post.image_alt or "", "image")

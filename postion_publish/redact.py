@@ -9,7 +9,9 @@ place credentials live) and are looked for in the forms they are likely to be ec
 from __future__ import annotations
 
 import base64
+import binascii
 import json
+import re
 from collections.abc import Iterable, Mapping
 from urllib.parse import quote, quote_plus, urlsplit
 
@@ -19,6 +21,15 @@ OTHER_SECRETS = ("GITHUB_TOKEN", "ACTIONS_RUNTIME_TOKEN", "ACTIONS_ID_TOKEN_REQU
 MAX_ERROR_CHARS = 600  # an error body stored or shown is cut here: enough to act on, no page dumps
 MIN_SECRET_CHARS = 4  # shorter values would redact ordinary words
 HIDDEN = "[redacted]"
+# A run that may be base64 (standard or URL-safe): decoded, it may hold a credential at any offset,
+# where no precomputed form could be found.
+_BASE64_RUN = re.compile(r"[A-Za-z0-9+/_-]{12,}={0,2}")
+# Tokens no environment variable holds (a Bluesky session, an OAuth access token a refresh made),
+# recognised by their shape: after "Bearer", and JWTs.
+_TOKEN_SHAPES = re.compile(
+    r"(?i)(?<=bearer )[A-Za-z0-9._~+/-]+=*"  # an Authorization header, echoed
+    r"|eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*"  # a JWT
+)
 
 
 def secret_values(environ: Mapping[str, str]) -> list[str]:
@@ -39,6 +50,7 @@ def secret_forms(value: str) -> set[str]:
     forms = {
         value,
         quote(value, safe=""),
+        quote(value),
         quote_plus(value),
         base64.b64encode(encoded).decode(),
         base64.b64encode(encoded).decode().rstrip("="),
@@ -55,11 +67,13 @@ def secret_forms(value: str) -> set[str]:
 
 
 class Redactor:
-    """Replaces every form of every credential in a text, longest first (a URL before its token)."""
+    """Replaces every form of every credential in a text, longest first (a URL before its token),
+    then tokens by their shape, then base64 runs that decode to a credential."""
 
     def __init__(self, values: Iterable[str]) -> None:
+        self.values = sorted(set(values), key=len, reverse=True)
         forms: set[str] = set()
-        for value in values:
+        for value in self.values:
             forms |= secret_forms(value)
         self.forms = sorted(forms, key=len, reverse=True)
 
@@ -73,6 +87,20 @@ class Redactor:
         for form in self.forms:
             if form in text:
                 text = text.replace(form, HIDDEN)
+        text = _TOKEN_SHAPES.sub(HIDDEN, text)
+        if self.values:
+            text = _BASE64_RUN.sub(lambda run: HIDDEN if self._hides_secret(run.group(0)) else run.group(0), text)
         if limit is not None and len(text) > limit:
             text = text[: limit - 1] + "…"
         return text
+
+    def _hides_secret(self, run: str) -> bool:
+        padded = run.rstrip("=") + "=" * (-len(run.rstrip("=")) % 4)
+        for decode in (base64.b64decode, base64.urlsafe_b64decode):
+            try:
+                decoded = decode(padded).decode("utf-8", "ignore")
+            except (binascii.Error, ValueError):
+                continue
+            if any(value in decoded for value in self.values):
+                return True
+        return False

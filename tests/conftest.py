@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from github_fake import FakeGitHub
 from postion_publish.cli import main
 from postion_publish.sandbox import Sandbox
 
@@ -100,3 +101,20 @@ def run() -> Callable[..., Result]:
         return CliRunner().invoke(main, [*args, "--config", str(folder / "postion.yml"), "--now", NOW])
 
     return invoke
+
+
+@pytest.fixture
+def github() -> Iterator[FakeGitHub]:
+    """A fake GitHub API on 127.0.0.1 (issue comments), for the Action's tests."""
+    fake = FakeGitHub()
+    fake.start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def repo(tmp_path: Path, sandbox: Sandbox) -> Path:
+    """A clone of a bare 'GitHub' repository whose main holds a blog: one post announced, one new."""
+    from action_support import make_repo
+
+    return make_repo(tmp_path, sandbox)

@@ -99,9 +99,13 @@ def _create_session(sandbox: Sandbox, request: Request) -> Response:
         password != credentials.bluesky_app_password
     ):
         return _error(401, "AuthenticationRequired", "Invalid identifier or password")
-    with sandbox.lock:
-        sandbox.store["bluesky_sessions_created"] = sandbox.store.get("bluesky_sessions_created", 0) + 1
-    return Response(200, _new_session(sandbox, credentials.bluesky_handle), _limits())
+
+    def work() -> Response:
+        with sandbox.lock:
+            sandbox.store["bluesky_sessions_created"] = sandbox.store.get("bluesky_sessions_created", 0) + 1
+        return Response(200, _new_session(sandbox, credentials.bluesky_handle), _limits())
+
+    return with_failures(sandbox, NAME, request, _refuse, work)
 
 
 def _refresh_session(sandbox: Sandbox, request: Request) -> Response:

@@ -8,7 +8,9 @@ file, saved) and shown at `/` as each platform's timeline. It can be told to fai
     POST /_sandbox/fail {"platform": "bluesky", "mode": "429", "count": 1, "retry_after": 1}
 
 modes: `429` (rate limited), `500` (refused with a 5xx), `500-after` (stored, then a 5xx),
-`timeout` (stored, then no answer for `delay` seconds), `auth` (credential refused or expired);
+`timeout` (stored, then no answer for `delay` seconds), `auth` (credential refused or expired),
+`echo` (a 401 whose body quotes the request back: its URL, headers and body, also base64- and
+URL-encoded, as misconfigured servers and proxies do);
 options: `count`, `retry_after`, `delay`, `path_contains` (only requests whose path has it),
 `after` (let that many matching requests through first).
 """
@@ -27,7 +29,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from postion_publish.jsonfile import write_json_atomic
 
-FAILURE_MODES = ("429", "500", "500-after", "timeout", "auth")
+FAILURE_MODES = ("429", "500", "500-after", "timeout", "auth", "echo")
 
 
 @dataclass(frozen=True)
@@ -251,6 +253,8 @@ def with_failures(
     """Run a write, unless a failure was ordered: refuse it before the work (429, 500, auth) or
     spoil the answer after it (500-after, timeout), as a real server under trouble can."""
     failure = sandbox.take_failure(platform, request)
+    if failure is not None and failure.mode == "echo":
+        return _echo(sandbox, platform, request)
     if failure is not None and failure.mode in ("429", "500", "auth"):
         return refuse(failure)
     response = work()
@@ -259,3 +263,14 @@ def with_failures(
     if failure is not None and failure.mode == "timeout":
         time.sleep(failure.delay)  # the work is done; the answer comes too late for the client
     return response
+
+
+def _echo(sandbox: Sandbox, platform: str, request: Request) -> Response:
+    """What a careless server answers: the request, credentials and all, in several encodings."""
+    import base64
+    from urllib.parse import quote
+
+    url = f"{sandbox.base_url}/{platform}{request.path}"
+    seen = f"{url} {json.dumps(request.headers)} {request.body.decode('utf-8', 'replace')}"
+    text = f"invalid request: {seen} b64={base64.b64encode(seen.encode()).decode()} url={quote(seen, safe='')}"
+    return Response(401, {"error": text, "message": text, "code": 50027})

@@ -1,0 +1,224 @@
+"""Attack corpus, files: what a guest post or a fork's pull request can point at, and damaged or
+unwritable `.postion/` files. Every item was an attack that worked before it was refused."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import Result
+
+from adapters_support import PNG
+from conftest import sandbox_env, write_post
+from postion_publish.execute import RetryPolicy
+from postion_publish.sandbox import Sandbox
+from postion_publish.workspace import RunOptions, RunOutcome, publish
+
+FAST = RetryPolicy(max_attempts=2, base_delay=0.01, max_delay=0.02, max_wait=1)
+Run = Callable[..., Result]
+
+
+def publish_to(sandbox: Sandbox, blog: Path, **environ: str) -> RunOutcome:
+    options = RunOptions(environ={**sandbox_env(sandbox, blog), **environ}, policy=FAST)
+    return publish(blog / "postion.yml", options)
+
+
+def uploads(sandbox: Sandbox) -> list[Any]:
+    """Everything the platforms received that could carry a file's bytes."""
+    store = sandbox.store
+    return [
+        *store["bluesky"].get("blobs", {}).values(),
+        *store["mastodon"].get("media", {}).values(),
+        *store["discord"].get("messages", {}).values(),
+        *store["bluesky"].get("records", {}).values(),
+    ]
+
+
+# --- 1. a post's image is any file on the runner --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "make_image",
+    [
+        pytest.param(lambda blog, outside: _link(blog / "posts" / "cover.png", Path("/proc/self/environ")), id="proc"),
+        pytest.param(lambda blog, outside: _link(blog / "posts" / "cover.png", outside), id="symlink-out"),
+        pytest.param(lambda blog, outside: os.path.relpath(outside, blog / "posts"), id="dot-dot"),
+        pytest.param(lambda blog, outside: str(outside), id="absolute"),
+    ],
+)
+def test_an_image_outside_the_site_is_refused_and_nothing_is_uploaded(
+    sandbox: Sandbox, live_blog: Path, tmp_path: Path, make_image: Callable[[Path, Path], str | None]
+) -> None:
+    outside = tmp_path / "runner-secrets.png"  # a real PNG, so only its place can refuse it
+    outside.write_bytes(PNG)
+    name = make_image(live_blog, outside) or "cover.png"
+    write_post(live_blog, "third.md", f"title: Third\ndate: 2026-03-03\npostion: {{image: '{name}', alt: A}}")
+    outcome = publish_to(sandbox, live_blog)
+    third = [r for r in outcome.results if r.job.post.id == "third"]
+    assert len(third) == 3 and {r.status for r in third} == {"failed"}
+    assert all(r.error_kind == "content_rejected" for r in third)
+    assert all("third.md" in (r.error or "") and "postion.image" in (r.error or "") for r in third)
+    assert not any(b"runner-secrets" in json.dumps(item).encode() for item in uploads(sandbox))
+    assert len(sandbox.store["bluesky"].get("blobs", {})) == 0  # the other posts have no image
+
+
+def _link(link: Path, target: Path) -> None:
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(target)
+
+
+def test_the_link_card_image_key_is_confined_too(sandbox: Sandbox, live_blog: Path) -> None:
+    _link(live_blog / "posts" / "card.png", Path("/proc/self/environ"))
+    write_post(live_blog, "third.md", "title: Third\ndate: 2026-03-03\nimage: card.png\nimage_alt: A")
+    third = [r for r in publish_to(sandbox, live_blog).results if r.job.post.id == "third"]
+    assert {r.status for r in third} == {"failed"}
+    assert all("key 'image'" in (r.error or "") for r in third)
+
+
+def test_an_image_whose_bytes_are_not_its_type_is_refused(sandbox: Sandbox, live_blog: Path) -> None:
+    (live_blog / "posts" / "cover.png").write_text("GITHUB_TOKEN=ghs_not_an_image\n")
+    write_post(live_blog, "third.md", "title: Third\ndate: 2026-03-03\npostion: {image: cover.png, alt: A}")
+    third = [r for r in publish_to(sandbox, live_blog).results if r.job.post.id == "third"]
+    assert {r.status for r in third} == {"failed"}
+    assert all("is not a PNG image" in (r.error or "") for r in third)
+    assert sandbox.store["bluesky"].get("blobs", {}) == {}
+
+
+def test_a_real_image_inside_the_site_is_still_attached(sandbox: Sandbox, live_blog: Path) -> None:
+    (live_blog / "posts" / "images").mkdir()
+    (live_blog / "posts" / "images" / "cover.png").write_bytes(PNG)
+    write_post(live_blog, "third.md", "title: Third\ndate: 2026-03-03\npostion: {image: /images/cover.png, alt: A}")
+    third = [r for r in publish_to(sandbox, live_blog).results if r.job.post.id == "third"]
+    assert {r.status for r in third} == {"published"}
+    assert len(sandbox.store["bluesky"]["blobs"]) == 1
+
+
+def test_a_post_linked_to_a_file_outside_the_repository_is_refused(live_blog: Path, tmp_path: Path, run: Run) -> None:
+    outside = tmp_path / "elsewhere.md"
+    outside.write_text("---\ntitle: Planted\ndate: 2026-03-03\n---\nFrom outside.\n")
+    _link(live_blog / "posts" / "planted.md", outside)
+    result = run(live_blog, "plan")
+    assert result.exit_code == 2
+    assert "planted.md" in result.output and "outside the repository" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_url_override_must_be_a_web_address_and_off_site_ones_are_flagged(live_blog: Path, run: Run) -> None:
+    write_post(live_blog, "third.md", 'title: Third\ndate: 2026-03-03\nurl: "javascript:alert(1)"')
+    refused = run(live_blog, "plan")
+    assert refused.exit_code == 2 and "key 'url'" in refused.output
+    write_post(live_blog, "third.md", "title: Third\ndate: 2026-03-03\nurl: https://evil.example.net/x")
+    plan = json.loads(run(live_blog, "plan", "--json").output)
+    third = [job for job in plan["jobs"] if job["post_id"] == "third"]
+    assert third and all(any("not on the site" in w for w in job["warnings"]) for job in third)
+
+
+# --- 5. valid JSON with bad values in state and ledger -------------------------------------------
+
+BAD_STATE_VALUES = [
+    ("intent", {"index": "abc", "started": "2026-03-01T00:00:00Z", "data": {}}, "intent.index"),
+    ("intent", {"index": 0, "started": 12, "data": {}}, "intent.started"),
+    ("parts", 5, "parts"),
+    ("parts", [{"id": 1, "url": "u"}], "parts.0.id"),
+    ("url", ["a", "list"], "url"),
+    ("time", 1700000000, "time"),
+]
+
+
+@pytest.mark.parametrize(("field", "value", "key"), BAD_STATE_VALUES, ids=[c[2] for c in BAD_STATE_VALUES])
+def test_a_state_value_of_the_wrong_kind_is_exit_2_naming_the_key_and_nothing_is_sent(
+    sandbox: Sandbox, live_blog: Path, run: Run, field: str, value: Any, key: str
+) -> None:
+    record = {"status": "pending", field: value}
+    state = {"version": 1, "posts": {"first": {"url": "https://blog.example.com/first/", "platforms": {"x": record}}}}
+    path = live_blog / ".postion" / "state.json"
+    path.write_text(json.dumps(state))
+    before = path.read_bytes()
+    for command in ("plan", "publish"):
+        result = run(live_blog, command)
+        assert result.exit_code == 2, result.output
+        assert f"posts.first.platforms.x.{key}" in result.output and "Traceback" not in result.output
+    assert path.read_bytes() == before and not (live_blog / ".postion" / "ledger.json").exists()
+    assert sandbox.store["discord"].get("messages", {}) == {}
+
+
+BAD_LEDGER_VALUES = [
+    ("attempts", "x", "attempts"),
+    ("time", 12, "time"),
+    ("url", ["a"], "url"),
+    ("attempts", True, "attempts"),
+    ("parts", -1, "parts"),
+]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "key"), BAD_LEDGER_VALUES, ids=[f"{c[0]}={c[1]!r}" for c in BAD_LEDGER_VALUES]
+)
+def test_a_ledger_value_of_the_wrong_kind_is_exit_2_naming_the_key(
+    sandbox: Sandbox, live_blog: Path, run: Run, field: str, value: Any, key: str
+) -> None:
+    attempt = {
+        "id": "a1",
+        "time": "2026-03-01T00:00:00Z",
+        "post": "https://blog.example.com/first/",
+        "post_id": "first",
+        "platform": "discord",
+        "status": "published",
+        field: value,
+    }
+    path = live_blog / ".postion" / "ledger.json"
+    path.write_text(json.dumps({"version": 1, "attempts": [attempt], "tokens": {}}))
+    result = run(live_blog, "publish")
+    assert result.exit_code == 2 and f"attempts.0.{key}" in result.output, result.output
+    assert sandbox.store["discord"].get("messages", {}) == {}
+
+
+# --- 13. a read-only .postion/ or a full disk ----------------------------------------------------
+
+
+def test_a_read_only_state_folder_is_one_line_exit_2(
+    sandbox: Sandbox, live_blog: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    real_open = os.open
+    folder = str(live_blog / ".postion")
+
+    def read_only(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if str(path).startswith(folder) and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", read_only)  # as root, chmod cannot make a folder read-only
+    result = run(live_blog, "publish")
+    assert result.exit_code == 2, result.output
+    assert "Read-only file system" in result.output and "Traceback" not in result.output
+    assert sandbox.store["discord"].get("messages", {}) == {}
+
+
+def test_a_full_disk_is_one_line_exit_2_and_the_state_is_unchanged(
+    sandbox: Sandbox, live_blog: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import tempfile
+
+    def no_space(*args: Any, **kwargs: Any) -> Any:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    path = live_blog / ".postion" / "state.json"
+    before = path.read_bytes()
+    monkeypatch.setattr(tempfile, "mkstemp", no_space)
+    result = run(live_blog, "publish")
+    assert result.exit_code == 2, result.output
+    assert "No space left on device" in result.output and "Traceback" not in result.output
+    assert path.read_bytes() == before
+
+
+def test_an_empty_lock_file_left_by_a_full_disk_blocks_nothing(sandbox: Sandbox, live_blog: Path) -> None:
+    (live_blog / ".postion" / "lock").write_text("")
+    outcome = publish_to(sandbox, live_blog)
+    assert {r.status for r in outcome.results} == {"published"}

@@ -1,0 +1,135 @@
+"""Attack corpus, resources: what a fork's preview could make the runner spend. Each attack runs
+`postion plan` in a subprocess under a memory limit (RLIMIT_AS) and a timeout: the bound is shown
+by the limits holding, not by trusting that the code is fast."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import NOW, write_post
+
+MEMORY = 1024 * 1024 * 1024  # 1 GiB of address space: the bombs below asked for 3.4 and 5.9 GB
+TIMEOUT = 60  # seconds; the attacks ran past 45-300 s
+
+
+def plan_limited(blog: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], float]:
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "postion_publish", "plan", *args, "-c", str(blog / "postion.yml"), "--now", NOW],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        preexec_fn=limit,
+        env={**os.environ, "PYTHONFAULTHANDLER": "0"},
+        check=False,
+    )
+    return result, time.monotonic() - started
+
+
+def assert_refused(result: subprocess.CompletedProcess[str], *needles: str) -> None:
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and "MemoryError" not in result.stderr
+    for needle in needles:
+        assert needle in result.stderr, result.stderr
+
+
+LAUGHS = "\n".join(
+    ["lol0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    + [f"lol{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+)
+
+
+# --- 6. YAML bombs -------------------------------------------------------------------------------
+
+
+def test_a_billion_laughs_in_front_matter_is_refused(blog_with_state: Path) -> None:
+    write_post(blog_with_state, "bomb.md", f"title: Bomb\ndate: 2026-03-03\n{LAUGHS}\npostion: {{x: '{{{{ meta }}}}'}}")
+    result, _ = plan_limited(blog_with_state)
+    assert_refused(result, "bomb.md", "aliases")
+
+
+def test_a_billion_laughs_in_the_configuration_is_refused(blog_with_state: Path) -> None:
+    config = blog_with_state / "postion.yml"
+    config.write_text(config.read_text() + "\n" + LAUGHS.replace("lol", "x_lol") + "\n")
+    result, elapsed = plan_limited(blog_with_state)
+    assert_refused(result, "postion.yml", "aliases")
+    assert elapsed < 20
+
+
+def test_front_matter_has_a_size_limit_and_a_depth_limit(blog_with_state: Path) -> None:
+    write_post(blog_with_state, "big.md", f"title: Big\ndate: 2026-03-03\ndescription: '{'x' * 70_000}'")
+    assert_refused(plan_limited(blog_with_state)[0], "big.md", "larger than 64 KB")
+    (blog_with_state / "posts" / "big.md").unlink()
+    write_post(blog_with_state, "deep.md", "title: Deep\ndate: 2026-03-03\nx: " + "[" * 20_000 + "]" * 20_000)
+    assert_refused(plan_limited(blog_with_state)[0], "deep.md", "nest")  # libyaml or ours says how deep
+
+
+# --- 7. templates --------------------------------------------------------------------------------
+
+TEMPLATE_ATTACKS = {
+    "repeat": "{{ 'a' * 3000000000 }}",
+    "nested-ranges": "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+    "nested-loops": "{% for i in range(10000) %}{% for j in range(10000) %}{{ '' }}{% endfor %}{% endfor %}",
+    "doubling": "{% set a = 'x' * 90000 %}" + "".join("{% set a = a ~ a %}" for _ in range(20)) + "{{ a|length }}",
+    "center": "{{ 'x'|center(3000000000) }}",
+    "format-width": "{{ '%0999999999d' % 1 }}",
+    "power": "{{ 10 ** 100000000 }}",
+    "recursion": "{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}",
+    "output": "{% for i in range(10000) %}{{ 'y' * 90000 }}{% endfor %}",
+}
+
+
+@pytest.mark.parametrize("template", TEMPLATE_ATTACKS.values(), ids=TEMPLATE_ATTACKS.keys())
+def test_a_costly_template_is_stopped_within_its_bounds(blog_with_state: Path, template: str) -> None:
+    write_post(blog_with_state, "t.md", f"title: T\ndate: 2026-03-03\npostion:\n  template: {json.dumps(template)}")
+    result, elapsed = plan_limited(blog_with_state)
+    assert_refused(result, "t.md", "template error")
+    assert elapsed < 20
+
+
+# --- 8. long unbroken text -----------------------------------------------------------------------
+
+LONG_TEXTS = {
+    "dotted-description": ("description", "a." * 30_000),
+    "dotted-title": ("title", "ab." * 20_000),
+    "cjk-description": ("description", "中" * 20_000),
+    "emoji-description": ("description", "🙂" * 10_000),
+}
+
+
+@pytest.mark.parametrize(("key", "text"), LONG_TEXTS.values(), ids=LONG_TEXTS.keys())
+def test_long_unbroken_text_is_counted_in_linear_time(blog_with_state: Path, key: str, text: str) -> None:
+    front = f"date: 2026-03-03\n{key}: '{text}'" + ("\ntitle: Long" if key != "title" else "")
+    write_post(blog_with_state, "long.md", front)
+    result, elapsed = plan_limited(blog_with_state, "--json")
+    assert result.returncode == 0, result.stderr
+    jobs = [job for job in json.loads(result.stdout)["jobs"] if job["post_id"] == "long"]
+    assert len(jobs) == 2 and elapsed < 30
+    assert all(message["length"] > 0 for job in jobs for message in job["messages"])
+
+
+def test_a_fifty_megabyte_post_is_planned_from_its_first_kilobytes(blog_with_state: Path) -> None:
+    body = "ab." * 17_000_000 + "\n\n<!-- more -->\n"
+    write_post(blog_with_state, "huge.md", "title: Huge\ndate: 2026-03-03", body)
+    result, elapsed = plan_limited(blog_with_state, "--json")
+    assert result.returncode == 0, result.stderr
+    assert [job["post_id"] for job in json.loads(result.stdout)["jobs"]].count("huge") == 2
+    assert elapsed < 45
+
+
+@pytest.fixture
+def blog_with_state(blog: Path) -> Path:
+    (blog / ".postion").mkdir()
+    (blog / ".postion" / "state.json").write_text('{"version": 1, "posts": {}}')
+    return blog

@@ -1,0 +1,181 @@
+"""Attack corpus, runs: a server that stalls a run, two runs at once over a dead holder's lock,
+a long Retry-After, and sends whose outcome is unknown."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from scripted_server import Answer, ScriptedServer
+
+from conftest import sandbox_env, write_post
+from postion_publish.cli import main
+from postion_publish.errors import Locked
+from postion_publish.execute import RetryPolicy
+from postion_publish.lock import publishing_lock
+from postion_publish.sandbox import Sandbox
+from postion_publish.workspace import RunOptions, publish
+
+FAST = RetryPolicy(max_attempts=2, base_delay=0.01, max_delay=0.02, max_wait=5)
+STATUS = json.dumps({"id": "1", "url": "https://mastodon.example/@me/1"}).encode()
+
+
+@pytest.fixture
+def mastodon_blog(tmp_path: Path) -> Callable[[ScriptedServer, str], Path]:
+    """A blog with one new post, announced on a Mastodon 'instance' the test scripts."""
+
+    def make(server: ScriptedServer, timeouts: str) -> Path:
+        (tmp_path / "postion.yml").write_text(
+            "site_url: https://blog.example.com\nsource: {type: content, path: posts}\n"
+            f"platforms:\n  mastodon: {{instance: {server.url}, max_characters: 500}}\n{timeouts}\n"
+        )
+        write_post(tmp_path, "hello.md", "title: Hello\ndate: 2026-03-01")
+        (tmp_path / ".postion").mkdir()
+        (tmp_path / ".postion" / "state.json").write_text('{"version": 1, "posts": {}}')
+        return tmp_path
+
+    return make
+
+
+@pytest.fixture
+def scripted() -> Iterator[Callable[[Callable[[str, str], Answer]], ScriptedServer]]:
+    servers: list[ScriptedServer] = []
+
+    def start(script: Callable[[str, str], Answer]) -> ScriptedServer:
+        servers.append(ScriptedServer(script))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+def run_publish(blog: Path) -> tuple[float, list[tuple[str, str | None]]]:
+    started = time.monotonic()
+    options = RunOptions(environ={"POSTION_MASTODON_TOKEN": "t0ken-value"}, policy=FAST)
+    outcome = publish(blog / "postion.yml", options)
+    return time.monotonic() - started, [(r.status, r.error) for r in outcome.results]
+
+
+# --- 9. a server dripping one byte a second -------------------------------------------------------
+
+
+def test_each_request_has_a_total_deadline(mastodon_blog: Callable[..., Path], scripted: Callable[..., ScriptedServer]):
+    server = scripted(lambda method, path: Answer(body=STATUS, drip_seconds=1.0))
+    blog = mastodon_blog(server, "timeouts: {request: 1.5, run: 60}")
+    elapsed, results = run_publish(blog)
+    assert elapsed < 10  # 2 tries of 1.5 s, not 30 s of dripping each
+    [(status, error)] = results
+    assert status == "failed" and "timed out" in (error or "")
+
+
+def test_each_run_has_a_deadline_reported_as_transient(
+    mastodon_blog: Callable[..., Path], scripted: Callable[..., ScriptedServer]
+) -> None:
+    server = scripted(lambda method, path: Answer(body=STATUS, drip_seconds=1.0))
+    blog = mastodon_blog(server, "timeouts: {request: 600, run: 10}")
+    elapsed, results = run_publish(blog)
+    assert elapsed < 14
+    [(status, error)] = results
+    assert status == "failed" and "deadline (10 s, timeouts.run)" in (error or "")
+    state = json.loads((blog / ".postion" / "state.json").read_text())
+    assert state["posts"]["hello"]["platforms"]["mastodon"]["status"] == "pending"  # tried again next run
+
+
+# --- 11. Mastodon's Retry-After without X-RateLimit-Reset ----------------------------------------
+
+
+def test_a_long_retry_after_is_reported_not_retried_in_two_seconds(
+    mastodon_blog: Callable[..., Path], scripted: Callable[..., ScriptedServer]
+) -> None:
+    limited = Answer(429, b'{"error": "Too many requests"}', {"Retry-After": "3600"})
+    server = scripted(lambda method, path: limited if method == "POST" else Answer(404))
+    elapsed, results = run_publish(mastodon_blog(server, ""))
+    [(status, error)] = results
+    assert status == "failed" and "asks to wait until" in (error or "")
+    assert [r for r in server.requests if r[0] == "POST"] == [("POST", "/api/v1/statuses")]  # sent once
+    assert elapsed < 5
+
+
+# --- 10. the lock: a dead holder, and two runs that find it at once ------------------------------
+
+HOLD = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from postion_publish.lock import publishing_lock
+    with publishing_lock(Path(sys.argv[1])):
+        print("held", flush=True)
+        time.sleep(float(sys.argv[2]))
+    """
+)
+
+
+def test_a_lock_dies_with_its_holder_and_no_pid_is_guessed(tmp_path: Path) -> None:
+    (tmp_path / ".postion").mkdir()
+    (tmp_path / ".postion" / "lock").write_text('{"pid": 999999, "host": "elsewhere", "since": "x"}')
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(tmp_path), "60"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        with pytest.raises(Locked, match="another postion run holds"), publishing_lock(tmp_path):
+            pass
+    finally:
+        holder.send_signal(signal.SIGKILL)  # dies without releasing anything
+        holder.wait()
+    with publishing_lock(tmp_path):  # at once: the kernel dropped the dead holder's lock
+        pass
+
+
+def test_two_runs_over_a_dead_holders_lock_never_post_twice(sandbox: Sandbox, live_blog: Path) -> None:
+    (live_blog / ".postion" / "lock").write_text(json.dumps({"pid": 999999, "host": os.uname().nodename}))
+    sandbox.latency = 0.2  # both runs are under way together
+    env = {**os.environ, **sandbox_env(sandbox, live_blog)}
+    command = [sys.executable, "-m", "postion_publish", "publish", "-c", str(live_blog / "postion.yml")]
+    runs = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(3)]
+    codes = [run.wait(timeout=60) for run in runs]
+    assert codes.count(0) >= 1
+    assert len(sandbox.store["discord"]["messages"]) == 2  # two posts, once each
+    assert len(sandbox.store["mastodon"]["statuses"]) == 2 and len(sandbox.store["bluesky"]["records"]) == 2
+
+
+# --- 12. an unknown outcome stays listed until the user settles it ------------------------------
+
+
+def cli(sandbox: Sandbox, blog: Path, *args: str) -> Result:
+    return CliRunner().invoke(main, [*args, "-c", str(blog / "postion.yml")], env=sandbox_env(sandbox, blog))
+
+
+def test_an_unknown_outcome_is_listed_by_every_command_until_settled(sandbox: Sandbox, live_blog: Path) -> None:
+    sandbox.fail("discord", "500", path_contains="/webhooks/")
+    cli(sandbox, live_blog, "publish", "--platform", "discord", "--post", "https://blog.example.com/first/")
+    [attempt] = [a for a in json.loads(cli(sandbox, live_blog, "history", "--json").stdout) if a["status"] == "failed"]
+    for command in (["plan"], ["publish", "--platform", "discord", "--post", "https://blog.example.com/second/"]):
+        output = cli(sandbox, live_blog, *command).output
+        assert "Outcome unknown" in output and f"postion retry {attempt['id']} --posted LIVE_URL" in output
+    retried = cli(sandbox, live_blog, "retry")
+    assert retried.exit_code == 0 and "Nothing new" in retried.output and attempt["id"] in retried.output
+    plan = json.loads(cli(sandbox, live_blog, "plan", "--json").stdout)
+    assert plan["unsettled"][0]["attempt"] == attempt["id"]
+
+    quota_before = json.loads(cli(sandbox, live_blog, "quota", "--json").stdout)["used"]
+    live = "https://discord.com/channels/1/2/3"
+    settled = cli(sandbox, live_blog, "retry", attempt["id"], "--posted", live)
+    assert settled.exit_code == 0 and live in settled.output
+    assert json.loads(cli(sandbox, live_blog, "quota", "--json").stdout)["used"] == quota_before + 1
+    assert "Outcome unknown" not in cli(sandbox, live_blog, "plan").output
+    state = json.loads((live_blog / ".postion" / "state.json").read_text())
+    assert state["posts"]["first"]["platforms"]["discord"] == {
+        "status": "announced",
+        "url": live,
+        "time": state["posts"]["first"]["platforms"]["discord"]["time"],
+    }
+    assert len(sandbox.store["discord"].get("messages", {})) == 1  # only the second post: none sent twice

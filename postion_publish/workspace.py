@@ -18,7 +18,7 @@ from postion_publish.plan import Job, Plan, build_job, make_plan
 from postion_publish.posts import Post
 from postion_publish.results import JobResult
 from postion_publish.sources import read_posts
-from postion_publish.state import PENDING, UNKNOWN, State, load_state, save_state, utc_text
+from postion_publish.state import ANNOUNCED, PENDING, UNKNOWN, State, load_state, save_state, utc_text
 
 if TYPE_CHECKING:  # publishing needs httpx and the adapters; `postion plan` does not load them
     from postion_publish.execute import RetryPolicy
@@ -245,11 +245,11 @@ def _settle_as_posted(
         raise BadInput(f"--posted needs the post's live URL (http or https), not {url!r}")
     attempt = attempts[0]
     post = Post(id=attempt.post_id, url=attempt.post, title=attempt.post, date=options.clock())
-    if state.status(attempt.post_id, attempt.platform) == "announced":
+    if state.status(attempt.post_id, attempt.platform) == ANNOUNCED:
         raise BadInput(f"attempt {attempt.id}: {attempt.post} is already announced on {attempt.platform}")
     recorder = Recorder(settings.root, settings, state, ledger, options.clock)
     now = utc_text(options.clock())
-    recorder.update(post, attempt.platform, status="announced", url=url, time=now, intent=None, reason=None)
+    recorder.update(post, attempt.platform, status=ANNOUNCED, url=url, time=now, intent=None, reason=None)
     job = Job(post, attempt.platform, ())
     result = recorder.finish(JobResult(job, "published", url=url, error_kind="settled", attempts=0), 0)
     options.on_result(result)

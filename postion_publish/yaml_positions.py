@@ -41,18 +41,27 @@ class LocatedYaml:
 MAX_NODES = 100_000  # a configuration's values, every alias expanded: far above any real one
 
 
+_READ_ERRORS = (yaml.YAMLError, RecursionError, ValueError, TypeError)
+
+
+def _bad_yaml(error: Exception, file: Path | str, line_offset: int) -> BadInput:
+    if isinstance(error, yaml.MarkedYAMLError):
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 + line_offset if mark else None
+        return BadInput(f"not valid YAML: {error.problem or error.context or 'syntax error'}", file=file, line=line)
+    if isinstance(error, yaml.YAMLError):
+        return BadInput(f"not valid YAML ({error.__class__.__name__})", file=file)
+    if isinstance(error, RecursionError):
+        return BadInput("the YAML is nested too deeply", file=file, line=line_offset + 1)
+    # e.g. a date like 2026-13-45 that YAML cannot build
+    return BadInput(f"a value cannot be read: {error}", file=file)
+
+
 def _compose(text: str, file: Path | str, line_offset: int) -> yaml.Node | None:
     try:
         return yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 + line_offset if mark else None
-        problem = error.problem or error.context or "syntax error"
-        raise BadInput(f"not valid YAML: {problem}", file=file, line=line) from None
-    except yaml.YAMLError as error:
-        raise BadInput(f"not valid YAML ({error.__class__.__name__})", file=file) from None
-    except RecursionError:
-        raise BadInput("the YAML is nested too deeply", file=file, line=line_offset + 1) from None
+    except _READ_ERRORS as error:
+        raise _bad_yaml(error, file, line_offset) from None
 
 
 def expanded_size(node: yaml.Node | None) -> int:
@@ -95,15 +104,8 @@ def load_located(text: str, *, file: Path | str, line_offset: int = 0, limit: in
     node = check_expansion(text, file=file, line_offset=line_offset, limit=limit)
     try:
         data = yaml.load(text, Loader=_Loader) if node is not None else None
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 + line_offset if mark else None
-        problem = error.problem or error.context or "not valid YAML"
-        raise BadInput(f"not valid YAML: {problem}", file=file, line=line) from None
-    except yaml.YAMLError as error:
-        raise BadInput(f"not valid YAML ({error.__class__.__name__})", file=file) from None
-    except (ValueError, TypeError) as error:  # e.g. a date like 2026-13-45 that YAML cannot build
-        raise BadInput(f"a value cannot be read: {error}", file=file) from None
+    except _READ_ERRORS as error:
+        raise _bad_yaml(error, file, line_offset) from None
     positions: dict[KeyPath, Position] = {}
     if node is not None:
         _walk(node, (), positions, file, line_offset)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any
+from functools import cache
+from typing import Any, NamedTuple
 
 from postion_publish.captions.rules import LengthRule
 from postion_publish.captions.rules import _twitter_text_data as data
@@ -63,8 +64,6 @@ def _trie_pattern(words: list[str]) -> str:
 
 
 _TLD_AFTER = r"(?=[^0-9a-zA-Z@+-]|$)"  # twitter-text's lookahead after a TLD
-_NAMED_TLD = _trie_pattern(_tld_names(data.VALID_GTLD) + _tld_names(data.VALID_CCTLD))
-_TLD = f"(?:(?:{_NAMED_TLD}){_TLD_AFTER}|{_PUNYCODE})"
 
 _DOMAIN_CHAR = f"[^{_PUNCT}{_SPACES}{_INVALID_CHARS}{_DIRECTIONAL}]"
 # twitter-text's grammar repeats labels and their characters without bound, which makes a long run
@@ -73,9 +72,6 @@ _DOMAIN_CHAR = f"[^{_PUNCT}{_SPACES}{_INVALID_CHARS}{_DIRECTIONAL}]"
 # amount and the scan is linear. (A host of 13 labels or more is counted from its 12th-last label.)
 _SUBDOMAIN = f"(?:(?:{_DOMAIN_CHAR}(?:[_-]|{_DOMAIN_CHAR}){{0,61}})?{_DOMAIN_CHAR}\\.)"
 _DOMAIN_NAME = f"(?:(?:{_DOMAIN_CHAR}(?:-|{_DOMAIN_CHAR}){{0,61}})?{_DOMAIN_CHAR}\\.)"
-_DOMAIN = f"(?:{_SUBDOMAIN}{{0,10}}{_DOMAIN_NAME}{_TLD})"
-# A URL needs a TLD after a dot: a run without one (most long runs) is not scanned further.
-_DOT_TLD = re.compile(f"\\.{_TLD}", re.IGNORECASE)
 _PATH_CHAR = f"[a-z{_CYRILLIC}0-9!\\*';:=\\+,\\.\\$\\/%#\\[\\]\\-\\u2013_~@\\|&{_LATIN_ACCENTS}]"
 _BALANCED_PARENS = f"\\((?:{_PATH_CHAR}+|(?:{_PATH_CHAR}*\\({_PATH_CHAR}+\\){_PATH_CHAR}*))\\)"
 _PATH_END = f"(?:[\\+\\-a-z{_CYRILLIC}0-9=_#\\/{_LATIN_ACCENTS}]|(?:{_BALANCED_PARENS}))"
@@ -84,20 +80,37 @@ _QUERY_CHARS = r"[a-z0-9!?\*'@\(\);:&=\+\$\/%#\[\]\-_\.,~|]"
 _QUERY_END = r"[a-z0-9\-_&=#\/]"
 _PRECEDING = f"(?:[^A-Za-z0-9@\uff20$#\uff03{_INVALID_CHARS}]|[{_DIRECTIONAL}]|^)"
 
-_EXTRACT_URL = re.compile(
-    f"({_PRECEDING})"  # 1: the character before
-    "("  # 2: the URL
-    r"(https?:\/\/)?"  # 3: protocol
-    f"({_DOMAIN})"  # 4: domain
-    r"(?::([0-9]+))?"  # 5: port
-    f"(\\/{_PATH}*)?"  # 6: path
-    f"(\\?{_QUERY_CHARS}*{_QUERY_END})?"  # 7: query
-    ")",
-    re.IGNORECASE,
-)
-_ASCII_DOMAIN = re.compile(f"(?:(?:[\\-a-z0-9{_LATIN_ACCENTS}]+)\\.)+{_TLD}", re.IGNORECASE)
 _TCO_URL = re.compile(f"^https?:\\/\\/t\\.co\\/([a-z0-9]+)(?:\\?{_QUERY_CHARS}*{_QUERY_END})?", re.IGNORECASE)
 _RUN = re.compile(f"[^{_SPACES}]+")
+
+
+class _UrlPatterns(NamedTuple):
+    extract: re.Pattern[str]
+    dot_tld: re.Pattern[str]  # a URL needs a TLD after a dot: a run without one is not scanned
+    ascii_domain: re.Pattern[str]
+
+
+@cache
+def _url_patterns() -> _UrlPatterns:
+    """Built on first use (about 70 ms): a plan with nothing new, and `postion --help`, never pay it."""
+    tld = f"(?:(?:{_trie_pattern(_tld_names(data.VALID_GTLD) + _tld_names(data.VALID_CCTLD))}){_TLD_AFTER}|{_PUNYCODE})"
+    domain = f"(?:{_SUBDOMAIN}{{0,10}}{_DOMAIN_NAME}{tld})"
+    extract = re.compile(
+        f"({_PRECEDING})"  # 1: the character before
+        "("  # 2: the URL
+        r"(https?:\/\/)?"  # 3: protocol
+        f"({domain})"  # 4: domain
+        r"(?::([0-9]+))?"  # 5: port
+        f"(\\/{_PATH}*)?"  # 6: path
+        f"(\\?{_QUERY_CHARS}*{_QUERY_END})?"  # 7: query
+        ")",
+        re.IGNORECASE,
+    )
+    dot_tld = re.compile(f"\\.{tld}", re.IGNORECASE)
+    ascii_domain = re.compile(f"(?:(?:[\\-a-z0-9{_LATIN_ACCENTS}]+)\\.)+{tld}", re.IGNORECASE)
+    return _UrlPatterns(extract, dot_tld, ascii_domain)
+
+
 _INVALID_BEFORE_BARE_DOMAIN = re.compile(r"[-_.\/]$")
 _EMOJI = re.compile(data.EMOJI)
 _EMOJI_CANDIDATE = re.compile("[#*0-9\u00a9-\uffff]")
@@ -118,7 +131,7 @@ def _surrogate_pair(match: re.Match[str]) -> str:
 
 def _punycode_length(domain: str) -> int | None:
     """Length of the domain in ASCII (IDNA) form, or None where twitter-text's idna rejects it."""
-    if domain[:4].lower() == "xn--" and not _ASCII_DOMAIN.search(domain):
+    if domain[:4].lower() == "xn--" and not _url_patterns().ascii_domain.search(domain):
         return None
     total = 0
     for label in domain.split("."):
@@ -141,7 +154,7 @@ def url_spans(units: str, *, require_protocol: bool = False) -> list[tuple[int, 
     # of the cost. (Runs are found by a plain `[^space]+`: a pattern that must find a dot inside
     # would scan each run again from every start.)
     for run in _RUN.finditer(units):
-        if "." in run.group(0) and _DOT_TLD.search(run.group(0)):
+        if "." in run.group(0) and _url_patterns().dot_tld.search(run.group(0)):
             spans.extend(_url_spans_in_run(run.group(0), run.start(), require_protocol))
     return spans
 
@@ -163,7 +176,7 @@ def url_spans_in_text(text: str, *, require_protocol: bool = False) -> list[tupl
 
 def _url_spans_in_run(run: str, offset: int, require_protocol: bool) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
-    for match in _EXTRACT_URL.finditer(run):
+    for match in _url_patterns().extract.finditer(run):
         before, url, protocol, domain = match.group(1), match.group(2), match.group(3), match.group(4)
         path = match.group(6)
         start, end = offset + match.start(2), offset + match.end(2)
@@ -195,7 +208,7 @@ def _bare_domain_spans(domain: str, offset: int) -> list[tuple[int, int]]:
     """Without a protocol only ASCII domains count, each found inside the matched domain."""
     spans = []
     position = 0
-    for ascii_match in _ASCII_DOMAIN.finditer(domain):
+    for ascii_match in _url_patterns().ascii_domain.finditer(domain):
         found = domain.index(ascii_match.group(0), position)
         position = found + len(ascii_match.group(0))
         spans.append((offset + found, offset + position))

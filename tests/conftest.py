@@ -118,3 +118,17 @@ def repo(tmp_path: Path, sandbox: Sandbox) -> Path:
     from action_support import make_repo
 
     return make_repo(tmp_path, sandbox)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_credential_in_any_file_the_suite_wrote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """After the whole suite: no file any test left (states, ledgers, summaries, outputs, comments
+    saved, commits' working trees) holds a sandbox credential, even where the fakes echoed them."""
+    yield
+    from dataclasses import astuple
+
+    from postion_publish.sandbox.server import Credentials
+    from secret_scan import files_with_leaks
+
+    secrets = [value for value in astuple(Credentials()) if "-" in value]  # the password and tokens
+    assert files_with_leaks(tmp_path_factory.getbasetemp(), secrets) == {}

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from scripted_server import Answer, ScriptedServer
 
 from conftest import sandbox_env, write_post
 from postion_publish.cli import main
@@ -24,6 +23,7 @@ from postion_publish.execute import RetryPolicy
 from postion_publish.lock import publishing_lock
 from postion_publish.sandbox import Sandbox
 from postion_publish.workspace import RunOptions, publish
+from scripted_server import Answer, ScriptedServer
 
 FAST = RetryPolicy(max_attempts=2, base_delay=0.01, max_delay=0.02, max_wait=5)
 STATUS = json.dumps({"id": "1", "url": "https://mastodon.example/@me/1"}).encode()

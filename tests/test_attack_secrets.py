@@ -5,9 +5,7 @@ URL-encoded and base64 form (base64 at any offset: each base64-looking run is de
 from __future__ import annotations
 
 import base64
-import binascii
 import json
-import re
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
@@ -19,32 +17,13 @@ from github_fake import FakeGitHub
 from postion_publish.cli import main
 from postion_publish.redact import Redactor
 from postion_publish.sandbox import Sandbox
-
-_BASE64_RUN = re.compile(r"[A-Za-z0-9+/_-]{8,}={0,2}")
+from secret_scan import leaks
 
 
 def credentials(sandbox: Sandbox, folder: Path) -> list[str]:
     values = [value for name, value in sandbox_env(sandbox, folder).items() if name != "POSTION_CACHE_DIR"]
     tokens = [key.split(":", 1)[1] for key in sandbox.sessions if key.startswith("bluesky:")]  # sessions
     return [*values, sandbox.credentials.discord_webhook_token, "test-token", *tokens]
-
-
-def leaks(text: str, secrets: list[str]) -> list[str]:
-    """Which secrets the text holds, in which form."""
-    found = []
-    for secret in secrets:
-        for form in {secret, quote(secret, safe=""), quote(secret), quote_plus(secret)}:
-            if form in text:
-                found.append(f"{secret!r} as {form!r}")
-        for run in _BASE64_RUN.findall(text):
-            for decode in (base64.b64decode, base64.urlsafe_b64decode):
-                try:
-                    decoded = decode(run.rstrip("=") + "=" * (-len(run.rstrip("=")) % 4)).decode("utf-8", "ignore")
-                except (binascii.Error, ValueError):
-                    continue
-                if secret in decoded:
-                    found.append(f"{secret!r} in base64 {run[:20]}…")
-    return found
 
 
 def echo_everywhere(sandbox: Sandbox) -> None:

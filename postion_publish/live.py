@@ -12,15 +12,18 @@ from collections.abc import Iterable
 
 import httpx
 
-from postion_publish.adapters import USER_AGENT
+from postion_publish.adapters import USER_AGENT, DeadlineClient
+
+REQUEST_DEADLINE = 20.0
 
 
 async def _poll(client: httpx.AsyncClient, url: str, deadline: float, interval: float) -> bool:
     while True:
         try:
-            response = await client.get(url)
-            if response.status_code == 200:
-                return True
+            # Only the status is wanted: the page itself is never read (it may be huge, or dripped).
+            async with client.stream("GET", url) as response:
+                if response.status_code == 200:
+                    return True
         except httpx.HTTPError:
             pass  # not served yet, or the deploy is switching over
         remaining = deadline - time.monotonic()
@@ -32,7 +35,10 @@ async def _poll(client: httpx.AsyncClient, url: str, deadline: float, interval: 
 async def _wait(urls: list[str], timeout: float, interval: float) -> set[str]:
     deadline = time.monotonic() + timeout
     headers = {"User-Agent": USER_AGENT}
-    async with httpx.AsyncClient(timeout=10.0, follow_redirects=True, headers=headers) as client:
+    # Each request ends within REQUEST_DEADLINE whatever the server does (a URL in front matter may
+    # point anywhere); the whole wait within `timeout`.
+    client = DeadlineClient(deadline=REQUEST_DEADLINE, timeout=10.0, follow_redirects=True, headers=headers)
+    async with client:
         answers = await asyncio.gather(*(_poll(client, url, deadline, interval) for url in urls))
     return {url for url, live in zip(urls, answers, strict=True) if live}
 

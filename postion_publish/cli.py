@@ -169,7 +169,21 @@ def _echo_unsettled(unsettled: Sequence[Unsettled], err: bool = False) -> None:
 
 # --- publishing ------------------------------------------------------------------------------
 
-PLATFORM_CHOICE = click.Choice(["x", "bluesky", "mastodon", "linkedin", "discord", "threads"])
+
+class PlatformName(click.ParamType):  # type: ignore[type-arg]
+    """A platform of the registry, read when the command runs (a platform added later counts)."""
+
+    name = "platform"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from postion_publish import platforms
+
+        if value not in platforms.names():
+            self.fail(f"{value!r} is not a platform; known: {', '.join(platforms.names())}", param, ctx)
+        return str(value)
+
+
+PLATFORM = PlatformName()
 
 
 def _run_options(now: str | None, as_json: bool, dry_run: bool = False, wait_live: float | None = None) -> RunOptions:
@@ -213,7 +227,7 @@ def _finish(outcome: RunOutcome, as_json: bool) -> None:
 
 @main.command()
 @click.option("--dry-run", is_flag=True, help="Show what would be sent; send and write nothing.")
-@click.option("--platform", "platforms", multiple=True, type=PLATFORM_CHOICE, help="Only this platform (repeatable).")
+@click.option("--platform", "platforms", multiple=True, type=PLATFORM, help="Only this platform (repeatable).")
 @click.option("--post", "post_url", help="Only the new post with this URL.")
 @click.option("--wait-live", is_flag=True, help="First wait until each new post's page is served (HTTP 200).")
 @click.option("--wait-timeout", type=click.FloatRange(min=0), default=600, show_default=True, help="Seconds.")
@@ -239,14 +253,16 @@ def publish(
 
 
 def _caption_options(command: F) -> F:
-    for name in reversed(PLATFORM_CHOICE.choices):
+    from postion_publish import platforms  # light: names and checks only
+
+    for name in reversed(platforms.names()):
         command = click.option(f"--caption-{name}", f"caption_{name}", help=f"The caption for {name}.")(command)
     return command
 
 
 @main.command()
 @click.argument("url")
-@click.option("--platform", "platforms", multiple=True, type=PLATFORM_CHOICE, help="Only this platform (repeatable).")
+@click.option("--platform", "platforms", multiple=True, type=PLATFORM, help="Only this platform (repeatable).")
 @click.option("--caption", help="The caption for every platform (a template: {{ url }} works).")
 @_caption_options
 @click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout; progress on stderr.")
@@ -263,9 +279,10 @@ def post(
     **per_platform: str | None,
 ) -> None:
     """Announce one post by hand, with your own captions. Never twice on one platform."""
+    from postion_publish import platforms as registry
     from postion_publish import workspace
 
-    captions = {name: caption for name in PLATFORM_CHOICE.choices if caption}
+    captions = {name: caption for name in registry.names() if caption}
     captions.update({key.removeprefix("caption_"): text for key, text in per_platform.items() if text})
     outcome = workspace.post_manually(
         config_path, url, _run_options(now, as_json), platforms=platforms, captions=captions

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
+from postion_publish import platforms as registry
+from postion_publish.checks import Check, int_between, is_date, is_http_url, is_str, number_between, one_of, type_name
 from postion_publish.errors import BadInput
 from postion_publish.yaml_positions import KeyPath, LocatedYaml, load_located
 
-PLATFORMS = ("x", "bluesky", "mastodon", "linkedin", "discord", "threads")
 SOURCE_TYPES = ("content", "site", "mkdocs", "pelican")
 DEFAULT_SOURCE_PATHS = {"content": "posts", "site": "public", "mkdocs": "site", "pelican": "output"}
 DEFAULT_TEMPLATE = "New post: {{ title }}\n{{ excerpt }}\n{{ url }}"
@@ -87,106 +87,11 @@ class Settings:
         return [name for name, platform in self.platforms.items() if platform.enabled]
 
 
-# --- the schema -------------------------------------------------------------------------------
-
-Check = Callable[[Any], str | None]  # returns what is wrong, or None
-
-
-def _is_str(value: Any) -> str | None:
-    return None if isinstance(value, str) else f"must be text, not {_type_name(value)}"
-
-
-def _is_bool(value: Any) -> str | None:
-    return None if isinstance(value, bool) else f"must be true or false, not {_type_name(value)}"
-
-
-def _is_http_url(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return f"must be a URL, not {_type_name(value)}"
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return f"must be an http(s) URL, not '{value}'"
-    return None
-
-
-def _int_between(low: int, high: int) -> Check:
-    def check(value: Any) -> str | None:
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            return f"must be a whole number from {low} to {high}, not {value!r}"
-        return None
-
-    return check
-
-
-def _number_between(low: float, high: float) -> Check:
-    def check(value: Any) -> str | None:
-        if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
-            return f"must be a number of seconds from {low:g} to {high:g}, not {value!r}"
-        return None
-
-    return check
-
-
-def _one_of(*choices: str) -> Check:
-    def check(value: Any) -> str | None:
-        return None if value in choices else f"must be one of {', '.join(choices)}; not {value!r}"
-
-    return check
-
-
-def _is_date(value: Any) -> str | None:
-    if isinstance(value, dt.date):
-        return None
-    return f"must be a date like 2026-01-31, not {value!r}"
-
-
-def _is_str_list(value: Any) -> str | None:
-    if isinstance(value, list) and all(isinstance(item, str) for item in value):
-        return None
-    return "must be a list of text values"
-
-
-COMMON_PLATFORM_KEYS: dict[str, Check] = {
-    "enabled": _is_bool,
-    "template": _is_str,
-    "thread": _is_bool,
-    "api_base": _is_http_url,
-}
-PLATFORM_KEYS: dict[str, dict[str, Check]] = {
-    "x": {"username": _is_str},
-    "bluesky": {"handle": _is_str, "service": _is_http_url, "web_base": _is_http_url, "langs": _is_str_list},
-    "mastodon": {
-        "instance": _is_http_url,
-        "max_characters": _int_between(1, 100_000),
-        "visibility": _one_of("public", "unlisted", "private", "direct"),
-        "language": _is_str,
-    },
-    "linkedin": {"author": _is_str, "version": _is_str},
-    "discord": {
-        "username": _is_str,
-        "avatar_url": _is_http_url,
-        "thread_id": _is_str,
-        "embed": _is_bool,
-        "web_base": _is_http_url,
-    },
-    "threads": {"user_id": _is_str},
-}
-REQUIRED_PLATFORM_KEYS = {"bluesky": ("handle",), "mastodon": ("instance",), "linkedin": ("author",)}
-# Where `api_base` lives under another name, as the platform itself calls it.
-API_BASE_ALIASES = {"bluesky": "service", "mastodon": "instance"}
 TOP_KEYS = ("site_url", "source", "since", "template", "platforms", "quota", "ai", "timeouts")
-SOURCE_KEYS: dict[str, Check] = {"type": _one_of(*SOURCE_TYPES), "path": _is_str, "permalink": _is_str}
-QUOTA_KEYS: dict[str, Check] = {"monthly_units": _int_between(0, 1_000_000), "billing_day": _int_between(1, 28)}
-TIMEOUT_KEYS: dict[str, Check] = {"request": _number_between(1, 600), "run": _number_between(10, 6 * 3600)}
-AI_KEYS: dict[str, Check] = {"provider": _one_of("openai", "anthropic"), "base_url": _is_http_url, "model": _is_str}
-
-
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    return {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list", dict: "a mapping"}.get(
-        type(value), type(value).__name__
-    )
+SOURCE_KEYS: dict[str, Check] = {"type": one_of(*SOURCE_TYPES), "path": is_str, "permalink": is_str}
+QUOTA_KEYS: dict[str, Check] = {"monthly_units": int_between(0, 1_000_000), "billing_day": int_between(1, 28)}
+TIMEOUT_KEYS: dict[str, Check] = {"request": number_between(1, 600), "run": number_between(10, 6 * 3600)}
+AI_KEYS: dict[str, Check] = {"provider": one_of("openai", "anthropic"), "base_url": is_http_url, "model": is_str}
 
 
 # --- loading ----------------------------------------------------------------------------------
@@ -206,7 +111,7 @@ class _Reader:
         if value is None:
             return {}
         if not isinstance(value, dict):
-            raise self.fail(path, f"must be a mapping of keys to values, not {_type_name(value)}")
+            raise self.fail(path, f"must be a mapping of keys to values, not {type_name(value)}")
         return value
 
     def known_keys(
@@ -257,7 +162,7 @@ def parse_settings(text: str, file: Path) -> Settings:
 
     if "site_url" not in top:
         raise BadInput("site_url is required: the address of your published site", file=file, key="site_url")
-    problem = _is_http_url(top["site_url"])
+    problem = is_http_url(top["site_url"])
     if problem:
         raise reader.fail(("site_url",), problem)
     site_url = str(top["site_url"]).rstrip("/")
@@ -273,13 +178,13 @@ def parse_settings(text: str, file: Path) -> Settings:
 
     since = top.get("since")
     if since is not None:
-        problem = _is_date(since)
+        problem = is_date(since)
         if problem:
             raise reader.fail(("since",), problem)
         if isinstance(since, dt.datetime):
             since = since.date()
 
-    if "template" in top and (problem := _is_str(top["template"])):
+    if "template" in top and (problem := is_str(top["template"])):
         raise reader.fail(("template",), problem)
     template = (
         reader.template(top["template"], ("template",))
@@ -289,7 +194,7 @@ def parse_settings(text: str, file: Path) -> Settings:
 
     platforms_raw = reader.mapping(top.get("platforms"), ("platforms",))
     if not platforms_raw:
-        raise reader.fail(("platforms",), f"list at least one platform ({', '.join(PLATFORMS)})")
+        raise reader.fail(("platforms",), f"list at least one platform ({', '.join(registry.names())})")
     platforms = {name: _platform(reader, name, value) for name, value in platforms_raw.items()}
 
     quota = reader.mapping(top.get("quota"), ("quota",))
@@ -322,20 +227,22 @@ def parse_settings(text: str, file: Path) -> Settings:
 
 def _platform(reader: _Reader, name: Any, value: Any) -> PlatformSettings:
     path: KeyPath = ("platforms", str(name))
-    if name not in PLATFORMS:
-        close = difflib.get_close_matches(str(name), PLATFORMS, n=1)
-        hint = f"did you mean '{close[0]}'?" if close else f"known platforms: {', '.join(PLATFORMS)}"
+    known = registry.names()
+    if name not in known:
+        close = difflib.get_close_matches(str(name), known, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"known platforms: {', '.join(known)}"
         raise reader.fail(path, f"unknown platform; {hint}")
+    spec = registry.spec(name)
     raw = reader.mapping(value, path)
-    checks = {**COMMON_PLATFORM_KEYS, **PLATFORM_KEYS[name]}
-    if name in API_BASE_ALIASES:  # Bluesky says `service`, Mastodon `instance`: one name per setting.
+    checks = {**registry.COMMON_KEYS, **spec.keys}
+    if spec.api_base_key != "api_base":  # Bluesky says `service`, Mastodon `instance`: one name per setting.
         checks.pop("api_base")
     reader.checked(raw, checks, path)
-    for required in REQUIRED_PLATFORM_KEYS.get(name, ()):
+    for required in spec.required:
         if required not in raw:
             raise reader.fail(path, f"{name} needs '{required}'")
-    api_base = raw.get(API_BASE_ALIASES.get(name, "api_base"))
-    options = {key: val for key, val in raw.items() if key not in COMMON_PLATFORM_KEYS}
+    api_base = raw.get(spec.api_base_key)
+    options = {key: val for key, val in raw.items() if key not in registry.COMMON_KEYS}
     return PlatformSettings(
         name=name,
         enabled=raw.get("enabled", True),

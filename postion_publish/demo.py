@@ -12,7 +12,8 @@ from pathlib import Path
 
 import yaml
 
-from postion_publish.adapters import AVAILABLE, cache_dir
+from postion_publish import platforms as registry
+from postion_publish.adapters import cache_dir
 from postion_publish.jsonfile import write_atomic, write_json_atomic
 from postion_publish.sandbox import Sandbox
 from postion_publish.sandbox.discord import webhook_url
@@ -45,7 +46,7 @@ def prepare(folder: Path) -> None:
 def write_config(folder: Path, sandbox: Sandbox) -> Path:
     """The example's config, pointed at the sandbox, with the platforms that can publish."""
     config = yaml.safe_load((example_blog() / "postion.yml").read_text(encoding="utf-8"))
-    platforms = {name: value or {} for name, value in config["platforms"].items() if name in AVAILABLE}
+    platforms = {name: value or {} for name, value in config["platforms"].items() if name in registry.publishable()}
     platforms["bluesky"].update(
         handle=sandbox.credentials.bluesky_handle,
         service=sandbox.platform_url("bluesky"),

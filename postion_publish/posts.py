@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from postion_publish.config import PLATFORMS
+from postion_publish import platforms as registry
 from postion_publish.errors import BadInput
 from postion_publish.excerpt import excerpt_from_markdown
 
-OPTION_KEYS = ("skip", "template", "image", "alt", *PLATFORMS)
+OPTION_KEYS = ("skip", "template", "image", "alt")  # and one hand-written caption per platform
 MAX_EXCERPT = 5_000  # characters: above LinkedIn's 3,000, the longest post any platform takes
 
 
@@ -92,10 +92,12 @@ def parse_options(
         return PostOptions()
     if not isinstance(raw, dict):
         raise fail(None, "must be a mapping, e.g. `postion: {skip: [linkedin]}`")
+    platforms = registry.names()
+    known = (*OPTION_KEYS, *platforms)
     for key in raw:
-        if key not in OPTION_KEYS:
-            close = difflib.get_close_matches(str(key), OPTION_KEYS, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(OPTION_KEYS)}"
+        if key not in known:
+            close = difflib.get_close_matches(str(key), known, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(known)}"
             raise fail(str(key), f"unknown key{hint}")
     skip = raw.get("skip", False)
     skip_all = skip is True
@@ -103,16 +105,16 @@ def parse_options(
     if isinstance(skip, str):
         skip = [skip]
     if isinstance(skip, list):
-        unknown = [name for name in skip if name not in PLATFORMS]
+        unknown = [name for name in skip if name not in platforms]
         if unknown:
-            raise fail("skip", f"unknown platform '{unknown[0]}'; known: {', '.join(PLATFORMS)}")
+            raise fail("skip", f"unknown platform '{unknown[0]}'; known: {', '.join(platforms)}")
         skipped = frozenset(skip)
     elif not isinstance(skip, bool):
         raise fail("skip", "must be true, false or a list of platforms")
-    for key in ("template", "image", "alt", *PLATFORMS):
+    for key in ("template", "image", "alt", *platforms):
         if key in raw and not isinstance(raw[key], str):
             raise fail(key, "must be text")
-    captions = {name: raw[name] for name in PLATFORMS if name in raw}
+    captions = {name: raw[name] for name in platforms if name in raw}
     return PostOptions(
         skip_all=skip_all,
         skip=skipped,

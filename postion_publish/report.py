@@ -8,20 +8,12 @@ from typing import TYPE_CHECKING, Any
 from postion_publish.errors import PlanWarning
 from postion_publish.inert import code_block, code_span, one_line
 from postion_publish.plan import Job, Plan
+from postion_publish.platforms import display_name
 
 if TYPE_CHECKING:
     from postion_publish.ledger import Attempt, Quota
     from postion_publish.results import JobResult
     from postion_publish.workspace import Unsettled
-
-PLATFORM_NAMES = {
-    "x": "X",
-    "bluesky": "Bluesky",
-    "mastodon": "Mastodon",
-    "linkedin": "LinkedIn",
-    "discord": "Discord",
-    "threads": "Threads",
-}
 
 
 def warning_text(warning: PlanWarning) -> str:
@@ -91,7 +83,7 @@ def plan_table(plan: Plan) -> str:
             # Actions, a line starting `::` is a workflow command).
             lines.append(f"● {one_line(post.title)}  {one_line(post.url)}  ({post.date.date().isoformat()})")
             for job in jobs:
-                lines.append(f"  {PLATFORM_NAMES[job.platform]:<9} {_length_label(job)}")
+                lines.append(f"  {display_name(job.platform):<9} {_length_label(job)}")
                 for index, message in enumerate(job.messages, start=1):
                     if len(job.messages) > 1:
                         lines.append(f"    [{index}] {message.length}/{message.limit}")
@@ -114,7 +106,7 @@ def plan_markdown(plan: Plan) -> str:
         post = jobs[0].post
         lines += [f"### {number}. {code_span(post.title)}", "", f"{code_span(post.url)}", ""]
         for job in jobs:
-            lines.append(f"**{PLATFORM_NAMES[job.platform]}** · {_length_label(job)}")
+            lines.append(f"**{display_name(job.platform)}** · {_length_label(job)}")
             lines.append("")
             for index, message in enumerate(job.messages, start=1):
                 if len(job.messages) > 1:
@@ -133,7 +125,7 @@ STATUS_MARKS = {"published": "✓", "failed": "✗", "skipped": "–", "dry-run"
 
 def result_line(result: JobResult) -> str:
     mark = STATUS_MARKS.get(result.status, "?")
-    name = f"{PLATFORM_NAMES.get(result.job.platform, result.job.platform):<9}"
+    name = f"{display_name(result.job.platform):<9}"
     title = one_line(result.job.post.title)
     if result.status == "published":
         return f"{mark} {name} {title}  {one_line(result.url or '')}"
@@ -179,7 +171,7 @@ def history_table(attempts: list[Attempt]) -> str:
     for attempt in attempts:
         mark = STATUS_MARKS.get(attempt.status, "?")
         outcome = (attempt.url if attempt.status == "published" else attempt.error) or ""
-        name = PLATFORM_NAMES.get(attempt.platform, attempt.platform)
+        name = display_name(attempt.platform)
         lines.append(f"{attempt.time}  {attempt.id}  {mark} {name:<9} {one_line(attempt.post)}  {one_line(outcome)}")
     return "\n".join(lines) + "\n"
 
@@ -187,7 +179,7 @@ def history_table(attempts: list[Attempt]) -> str:
 def settle_advice(item: Unsettled) -> str:
     attempt = item.attempt_id or "ID"
     return (
-        f"if it is on {PLATFORM_NAMES.get(item.platform, item.platform)}: `postion retry {attempt} --posted LIVE_URL`; "
+        f"if it is on {display_name(item.platform)}: `postion retry {attempt} --posted LIVE_URL`; "
         f"if not: `postion retry {attempt}`"
     )
 
@@ -196,7 +188,7 @@ def unsettled_lines(items: Sequence[Unsettled]) -> list[str]:
     """Sends of earlier runs whose outcome is unknown, each with how to settle it."""
     lines = []
     for item in items:
-        name = PLATFORM_NAMES.get(item.platform, item.platform)
+        name = display_name(item.platform)
         lines.append(f"? {name:<9} {one_line(item.post)}  outcome unknown: {one_line(item.reason)}")
         lines.append(f"    {settle_advice(item)}")
     return lines

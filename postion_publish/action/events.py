@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from postion_publish import platforms as registry
 from postion_publish import report
 from postion_publish.action.workflow import (
     Emit,
@@ -29,7 +30,7 @@ from postion_publish.action.workflow import (
     mask_secrets,
     set_outputs,
 )
-from postion_publish.config import PLATFORMS, Settings, load_settings
+from postion_publish.config import Settings, load_settings
 from postion_publish.errors import BadInput
 from postion_publish.github import MAX_COMMENT, GitHub, GitHubError
 from postion_publish.inert import code_span, table_cell
@@ -57,9 +58,10 @@ class ActionInputs:
             return value == "true"
 
         platforms = tuple(p for p in re.split(r"[\s,]+", environ.get("POSTION_INPUT_PLATFORMS", "")) if p)
-        unknown = [p for p in platforms if p not in PLATFORMS]
+        unknown = [p for p in platforms if p not in registry.names()]
         if unknown:
-            raise BadInput(f"input platforms: unknown platform {unknown[0]!r}; known: {', '.join(PLATFORMS)}")
+            known = ", ".join(registry.names())
+            raise BadInput(f"input platforms: unknown platform {unknown[0]!r}; known: {known}")
         timeout_text = environ.get("POSTION_INPUT_WAIT_TIMEOUT", "600") or "600"
         try:
             timeout = float(timeout_text)
@@ -129,7 +131,7 @@ def publish_and_record(
         if dispatch.get("post_url"):
             names = tuple(p for p in re.split(r"[\s,]+", str(dispatch.get("platforms") or "")) if p) or inputs.platforms
             caption = str(dispatch.get("caption") or "")
-            captions = {name: caption for name in PLATFORMS} if caption else {}
+            captions = {name: caption for name in registry.names()} if caption else {}
             outcome = post_manually(
                 inputs.config, str(dispatch["post_url"]), options, platforms=names, captions=captions
             )
@@ -164,7 +166,7 @@ def publish_summary(outcome: RunOutcome, pushed: str) -> str:
             mark = report.STATUS_MARKS.get(result.status, "?")
             outcome_text = result.url if result.status == "published" else f"{result.status}: {result.error or ''}"
             post = f"{table_cell(result.job.post.title)} {table_cell(result.job.post.url)}"
-            name = report.PLATFORM_NAMES[result.job.platform]
+            name = registry.display_name(result.job.platform)
             lines.append(f"| {mark} | {name} | {post} | {table_cell(outcome_text or '')} |")
     if outcome.unsettled:
         lines += ["", "**Outcome unknown** (not sent again until you decide):", ""]

@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from postion_publish import platforms
 from postion_publish.adapters.base import Adapter
 from postion_publish.config import PlatformSettings
 from postion_publish.errors import AuthExpired
+from postion_publish.platforms import PlatformSpec
 
 USER_AGENT = "postion-publish (+https://github.com/postion/postion-publish)"
-DEFAULT_BASES = {"bluesky": "https://bsky.social"}
-CREDENTIALS = {
-    "bluesky": ("POSTION_BLUESKY_APP_PASSWORD",),
-    "mastodon": ("POSTION_MASTODON_TOKEN",),
-    "discord": ("POSTION_DISCORD_WEBHOOK_URL",),
-}
-AVAILABLE = tuple(CREDENTIALS)
 
 
 def cache_dir(environ: Mapping[str, str]) -> Path:
@@ -50,71 +43,53 @@ class DeadlineClient(httpx.AsyncClient):
             raise httpx.ReadTimeout(f"no complete answer within {self.deadline:g} s", request=request) from None
 
 
-def new_client(base_url: str | None = None, timeout: float = 20.0, deadline: float = 60.0) -> httpx.AsyncClient:
+def new_client(
+    base_url: str | None = None,
+    timeout: float = 20.0,
+    deadline: float = 60.0,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> httpx.AsyncClient:
     return DeadlineClient(
         base_url=base_url or "",
         timeout=httpx.Timeout(min(timeout, deadline), connect=min(10.0, deadline)),
         headers={"User-Agent": USER_AGENT},
         follow_redirects=False,
         deadline=deadline,
+        transport=transport,
     )
 
 
-def _credential(platform: str, environ: Mapping[str, str]) -> str:
-    name = CREDENTIALS[platform][0]
-    value = environ.get(name, "").strip()
-    if not value:
-        raise AuthExpired(platform, f"no credential: set the environment variable {name} (a CI secret)")
-    return value
+def credentials_of(spec: PlatformSpec, environ: Mapping[str, str]) -> dict[str, str]:
+    """The first complete set of the platform's credential variables (X takes OAuth 2.0 or 1.0a)."""
+    for names in spec.credentials:
+        values = {name: environ.get(name, "").strip() for name in names}
+        if all(values.values()):
+            return values
+    wanted = " or ".join(", ".join(names) for names in spec.credentials)
+    one = len(spec.credentials) == 1 and len(spec.credentials[0]) == 1
+    what = (
+        f"the environment variable {wanted} (a CI secret)"
+        if one
+        else f"the environment variables {wanted} (CI secrets)"
+    )
+    raise AuthExpired(spec.name, f"no credential: set {what}")
 
 
 def build_adapter(
-    platform: PlatformSettings, environ: Mapping[str, str], *, deadline: float = 60.0
+    platform: PlatformSettings,
+    environ: Mapping[str, str],
+    *,
+    deadline: float = 60.0,
+    transport: httpx.AsyncBaseTransport | None = None,
 ) -> tuple[Adapter, httpx.AsyncClient] | None:
     """The platform's adapter and the client it owns, or None where no adapter exists yet.
-    `deadline`: seconds one request may take, answer included (config `timeouts.request`)."""
-    from postion_publish.adapters.bluesky import BlueskyAdapter
-    from postion_publish.adapters.discord import DiscordAdapter
-    from postion_publish.adapters.mastodon import MastodonAdapter
-
-    options = platform.options
-    if platform.name == "bluesky":
-        service = platform.api_base or DEFAULT_BASES["bluesky"]
-        handle = str(options["handle"])
-        key = hashlib.sha256(f"{service}|{handle}".encode()).hexdigest()[:16]
-        client = new_client(service, deadline=deadline)
-        bluesky = BlueskyAdapter(
-            client,
-            handle=handle,
-            app_password=_credential("bluesky", environ),
-            web_base=str(options.get("web_base", "https://bsky.app")),
-            langs=list(options.get("langs", [])),
-            session_cache=cache_dir(environ) / f"bluesky-session-{key}.json",
-        )
-        return bluesky, client
-    if platform.name == "mastodon":
-        client = new_client(platform.api_base, deadline=deadline)
-        mastodon = MastodonAdapter(
-            client,
-            token=_credential("mastodon", environ),
-            visibility=str(options.get("visibility", "public")),
-            language=options.get("language"),
-        )
-        return mastodon, client
-    if platform.name == "discord":
-        webhook = _credential("discord", environ)
-        if not re.fullmatch(r"https?://[^/\s]+(/[^\s]*)?/api(/v\d+)?/webhooks/\d+/[\w-]+", webhook):
-            # Never echo the value: it is the secret.
-            raise AuthExpired("discord", "POSTION_DISCORD_WEBHOOK_URL is not a webhook URL (…/api/webhooks/ID/TOKEN)")
-        client = new_client(deadline=deadline)
-        discord = DiscordAdapter(
-            client,
-            webhook_url=webhook,
-            web_base=str(options.get("web_base", "https://discord.com")),
-            username=options.get("username"),
-            avatar_url=options.get("avatar_url"),
-            thread_id=options.get("thread_id"),
-            embed=bool(options.get("embed", True)),
-        )
-        return discord, client
-    return None
+    `deadline`: seconds one request may take, answer included (config `timeouts.request`);
+    `transport`: where requests go instead of the network (tests)."""
+    spec = platforms.spec(platform.name)
+    builder = spec.adapter_builder()
+    if builder is None:
+        return None
+    secrets = credentials_of(spec, environ)
+    client = new_client(platform.api_base or spec.default_api_base, deadline=deadline, transport=transport)
+    adapter: Adapter = builder(platform, secrets, environ, client)
+    return adapter, client

@@ -34,6 +34,7 @@ from postion_publish.adapters.base import (
     retry_after_seconds,
 )
 from postion_publish.adapters.images import shrink_to_fit
+from postion_publish.config import PlatformSettings
 from postion_publish.errors import AuthExpired, ContentRejected, PlatformError, RateLimited, Transient
 from postion_publish.jsonfile import write_json_atomic
 
@@ -306,3 +307,21 @@ def _retry_after(response: httpx.Response) -> float | None:
     if reset and reset.isdigit():
         return max(0.0, int(reset) - now.timestamp())
     return None
+
+
+def build(
+    platform: PlatformSettings, secrets: Mapping[str, str], environ: Mapping[str, str], client: httpx.AsyncClient
+) -> BlueskyAdapter:
+    """The adapter for `platforms.bluesky` (registry: postion_publish.platforms)."""
+    from postion_publish.adapters import cache_dir
+
+    handle = str(platform.options["handle"])
+    key = hashlib.sha256(f"{str(client.base_url).rstrip('/')}|{handle}".encode()).hexdigest()[:16]
+    return BlueskyAdapter(
+        client,
+        handle=handle,
+        app_password=secrets["POSTION_BLUESKY_APP_PASSWORD"],
+        web_base=str(platform.options.get("web_base", "https://bsky.app")),
+        langs=list(platform.options.get("langs", [])),
+        session_cache=cache_dir(environ) / f"bluesky-session-{key}.json",
+    )

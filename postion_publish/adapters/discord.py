@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import re
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
@@ -26,6 +28,7 @@ from postion_publish.adapters.base import (
     network_error,
     retry_after_seconds,
 )
+from postion_publish.config import PlatformSettings
 from postion_publish.errors import AuthExpired, PlatformError, RateLimited
 
 NAME = "discord"
@@ -151,3 +154,25 @@ class DiscordAdapter:
 
     async def character_limit(self) -> int | None:
         return None
+
+
+_WEBHOOK = re.compile(r"https?://[^/\s]+(/[^\s]*)?/api(/v\d+)?/webhooks/\d+/[\w-]+")
+
+
+def build(
+    platform: PlatformSettings, secrets: Mapping[str, str], environ: Mapping[str, str], client: httpx.AsyncClient
+) -> DiscordAdapter:
+    """The adapter for `platforms.discord` (registry: postion_publish.platforms)."""
+    webhook = secrets["POSTION_DISCORD_WEBHOOK_URL"]
+    if not _WEBHOOK.fullmatch(webhook):  # never echo the value: it is the secret
+        raise AuthExpired(NAME, "POSTION_DISCORD_WEBHOOK_URL is not a webhook URL (…/api/webhooks/ID/TOKEN)")
+    options = platform.options
+    return DiscordAdapter(
+        client,
+        webhook_url=webhook,
+        web_base=str(options.get("web_base", "https://discord.com")),
+        username=options.get("username"),
+        avatar_url=options.get("avatar_url"),
+        thread_id=options.get("thread_id"),
+        embed=bool(options.get("embed", True)),
+    )

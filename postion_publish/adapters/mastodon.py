@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
@@ -28,6 +29,7 @@ from postion_publish.adapters.base import (
     network_error,
     retry_after_seconds,
 )
+from postion_publish.config import PlatformSettings
 from postion_publish.errors import PlatformError
 
 NAME = "mastodon"
@@ -138,3 +140,15 @@ def _retry_after(response: httpx.Response) -> float | None:
             moment = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
             return max(0.0, (moment - now).total_seconds())
     return retry_after_seconds(response.headers.get("retry-after"), now)
+
+
+def build(
+    platform: PlatformSettings, secrets: Mapping[str, str], environ: Mapping[str, str], client: httpx.AsyncClient
+) -> MastodonAdapter:
+    """The adapter for `platforms.mastodon` (registry: postion_publish.platforms)."""
+    return MastodonAdapter(
+        client,
+        token=secrets["POSTION_MASTODON_TOKEN"],
+        visibility=str(platform.options.get("visibility", "public")),
+        language=platform.options.get("language"),
+    )

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import regex
 
 from postion_publish.captions.rules import LengthRule
@@ -28,3 +31,8 @@ def length(text: str) -> int:
 
 def rule(limit: int = DEFAULT_LIMIT) -> LengthRule:
     return LengthRule("mastodon", limit, length, threads=True)
+
+
+def rule_for_options(options: Mapping[str, Any]) -> LengthRule:
+    """The instance's limit: `max_characters` in the config, else Mastodon's default."""
+    return rule(int(options.get("max_characters", DEFAULT_LIMIT)))

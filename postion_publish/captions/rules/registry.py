@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-from postion_publish.captions.rules import LengthRule, bluesky, discord, linkedin, mastodon, threads, x
+from postion_publish import platforms
+from postion_publish.captions.rules import LengthRule
 from postion_publish.config import PlatformSettings
 
 
 def rule_for(platform: PlatformSettings) -> LengthRule:
-    if platform.name == "mastodon":
-        return mastodon.rule(int(platform.options.get("max_characters", mastodon.DEFAULT_LIMIT)))
-    rules = {
-        "x": x.RULE,
-        "bluesky": bluesky.RULE,
-        "linkedin": linkedin.RULE,
-        "discord": discord.RULE,
-        "threads": threads.RULE,
-    }
-    return rules[platform.name]
+    return platforms.spec(platform.name).length_rule(platform.options)

@@ -185,8 +185,10 @@ class Executor:
         for job in jobs:
             by_platform.setdefault(job.platform, []).append(job)
         groups = await asyncio.gather(*(self._run_platform(name, group) for name, group in by_platform.items()))
-        order = {id(job): index for index, job in enumerate(jobs)}
-        return sorted((result for group in groups for result in group), key=lambda r: order.get(id(r.job), 0))
+        # In plan order, by (post, platform): a refit to a server's limit replaces the Job objects.
+        order = {(job.post.id, job.platform): index for index, job in enumerate(jobs)}
+        results = (result for group in groups for result in group)
+        return sorted(results, key=lambda r: order.get((r.job.post.id, r.job.platform), len(order)))
 
     async def _run_platform(self, platform: str, jobs: list[Job]) -> list[JobResult]:
         client: httpx.AsyncClient | None = None

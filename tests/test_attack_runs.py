@@ -135,6 +135,23 @@ def test_a_lock_dies_with_its_holder_and_no_pid_is_guessed(tmp_path: Path) -> No
         pass
 
 
+def test_of_two_runs_that_find_a_killed_runs_lock_exactly_one_proceeds(tmp_path: Path) -> None:
+    killed = subprocess.Popen([sys.executable, "-c", HOLD, str(tmp_path), "60"], stdout=subprocess.PIPE, text=True)
+    assert killed.stdout is not None and killed.stdout.readline() == "held\n"
+    killed.send_signal(signal.SIGKILL)  # its lock file and its note stay behind
+    killed.wait()
+    assert (tmp_path / ".postion" / "lock").exists()
+    # The order the pid-guessing lock lost in: both find the dead holder, the first takes over
+    # and is still inside when the second looks.
+    first = subprocess.Popen([sys.executable, "-c", HOLD, str(tmp_path), "5"], stdout=subprocess.PIPE, text=True)
+    assert first.stdout is not None and first.stdout.readline() == "held\n"
+    second = subprocess.run(
+        [sys.executable, "-c", HOLD, str(tmp_path), "0"], capture_output=True, text=True, check=False, timeout=30
+    )
+    first.wait(timeout=30)
+    assert second.returncode != 0 and "another postion run holds" in second.stderr and "held" not in second.stdout
+
+
 def test_two_runs_over_a_dead_holders_lock_never_post_twice(sandbox: Sandbox, live_blog: Path) -> None:
     (live_blog / ".postion" / "lock").write_text(json.dumps({"pid": 999999, "host": os.uname().nodename}))
     sandbox.latency = 0.2  # both runs are under way together

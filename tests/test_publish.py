@@ -270,3 +270,25 @@ def test_an_unexpected_answer_fails_the_job_but_keeps_its_intent(sandbox: Sandbo
     assert {r.status for r in outcome.results if r.job.platform != "mastodon"} == {"published"}
     record = state(live_blog)["posts"]["first"]["platforms"]["mastodon"]
     assert record["status"] == "pending" and record["intent"]["index"] == 0  # resolved before any resend
+
+
+def test_results_stay_in_plan_order_after_a_refit_to_the_servers_limit(sandbox: Sandbox, live_blog: Path) -> None:
+    from scripted_server import Answer, ScriptedServer
+
+    def mastodon(method: str, path: str) -> Answer:
+        if path == "/api/v2/instance":  # a limit other than the default: the jobs are refitted
+            return Answer(body=json.dumps({"configuration": {"statuses": {"max_characters": 300}}}).encode())
+        return Answer(body=json.dumps({"id": path, "url": "https://mastodon.example/@me/1"}).encode())
+
+    server = ScriptedServer(mastodon)
+    try:
+        config = (live_blog / "postion.yml").read_text()
+        config = config.replace(f"instance: {sandbox.base_url}/mastodon, thread: true", f"instance: {server.url}")
+        (live_blog / "postion.yml").write_text(config)
+        outcome = run_publish(sandbox, live_blog)
+    finally:
+        server.stop()
+    order = [(r.job.post.id, r.job.platform) for r in outcome.results]
+    platforms = ["bluesky", "mastodon", "discord"]
+    assert order == [(post, name) for post in ("first", "second") for name in platforms]
+    assert all(r.job.messages[0].limit == 300 for r in outcome.results if r.job.platform == "mastodon")

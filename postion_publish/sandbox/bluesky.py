@@ -11,12 +11,16 @@ import hashlib
 import re
 import secrets
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from postion_publish.captions.rules.bluesky import LIMIT, MAX_BYTES
-from postion_publish.captions.rules.text_units import grapheme_count
 from postion_publish.sandbox import pages
-from postion_publish.sandbox.server import Failure, Request, Response, Sandbox, with_failures
+from postion_publish.sandbox.counting import BLUESKY_BYTES as MAX_BYTES
+from postion_publish.sandbox.counting import BLUESKY_GRAPHEMES as LIMIT
+from postion_publish.sandbox.counting import graphemes
+from postion_publish.sandbox.exchange import Failure, Request, Response, with_failures
+
+if TYPE_CHECKING:
+    from postion_publish.sandbox.server import Sandbox
 
 NAME = "bluesky"
 ACCESS_TTL = 2 * 3600
@@ -124,7 +128,7 @@ def _check_record(record: Any) -> str | None:
     if not isinstance(record, dict) or not isinstance(record.get("text"), str):
         return 'Invalid app.bsky.feed.post record: Record must have the property "text"'
     text = record["text"]
-    if grapheme_count(text) > LIMIT:
+    if graphemes(text) > LIMIT:
         return f"Invalid app.bsky.feed.post record: Record/text must not be longer than {LIMIT} graphemes"
     if len(text.encode()) > MAX_BYTES:
         return f"Invalid app.bsky.feed.post record: Record/text must not be longer than {MAX_BYTES} characters"

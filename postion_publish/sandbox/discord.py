@@ -10,16 +10,25 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from postion_publish.captions.rules.text_units import utf16_units
 from postion_publish.sandbox import pages
+from postion_publish.sandbox.counting import utf16_units
+from postion_publish.sandbox.exchange import (
+    DISCORD_CHANNEL_ID,
+    DISCORD_GUILD_ID,
+    Failure,
+    Request,
+    Response,
+    with_failures,
+)
 from postion_publish.sandbox.forms import parse_multipart
-from postion_publish.sandbox.server import Failure, Request, Response, Sandbox, with_failures
+
+if TYPE_CHECKING:
+    from postion_publish.sandbox.server import Sandbox
 
 NAME = "discord"
-GUILD_ID = "1300000000000000100"
-CHANNEL_ID = "1300000000000000200"
+GUILD_ID, CHANNEL_ID = DISCORD_GUILD_ID, DISCORD_CHANNEL_ID
 MAX_CONTENT = 2000
 MAX_EMBEDS_TOTAL = 6000
 

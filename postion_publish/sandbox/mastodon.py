@@ -11,12 +11,16 @@ import datetime as dt
 import html
 import re
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from postion_publish.captions.rules.mastodon import DEFAULT_LIMIT, length
 from postion_publish.sandbox import pages
+from postion_publish.sandbox.counting import MASTODON_LIMIT as DEFAULT_LIMIT
+from postion_publish.sandbox.counting import mastodon_length as length
+from postion_publish.sandbox.exchange import Failure, Request, Response, with_failures
 from postion_publish.sandbox.forms import parse_multipart
-from postion_publish.sandbox.server import Failure, Request, Response, Sandbox, with_failures
+
+if TYPE_CHECKING:
+    from postion_publish.sandbox.server import Sandbox
 
 NAME = "mastodon"
 IDEMPOTENCY_SECONDS = 3600

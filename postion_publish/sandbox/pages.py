@@ -6,8 +6,10 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING, Any
 
+from postion_publish.sandbox.exchange import DISCORD_CHANNEL_ID, DISCORD_GUILD_ID, Response
+
 if TYPE_CHECKING:
-    from postion_publish.sandbox.server import Response, Sandbox
+    from postion_publish.sandbox.server import Sandbox
 
 STYLE = """
 body{font:16px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#222}
@@ -83,9 +85,8 @@ def _mastodon_article(sandbox: Sandbox, status: dict[str, Any]) -> str:
 
 
 def _discord_article(sandbox: Sandbox, message: dict[str, Any]) -> str:
-    from postion_publish.sandbox.discord import CHANNEL_ID, GUILD_ID
 
-    link = f"{sandbox.platform_url('discord')}/channels/{GUILD_ID}/{CHANNEL_ID}/{message['id']}"
+    link = f"{sandbox.platform_url('discord')}/channels/{DISCORD_GUILD_ID}/{DISCORD_CHANNEL_ID}/{message['id']}"
     pings = message.get("allowed_mentions") is None and "@everyone" in message["content"]
     warning = "<div class=warn>this message pinged @everyone</div>" if pings else ""
     embeds = "".join(
@@ -149,7 +150,6 @@ def timeline(sandbox: Sandbox) -> str:
 
 
 def _found(title: str, article: str | None) -> Response:
-    from postion_publish.sandbox.server import Response
 
     if article is None:
         return Response(404, _page("Not found", "<p>No such post in this sandbox.</p>"))

@@ -21,71 +21,16 @@ import json
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from postion_publish.jsonfile import write_json_atomic
+from postion_publish.sandbox import bluesky, discord, mastodon, pages
+from postion_publish.sandbox.exchange import FAILURE_MODES, Credentials, Failure, Request, Response
 
-FAILURE_MODES = ("429", "500", "500-after", "timeout", "auth", "echo")
-
-
-@dataclass(frozen=True)
-class Credentials:
-    """What the sandbox accepts. Not secrets: it is a local toy that anyone may run."""
-
-    bluesky_handle: str = "demo.bsky.sandbox"
-    bluesky_app_password: str = "sand-boxa-ppss-word"
-    mastodon_token: str = "sandbox-mastodon-token"
-    mastodon_username: str = "demo"
-    discord_webhook_id: str = "1300000000000000001"
-    discord_webhook_token: str = "sandbox-webhook-token"
-
-
-@dataclass
-class Request:
-    method: str
-    path: str  # below the platform prefix, e.g. /xrpc/com.atproto.repo.createRecord
-    query: dict[str, str]
-    headers: dict[str, str]  # lower-case names
-    body: bytes
-
-    def json(self) -> Any:
-        try:
-            return json.loads(self.body or b"null")
-        except ValueError:
-            return None
-
-    def bearer(self) -> str | None:
-        value = self.headers.get("authorization", "")
-        return value[7:] if value.lower().startswith("bearer ") else None
-
-
-@dataclass
-class Response:
-    status: int
-    body: Any = None  # JSON-able, or str for HTML
-    headers: dict[str, str] = field(default_factory=dict)
-
-    def encoded(self) -> tuple[bytes, str]:
-        if isinstance(self.body, str):
-            return self.body.encode("utf-8"), "text/html; charset=utf-8"
-        if self.body is None:
-            return b"", "application/json"
-        return json.dumps(self.body, ensure_ascii=False).encode("utf-8"), "application/json; charset=utf-8"
-
-
-@dataclass
-class Failure:
-    mode: str
-    count: int
-    retry_after: float = 1.0
-    delay: float = 30.0
-    path_contains: str = ""
-    after: int = 0  # let this many matching requests through first
-
+__all__ = ["Credentials", "Failure", "Request", "Response", "Sandbox"]
 
 Handler = Callable[["Sandbox", Request], Response]
 
@@ -94,8 +39,6 @@ class Sandbox:
     def __init__(
         self, *, latency: float = 0.0, data_file: Path | None = None, credentials: Credentials | None = None
     ) -> None:
-        from postion_publish.sandbox import bluesky, discord, mastodon
-
         self.latency = latency
         self.data_file = data_file
         self.credentials = credentials or Credentials()
@@ -152,8 +95,6 @@ class Sandbox:
     # --- HTTP -------------------------------------------------------------------------------------
 
     def dispatch(self, method: str, raw_path: str, headers: dict[str, str], body: bytes) -> Response:
-        from postion_publish.sandbox import pages
-
         parts = urlsplit(raw_path)
         query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
         path = parts.path
@@ -241,36 +182,3 @@ class _QuietServer(ThreadingHTTPServer):
 
         if not isinstance(sys.exc_info()[1], ConnectionError):  # a client that went away is no news
             super().handle_error(request, client_address)
-
-
-def with_failures(
-    sandbox: Sandbox,
-    platform: str,
-    request: Request,
-    refuse: Callable[[Failure], Response],
-    work: Callable[[], Response],
-) -> Response:
-    """Run a write, unless a failure was ordered: refuse it before the work (429, 500, auth) or
-    spoil the answer after it (500-after, timeout), as a real server under trouble can."""
-    failure = sandbox.take_failure(platform, request)
-    if failure is not None and failure.mode == "echo":
-        return _echo(sandbox, platform, request)
-    if failure is not None and failure.mode in ("429", "500", "auth"):
-        return refuse(failure)
-    response = work()
-    if failure is not None and failure.mode == "500-after":
-        return refuse(Failure("500", 1))
-    if failure is not None and failure.mode == "timeout":
-        time.sleep(failure.delay)  # the work is done; the answer comes too late for the client
-    return response
-
-
-def _echo(sandbox: Sandbox, platform: str, request: Request) -> Response:
-    """What a careless server answers: the request, credentials and all, in several encodings."""
-    import base64
-    from urllib.parse import quote
-
-    url = f"{sandbox.base_url}/{platform}{request.path}"
-    seen = f"{url} {json.dumps(request.headers)} {request.body.decode('utf-8', 'replace')}"
-    text = f"invalid request: {seen} b64={base64.b64encode(seen.encode()).decode()} url={quote(seen, safe='')}"
-    return Response(401, {"error": text, "message": text, "code": 50027})

@@ -1,0 +1,108 @@
+"""What the sandbox's platform modules and its server share: requests, responses, ordered
+failures and the sandbox's fixed identities. A leaf: it imports no other sandbox module, so the
+server, the platforms and the pages import it and not each other in a circle."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+if TYPE_CHECKING:
+    from postion_publish.sandbox.server import Sandbox
+
+FAILURE_MODES = ("429", "500", "500-after", "timeout", "auth", "echo")
+
+
+# The sandbox's Discord server and channel: in its webhook's answers and in its pages' links.
+DISCORD_GUILD_ID = "1300000000000000100"
+DISCORD_CHANNEL_ID = "1300000000000000200"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What the sandbox accepts. Not secrets: it is a local toy that anyone may run."""
+
+    bluesky_handle: str = "demo.bsky.sandbox"
+    bluesky_app_password: str = "sand-boxa-ppss-word"
+    mastodon_token: str = "sandbox-mastodon-token"
+    mastodon_username: str = "demo"
+    discord_webhook_id: str = "1300000000000000001"
+    discord_webhook_token: str = "sandbox-webhook-token"
+
+
+@dataclass
+class Request:
+    method: str
+    path: str  # below the platform prefix, e.g. /xrpc/com.atproto.repo.createRecord
+    query: dict[str, str]
+    headers: dict[str, str]  # lower-case names
+    body: bytes
+
+    def json(self) -> Any:
+        try:
+            return json.loads(self.body or b"null")
+        except ValueError:
+            return None
+
+    def bearer(self) -> str | None:
+        value = self.headers.get("authorization", "")
+        return value[7:] if value.lower().startswith("bearer ") else None
+
+
+@dataclass
+class Response:
+    status: int
+    body: Any = None  # JSON-able, or str for HTML
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def encoded(self) -> tuple[bytes, str]:
+        if isinstance(self.body, str):
+            return self.body.encode("utf-8"), "text/html; charset=utf-8"
+        if self.body is None:
+            return b"", "application/json"
+        return json.dumps(self.body, ensure_ascii=False).encode("utf-8"), "application/json; charset=utf-8"
+
+
+@dataclass
+class Failure:
+    mode: str
+    count: int
+    retry_after: float = 1.0
+    delay: float = 30.0
+    path_contains: str = ""
+    after: int = 0  # let this many matching requests through first
+
+
+def with_failures(
+    sandbox: Sandbox,
+    platform: str,
+    request: Request,
+    refuse: Callable[[Failure], Response],
+    work: Callable[[], Response],
+) -> Response:
+    """Run a write, unless a failure was ordered: refuse it before the work (429, 500, auth) or
+    spoil the answer after it (500-after, timeout), as a real server under trouble can."""
+    failure = sandbox.take_failure(platform, request)
+    if failure is not None and failure.mode == "echo":
+        return _echo(sandbox, platform, request)
+    if failure is not None and failure.mode in ("429", "500", "auth"):
+        return refuse(failure)
+    response = work()
+    if failure is not None and failure.mode == "500-after":
+        return refuse(Failure("500", 1))
+    if failure is not None and failure.mode == "timeout":
+        time.sleep(failure.delay)  # the work is done; the answer comes too late for the client
+    return response
+
+
+def _echo(sandbox: Sandbox, platform: str, request: Request) -> Response:
+    """What a careless server answers: the request, credentials and all, in several encodings."""
+    url = f"{sandbox.base_url}/{platform}{request.path}"
+    seen = f"{url} {json.dumps(request.headers)} {request.body.decode('utf-8', 'replace')}"
+    text = f"invalid request: {seen} b64={base64.b64encode(seen.encode()).decode()} url={quote(seen, safe='')}"
+    return Response(401, {"error": text, "message": text, "code": 50027})

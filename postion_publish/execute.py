@@ -47,6 +47,7 @@ from postion_publish.posts import Post
 from postion_publish.redact import Redactor
 from postion_publish.results import JobResult
 from postion_publish.state import ANNOUNCED, PENDING, UNKNOWN, State, save_state, utc_text
+from postion_publish.tokens.store import TokenStore
 
 Clock = Callable[[], dt.datetime]
 MAX_CARD_DESCRIPTION = 300
@@ -169,6 +170,7 @@ class Executor:
     environ: Mapping[str, str]
     policy: RetryPolicy = field(default_factory=RetryPolicy)
     on_result: Callable[[JobResult], None] = lambda result: None
+    tokens: TokenStore | None = None  # where credentials rotated during the run are handed
     redactor: Redactor = field(init=False)
     deadline: float = field(init=False, default=0.0)  # on the event loop's clock: when sending stops
 
@@ -194,7 +196,13 @@ class Executor:
         client: httpx.AsyncClient | None = None
         try:
             settings = self.recorder.settings
-            built = build_adapter(settings.platforms[platform], self.environ, deadline=settings.timeouts.request)
+            built = build_adapter(
+                settings.platforms[platform],
+                self.environ,
+                deadline=settings.timeouts.request,
+                clock=self.recorder.clock,
+                tokens=self.tokens,
+            )
             if built is None:
                 reason = f"publishing to {platform} is not available in this version; the post stays pending"
                 return [

@@ -22,6 +22,7 @@ from postion_publish.state import ANNOUNCED, PENDING, UNKNOWN, State, load_state
 
 if TYPE_CHECKING:  # publishing needs httpx and the adapters; `postion plan` does not load them
     from postion_publish.execute import RetryPolicy
+    from postion_publish.tokens.store import TokenStore
 
 Clock = Callable[[], dt.datetime]
 
@@ -43,6 +44,7 @@ class RunOptions:
     dry_run: bool = False
     wait_live: float | None = None  # seconds to wait for each new post's page to be served
     wait_interval: float = 10.0
+    tokens: TokenStore | None = None  # where credentials rotated during the run go (None: memory only)
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,9 @@ def _execute(
             options.on_result(result)
         return results, ledger.quota(settings.quota, options.clock())
     recorder = Recorder(settings.root, settings, state, ledger, options.clock)
-    executor = Executor(recorder, options.environ, options.policy or RetryPolicy(), on_result=options.on_result)
+    executor = Executor(
+        recorder, options.environ, options.policy or RetryPolicy(), on_result=options.on_result, tokens=options.tokens
+    )
     results = asyncio.run(executor.run(jobs))
     return results, recorder.ledger.quota(settings.quota, options.clock())
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
 
-from adapters_support import MemoryJournal, outgoing, run
+from adapters_support import NOW, MemoryJournal, outgoing, run
 from postion_publish.adapters.bluesky import BlueskyAdapter
 from postion_publish.adapters.discord import DiscordAdapter
 from postion_publish.adapters.mastodon import MastodonAdapter
@@ -28,7 +27,9 @@ def client_for(handler: Handler, base: str = "https://pds.example") -> httpx.Asy
 
 
 def bluesky_with(handler: Handler) -> BlueskyAdapter:
-    return BlueskyAdapter(client_for(handler), handle="me.example.com", app_password="abcd-efgh-ijkl-mnop")
+    return BlueskyAdapter(
+        client_for(handler), handle="me.example.com", app_password="abcd-efgh-ijkl-mnop", clock=lambda: NOW
+    )
 
 
 def bluesky_server(create_record: Callable[[httpx.Request], httpx.Response]) -> tuple[Handler, list[httpx.Request]]:
@@ -97,7 +98,7 @@ def test_bluesky_expired_token_refreshes_with_the_refresh_jwt() -> None:
             httpx.Response(
                 429,
                 json={"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"},
-                headers={"ratelimit-reset": str(int(time.time()) + 120)},
+                headers={"ratelimit-reset": str(int(NOW.timestamp()) + 120)},  # the adapter's clock: NOW
             ),
             RateLimited,
             "Rate Limit",
@@ -110,7 +111,7 @@ def test_bluesky_errors_map_to_the_family(response: httpx.Response, error: type[
     with pytest.raises(error, match=text) as caught:
         publish_with(bluesky_with(handler))
     if isinstance(caught.value, RateLimited):
-        assert caught.value.retry_after is not None and 100 < caught.value.retry_after <= 120
+        assert caught.value.retry_after == 120
 
 
 def test_bluesky_500_with_no_record_is_transient_and_maybe_sent() -> None:
@@ -130,7 +131,9 @@ STATUS = {
 
 
 def mastodon_with(handler: Handler) -> MastodonAdapter:
-    return MastodonAdapter(client_for(handler, "https://mastodon.example"), token="secret-token", language="en")
+    return MastodonAdapter(
+        client_for(handler, "https://mastodon.example"), token="secret-token", language="en", clock=lambda: NOW
+    )
 
 
 def test_mastodon_request_carries_token_idempotency_key_and_json() -> None:
@@ -172,11 +175,11 @@ def test_mastodon_errors_map_to_the_family(response: httpx.Response, error: type
 
 
 def test_mastodon_rate_limit_reset_is_an_iso_time() -> None:
-    reset = (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=90)).isoformat()
+    reset = (NOW + dt.timedelta(seconds=90)).isoformat()
     response = httpx.Response(429, json={"error": "Too many requests"}, headers={"X-RateLimit-Reset": reset})
     with pytest.raises(RateLimited) as caught:
         publish_with(mastodon_with(lambda request: response))
-    assert caught.value.retry_after is not None and 80 < caught.value.retry_after <= 90
+    assert caught.value.retry_after == 90
 
 
 def test_mastodon_media_upload_waits_for_processing() -> None:

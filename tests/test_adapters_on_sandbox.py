@@ -197,9 +197,9 @@ def test_mastodon_5xx_is_transient_and_may_have_posted(sandbox: Sandbox) -> None
 def test_mastodon_resolution_resends_only_within_the_idempotency_hour() -> None:
     import datetime as dt
 
-    adapter = MastodonAdapter(httpx.AsyncClient(), token="t")
-    recent = Intent(0, dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5))
-    old = Intent(0, dt.datetime.now(dt.UTC) - dt.timedelta(hours=2))
+    adapter = MastodonAdapter(httpx.AsyncClient(), token="t", clock=lambda: NOW)
+    recent = Intent(0, NOW - dt.timedelta(minutes=5))
+    old = Intent(0, NOW - dt.timedelta(hours=2))
     assert isinstance(run(adapter.resolve(outgoing("x"), recent)), SafeToResend)
     assert isinstance(run(adapter.resolve(outgoing("x"), old)), Unknowable)
 

@@ -4,7 +4,7 @@ config checks, `--platform`, `skip:`, plan, publish and the report with no other
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from conftest import NOW, write_post
-from postion_publish.adapters.base import Intent, Journal, Outgoing, PartRef, Resolution, SafeToResend
+from postion_publish.adapters.base import BuildContext, Intent, Journal, Outgoing, PartRef, Resolution, SafeToResend
 from postion_publish.captions.rules import LengthRule
 from postion_publish.checks import is_str
 from postion_publish.cli import main
@@ -47,10 +47,8 @@ class FakeAdapter:
         return None
 
 
-def build(
-    platform: PlatformSettings, secrets: Mapping[str, str], environ: Mapping[str, str], client: httpx.AsyncClient
-) -> FakeAdapter:
-    return FakeAdapter(str(platform.options["room"]), secrets["POSTION_FAKE_TOKEN"])
+def build(platform: PlatformSettings, context: BuildContext, client: httpx.AsyncClient) -> FakeAdapter:
+    return FakeAdapter(str(platform.options["room"]), context.secrets["POSTION_FAKE_TOKEN"])
 
 
 FAKE = PlatformSpec(

@@ -10,10 +10,11 @@ from typing import Any
 import httpx
 
 from postion_publish import platforms
-from postion_publish.adapters.base import Adapter
+from postion_publish.adapters.base import Adapter, BuildContext, Clock, wall_clock
 from postion_publish.config import PlatformSettings
 from postion_publish.errors import AuthExpired
 from postion_publish.platforms import PlatformSpec
+from postion_publish.tokens.store import MemoryStore, TokenStore, credential
 
 USER_AGENT = "postion-publish (+https://github.com/postion/postion-publish)"
 
@@ -59,10 +60,11 @@ def new_client(
     )
 
 
-def credentials_of(spec: PlatformSpec, environ: Mapping[str, str]) -> dict[str, str]:
-    """The first complete set of the platform's credential variables (X takes OAuth 2.0 or 1.0a)."""
+def credentials_of(spec: PlatformSpec, environ: Mapping[str, str], tokens: TokenStore) -> dict[str, str]:
+    """The first complete set of the platform's credential variables (X takes OAuth 2.0 or 1.0a);
+    a value rotated earlier in this run (in `tokens`) wins over the environment's."""
     for names in spec.credentials:
-        values = {name: environ.get(name, "").strip() for name in names}
+        values = {name: credential(name, tokens, environ) or "" for name in names}
         if all(values.values()):
             return values
     wanted = " or ".join(", ".join(names) for names in spec.credentials)
@@ -81,15 +83,19 @@ def build_adapter(
     *,
     deadline: float = 60.0,
     transport: httpx.AsyncBaseTransport | None = None,
+    clock: Clock = wall_clock,
+    tokens: TokenStore | None = None,
 ) -> tuple[Adapter, httpx.AsyncClient] | None:
     """The platform's adapter and the client it owns, or None where no adapter exists yet.
     `deadline`: seconds one request may take, answer included (config `timeouts.request`);
-    `transport`: where requests go instead of the network (tests)."""
+    `transport`: where requests go instead of the network (tests); `clock`: the run's clock;
+    `tokens`: where a credential rotated during the run is handed (MemoryStore by default)."""
     spec = platforms.spec(platform.name)
     builder = spec.adapter_builder()
     if builder is None:
         return None
-    secrets = credentials_of(spec, environ)
+    store = tokens if tokens is not None else MemoryStore()
+    context = BuildContext(credentials_of(spec, environ, store), environ, clock, store)
     client = new_client(platform.api_base or spec.default_api_base, deadline=deadline, transport=transport)
-    adapter: Adapter = builder(platform, secrets, environ, client)
+    adapter: Adapter = builder(platform, context, client)
     return adapter, client

@@ -13,13 +13,32 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
 
 from postion_publish.errors import AuthExpired, ContentRejected, PlatformError, RateLimited, Transient
+
+if TYPE_CHECKING:
+    from postion_publish.tokens.store import TokenStore
+
+Clock = Callable[[], dt.datetime]
+
+
+def wall_clock() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class BuildContext:
+    """What an adapter is built with, beside its settings and its HTTP client."""
+
+    secrets: Mapping[str, str]  # the platform's credentials (one complete set of its variables)
+    environ: Mapping[str, str]
+    clock: Clock = wall_clock  # adapters never read the wall clock for a decision themselves
+    tokens: TokenStore | None = None  # where a credential rotated during the run is handed
 
 
 @dataclass(frozen=True)

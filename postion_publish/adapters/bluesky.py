@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,8 @@ import httpx
 
 from postion_publish.adapters.base import (
     AlreadyPosted,
+    BuildContext,
+    Clock,
     Image,
     Intent,
     Journal,
@@ -32,6 +35,7 @@ from postion_publish.adapters.base import (
     json_or_empty,
     network_error,
     retry_after_seconds,
+    wall_clock,
 )
 from postion_publish.adapters.images import shrink_to_fit
 from postion_publish.config import PlatformSettings
@@ -78,7 +82,9 @@ class BlueskyAdapter:
         web_base: str = "https://bsky.app",
         langs: list[str] | None = None,
         session_cache: Path | None = None,
+        clock: Clock = wall_clock,
     ) -> None:
+        self.clock = clock
         self.client = client  # base_url: the PDS (config `service`)
         self.handle = handle
         self._password = app_password
@@ -180,7 +186,7 @@ class BlueskyAdapter:
         if status == 401 or name in ("AuthenticationRequired", "InvalidToken", "ExpiredToken"):
             return AuthExpired(NAME, f"the session was refused ({reason}); check POSTION_BLUESKY_APP_PASSWORD")
         if status == 429:
-            return RateLimited(NAME, f"rate limited ({reason})", _retry_after(response))
+            return RateLimited(NAME, f"rate limited ({reason})", _retry_after(response, self.clock()))
         if status >= 500:
             return Transient(NAME, f"server error {status} ({reason})", maybe_sent=True)
         return ContentRejected(NAME, reason)
@@ -188,8 +194,9 @@ class BlueskyAdapter:
     # --- records ------------------------------------------------------------------------------
 
     def _intent_data(self, outgoing: Outgoing, index: int) -> dict[str, Any]:
-        now = dt.datetime.now(dt.UTC)
-        microseconds = int(now.timestamp() * 1_000_000)
+        # A record key is an identifier, not a decision: it takes the real time (TIDs must grow
+        # and never repeat, even under a run's fixed clock).
+        microseconds = time.time_ns() // 1000
         clock_id = int(hashlib.sha256(outgoing.part_key(index).encode()).hexdigest(), 16) & 0x3FF
         return {"rkey": tid(microseconds, clock_id)}
 
@@ -298,8 +305,7 @@ class BlueskyAdapter:
         return None
 
 
-def _retry_after(response: httpx.Response) -> float | None:
-    now = dt.datetime.now(dt.UTC)
+def _retry_after(response: httpx.Response, now: dt.datetime) -> float | None:
     seconds = retry_after_seconds(response.headers.get("retry-after"), now)
     if seconds is not None:
         return seconds
@@ -309,12 +315,11 @@ def _retry_after(response: httpx.Response) -> float | None:
     return None
 
 
-def build(
-    platform: PlatformSettings, secrets: Mapping[str, str], environ: Mapping[str, str], client: httpx.AsyncClient
-) -> BlueskyAdapter:
+def build(platform: PlatformSettings, context: BuildContext, client: httpx.AsyncClient) -> BlueskyAdapter:
     """The adapter for `platforms.bluesky` (registry: postion_publish.platforms)."""
     from postion_publish.adapters import cache_dir
 
+    secrets = context.secrets
     handle = str(platform.options["handle"])
     key = hashlib.sha256(f"{str(client.base_url).rstrip('/')}|{handle}".encode()).hexdigest()[:16]
     return BlueskyAdapter(
@@ -323,5 +328,6 @@ def build(
         app_password=secrets["POSTION_BLUESKY_APP_PASSWORD"],
         web_base=str(platform.options.get("web_base", "https://bsky.app")),
         langs=list(platform.options.get("langs", [])),
-        session_cache=cache_dir(environ) / f"bluesky-session-{key}.json",
+        session_cache=cache_dir(context.environ) / f"bluesky-session-{key}.json",
+        clock=context.clock,
     )

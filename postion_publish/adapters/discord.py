@@ -8,15 +8,15 @@ unclear is reported as unknown, never repeated blindly.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import json
 import re
-from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
 from postion_publish.adapters.base import (
+    BuildContext,
+    Clock,
     Intent,
     Journal,
     Outgoing,
@@ -27,6 +27,7 @@ from postion_publish.adapters.base import (
     json_or_empty,
     network_error,
     retry_after_seconds,
+    wall_clock,
 )
 from postion_publish.config import PlatformSettings
 from postion_publish.errors import AuthExpired, PlatformError, RateLimited
@@ -49,7 +50,9 @@ class DiscordAdapter:
         avatar_url: str | None = None,
         thread_id: str | None = None,
         embed: bool = True,
+        clock: Clock = wall_clock,
     ) -> None:
+        self.clock = clock
         self.client = client
         self._webhook = webhook_url
         self.web_base = web_base.rstrip("/")
@@ -77,7 +80,7 @@ class DiscordAdapter:
             retry_after = body.get("retry_after")
             seconds = float(retry_after) if isinstance(retry_after, int | float) else None
             if seconds is None:
-                seconds = retry_after_seconds(response.headers.get("retry-after"), dt.datetime.now(dt.UTC))
+                seconds = retry_after_seconds(response.headers.get("retry-after"), self.clock())
             return RateLimited(NAME, f"rate limited ({reason})", seconds)
         return http_error(NAME, response, reason)
 
@@ -159,11 +162,9 @@ class DiscordAdapter:
 _WEBHOOK = re.compile(r"https?://[^/\s]+(/[^\s]*)?/api(/v\d+)?/webhooks/\d+/[\w-]+")
 
 
-def build(
-    platform: PlatformSettings, secrets: Mapping[str, str], environ: Mapping[str, str], client: httpx.AsyncClient
-) -> DiscordAdapter:
+def build(platform: PlatformSettings, context: BuildContext, client: httpx.AsyncClient) -> DiscordAdapter:
     """The adapter for `platforms.discord` (registry: postion_publish.platforms)."""
-    webhook = secrets["POSTION_DISCORD_WEBHOOK_URL"]
+    webhook = context.secrets["POSTION_DISCORD_WEBHOOK_URL"]
     if not _WEBHOOK.fullmatch(webhook):  # never echo the value: it is the secret
         raise AuthExpired(NAME, "POSTION_DISCORD_WEBHOOK_URL is not a webhook URL (…/api/webhooks/ID/TOKEN)")
     options = platform.options
@@ -175,4 +176,5 @@ def build(
         avatar_url=options.get("avatar_url"),
         thread_id=options.get("thread_id"),
         embed=bool(options.get("embed", True)),
+        clock=context.clock,
     )

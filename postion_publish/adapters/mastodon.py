@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
 from postion_publish.adapters.base import (
+    BuildContext,
+    Clock,
     Image,
     Intent,
     Journal,
@@ -28,6 +29,7 @@ from postion_publish.adapters.base import (
     json_or_empty,
     network_error,
     retry_after_seconds,
+    wall_clock,
 )
 from postion_publish.config import PlatformSettings
 from postion_publish.errors import PlatformError
@@ -48,7 +50,9 @@ class MastodonAdapter:
         visibility: str = "public",
         language: str | None = None,
         poll_interval: float = 1.0,
+        clock: Clock = wall_clock,
     ) -> None:
+        self.clock = clock
         self.client = client  # base_url: the instance (config `instance`)
         self._headers = {"Authorization": f"Bearer {token}"}
         self.visibility = visibility
@@ -66,7 +70,7 @@ class MastodonAdapter:
         reason = str(json_or_empty(response).get("error") or response.reason_phrase)
         if response.status_code == 401:
             reason += "; create a new access token (Preferences → Development) and set POSTION_MASTODON_TOKEN"
-        return http_error(NAME, response, reason, retry_after=_retry_after(response))
+        return http_error(NAME, response, reason, retry_after=_retry_after(response, self.clock()))
 
     async def character_limit(self) -> int | None:
         try:
@@ -121,15 +125,14 @@ class MastodonAdapter:
         return refs
 
     async def resolve(self, outgoing: Outgoing, intent: Intent) -> Resolution:
-        if dt.datetime.now(dt.UTC) - intent.started < IDEMPOTENCY_WINDOW:
+        if self.clock() - intent.started < IDEMPOTENCY_WINDOW:
             return SafeToResend()  # same key: the server returns the status if it made one
         return Unknowable("the send was over an hour ago, beyond Mastodon's idempotency window: check your profile")
 
 
-def _retry_after(response: httpx.Response) -> float | None:
+def _retry_after(response: httpx.Response, now: dt.datetime) -> float | None:
     """Mastodon's X-RateLimit-Reset is an ISO-8601 time, not seconds. Servers and proxies in front
     of them may send only the standard Retry-After (seconds or an HTTP date): honoured too."""
-    now = dt.datetime.now(dt.UTC)
     reset = response.headers.get("x-ratelimit-reset")
     if reset:
         try:
@@ -142,13 +145,12 @@ def _retry_after(response: httpx.Response) -> float | None:
     return retry_after_seconds(response.headers.get("retry-after"), now)
 
 
-def build(
-    platform: PlatformSettings, secrets: Mapping[str, str], environ: Mapping[str, str], client: httpx.AsyncClient
-) -> MastodonAdapter:
+def build(platform: PlatformSettings, context: BuildContext, client: httpx.AsyncClient) -> MastodonAdapter:
     """The adapter for `platforms.mastodon` (registry: postion_publish.platforms)."""
     return MastodonAdapter(
         client,
-        token=secrets["POSTION_MASTODON_TOKEN"],
+        token=context.secrets["POSTION_MASTODON_TOKEN"],
+        clock=context.clock,
         visibility=str(platform.options.get("visibility", "public")),
         language=platform.options.get("language"),
     )

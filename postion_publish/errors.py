@@ -7,7 +7,25 @@ request headers, URLs with credentials or tokens.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
+
+
+class ErrorKind(StrEnum):
+    """Why a job did not publish: in results, `--json`, the ledger and the Action's outputs."""
+
+    ERROR = "error"
+    AUTH_EXPIRED = "auth_expired"
+    RATE_LIMITED = "rate_limited"
+    UNKNOWN = "unknown"  # it may have gone out: the user decides
+    CONTENT_REJECTED = "content_rejected"
+    DUPLICATE = "duplicate"
+    TRANSIENT = "transient"
+    QUOTA = "quota"
+    NOT_LIVE = "not_live"  # --wait-live: the post's page is not served yet
+    UNSUPPORTED = "unsupported"  # no adapter in this version
+    ALREADY = "already"  # `postion post`: announced there already
+    SETTLED = "settled"  # `postion retry ID --posted URL`: the user's word that it went out
 
 
 class PostionError(Exception):
@@ -41,7 +59,7 @@ class PlatformError(PostionError):
     request went out, a 5xx): then it is never re-sent before checking."""
 
     retryable = False
-    kind = "error"
+    kind = ErrorKind.ERROR
 
     def __init__(self, platform: str, message: str, *, maybe_sent: bool = False) -> None:
         self.platform = platform
@@ -53,14 +71,14 @@ class PlatformError(PostionError):
 class AuthExpired(PlatformError):
     """The credential was refused: refresh or reconnect (`postion connect PLATFORM`)."""
 
-    kind = "auth_expired"
+    kind = ErrorKind.AUTH_EXPIRED
 
 
 class RateLimited(PlatformError):
     """The platform asked us to wait `retry_after` seconds (None when it did not say)."""
 
     retryable = True
-    kind = "rate_limited"
+    kind = ErrorKind.RATE_LIMITED
 
     def __init__(self, platform: str, message: str, retry_after: float | None) -> None:
         self.retry_after = retry_after
@@ -70,32 +88,32 @@ class RateLimited(PlatformError):
 class UnknownOutcome(PlatformError):
     """A send that may or may not have posted, on a platform that cannot tell: the user decides."""
 
-    kind = "unknown"
+    kind = ErrorKind.UNKNOWN
 
 
 class ContentRejected(PlatformError):
     """The platform refused this content (too long, bad media, policy): change the input."""
 
-    kind = "content_rejected"
+    kind = ErrorKind.CONTENT_REJECTED
 
 
 class Duplicate(PlatformError):
     """The platform says this was posted already."""
 
-    kind = "duplicate"
+    kind = ErrorKind.DUPLICATE
 
 
 class Transient(PlatformError):
     """Network failure or a 5xx: trying again later may work."""
 
     retryable = True
-    kind = "transient"
+    kind = ErrorKind.TRANSIENT
 
 
 class QuotaExhausted(PostionError):
     """This billing cycle's units are spent."""
 
-    kind = "quota"
+    kind = ErrorKind.QUOTA
 
 
 class Locked(PostionError):

@@ -26,6 +26,7 @@ from typing import Any
 
 import httpx
 
+from postion_publish import platforms
 from postion_publish.adapters import build_adapter
 from postion_publish.adapters.base import (
     Adapter,
@@ -40,13 +41,13 @@ from postion_publish.adapters.base import (
 )
 from postion_publish.attachments import find_image, image_refused, image_roots, load_image
 from postion_publish.config import Settings
-from postion_publish.errors import BadInput, PlatformError, RateLimited, Transient, UnknownOutcome
+from postion_publish.errors import BadInput, ErrorKind, PlatformError, RateLimited, Transient, UnknownOutcome
 from postion_publish.ledger import Attempt, Ledger, new_attempt_id, save_ledger
 from postion_publish.plan import Job, build_job
 from postion_publish.posts import Post
 from postion_publish.redact import Redactor
-from postion_publish.results import JobResult
-from postion_publish.state import ANNOUNCED, PENDING, UNKNOWN, State, save_state, utc_text
+from postion_publish.results import JobResult, Status
+from postion_publish.state import PlatformStatus, State, save_state, utc_text
 from postion_publish.tokens.store import TokenStore
 
 Clock = Callable[[], dt.datetime]
@@ -115,7 +116,7 @@ class JobJournal:
         now = self.recorder.clock()
         self.open_intent = Intent(index, now, dict(data))
         intent = {"index": index, "started": utc_text(now), "data": dict(data)}
-        self.recorder.update(self.job.post, self.job.platform, status=PENDING, intent=intent)
+        self.recorder.update(self.job.post, self.job.platform, status=PlatformStatus.PENDING, intent=intent)
         crash_point("after-intent")
 
     async def after(self, index: int, ref: PartRef) -> None:
@@ -157,7 +158,7 @@ def outgoing_for(job: Job, now: dt.datetime, site_folder: Path) -> Outgoing:
         description = description[: MAX_CARD_DESCRIPTION - 1].rsplit(" ", 1)[0] + "…"
     return Outgoing(
         key=f"{post.id}|{job.platform}",
-        parts=tuple(Part(message.text, message.facets) for message in job.messages),
+        parts=tuple(Part(message.text) for message in job.messages),
         created_at=now,
         link=LinkCard(post.url, post.title, description, thumb),
         image=image,
@@ -206,26 +207,31 @@ class Executor:
             if built is None:
                 reason = f"publishing to {platform} is not available in this version; the post stays pending"
                 return [
-                    self._report(JobResult(job, "skipped", error=reason, error_kind="unsupported"), 0) for job in jobs
+                    self._report(JobResult(job, Status.SKIPPED, error=reason, error_kind=ErrorKind.UNSUPPORTED), 0)
+                    for job in jobs
                 ]
             adapter, client = built
             jobs = await self._fit_to_server(adapter, jobs)
             return [await self._run_job(adapter, job) for job in jobs]
         except PlatformError as error:  # e.g. a missing credential: every job of the platform fails
-            return [self._report(JobResult(job, "failed", error=str(error), error_kind=error.kind), 0) for job in jobs]
+            return [
+                self._report(JobResult(job, Status.FAILED, error=str(error), error_kind=error.kind), 0) for job in jobs
+            ]
         finally:
             if client is not None:
                 await client.aclose()
 
     async def _fit_to_server(self, adapter: Adapter, jobs: list[Job]) -> list[Job]:
-        """Mastodon servers publish their own limit: refit to it unless the config sets one."""
+        """Some servers publish their own limit (Mastodon instances): refit to it, unless the
+        config sets it (the platform's `server_limit_key`)."""
         platform = self.recorder.settings.platforms[adapter.name]
-        if "max_characters" in platform.options:
+        key = platforms.spec(adapter.name).server_limit_key
+        if key is None or key in platform.options:
             return jobs
         limit = await adapter.character_limit()
         if limit is None or all(m.limit == limit for job in jobs for m in job.messages):
             return jobs
-        tuned = replace(platform, options={**platform.options, "max_characters": limit})
+        tuned = replace(platform, options={**platform.options, key: limit})
         return [build_job(job.post, tuned, self.recorder.settings, job.caption) for job in jobs]
 
     def _report(self, result: JobResult, parts: int) -> JobResult:
@@ -239,7 +245,7 @@ class Executor:
         if not self._quota_left():
             quota = self.recorder.ledger.quota(self.recorder.settings.quota, self.recorder.clock())
             reason = f"quota exhausted: all {quota.limit} units of this cycle are spent; it resets on {quota.resets}"
-            return self._report(JobResult(job, "skipped", error=reason, error_kind="quota"), 0)
+            return self._report(JobResult(job, Status.SKIPPED, error=reason, error_kind=ErrorKind.QUOTA), 0)
         timeout = self.recorder.settings.timeouts.run
         if asyncio.get_running_loop().time() >= self.deadline:
             late = Transient(job.platform, f"not sent: the run's deadline ({timeout:g} s, timeouts.run) had passed")
@@ -314,19 +320,26 @@ class Executor:
     def _announced(self, job: Job, journal: JobJournal, attempts: int) -> JobResult:
         first = journal.done[0]
         self.recorder.update(
-            job.post, job.platform, status=ANNOUNCED, id=first.id, url=first.url, time=utc_text(self.recorder.clock())
+            job.post,
+            job.platform,
+            status=PlatformStatus.ANNOUNCED,
+            id=first.id,
+            url=first.url,
+            time=utc_text(self.recorder.clock()),
         )
-        return self._report(JobResult(job, "published", first.url, first.id, attempts=attempts), len(journal.done))
+        return self._report(JobResult(job, Status.PUBLISHED, first.url, first.id, attempts=attempts), len(journal.done))
 
     def _failed(
-        self, job: Job, journal: JobJournal, error: PlatformError, attempts: int, kind: str | None = None
+        self, job: Job, journal: JobJournal, error: PlatformError, attempts: int, kind: ErrorKind | None = None
     ) -> JobResult:
-        self.recorder.update(job.post, job.platform, status=PENDING)
-        result = JobResult(job, "failed", error=str(error), error_kind=kind or error.kind, attempts=attempts)
+        self.recorder.update(job.post, job.platform, status=PlatformStatus.PENDING)
+        result = JobResult(job, Status.FAILED, error=str(error), error_kind=kind or error.kind, attempts=attempts)
         return self._report(result, len(journal.done))
 
     def _unknown(self, job: Job, journal: JobJournal, error: PlatformError, attempts: int) -> JobResult:
-        self.recorder.update(job.post, job.platform, status=UNKNOWN, reason=self.redactor.scrub(error.reason))
+        self.recorder.update(
+            job.post, job.platform, status=PlatformStatus.UNKNOWN, reason=self.redactor.scrub(error.reason)
+        )
         message = f"{job.platform}: outcome unknown, not sent again: {error.reason}"
-        result = JobResult(job, "failed", error=message, error_kind="unknown", attempts=attempts)
+        result = JobResult(job, Status.FAILED, error=message, error_kind=ErrorKind.UNKNOWN, attempts=attempts)
         return self._report(result, len(journal.done))

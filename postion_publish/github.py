@@ -1,6 +1,6 @@
 """The few GitHub REST calls the Action needs: the sticky pull-request comment.
 
-Facts: shared/platforms.md §8 (docs.github.com REST; @octokit/openapi). Base URL from
+Facts: docs.github.com/rest (issue comments; @octokit/openapi). Base URL from
 `GITHUB_API_URL`; a 403 names the permission it wanted in `X-Accepted-GitHub-Permissions`.
 """
 

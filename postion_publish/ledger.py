@@ -17,11 +17,12 @@ from typing import Any
 from postion_publish.config import QuotaSettings
 from postion_publish.errors import BadInput
 from postion_publish.jsonfile import COUNT, TEXT, TIME, Expectation, check_fields, read_json_object, write_json_atomic
+from postion_publish.results import Status
 from postion_publish.state import STATE_DIR, utc_text
 
 LEDGER_FILE = "ledger.json"
 VERSION = 1
-STATUSES = ("published", "failed", "skipped", "dry-run", "unknown")
+STATUSES = (*Status, "unknown")  # "unknown": older ledgers; unknown outcomes are failed + kind
 
 
 def ledger_path(root: Path) -> Path:
@@ -93,7 +94,7 @@ class Ledger:
     def quota(self, settings: QuotaSettings, now: dt.datetime) -> Quota:
         start = cycle_start(now.date(), settings.billing_day)
         since = utc_text(dt.datetime(start.year, start.month, start.day, tzinfo=dt.UTC))
-        used = sum(1 for attempt in self.attempts if attempt.status == "published" and attempt.time >= since)
+        used = sum(1 for attempt in self.attempts if attempt.status == Status.PUBLISHED and attempt.time >= since)
         return Quota(used, settings.monthly_units, _add_month(start, settings.billing_day), start)
 
     def newest_first(self, limit: int | None = None) -> list[Attempt]:

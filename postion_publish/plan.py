@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from postion_publish.captions.fit import fit_caption
-from postion_publish.captions.rules import bluesky
 from postion_publish.captions.rules.registry import rule_for
 from postion_publish.captions.templates import render, template_context
 from postion_publish.config import PlatformSettings, Settings, TemplateText
@@ -22,7 +21,7 @@ class Message:
     text: str
     length: int  # counted by the platform's own rule
     limit: int
-    facets: tuple[dict[str, Any], ...] = ()  # Bluesky only: links and tags, UTF-8 byte offsets
+    details: Mapping[str, Any] = field(default_factory=dict)  # the platform's own, e.g. Bluesky's facets
 
 
 @dataclass(frozen=True)
@@ -111,7 +110,7 @@ def build_job(post: Post, platform: PlatformSettings, settings: Settings, captio
             text=part,
             length=rule.measure(part),
             limit=rule.limit,
-            facets=tuple(bluesky.facets(part)) if platform.name == "bluesky" else (),
+            details=rule.message_details(part),
         )
         for part in fitted.parts
     )

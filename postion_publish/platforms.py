@@ -35,6 +35,14 @@ class PlatformSpec:
     # The environment variables it reads: alternatives, each a set that must be complete.
     credentials: tuple[tuple[str, ...], ...] = ()
     adapter: str | None = None  # "module:function" building its adapter; None: not in this version
+    # The option holding the length limit, where each server sets its own (asked by the adapter's
+    # `character_limit()` unless the config sets it).
+    server_limit_key: str | None = None
+    sandbox: str | None = None  # "module:function" answering its API in `postion sandbox`
+
+    def sandbox_handler(self) -> Callable[..., Any] | None:
+        handler: Callable[..., Any] | None = _load(self.sandbox) if self.sandbox else None
+        return handler
 
     def length_rule(self, options: Mapping[str, Any]) -> LengthRule:
         found = _load(self.rule)
@@ -77,6 +85,7 @@ _REGISTRY: dict[str, PlatformSpec] = {
             default_api_base="https://bsky.social",
             credentials=(("POSTION_BLUESKY_APP_PASSWORD",),),
             adapter="postion_publish.adapters.bluesky:build",
+            sandbox="postion_publish.sandbox.bluesky:handle",
         ),
         PlatformSpec(
             "mastodon",
@@ -92,6 +101,8 @@ _REGISTRY: dict[str, PlatformSpec] = {
             api_base_key="instance",
             credentials=(("POSTION_MASTODON_TOKEN",),),
             adapter="postion_publish.adapters.mastodon:build",
+            sandbox="postion_publish.sandbox.mastodon:handle",
+            server_limit_key="max_characters",
         ),
         PlatformSpec(
             "linkedin",
@@ -114,6 +125,7 @@ _REGISTRY: dict[str, PlatformSpec] = {
             },
             credentials=(("POSTION_DISCORD_WEBHOOK_URL",),),
             adapter="postion_publish.adapters.discord:build",
+            sandbox="postion_publish.sandbox.discord:handle",
         ),
         PlatformSpec(
             "threads",

@@ -9,6 +9,7 @@ from postion_publish.errors import PlanWarning
 from postion_publish.inert import code_block, code_span, one_line
 from postion_publish.plan import Job, Plan
 from postion_publish.platforms import display_name
+from postion_publish.results import Status
 
 if TYPE_CHECKING:
     from postion_publish.ledger import Attempt, Quota
@@ -28,9 +29,7 @@ def plan_json(plan: Plan) -> dict[str, Any]:
     for job in plan.jobs:
         messages: list[dict[str, Any]] = []
         for message in job.messages:
-            entry: dict[str, Any] = {"text": message.text, "length": message.length, "limit": message.limit}
-            if job.platform == "bluesky":
-                entry["facets"] = list(message.facets)
+            entry = {"text": message.text, "length": message.length, "limit": message.limit, **message.details}
             messages.append(entry)
         jobs.append(
             {
@@ -120,16 +119,16 @@ def plan_markdown(plan: Plan) -> str:
 
 # --- runs, history, quota --------------------------------------------------------------------
 
-STATUS_MARKS = {"published": "✓", "failed": "✗", "skipped": "–", "dry-run": "·"}
+STATUS_MARKS: dict[str, str] = {Status.PUBLISHED: "✓", Status.FAILED: "✗", Status.SKIPPED: "–", Status.DRY_RUN: "·"}
 
 
 def result_line(result: JobResult) -> str:
     mark = STATUS_MARKS.get(result.status, "?")
     name = f"{display_name(result.job.platform):<9}"
     title = one_line(result.job.post.title)
-    if result.status == "published":
+    if result.status == Status.PUBLISHED:
         return f"{mark} {name} {title}  {one_line(result.url or '')}"
-    if result.status == "dry-run":
+    if result.status == Status.DRY_RUN:
         return f"{mark} {name} {title}  (dry run: not sent)"
     return f"{mark} {name} {title}  {result.status}: {one_line(result.error or '')}"
 
@@ -170,7 +169,7 @@ def history_table(attempts: list[Attempt]) -> str:
     lines = []
     for attempt in attempts:
         mark = STATUS_MARKS.get(attempt.status, "?")
-        outcome = (attempt.url if attempt.status == "published" else attempt.error) or ""
+        outcome = (attempt.url if attempt.status == Status.PUBLISHED else attempt.error) or ""
         name = display_name(attempt.platform)
         lines.append(f"{attempt.time}  {attempt.id}  {mark} {name:<9} {one_line(attempt.post)}  {one_line(outcome)}")
     return "\n".join(lines) + "\n"

@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from postion_publish.plan import Job
+from postion_publish.errors import ErrorKind
+
+if TYPE_CHECKING:  # light to import: the ledger needs `Status`, not the planner
+    from postion_publish.plan import Job
+
+
+class Status(StrEnum):
+    PUBLISHED = "published"
+    FAILED = "failed"
+    SKIPPED = "skipped"  # with the reason in `error`
+    DRY_RUN = "dry-run"
 
 
 @dataclass(frozen=True)
 class JobResult:
     job: Job
-    status: str  # published | failed | skipped | dry-run
+    status: Status
     url: str | None = None
     id: str | None = None
     error: str | None = None
-    error_kind: str | None = None
+    error_kind: ErrorKind | None = None
     attempts: int = 0
     attempt_id: str | None = None

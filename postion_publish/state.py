@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +37,17 @@ from postion_publish.posts import Post
 STATE_DIR = ".postion"
 STATE_FILE = "state.json"
 VERSION = 1
-ANNOUNCED, PENDING, UNKNOWN = "announced", "pending", "unknown"
-STATUSES = (ANNOUNCED, PENDING, UNKNOWN)
+
+
+class PlatformStatus(StrEnum):
+    """Where a (post, platform) stands; see the module's docstring."""
+
+    ANNOUNCED = "announced"
+    PENDING = "pending"
+    UNKNOWN = "unknown"
+
+
+STATUSES = tuple(PlatformStatus)
 
 
 def state_path(root: Path) -> Path:
@@ -69,14 +79,14 @@ class State:
         if key is None:
             return list(platforms)
         recorded = self.posts[key].get("platforms", {})
-        return [name for name in platforms if recorded.get(name, {}).get("status") == PENDING]
+        return [name for name in platforms if recorded.get(name, {}).get("status") == PlatformStatus.PENDING]
 
     def is_settled(self, post_id: str) -> bool:
         """Recorded, with nothing left to do on any platform."""
         entry = self.posts.get(post_id)
         if entry is None:
             return False
-        return all(record.get("status") != PENDING for record in entry.get("platforms", {}).values())
+        return all(record.get("status") != PlatformStatus.PENDING for record in entry.get("platforms", {}).values())
 
     def status(self, post_id: str, platform: str) -> str | None:
         status = self.posts.get(post_id, {}).get("platforms", {}).get(platform, {}).get("status")
@@ -123,7 +133,7 @@ class State:
         state = self
         for post, platform in pairs:
             if not state.record(post, platform):
-                state = state.with_platform_status(post, platform, PENDING)
+                state = state.with_platform_status(post, platform, PlatformStatus.PENDING)
         return state
 
     def to_json(self) -> dict[str, Any]:

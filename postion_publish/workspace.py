@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from postion_publish.config import Settings, load_settings
-from postion_publish.errors import BadInput
+from postion_publish.errors import BadInput, ErrorKind
 from postion_publish.ledger import Attempt, Ledger, Quota, load_ledger
 from postion_publish.plan import Job, Plan, build_job, make_plan
 from postion_publish.posts import Post
-from postion_publish.results import JobResult
+from postion_publish.results import JobResult, Status
 from postion_publish.sources import read_posts
-from postion_publish.state import ANNOUNCED, PENDING, UNKNOWN, State, load_state, save_state, utc_text
+from postion_publish.state import PlatformStatus, State, load_state, save_state, utc_text
 
 if TYPE_CHECKING:  # publishing needs httpx and the adapters; `postion plan` does not load them
     from postion_publish.execute import RetryPolicy
@@ -65,7 +65,7 @@ def find_unsettled(state: State, ledger: Ledger) -> list[Unsettled]:
     found = []
     for post_id, entry in state.posts.items():
         for platform, record in entry.get("platforms", {}).items():
-            if record.get("status") == UNKNOWN:
+            if record.get("status") == PlatformStatus.UNKNOWN:
                 last = latest.get((post_id, platform))
                 reason = str(record.get("reason") or "the platform's answer was lost")
                 found.append(Unsettled(str(entry.get("url", post_id)), platform, reason, last.id if last else None))
@@ -82,7 +82,9 @@ class RunOutcome:
     @property
     def failed(self) -> bool:
         """Exit status 1: a job failed, or was skipped because the quota is spent or its page is not live."""
-        return any(r.status == "failed" or r.error_kind in ("quota", "not_live") for r in self.results)
+        return any(
+            r.status == Status.FAILED or r.error_kind in (ErrorKind.QUOTA, ErrorKind.NOT_LIVE) for r in self.results
+        )
 
 
 def _check_platforms(settings: Settings, platforms: Sequence[str]) -> None:
@@ -97,7 +99,7 @@ def _execute(
     from postion_publish.execute import Executor, Recorder, RetryPolicy
 
     if options.dry_run:
-        results = [JobResult(job, "dry-run") for job in jobs]
+        results = [JobResult(job, Status.DRY_RUN) for job in jobs]
         for result in results:
             options.on_result(result)
         return results, ledger.quota(settings.quota, options.clock())
@@ -151,7 +153,7 @@ def _live_only(jobs: list[Job], options: RunOptions) -> tuple[list[Job], list[Jo
                 f"{job.post.url} did not answer 200 within {options.wait_live:g} s (is the deploy finished?); "
                 "not announced yet: it stays pending for the next run"
             )
-            waiting.append(JobResult(job, "skipped", error=reason, error_kind="not_live"))
+            waiting.append(JobResult(job, Status.SKIPPED, error=reason, error_kind=ErrorKind.NOT_LIVE))
             options.on_result(waiting[-1])
     return [job for job in jobs if job.post.url in live], waiting
 
@@ -181,7 +183,10 @@ def post_manually(
         jobs = []
         skipped = []
         for name in names:
-            if state.status(state.entry_id(post) or post.id, name) in ("announced", UNKNOWN):
+            if state.status(state.entry_id(post) or post.id, name) in (
+                PlatformStatus.ANNOUNCED,
+                PlatformStatus.UNKNOWN,
+            ):
                 skipped.append(name)
                 continue
             jobs.append(build_job(post, settings.platforms[name], settings, captions.get(name)))
@@ -193,7 +198,7 @@ def post_manually(
         record = state.record(post, name)
         note = f"already {record.get('status')} on {name}" + (f": {record['url']}" if record.get("url") else "")
         placeholder = build_job(post, settings.platforms[name], settings, captions.get(name))
-        skip = JobResult(placeholder, "skipped", url=record.get("url"), error=note, error_kind="already")
+        skip = JobResult(placeholder, Status.SKIPPED, url=record.get("url"), error=note, error_kind=ErrorKind.ALREADY)
         options.on_result(skip)
         results.append(skip)
     return RunOutcome(results, quota)
@@ -222,11 +227,11 @@ def retry(
                 raise BadInput(f"attempt {attempt.id}: the post {attempt.post} is no longer on the site")
             if attempt.platform not in settings.platforms:
                 raise BadInput(f"attempt {attempt.id}: {attempt.platform} is no longer configured")
-            if state.status(state.entry_id(post) or post.id, attempt.platform) == UNKNOWN:
+            if state.status(state.entry_id(post) or post.id, attempt.platform) == PlatformStatus.UNKNOWN:
                 record = {
                     k: v for k, v in state.record(post, attempt.platform).items() if k not in ("intent", "reason")
                 }
-                state = state.with_record(post, attempt.platform, {**record, "status": PENDING})
+                state = state.with_record(post, attempt.platform, {**record, "status": PlatformStatus.PENDING})
             jobs.append(build_job(post, settings.platforms[attempt.platform], settings))
         if not options.dry_run:
             save_state(settings.root, state)
@@ -249,13 +254,15 @@ def _settle_as_posted(
         raise BadInput(f"--posted needs the post's live URL (http or https), not {url!r}")
     attempt = attempts[0]
     post = Post(id=attempt.post_id, url=attempt.post, title=attempt.post, date=options.clock())
-    if state.status(attempt.post_id, attempt.platform) == ANNOUNCED:
+    if state.status(attempt.post_id, attempt.platform) == PlatformStatus.ANNOUNCED:
         raise BadInput(f"attempt {attempt.id}: {attempt.post} is already announced on {attempt.platform}")
     recorder = Recorder(settings.root, settings, state, ledger, options.clock)
     now = utc_text(options.clock())
-    recorder.update(post, attempt.platform, status=ANNOUNCED, url=url, time=now, intent=None, reason=None)
+    recorder.update(
+        post, attempt.platform, status=PlatformStatus.ANNOUNCED, url=url, time=now, intent=None, reason=None
+    )
     job = Job(post, attempt.platform, ())
-    result = recorder.finish(JobResult(job, "published", url=url, error_kind="settled", attempts=0), 0)
+    result = recorder.finish(JobResult(job, Status.PUBLISHED, url=url, error_kind=ErrorKind.SETTLED, attempts=0), 0)
     options.on_result(result)
     left = find_unsettled(recorder.state, recorder.ledger)
     return RunOutcome([result], recorder.ledger.quota(settings.quota, options.clock()), unsettled=tuple(left))
@@ -268,7 +275,7 @@ def _attempts_to_retry(ledger: Ledger, state: State, ids: list[str]) -> list[Att
             attempt = ledger.find(attempt_id)
             if attempt is None:
                 raise BadInput(f"no attempt with id {attempt_id} in the history (see `postion history`)")
-            if attempt.status not in ("failed", "unknown"):
+            if attempt.status not in (Status.FAILED, ErrorKind.UNKNOWN):  # "unknown": older ledgers
                 raise BadInput(f"attempt {attempt_id} is {attempt.status}, not failed: nothing to retry")
             chosen.append(attempt)
         return chosen
@@ -278,7 +285,7 @@ def _attempts_to_retry(ledger: Ledger, state: State, ids: list[str]) -> list[Att
     return [
         attempt
         for (post_id, platform), attempt in latest.items()
-        if attempt.status == "failed" and state.status(post_id, platform) == PENDING
+        if attempt.status == Status.FAILED and state.status(post_id, platform) == PlatformStatus.PENDING
     ]
 
 

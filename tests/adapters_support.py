@@ -8,7 +8,6 @@ from collections.abc import Coroutine, Mapping
 from typing import Any, TypeVar
 
 from postion_publish.adapters.base import Image, LinkCard, Outgoing, Part, PartRef
-from postion_publish.captions.rules import bluesky
 
 T = TypeVar("T")
 NOW = dt.datetime(2026, 11, 29, 12, 0, tzinfo=dt.UTC)
@@ -30,7 +29,7 @@ class MemoryJournal:
 
 
 def outgoing(*texts: str, key: str = "post-1|platform", image: bool = False, thumb: bool = False) -> Outgoing:
-    parts = tuple(Part(text, tuple(bluesky.facets(text))) for text in texts)
+    parts = tuple(Part(text) for text in texts)
     picture = Image(PNG, "image/png", "A one-pixel picture", "pixel.png")
     card = LinkCard("https://blog.example.com/p/", "A post", "What it says.", picture if thumb else None)
     return Outgoing(key, parts, NOW, card, picture if image else None)

@@ -12,7 +12,7 @@ from postion_publish.config import parse_settings
 from postion_publish.errors import BadInput
 from postion_publish.plan import make_plan
 from postion_publish.posts import Post, PostOptions
-from postion_publish.state import PENDING, State, parse_state
+from postion_publish.state import PlatformStatus, State, parse_state
 
 NOW = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
 SETTINGS = parse_settings(MINIMAL_CONFIG + "since: 2026-01-01\n", Path("/blog/postion.yml"))
@@ -67,7 +67,7 @@ def test_a_renamed_file_with_the_same_url_is_matched_by_url() -> None:
 
 def test_a_pending_platform_is_planned_again_and_only_it() -> None:
     state = State().with_platform_status(post("a"), "x", "announced", {"id": "1"})
-    state = state.with_platform_status(post("a"), "bluesky", PENDING)
+    state = state.with_platform_status(post("a"), "bluesky", PlatformStatus.PENDING)
     assert planned([post("a")], state) == [("a", "bluesky")]
 
 
@@ -96,7 +96,7 @@ def test_a_state_with_an_unknown_status_is_bad_input() -> None:
 def test_bluesky_messages_carry_their_facets() -> None:
     [_, job] = make_plan([post("a")], State(), SETTINGS, NOW).jobs
     [message] = job.messages
-    [facet] = message.facets
+    [facet] = message.details["facets"]
     start = facet["index"]["byteStart"]
     assert message.text.encode()[start : facet["index"]["byteEnd"]].decode() == "https://blog.example.com/a/"
 

@@ -35,6 +35,7 @@ from postion_publish.errors import BadInput
 from postion_publish.github import MAX_COMMENT, GitHub, GitHubError
 from postion_publish.inert import code_span, table_cell
 from postion_publish.plan import Plan, make_plan
+from postion_publish.results import Status
 from postion_publish.sources import read_posts
 from postion_publish.state import State, load_state, parse_state, state_path
 from postion_publish.workspace import RunOptions, RunOutcome, post_manually, publish
@@ -140,7 +141,7 @@ def publish_and_record(
     for result in outcome.results:
         for warning in result.job.warnings:
             annotation("warning", warning.message, emit, file=warning.file, line=warning.line)
-        if result.status == "failed":
+        if result.status == Status.FAILED:
             annotation("error", f"{result.job.platform}: {result.job.post.url}: {result.error}", emit)
     for item in outcome.unsettled:  # every run says it again, until the user settles it
         message = f"{item.platform}: {item.post}: outcome unknown ({item.reason}); {report.settle_advice(item)}"
@@ -149,8 +150,8 @@ def publish_and_record(
     if not inputs.dry_run:
         pushed = commit_and_push(load_settings(inputs.config), branch)
     append_summary(environ.get("GITHUB_STEP_SUMMARY"), publish_summary(outcome, pushed))
-    published = sum(1 for result in outcome.results if result.status == "published")
-    failed = sum(1 for result in outcome.results if result.status == "failed")
+    published = sum(1 for result in outcome.results if result.status == Status.PUBLISHED)
+    failed = sum(1 for result in outcome.results if result.status == Status.FAILED)
     results = json.dumps([report.result_json(result) for result in outcome.results], ensure_ascii=False)
     set_outputs(environ.get("GITHUB_OUTPUT"), {"published": str(published), "failed": str(failed), "results": results})
     return 1 if outcome.failed else 0
@@ -164,7 +165,7 @@ def publish_summary(outcome: RunOutcome, pushed: str) -> str:
         lines += ["| | platform | post | link or error |", "|---|---|---|---|"]
         for result in outcome.results:  # titles, URLs and platforms' errors: shown inertly
             mark = report.STATUS_MARKS.get(result.status, "?")
-            outcome_text = result.url if result.status == "published" else f"{result.status}: {result.error or ''}"
+            outcome_text = result.url if result.status == Status.PUBLISHED else f"{result.status}: {result.error or ''}"
             post = f"{table_cell(result.job.post.title)} {table_cell(result.job.post.url)}"
             name = registry.display_name(result.job.platform)
             lines.append(f"| {mark} | {name} | {post} | {table_cell(outcome_text or '')} |")

@@ -1,10 +1,9 @@
 """Commit `.postion/` back to the branch, and survive a push race without losing an entry.
 
-Facts (shared/integrations.md): pushes made with GITHUB_TOKEN trigger no new runs and `[skip ci]`
-skips the rest. A rejected push is never text-rebased: the remote's state and ledger are read,
-united with this run's (keyed by post, platform and attempt), written, committed and pushed again,
-with jitter, a bounded number of times.
-"""
+Facts (docs.github.com, "Triggering a workflow from a workflow", "Skipping workflow runs"): pushes
+made with GITHUB_TOKEN trigger no new runs and `[skip ci]` skips the rest. A rejected push is never
+text-rebased: the remote's state and ledger are read, united with this run's (keyed by post,
+platform and attempt), written, committed and pushed again, with jitter, a bounded number of times."""
 
 from __future__ import annotations
 
@@ -20,11 +19,11 @@ from typing import Any
 from postion_publish.config import Settings
 from postion_publish.errors import PostionError
 from postion_publish.ledger import Ledger, ledger_path, load_ledger, parse_ledger, save_ledger
-from postion_publish.state import ANNOUNCED, PENDING, UNKNOWN, State, load_state, parse_state, save_state, state_path
+from postion_publish.state import PlatformStatus, State, load_state, parse_state, save_state, state_path
 
 COMMIT_MESSAGE = "postion: record announced posts [skip ci]"
 BOT = ("github-actions[bot]", "41898282+github-actions[bot]@users.noreply.github.com")
-RANK = {ANNOUNCED: 3, UNKNOWN: 2, PENDING: 1}
+RANK: dict[str, int] = {PlatformStatus.ANNOUNCED: 3, PlatformStatus.UNKNOWN: 2, PlatformStatus.PENDING: 1}
 
 
 def merge_states(ours: State, theirs: State) -> State:

@@ -1,9 +1,8 @@
 """GitHub Actions workflow commands, outputs and the job summary.
 
-Facts: shared/platforms.md §8 and shared/integrations.md: `::add-mask::` before anything could
-print a value (secrets are masked by GitHub, derived values are not); `%`, CR, LF escaped in data,
-and `:` `,` too in properties; the summary is Markdown, at most 1 MiB per step.
-"""
+Facts (docs.github.com/actions, "Workflow commands" and "Adding a job summary"): `::add-mask::`
+before anything could print a value (secrets are masked by GitHub, derived values are not); `%`, CR,
+LF escaped in data, and `:` `,` too in properties; the summary is Markdown, at most 1 MiB per step."""
 
 from __future__ import annotations
 

@@ -60,7 +60,6 @@ class LinkCard:
 @dataclass(frozen=True)
 class Part:
     text: str
-    facets: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)

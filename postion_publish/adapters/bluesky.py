@@ -1,6 +1,6 @@
 """Bluesky (AT Protocol): app-password session, `app.bsky.feed.post` records, threads as replies.
 
-Facts: shared/platforms.md §4 (bsky-docs posts.md, lexicons, the reference PDS).
+Facts: docs.bsky.app/docs/advanced-guides/posts, the atproto lexicons, the reference PDS.
 - createSession is limited (30 / 5 min, 300 / day per account): a session is created once,
   cached outside the repository, and refreshed (refreshSession rotates both tokens).
 - There is no idempotency header. Each record gets a TID rkey chosen before sending and recorded;
@@ -38,6 +38,7 @@ from postion_publish.adapters.base import (
     wall_clock,
 )
 from postion_publish.adapters.images import shrink_to_fit
+from postion_publish.captions.rules.bluesky import facets
 from postion_publish.config import PlatformSettings
 from postion_publish.errors import AuthExpired, ContentRejected, PlatformError, RateLimited, Transient
 from postion_publish.jsonfile import write_json_atomic
@@ -247,8 +248,8 @@ class BlueskyAdapter:
                 "text": part.text,
                 "createdAt": outgoing.created_at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
             }
-            if part.facets:
-                record["facets"] = list(part.facets)
+            if found := facets(part.text):  # links and tags, in UTF-8 byte offsets
+                record["facets"] = found
             if self.langs:
                 record["langs"] = self.langs[:3]
             if refs:

@@ -1,9 +1,8 @@
 """Discord: execute a webhook with `?wait=true`, a rich embed, and mentions that can never ping.
 
-Facts: shared/platforms.md §5 (discord/discord-api-spec). The webhook URL is the credential: it
-never appears in a message, a log or the state. There is no idempotency: a send whose outcome is
-unclear is reported as unknown, never repeated blindly.
-"""
+Facts: discord.com/developers/docs/resources/webhook (and discord/discord-api-spec). The webhook URL
+is the credential: it never appears in a message, a log or the state. There is no idempotency: a
+send whose outcome is unclear is reported as unknown, never repeated blindly."""
 
 from __future__ import annotations
 

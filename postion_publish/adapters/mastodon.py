@@ -1,7 +1,7 @@
 """Mastodon (and compatible servers): statuses with an Idempotency-Key, media with a description,
 threads by `in_reply_to_id`, the instance's own character limit.
 
-Facts: shared/platforms.md §6 (Mastodon OpenAPI; mastodon/documentation methods/statuses.md).
+Facts: docs.joinmastodon.org/methods/statuses and /methods/media (mastodon/documentation).
 The Idempotency-Key is derived from (post, platform, part), never random: a repeated request with
 it returns the status created the first time, for up to an hour.
 """

@@ -3,15 +3,14 @@
     PLUGINS = [..., "postion"]            # the namespace plugin pelican.plugins.postion
     POSTION_CONFIG = "postion.yml"        # nothing happens without it
 
-Facts (shared/integrations.md): with PLUGINS unset Pelican loads every installed namespace plugin,
-so this one does nothing until POSTION_CONFIG is set. Editable installs cannot provide
-`pelican.plugins.postion`: `PLUGINS = ["postion_publish.integrations.pelican"]` works everywhere.
-Articles are collected at `article_generator_finalized` (published ones: drafts and hidden
-articles live elsewhere) and written at `finalized`; state is reset at `initialized`, since
+Facts (Pelican docs "Plugins", pelican/plugins/_utils.py): with PLUGINS unset Pelican loads every
+installed namespace plugin, so this one does nothing until POSTION_CONFIG is set. Editable installs
+cannot provide `pelican.plugins.postion`: `PLUGINS = ["postion_publish.integrations.pelican"]` works
+everywhere. Articles are collected at `article_generator_finalized` (published ones: drafts and
+hidden articles live elsewhere) and written at `finalized`; state is reset at `initialized`, since
 `--autoreload` runs everything again on each save. An empty or relative SITEURL (the quickstart's
-pelicanconf.py) means a development build: its manifest is a preview, never published.
-Receivers are module-level functions: Pelican holds them by weak reference.
-"""
+pelicanconf.py) means a development build: its manifest is a preview, never published. Receivers are
+module-level functions: Pelican holds them by weak reference."""
 
 from __future__ import annotations
 

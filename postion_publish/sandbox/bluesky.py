@@ -1,9 +1,8 @@
 """The sandbox's Bluesky PDS: sessions, records, blobs, and each post's page.
 
-Behaves as the reference PDS does for what the adapter uses (shared/platforms.md §4): XRPC error
-bodies `{"error", "message"}`, ExpiredToken as a 400, an rkey that must be a TID, an existing rkey
-answered with a 500, RecordNotFound as a 400, IETF rate-limit headers.
-"""
+Behaves as the reference PDS does for what the adapter uses (docs.bsky.app, the atproto lexicons):
+XRPC error bodies `{"error", "message"}`, ExpiredToken as a 400, an rkey that must be a TID, an
+existing rkey answered with a 500, RecordNotFound as a 400, IETF rate-limit headers."""
 
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
 """The sandbox's Discord webhook: execute (JSON or multipart), get, and each message's page.
 
-Behaves as Discord does for what the adapter uses (shared/platforms.md §5): `?wait=true` returns
-the message, without it 204; errors `{"code", "message", "errors"?}`; 429 with `retry_after`.
-A message sent without `allowed_mentions` that contains @everyone is marked as a ping on its page.
-"""
+Behaves as Discord does for what the adapter uses (discord.com/developers/docs/resources/webhook,
+"Execute Webhook"): `?wait=true` returns the message, without it 204; errors `{"code", "message",
+"errors"?}`; 429 with `retry_after`. A message sent without `allowed_mentions` that contains
+@everyone is marked as a ping on its page."""
 
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
 """The sandbox's Mastodon instance: statuses with Idempotency-Key, media, the instance document.
 
-Behaves as Mastodon does for what the adapter uses (shared/platforms.md §6): `{"error": …}` bodies,
-401 for a bad token, 422 for validation, 404 for a missing reply target, an Idempotency-Key that
-returns the first status for an hour, X-RateLimit-* headers with an ISO-8601 reset time.
-"""
+Behaves as Mastodon does for what the adapter uses (docs.joinmastodon.org/methods/statuses):
+`{"error": …}` bodies, 401 for a bad token, 422 for validation, 404 for a missing reply target, an
+Idempotency-Key that returns the first status for an hour, X-RateLimit-* headers with an ISO-8601
+reset time."""
 
 from __future__ import annotations
 

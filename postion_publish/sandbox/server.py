@@ -2,8 +2,9 @@
 
 Each platform lives under its own prefix (`/bluesky`, `/mastodon`, `/discord`) and speaks the same
 contract as the real service for what the adapters use: paths, auth headers, bodies, status codes,
-error shapes, rate-limit headers (shared/platforms.md). What it receives is kept (and, given a data
-file, saved) and shown at `/` as each platform's timeline. It can be told to fail:
+error shapes, rate-limit headers (each platform's public API documentation). What it receives is
+kept (and, given a data file, saved) and shown at `/` as each platform's timeline. It can be told to
+fail:
 
     POST /_sandbox/fail {"platform": "bluesky", "mode": "429", "count": 1, "retry_after": 1}
 
@@ -26,8 +27,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from postion_publish import platforms
 from postion_publish.jsonfile import write_json_atomic
-from postion_publish.sandbox import bluesky, discord, mastodon, pages
+from postion_publish.sandbox import pages
 from postion_publish.sandbox.exchange import FAILURE_MODES, Credentials, Failure, Request, Response
 
 __all__ = ["Credentials", "Failure", "Request", "Response", "Sandbox"]
@@ -44,13 +46,14 @@ class Sandbox:
         self.credentials = credentials or Credentials()
         self.lock = threading.RLock()
         self.failures: dict[str, list[Failure]] = {}
-        self.store: dict[str, Any] = {"bluesky": {}, "mastodon": {}, "discord": {}, "next_id": 1}
+        # Every platform of the registry that has a sandbox module, under its own prefix.
+        self.handlers: dict[str, Handler] = {}
+        for name in platforms.names():
+            handler = platforms.spec(name).sandbox_handler()
+            if handler is not None:
+                self.handlers[name] = handler
+        self.store: dict[str, Any] = {**{name: {} for name in self.handlers}, "next_id": 1}
         self.sessions: dict[str, Any] = {}  # tokens are not saved: a restart means new sessions
-        self.handlers: dict[str, Handler] = {
-            "bluesky": bluesky.handle,
-            "mastodon": mastodon.handle,
-            "discord": discord.handle,
-        }
         self.base_url = ""
         self._server: ThreadingHTTPServer | None = None
         if data_file is not None and data_file.exists():

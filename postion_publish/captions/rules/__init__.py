@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -14,6 +15,11 @@ class LengthRule:
     threads: bool  # the platform can chain replies into a thread
     # A second limit beside the length (Bluesky's 3000 bytes): returns what is wrong, or None.
     extra_check: Callable[[str], str | None] | None = None
+    # What else a message carries for this platform, shown by `plan --json` (Bluesky: its facets).
+    details: Callable[[str], Mapping[str, Any]] | None = None
+
+    def message_details(self, text: str) -> dict[str, Any]:
+        return dict(self.details(text)) if self.details else {}
 
     def problem(self, text: str) -> str | None:
         length = self.measure(text)

@@ -26,7 +26,14 @@ def byte_problem(text: str) -> str | None:
     return f"{size} bytes > {MAX_BYTES}" if size > MAX_BYTES else None
 
 
-RULE = LengthRule("bluesky", LIMIT, grapheme_count, threads=True, extra_check=byte_problem)
+RULE = LengthRule(
+    "bluesky",
+    LIMIT,
+    grapheme_count,
+    threads=True,
+    extra_check=byte_problem,
+    details=lambda text: {"facets": facets(text)},
+)
 
 
 def _trim_url(url: str) -> str:

@@ -4,13 +4,12 @@
       - blog
       - postion: {config: postion.yml}
 
-Facts (shared/integrations.md): Material's blog rewrites post URLs in `on_files` at priority -50,
-so posts are collected at -100 from `on_page_context`, with `page.canonical_url`. There is no
-reliable "real deploy" signal: the manifest is a *preview* when the command is `serve`, when
-`on_startup` never ran, or when `site_url` is missing, loopback or not https. Publishing is always
-a later, separate step (`postion publish`). Plan warnings are logged at info, so that
-`mkdocs build --strict` fails on them only with `strict: true`.
-"""
+Facts (mkdocs.org "Plugins"; Material for MkDocs, material/plugins/blog): Material's blog rewrites
+post URLs in `on_files` at priority -50, so posts are collected at -100 from `on_page_context`, with
+`page.canonical_url`. There is no reliable "real deploy" signal: the manifest is a *preview* when
+the command is `serve`, when `on_startup` never ran, or when `site_url` is missing, loopback or not
+https. Publishing is always a later, separate step (`postion publish`). Plan warnings are logged at
+info, so that `mkdocs build --strict` fails on them only with `strict: true`."""
 
 from __future__ import annotations
 

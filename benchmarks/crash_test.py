@@ -19,6 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from postion_publish import platforms
 from postion_publish.demo import sandbox_environment
 from postion_publish.sandbox import Sandbox
 
@@ -55,11 +56,9 @@ def environment(sandbox: Sandbox, folder: Path) -> dict[str, str]:
 
 
 def posted_texts(sandbox: Sandbox) -> dict[str, collections.Counter[str]]:
-    store = sandbox.store
     return {
-        "bluesky": collections.Counter(r["value"]["text"] for r in store["bluesky"].get("records", {}).values()),
-        "mastodon": collections.Counter(s["text"] for s in store["mastodon"].get("statuses", {}).values()),
-        "discord": collections.Counter(m["content"] for m in store["discord"].get("messages", {}).values()),
+        name: collections.Counter(platforms.spec(name).sandbox_module().texts(sandbox.store))
+        for name in platforms.in_sandbox()
     }
 
 

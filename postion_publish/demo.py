@@ -16,7 +16,6 @@ from postion_publish import platforms as registry
 from postion_publish.adapters import cache_dir
 from postion_publish.jsonfile import write_atomic, write_json_atomic
 from postion_publish.sandbox import Sandbox
-from postion_publish.sandbox.discord import webhook_url
 from postion_publish.state import STATE_DIR, STATE_FILE
 
 DEMO_PORT = 8765
@@ -46,14 +45,10 @@ def prepare(folder: Path) -> None:
 def write_config(folder: Path, sandbox: Sandbox) -> Path:
     """The example's config, pointed at the sandbox, with the platforms that can publish."""
     config = yaml.safe_load((example_blog() / "postion.yml").read_text(encoding="utf-8"))
-    platforms = {name: value or {} for name, value in config["platforms"].items() if name in registry.publishable()}
-    platforms["bluesky"].update(
-        handle=sandbox.credentials.bluesky_handle,
-        service=sandbox.platform_url("bluesky"),
-        web_base=sandbox.platform_url("bluesky"),
-    )
-    platforms["mastodon"]["instance"] = sandbox.platform_url("mastodon")
-    platforms["discord"]["web_base"] = sandbox.platform_url("discord")
+    emulated = set(registry.publishable()) & set(registry.in_sandbox())
+    platforms = {name: value or {} for name, value in config["platforms"].items() if name in emulated}
+    for name, options in platforms.items():
+        options.update(registry.spec(name).sandbox_module().settings(sandbox))
     config["platforms"] = platforms
     path = folder / "postion.yml"
     header = "# Written by `postion demo`: the example blog, pointed at the local sandbox.\n"
@@ -63,12 +58,10 @@ def write_config(folder: Path, sandbox: Sandbox) -> Path:
 
 def sandbox_environment(sandbox: Sandbox, folder: Path) -> dict[str, str]:
     """The sandbox's credentials, as the real ones would come: environment variables."""
-    return {
-        "POSTION_BLUESKY_APP_PASSWORD": sandbox.credentials.bluesky_app_password,
-        "POSTION_MASTODON_TOKEN": sandbox.credentials.mastodon_token,
-        "POSTION_DISCORD_WEBHOOK_URL": webhook_url(sandbox),
-        "POSTION_CACHE_DIR": str(folder / ".cache"),
-    }
+    environment = {"POSTION_CACHE_DIR": str(folder / ".cache")}
+    for name in registry.in_sandbox():
+        environment.update(registry.spec(name).sandbox_module().environment(sandbox))
+    return environment
 
 
 def start_sandbox(folder: Path, port: int = DEMO_PORT, on_busy: Callable[[int], None] | None = None) -> Sandbox:

@@ -38,11 +38,12 @@ class PlatformSpec:
     # The option holding the length limit, where each server sets its own (asked by the adapter's
     # `character_limit()` unless the config sets it).
     server_limit_key: str | None = None
-    sandbox: str | None = None  # "module:function" answering its API in `postion sandbox`
+    # Its module in the sandbox: `handle(sandbox, request)` answers its API; `settings(sandbox)`,
+    # `environment(sandbox)` and `texts(store)` serve the demo, the tests and the crash test.
+    sandbox: str | None = None
 
-    def sandbox_handler(self) -> Callable[..., Any] | None:
-        handler: Callable[..., Any] | None = _load(self.sandbox) if self.sandbox else None
-        return handler
+    def sandbox_module(self) -> Any:
+        return import_module(self.sandbox) if self.sandbox else None
 
     def length_rule(self, options: Mapping[str, Any]) -> LengthRule:
         found = _load(self.rule)
@@ -85,7 +86,7 @@ _REGISTRY: dict[str, PlatformSpec] = {
             default_api_base="https://bsky.social",
             credentials=(("POSTION_BLUESKY_APP_PASSWORD",),),
             adapter="postion_publish.adapters.bluesky:build",
-            sandbox="postion_publish.sandbox.bluesky:handle",
+            sandbox="postion_publish.sandbox.bluesky",
         ),
         PlatformSpec(
             "mastodon",
@@ -101,7 +102,7 @@ _REGISTRY: dict[str, PlatformSpec] = {
             api_base_key="instance",
             credentials=(("POSTION_MASTODON_TOKEN",),),
             adapter="postion_publish.adapters.mastodon:build",
-            sandbox="postion_publish.sandbox.mastodon:handle",
+            sandbox="postion_publish.sandbox.mastodon",
             server_limit_key="max_characters",
         ),
         PlatformSpec(
@@ -125,7 +126,7 @@ _REGISTRY: dict[str, PlatformSpec] = {
             },
             credentials=(("POSTION_DISCORD_WEBHOOK_URL",),),
             adapter="postion_publish.adapters.discord:build",
-            sandbox="postion_publish.sandbox.discord:handle",
+            sandbox="postion_publish.sandbox.discord",
         ),
         PlatformSpec(
             "threads",
@@ -150,6 +151,11 @@ def spec(name: str) -> PlatformSpec:
 def display_name(name: str) -> str:
     found = _REGISTRY.get(name)
     return found.display if found else name
+
+
+def in_sandbox() -> tuple[str, ...]:
+    """The platforms the local sandbox emulates."""
+    return tuple(name for name, found in _REGISTRY.items() if found.sandbox)
 
 
 def publishable() -> tuple[str, ...]:

@@ -209,6 +209,22 @@ def _upload_blob(sandbox: Sandbox, request: Request) -> Response:
     )
 
 
+def settings(sandbox: Sandbox) -> dict[str, Any]:
+    """This platform's keys in a postion.yml pointed at the sandbox."""
+    base = sandbox.platform_url(NAME)
+    return {"handle": sandbox.credentials.bluesky_handle, "service": base, "web_base": base}
+
+
+def environment(sandbox: Sandbox) -> dict[str, str]:
+    """The credentials the sandbox accepts, as the environment variables the adapter reads."""
+    return {"POSTION_BLUESKY_APP_PASSWORD": sandbox.credentials.bluesky_app_password}
+
+
+def texts(store: dict[str, Any]) -> list[str]:
+    """The text of every record received."""
+    return [record["value"]["text"] for record in store.get(NAME, {}).get("records", {}).values()]
+
+
 def handle(sandbox: Sandbox, request: Request) -> Response:
     routes = {
         ("POST", "/xrpc/com.atproto.server.createSession"): _create_session,

@@ -126,6 +126,21 @@ def _execute(sandbox: Sandbox, request: Request) -> Response:
     return with_failures(sandbox, NAME, request, _refuse, work)
 
 
+def settings(sandbox: Sandbox) -> dict[str, Any]:
+    """This platform's keys in a postion.yml pointed at the sandbox."""
+    return {"web_base": sandbox.platform_url(NAME)}
+
+
+def environment(sandbox: Sandbox) -> dict[str, str]:
+    """The credentials the sandbox accepts, as the environment variables the adapter reads."""
+    return {"POSTION_DISCORD_WEBHOOK_URL": webhook_url(sandbox)}
+
+
+def texts(store: dict[str, Any]) -> list[str]:
+    """The content of every message received."""
+    return [message["content"] for message in store.get(NAME, {}).get("messages", {}).values()]
+
+
 def handle(sandbox: Sandbox, request: Request) -> Response:
     hook = re.fullmatch(r"/api/webhooks/(\d+)/([^/]+)", request.path)
     if hook:

@@ -172,6 +172,21 @@ def _post_media(sandbox: Sandbox, request: Request) -> Response:
     return Response(200, attachment, _limits())
 
 
+def settings(sandbox: Sandbox) -> dict[str, Any]:
+    """This platform's keys in a postion.yml pointed at the sandbox."""
+    return {"instance": sandbox.platform_url(NAME)}
+
+
+def environment(sandbox: Sandbox) -> dict[str, str]:
+    """The credentials the sandbox accepts, as the environment variables the adapter reads."""
+    return {"POSTION_MASTODON_TOKEN": sandbox.credentials.mastodon_token}
+
+
+def texts(store: dict[str, Any]) -> list[str]:
+    """The text of every status received."""
+    return [status["text"] for status in store.get(NAME, {}).get("statuses", {}).values()]
+
+
 def handle(sandbox: Sandbox, request: Request) -> Response:
     if request.method == "GET" and request.path == "/api/v2/instance":
         return _instance(sandbox)

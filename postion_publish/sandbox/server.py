@@ -47,11 +47,9 @@ class Sandbox:
         self.lock = threading.RLock()
         self.failures: dict[str, list[Failure]] = {}
         # Every platform of the registry that has a sandbox module, under its own prefix.
-        self.handlers: dict[str, Handler] = {}
-        for name in platforms.names():
-            handler = platforms.spec(name).sandbox_handler()
-            if handler is not None:
-                self.handlers[name] = handler
+        self.handlers: dict[str, Handler] = {
+            name: platforms.spec(name).sandbox_module().handle for name in platforms.in_sandbox()
+        }
         self.store: dict[str, Any] = {**{name: {} for name in self.handlers}, "next_id": 1}
         self.sessions: dict[str, Any] = {}  # tokens are not saved: a restart means new sessions
         self.base_url = ""

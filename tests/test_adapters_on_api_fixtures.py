@@ -1,4 +1,4 @@
-"""Each adapter against hand-checked fixtures of the real APIs (shared/platforms.md): the requests
+"""Each adapter against hand-checked fixtures of the real APIs (from the platforms' API docs): the requests
 it makes and how it maps each documented response, including every error kind."""
 
 from __future__ import annotations

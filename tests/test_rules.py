@@ -1,4 +1,4 @@
-"""Each platform's counting rule, against the facts in shared/platforms.md."""
+"""Each platform's counting rule, against the platforms' documented rules (and twitter-text's own values)."""
 
 from __future__ import annotations
 

@@ -14,6 +14,7 @@ from postion_publish.execute import RetryPolicy
 from postion_publish.lock import publishing_lock
 from postion_publish.sandbox import Sandbox
 from postion_publish.workspace import RunOptions, RunOutcome, publish
+from scripted_server import Answer, Script, ScriptedServer
 
 FAST = RetryPolicy(max_attempts=3, base_delay=0.01, max_delay=0.05, max_wait=5)
 
@@ -25,6 +26,17 @@ def options(sandbox: Sandbox, blog: Path, **changes: Any) -> RunOptions:
 
 def run_publish(sandbox: Sandbox, blog: Path, **changes: Any) -> RunOutcome:
     return publish(blog / "postion.yml", options(sandbox, blog, **changes))
+
+
+def with_mastodon_at(sandbox: Sandbox, blog: Path, script: Script) -> RunOutcome:
+    """Publish with Mastodon's instance replaced by a scripted server (the other platforms: the sandbox)."""
+    server = ScriptedServer(script)
+    try:
+        config = (blog / "postion.yml").read_text()
+        (blog / "postion.yml").write_text(config.replace(f"{sandbox.base_url}/mastodon", server.url))
+        return run_publish(sandbox, blog)
+    finally:
+        server.stop()
 
 
 def summary(outcome: RunOutcome) -> list[tuple[str, str, str]]:
@@ -236,33 +248,9 @@ def test_a_webhook_url_of_the_wrong_shape_is_refused_without_echoing_it(sandbox:
 
 
 def test_an_unexpected_answer_fails_the_job_but_keeps_its_intent(sandbox: Sandbox, live_blog: Path) -> None:
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    class Garbled(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(404)
-            self.end_headers()
-
-        def do_POST(self) -> None:
-            self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            self.send_response(200)
-            self.send_header("Content-Length", "8")
-            self.end_headers()
-            self.wfile.write(b"not json")
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Garbled)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        config = (live_blog / "postion.yml").read_text()
-        config = config.replace(f"{sandbox.base_url}/mastodon", f"http://127.0.0.1:{server.server_address[1]}")
-        (live_blog / "postion.yml").write_text(config)
-        outcome = run_publish(sandbox, live_blog)
-    finally:
-        server.shutdown()
+    outcome = with_mastodon_at(
+        sandbox, live_blog, lambda method, path: Answer(200, b"not json") if method == "POST" else Answer(404)
+    )
     mastodon = [r for r in outcome.results if r.job.platform == "mastodon"]
     assert [(r.status, r.error) for r in mastodon] == [
         ("failed", "mastodon: unexpected JSONDecodeError while publishing")
@@ -273,21 +261,12 @@ def test_an_unexpected_answer_fails_the_job_but_keeps_its_intent(sandbox: Sandbo
 
 
 def test_results_stay_in_plan_order_after_a_refit_to_the_servers_limit(sandbox: Sandbox, live_blog: Path) -> None:
-    from scripted_server import Answer, ScriptedServer
-
     def mastodon(method: str, path: str) -> Answer:
         if path == "/api/v2/instance":  # a limit other than the default: the jobs are refitted
             return Answer(body=json.dumps({"configuration": {"statuses": {"max_characters": 300}}}).encode())
         return Answer(body=json.dumps({"id": path, "url": "https://mastodon.example/@me/1"}).encode())
 
-    server = ScriptedServer(mastodon)
-    try:
-        config = (live_blog / "postion.yml").read_text()
-        config = config.replace(f"instance: {sandbox.base_url}/mastodon, thread: true", f"instance: {server.url}")
-        (live_blog / "postion.yml").write_text(config)
-        outcome = run_publish(sandbox, live_blog)
-    finally:
-        server.stop()
+    outcome = with_mastodon_at(sandbox, live_blog, mastodon)
     order = [(r.job.post.id, r.job.platform) for r in outcome.results]
     platforms = ["bluesky", "mastodon", "discord"]
     assert order == [(post, name) for post in ("first", "second") for name in platforms]

@@ -89,8 +89,18 @@ now_option = click.option("--now", hidden=True, help="Pretend the time is this (
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="postion-publish")
-def main() -> None:
+@click.option(
+    "--config",
+    "-c",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The configuration file, for every command (also accepted after the command).",
+)
+@click.pass_context
+def main(ctx: click.Context, config_path: Path | None) -> None:
     """Announce your blog's new posts on social platforms, from your build and CI."""
+    if config_path is not None:  # `postion -c FILE plan`: the default of each command's own -c
+        ctx.default_map = {name: {"config_path": str(config_path)} for name in main.commands}
 
 
 @main.command()
@@ -349,8 +359,15 @@ def quota(as_json: bool, config_path: Path, now: str | None) -> None:
 
 
 @main.command()
+@click.option(
+    "--config",
+    "-c",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The configuration file (else the action's `config` input, else postion.yml).",
+)
 @handles_errors
-def action() -> None:
+def action(config_path: Path | None) -> None:
     """The GitHub Action's entry point: routes by GITHUB_EVENT_NAME (see action.yml)."""
     import os
 
@@ -360,8 +377,11 @@ def action() -> None:
     def emit(line: str) -> None:
         click.echo(line)
 
+    environ = dict(os.environ)
+    if config_path is not None:
+        environ["POSTION_INPUT_CONFIG"] = str(config_path)
     try:
-        status = run_action(dict(os.environ), emit)
+        status = run_action(environ, emit)
     except PostionError as error:
         from postion_publish.redact import Redactor
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import html
 import re
 from functools import lru_cache
+from html.parser import HTMLParser
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 MORE_MARKERS = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
-_TAG = re.compile(r"<[^<>]*>")  # not `<[^>]+>`: a text of many "<" would be scanned again from each
 _SPACE = re.compile(r"\s+")
 
 
@@ -22,9 +21,35 @@ def _markdown() -> MarkdownIt:
 MAX_HTML_FRAGMENT = 50_000  # characters of a summary or feed entry read: what is past it is never shown
 
 
+class _VisibleText(HTMLParser):
+    """Text as a reader sees it: comments, scripts and styles dropped, entities decoded, each tag a
+    word break. An HTML parser, not a regex: `<!-- a > b -->` is one comment."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0  # inside <script> or <style>
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.hidden += tag in ("script", "style")
+        self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style") and self.hidden:
+            self.hidden -= 1
+        self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data)
+
+
 def plain_text_of_html(fragment: str) -> str:
     """Visible text of an HTML fragment (Pelican summaries, feed entries), on one line."""
-    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", fragment[:MAX_HTML_FRAGMENT]))).strip()
+    parser = _VisibleText()
+    parser.feed(fragment[:MAX_HTML_FRAGMENT])
+    parser.close()
+    return _SPACE.sub(" ", "".join(parser.parts)).strip()
 
 
 def _inline_text(token: Token) -> str:

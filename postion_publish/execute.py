@@ -41,7 +41,15 @@ from postion_publish.adapters.base import (
 )
 from postion_publish.attachments import find_image, image_refused, image_roots, load_image
 from postion_publish.config import Settings
-from postion_publish.errors import BadInput, ErrorKind, PlatformError, RateLimited, Transient, UnknownOutcome
+from postion_publish.errors import (
+    BadInput,
+    ContentRejected,
+    ErrorKind,
+    PlatformError,
+    RateLimited,
+    Transient,
+    UnknownOutcome,
+)
 from postion_publish.ledger import Attempt, Ledger, new_attempt_id, save_ledger
 from postion_publish.plan import Job, build_job
 from postion_publish.posts import Post
@@ -246,6 +254,14 @@ class Executor:
             quota = self.recorder.ledger.quota(self.recorder.settings.quota, self.recorder.clock())
             reason = f"quota exhausted: all {quota.limit} units of this cycle are spent; it resets on {quota.resets}"
             return self._report(JobResult(job, Status.SKIPPED, error=reason, error_kind=ErrorKind.QUOTA), 0)
+        if problems := [m.problem for m in job.messages if m.problem]:
+            # The platform would refuse it, on every run: it never reaches the network.
+            refused = ContentRejected(
+                job.platform,
+                f"too long ({problems[0]}): not sent. Shorten the title or the template, write this platform's "
+                f"caption by hand (`postion: {{{job.platform}: …}}`), or set `thread: true` for it",
+            )
+            return self._failed(job, self._journal(job), refused, 0)
         timeout = self.recorder.settings.timeouts.run
         if asyncio.get_running_loop().time() >= self.deadline:
             late = Transient(job.platform, f"not sent: the run's deadline ({timeout:g} s, timeouts.run) had passed")

@@ -22,6 +22,7 @@ class Message:
     length: int  # counted by the platform's own rule
     limit: int
     details: Mapping[str, Any] = field(default_factory=dict)  # the platform's own, e.g. Bluesky's facets
+    problem: str | None = None  # why the platform would refuse it (too long): then it is never sent
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,7 @@ def build_job(post: Post, platform: PlatformSettings, settings: Settings, captio
             length=rule.measure(part),
             limit=rule.limit,
             details=rule.message_details(part),
+            problem=rule.problem(part),
         )
         for part in fitted.parts
     )

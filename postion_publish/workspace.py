@@ -18,7 +18,7 @@ from postion_publish.plan import Job, Plan, build_job, make_plan
 from postion_publish.posts import Post
 from postion_publish.results import JobResult, Status
 from postion_publish.sources import read_posts
-from postion_publish.state import PlatformStatus, State, load_state, save_state, utc_text
+from postion_publish.state import PlatformStatus, State, load_state, save_state, state_path, utc_text
 
 if TYPE_CHECKING:  # publishing needs httpx and the adapters; `postion plan` does not load them
     from postion_publish.execute import RetryPolicy
@@ -290,7 +290,10 @@ def _attempts_to_retry(ledger: Ledger, state: State, ids: list[str]) -> list[Att
 
 
 def _lock(settings: Settings, options: RunOptions) -> AbstractContextManager[None]:
-    """A dry run writes nothing, so it needs no lock."""
+    """A dry run writes nothing, so it needs no lock. Without a state file the run is refused
+    before the lock, so that a refused run creates nothing (not even `.postion/`)."""
     from postion_publish.lock import publishing_lock
 
+    if not state_path(settings.root).exists():
+        load_state(settings.root)  # raises the error that explains `postion init --baseline`
     return nullcontext() if options.dry_run else publishing_lock(settings.root)

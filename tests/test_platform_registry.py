@@ -20,7 +20,7 @@ from postion_publish.cli import main
 from postion_publish.config import PlatformSettings
 from postion_publish.platforms import PlatformSpec, registered
 
-RULE = LengthRule("fake", 42, len, threads=False)
+RULE = LengthRule("fake", 100, len, threads=False)
 SENT: list[tuple[str, str]] = []  # (room, text) of every message the fake platform received
 
 
@@ -92,7 +92,7 @@ def test_a_new_platform_is_planned_with_its_own_rule_and_skip(fake_blog: Path) -
     plan = json.loads(cli(fake_blog, "plan", "--json").output)
     fake: list[dict[str, Any]] = [job for job in plan["jobs"] if job["platform"] == "fake"]
     assert [job["post_id"] for job in fake] == ["hello"]  # `skip: [fake]` is honoured
-    assert fake[0]["messages"][0]["limit"] == 42
+    assert fake[0]["messages"][0]["limit"] == 100
     assert "Fake Social" in cli(fake_blog, "plan").output
 
 

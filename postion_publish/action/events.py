@@ -86,6 +86,9 @@ def _event(environ: Mapping[str, str]) -> tuple[str, dict[str, Any]]:
 
 
 def run_action(environ: Mapping[str, str], emit: Emit) -> int:
+    if environ.get("GITHUB_ACTIONS") != "true":
+        # Outside a runner nothing would hide the masks: they would print every secret.
+        raise BadInput("`postion action` runs inside GitHub Actions only; use `postion publish` or `postion plan`")
     mask_secrets(environ, emit)  # before anything else can print
     inputs = ActionInputs.from_environment(environ)
     event, payload = _event(environ)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ MAX_FRONT_MATTER = 64 * 1024
 MAX_FRONT_MATTER_NODES = 5_000  # values once every alias is expanded: far above any real post
 _ID_KEY = re.compile(r"^id\s*:", re.MULTILINE)
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
-_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_NOT_SLUG = re.compile(r"[\W_]+")
 _HANDLER = YAMLHandler()
 try:
     _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
@@ -32,7 +33,11 @@ except AttributeError:  # pragma: no cover
 
 
 def slugify(text: str) -> str:
-    return _NOT_SLUG.sub("-", text.lower()).strip("-")
+    """`Déjà vu` → `deja-vu`, `日本語の記事` → `日本語の記事`: accents dropped, other letters kept (as
+    Hugo and Jekyll do), so that no title gives an empty slug."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return _NOT_SLUG.sub("-", unicodedata.normalize("NFC", plain)).strip("-")
 
 
 def markdown_files(folder: Path) -> list[str]:
@@ -63,7 +68,7 @@ def read_content_folder(settings: Settings, settled: Callable[[str], bool] | Non
             raise BadInput(f"this post is a link to a file outside the repository ({repository}); refused", file=path)
         text = _read(path)
         if settled is not None and settled(relative.rsplit(".", 1)[0]):
-            front, _, _ = _split(text)
+            front, _, _ = _split(text, str(path))
             if front is None or not _ID_KEY.search(front):
                 continue
         yield read_post_file(path, relative, settings, text)
@@ -76,12 +81,17 @@ def _read(path: Path) -> str:
         raise BadInput(f"cannot read this post ({error.__class__.__name__})", file=path) from None
 
 
-def _split(text: str) -> tuple[str | None, str, int]:
+def _split(text: str, label: str = "post") -> tuple[str | None, str, int]:
     """(front matter, body, number of lines before the front matter's text)."""
     stripped = text.lstrip("\ufeff")
     if not _HANDLER.detect(stripped):
         return None, stripped, 0
-    front, body = _HANDLER.split(stripped)
+    try:
+        front, body = _HANDLER.split(stripped)
+    except ValueError:  # an opening `---` and no closing one
+        raise BadInput(
+            "the front matter opens with --- but is never closed by a line of ---", file=label, line=1
+        ) from None
     return front, body, stripped[: stripped.index(front)].count("\n")
 
 
@@ -100,7 +110,7 @@ def _check_front_matter(front: str, label: str, offset: int) -> None:
 def read_post_file(path: Path, relative: str, settings: Settings, text: str | None = None) -> Post:
     """One post; `relative` is its path inside the posts folder (its id unless front matter sets one)."""
     label = str(path)
-    front, body, offset = _split(_read(path) if text is None else text)
+    front, body, offset = _split(_read(path) if text is None else text, label)
     meta: dict[str, Any] = {}
     lines: dict[str, int] = {}
     if front is not None:

@@ -26,7 +26,6 @@ site_url: https://blog.example.com      # the address of your published site
 source:
   type: content                         # content | site | mkdocs | pelican
   path: posts                           # your Markdown posts (front matter: title, date, …)
-since: {today}                       # never announce posts dated earlier
 template: |
   New post: {{{{ title }}}}
   {{{{ excerpt }}}}
@@ -105,13 +104,14 @@ def main(ctx: click.Context, config_path: Path | None) -> None:
 
 @main.command()
 @click.option("--baseline", is_flag=True, help="Mark every current post as already announced.")
+@click.option("--force", is_flag=True, help="With --baseline and a state already: mark the new posts too.")
 @config_option
 @now_option
 @handles_errors
-def init(baseline: bool, config_path: Path, now: str | None) -> None:
+def init(baseline: bool, force: bool, config_path: Path, now: str | None) -> None:
     """Write a starter postion.yml; with --baseline, mark every current post as announced."""
     if not config_path.exists():
-        config_path.write_text(STARTER_CONFIG.format(today=dt.date.today().isoformat()), encoding="utf-8")
+        config_path.write_text(STARTER_CONFIG.format(), encoding="utf-8")  # {{ }} are escaped braces
         click.echo(f"Wrote {config_path}: set site_url, source and platforms, then run `postion init --baseline`.")
         return
     if not baseline:
@@ -128,8 +128,19 @@ def init(baseline: bool, config_path: Path, now: str | None) -> None:
     posts = check_unique(read_posts(settings))
     # Drafts and future-dated posts are not published yet: they stay new, to be announced when they are.
     published = [post for post in posts if not post.draft and post.date <= moment]
-    state = load_state(settings.root) if state_path(settings.root).exists() else State()
+    existing = state_path(settings.root).exists()
+    state = load_state(settings.root) if existing else State()
     updated, added = state.with_baseline(published, moment)
+    if existing and added and not force:
+        # A second baseline would silently swallow posts that are new since the first one.
+        by_url = state.url_index()
+        new = [post for post in published if state.entry_id(post, by_url) is None]
+        listing = "\n".join(f"  {post.url}" for post in new)
+        raise BadInput(
+            f"{state_path(settings.root)} exists already; these {len(new)} posts are new and would be marked as "
+            f"announced without being posted:\n{listing}\nrun `postion init --baseline --force` if that is "
+            "what you want, or `postion publish` to announce them"
+        )
     save_state(settings.root, updated)
     if not ledger_path(settings.root).exists():
         save_ledger(settings.root, Ledger(), settings.quota, moment)

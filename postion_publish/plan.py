@@ -35,15 +35,32 @@ class Job:
 
 
 @dataclass(frozen=True)
+class NotPlanned:
+    """A new post the plan leaves out, and why: no post disappears without a word."""
+
+    post: Post
+    reason: str
+
+
+@dataclass(frozen=True)
 class Plan:
     jobs: tuple[Job, ...]
     scheduled: tuple[Post, ...] = ()  # dated in the future: announced once their date has come
+    not_planned: tuple[NotPlanned, ...] = ()  # drafts, before `since`, skipped by their block
 
 
 def is_publishable(post: Post, settings: Settings, now: dt.datetime) -> bool:
-    if post.draft or post.date > now:
-        return False
-    return settings.since is None or post.date.date() >= settings.since
+    return _left_out_because(post, settings, now) is None
+
+
+def _left_out_because(post: Post, settings: Settings, now: dt.datetime) -> str | None:
+    if post.draft:
+        return "a draft"
+    if post.date > now:
+        return "scheduled"
+    if settings.since is not None and post.date.date() < settings.since:
+        return f"dated before `since` ({settings.since.isoformat()} in {settings.file.name})"
+    return None
 
 
 def check_unique(posts: Iterable[Post]) -> list[Post]:
@@ -70,14 +87,19 @@ def make_plan(posts: Iterable[Post], state: State, settings: Settings, now: dt.d
     by_url = state.url_index()
     platforms = settings.enabled_platforms
     jobs: list[Job] = []
+    left_out: list[NotPlanned] = []
     for post in all_posts:
-        if not is_publishable(post, settings, now):
+        due = state.platforms_due(post, platforms, by_url)
+        reason = _left_out_because(post, settings, now)
+        if reason is not None:
+            if reason != "scheduled" and state.entry_id(post, by_url) is None:
+                left_out.append(NotPlanned(post, reason))
             continue
-        for name in state.platforms_due(post, platforms, by_url):
-            if not post.options.skips(name):
-                jobs.append(build_job(post, settings.platforms[name], settings))
+        if skipped := [name for name in due if post.options.skips(name)]:
+            left_out.append(NotPlanned(post, f"skipped on {', '.join(skipped)} by its `postion: {{skip: …}}`"))
+        jobs.extend(build_job(post, settings.platforms[name], settings) for name in due if name not in skipped)
     scheduled = tuple(post for post in all_posts if not post.draft and post.date > now)
-    return Plan(tuple(jobs), scheduled)
+    return Plan(tuple(jobs), scheduled, tuple(left_out))
 
 
 def _template_for(post: Post, platform: PlatformSettings, settings: Settings) -> tuple[TemplateText, bool]:

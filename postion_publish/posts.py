@@ -59,7 +59,8 @@ class Post:
         """The description, else the text before `<!-- more -->`, else the first paragraph; at
         most MAX_EXCERPT characters. Computed on first use: a plan needs it only for new posts."""
         text = self.description if self.description is not None else excerpt_from_markdown(self.body)
-        return bounded_excerpt(text)
+        # One line on every route (MkDocs keeps the newline that ends `description: >`).
+        return bounded_excerpt(" ".join(text[: 2 * MAX_EXCERPT].split()))
 
 
 def bounded_excerpt(text: str) -> str:

@@ -44,6 +44,7 @@ def plan_json(plan: Plan) -> dict[str, Any]:
     return {
         "jobs": jobs,
         "scheduled": [{"post": p.url, "post_id": p.id, "date": p.date.isoformat()} for p in plan.scheduled],
+        "not_planned": [{"post": n.post.url, "post_id": n.post.id, "reason": n.reason} for n in plan.not_planned],
     }
 
 
@@ -91,6 +92,8 @@ def plan_table(plan: Plan) -> str:
             lines.append("")
     for post in plan.scheduled:
         lines.append(f"Scheduled: {one_line(post.title)} ({post.date.isoformat()})")
+    for left_out in plan.not_planned:
+        lines.append(f"Not announced: {one_line(left_out.post.title)} ({left_out.post.url}): {left_out.reason}")
     return "\n".join(lines).rstrip() + "\n"
 
 

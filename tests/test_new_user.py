@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -88,3 +89,80 @@ def test_a_slug_keeps_what_is_not_an_accent() -> None:
 def test_html_comments_are_parsed_not_guessed() -> None:
     assert plain_text_of_html("<p>A <!-- a > b --> post &amp; more</p>") == "A post & more"
     assert plain_text_of_html("<style>p{}</style>Text<script>if (a < b) {}</script>") == "Text"
+
+
+def test_plan_says_why_each_new_post_is_left_out(live_blog: Path, run: Run) -> None:
+    config = live_blog / "postion.yml"
+    config.write_text(config.read_text().replace("platforms:", "since: 2026-03-02\nplatforms:", 1))
+    write_post(live_blog, "draft.md", "title: Unfinished\ndate: 2026-03-05\ndraft: true")
+    write_post(live_blog, "later.md", "title: Later\ndate: 2099-01-01")
+    write_post(live_blog, "quiet.md", "title: Quiet\ndate: 2026-03-06\npostion: {skip: true}")
+    reasons = {n["post_id"]: n["reason"] for n in json.loads(run(live_blog, "plan", "--json").output)["not_planned"]}
+    assert reasons["first"].startswith("dated before `since` (2026-03-02")  # the post of the day before
+    assert reasons["draft"] == "a draft" and reasons["quiet"].startswith("skipped on bluesky, mastodon, discord")
+    table = run(live_blog, "plan").output
+    assert "Not announced: First post" in table and "Scheduled: Later" in table
+
+
+def test_the_starter_config_needs_no_since(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["init", "-c", str(tmp_path / "postion.yml")])
+    assert result.exit_code == 0 and "since:" not in (tmp_path / "postion.yml").read_text()
+
+
+def test_a_second_baseline_lists_the_new_posts_and_wants_force(blog: Path, run: Run) -> None:
+    assert run(blog, "init", "--baseline").exit_code == 0
+    write_post(blog, "second.md", "title: Second\ndate: 2026-04-01")
+    before = (blog / ".postion" / "state.json").read_bytes()
+    refused = run(blog, "init", "--baseline")
+    assert (
+        refused.exit_code == 2 and "https://blog.example.com/second/" in refused.output and "--force" in refused.output
+    )
+    assert (blog / ".postion" / "state.json").read_bytes() == before
+    assert run(blog, "init", "--baseline", "--force").exit_code == 0
+    assert "Nothing new to announce." in run(blog, "plan").output
+
+
+def test_an_excerpt_is_one_line_on_every_route() -> None:
+    from postion_publish.posts import Post
+
+    post = Post("a", "https://blog.example.com/a/", "A", dt.datetime(2026, 1, 1, tzinfo=dt.UTC), "Folded\ntext\n")
+    assert post.excerpt == "Folded text"
+
+
+def test_a_preview_manifest_is_said_in_the_plan(tmp_path: Path, run: Run) -> None:
+    from postion_publish.posts import Post
+    from postion_publish.sources.manifest import write_manifest
+
+    (tmp_path / "postion.yml").write_text(
+        "site_url: https://blog.example.com\nsource: {type: mkdocs, path: site}\nplatforms:\n  discord: {}\n"
+    )
+    (tmp_path / ".postion").mkdir()
+    (tmp_path / ".postion" / "state.json").write_text('{"version": 1, "posts": {}}')
+    post = Post("a", "https://blog.example.com/a/", "A", dt.datetime(2026, 1, 1, tzinfo=dt.UTC), "Text.")
+    write_manifest(tmp_path / "site", [(post, None)], generator="pelican", site_url=None, preview=True)
+    plan = json.loads(run(tmp_path, "plan", "--json").output)
+    assert "from a preview build (pelican, no site URL: a development build)" in plan["jobs"][0]["warnings"][0]
+    refused = run(tmp_path, "publish")
+    assert refused.exit_code == 2 and "None" not in refused.output and "no site URL" in refused.output
+
+
+def test_the_pelican_plugin_reads_articles_outside_the_working_folder(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from postion_publish.integrations.pelican import _post
+
+    content = tmp_path / "elsewhere" / "content"
+    content.mkdir(parents=True)
+    (content / "hello.md").write_text("Title: Hello\n")
+    article = SimpleNamespace(
+        metadata={},
+        source_path=str(content / "hello.md"),
+        title="Hello",
+        date=dt.datetime(2026, 1, 1),
+        url="hello.html",
+        summary="<p>Hi.</p>",
+        tags=[],
+        category="misc",
+    )
+    post, _ = _post(article, "https://blog.example.com", content)
+    assert post.id == "hello" and post.url == "https://blog.example.com/hello.html"

@@ -15,6 +15,7 @@ module-level functions: Pelican holds them by weak reference."""
 from __future__ import annotations
 
 import html
+import os
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +48,9 @@ def _options(raw: Any, source: str) -> Any:
 
 def _post(article: Any, site_url: str, content_root: Path) -> tuple[Post, Any]:
     metadata = dict(article.metadata)
-    source = str(Path(article.source_path).resolve().relative_to(Path.cwd().resolve()))
-    relative = Path(article.source_path).resolve().relative_to(content_root.resolve()).with_suffix("")
+    # relpath, not relative_to: `pelican` may run from any folder, and the build must not fail for it.
+    source = os.path.relpath(Path(article.source_path).resolve())
+    relative = Path(os.path.relpath(Path(article.source_path).resolve(), content_root.resolve())).with_suffix("")
     summary = metadata.get("description") or plain_text_of_html(str(getattr(article, "summary", "") or ""))
     image = metadata.get("og_image") or metadata.get("image")
     tags = [tag.name for tag in getattr(article, "tags", [])]
@@ -74,15 +76,19 @@ def _finish(pelican: Any) -> None:
         return  # installed but not enabled: Pelican loads every namespace plugin when PLUGINS is unset
     site_url = str(settings.get("SITEURL") or "")
     content_root = Path(settings.get("PATH", "content"))
-    report = finish_build(
-        [_post(article, site_url, content_root) for article in _articles],
-        output_dir=Path(settings["OUTPUT_PATH"]),
-        generator="pelican",
-        site_url=site_url or None,
-        preview=is_preview_site_url(site_url),
-        config_path=Path(settings["POSTION_CONFIG"]),
-        content_dir=content_root,
-    )
+    try:
+        report = finish_build(
+            [_post(article, site_url, content_root) for article in _articles],
+            output_dir=Path(settings["OUTPUT_PATH"]),
+            generator="pelican",
+            site_url=site_url or None,
+            preview=is_preview_site_url(site_url),
+            config_path=Path(settings["POSTION_CONFIG"]),
+            content_dir=content_root,
+        )
+    except Exception as error:  # a plugin never breaks the site's build for a reason of its own
+        print(f"postion: no post manifest was written ({error.__class__.__name__}: {error})")
+        return
     for line in (*report.lines, *report.warnings):
         print(f"postion: {line}")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -106,15 +107,22 @@ def read_manifest(settings: Settings, *, allow_preview: bool = True) -> list[Pos
     data = read_json_object(path, what="post manifest")
     if data.get("version") != VERSION or not isinstance(data.get("posts"), list):
         raise BadInput(f"not a postion post manifest of version {VERSION}", file=path, key="version")
-    if data.get("preview") and not allow_preview:
-        raise BadInput(
-            f"this manifest comes from a preview build ({data.get('generator')} with site URL "
-            f"{data.get('site_url')!r}): rebuild with the published site URL before publishing",
-            file=path,
+    preview = ""
+    if data.get("preview"):
+        url = data.get("site_url")
+        preview = (
+            f"a preview build ({data.get('generator')}, "
+            + (f"site URL {url}" if url else "no site URL: a development build")
+            + "): rebuild with the published site URL before publishing"
         )
+    if preview and not allow_preview:
+        raise BadInput(f"this manifest comes from {preview}", file=path)
     content_dir = data.get("content_dir")
     content_root = content_dir if isinstance(content_dir, str) and content_dir else None
-    return [_post_from_json(entry, path, index, content_root) for index, entry in enumerate(data["posts"])]
+    posts = [_post_from_json(entry, path, index, content_root) for index, entry in enumerate(data["posts"])]
+    if preview:  # `plan` and `--dry-run` read it, and say what `publish` will refuse
+        return [replace(post, warnings=(*post.warnings, f"from {preview}")) for post in posts]
+    return posts
 
 
 def _post_from_json(entry: Any, path: Path, index: int, content_root: str | None) -> Post:

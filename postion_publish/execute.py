@@ -335,6 +335,7 @@ class Executor:
 
     def _announced(self, job: Job, journal: JobJournal, attempts: int) -> JobResult:
         first = journal.done[0]
+        crash_point("before-announced")
         self.recorder.update(
             job.post,
             job.platform,
@@ -343,6 +344,7 @@ class Executor:
             url=first.url,
             time=utc_text(self.recorder.clock()),
         )
+        crash_point("before-ledger")  # announced in the state, not yet in history: reconciled next run
         return self._report(JobResult(job, Status.PUBLISHED, first.url, first.id, attempts=attempts), len(journal.done))
 
     def _failed(

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from postion_publish.config import QuotaSettings
-from postion_publish.errors import BadInput
+from postion_publish.errors import BadInput, ErrorKind
 from postion_publish.jsonfile import COUNT, TEXT, TIME, Expectation, check_fields, read_json_object, write_json_atomic
 from postion_publish.results import Status
-from postion_publish.state import STATE_DIR, utc_text
+from postion_publish.state import STATE_DIR, PlatformStatus, State, utc_text
 
 LEDGER_FILE = "ledger.json"
 VERSION = 1
@@ -111,6 +111,36 @@ class Ledger:
             "quota": {**quota.to_json(), "cycle_start": quota.cycle_start.isoformat()},
             "tokens": dict(self.tokens),
         }
+
+
+def with_missing_history(ledger: Ledger, state: State) -> tuple[Ledger, int]:
+    """The ledger with an attempt for each (post, platform) the state says is announced but the
+    history does not hold: a run killed between the two writes. The post is live, so it belongs in
+    the history and the quota. Returns (ledger, number added)."""
+    recorded = {(a.post_id, a.platform) for a in ledger.attempts if a.status == Status.PUBLISHED}
+    recorded |= {(a.post, a.platform) for a in ledger.attempts if a.status == Status.PUBLISHED}
+    added = []
+    for post_id, entry in state.posts.items():
+        for platform, record in entry.get("platforms", {}).items():
+            announced = record.get("status") == PlatformStatus.ANNOUNCED and record.get("time")
+            url = str(entry.get("url", post_id))
+            if announced and (post_id, platform) not in recorded and (url, platform) not in recorded:
+                added.append(
+                    Attempt(
+                        id=new_attempt_id(),
+                        time=str(record["time"]),
+                        post=url,
+                        post_id=post_id,
+                        platform=platform,
+                        status=Status.PUBLISHED,
+                        url=record.get("url"),
+                        error_kind=ErrorKind.RECONCILED,
+                        parts=len(record.get("parts") or []),
+                    )
+                )
+    if not added:
+        return ledger, 0
+    return replace(ledger, attempts=(*ledger.attempts, *sorted(added, key=lambda a: a.time))), len(added)
 
 
 def load_ledger(root: Path) -> Ledger:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from postion_publish.config import Settings, load_settings
 from postion_publish.errors import BadInput, ErrorKind
-from postion_publish.ledger import Attempt, Ledger, Quota, load_ledger
+from postion_publish.ledger import Attempt, Ledger, Quota, load_ledger, save_ledger, with_missing_history
 from postion_publish.plan import Job, Plan, build_job, make_plan
 from postion_publish.posts import Post
 from postion_publish.results import JobResult, Status
@@ -87,6 +87,15 @@ class RunOutcome:
         )
 
 
+def _reconciled_ledger(settings: Settings, state: State, options: RunOptions) -> Ledger:
+    """The ledger, completed with what a killed run announced but never recorded (written back at
+    once, under the lock, so that history and quota match what is on the platforms)."""
+    ledger, added = with_missing_history(load_ledger(settings.root), state)
+    if added and not options.dry_run:
+        save_ledger(settings.root, ledger, settings.quota, options.clock())
+    return ledger
+
+
 def _check_platforms(settings: Settings, platforms: Sequence[str]) -> None:
     for name in platforms:
         if name not in settings.platforms:
@@ -119,7 +128,7 @@ def publish(
     _check_platforms(settings, platforms)
     with _lock(settings, options):
         state = load_state(settings.root)  # read under the lock: a run that just ended is seen
-        ledger = load_ledger(settings.root)
+        ledger = _reconciled_ledger(settings, state, options)
         posts = read_posts(settings, settled=state.is_settled, publishing=not options.dry_run)
         plan = make_plan(posts, state, settings, options.clock())
         chosen = [
@@ -173,7 +182,7 @@ def post_manually(
     captions = captions or {}
     with _lock(settings, options):
         state = load_state(settings.root)
-        ledger = load_ledger(settings.root)
+        ledger = _reconciled_ledger(settings, state, options)
         post = next((p for p in read_posts(settings, publishing=not options.dry_run) if p.url == url), None)
         if post is None:
             if not captions:
@@ -215,7 +224,7 @@ def retry(
     ids = list(attempt_ids)
     with _lock(settings, options):
         state = load_state(settings.root)
-        ledger = load_ledger(settings.root)
+        ledger = _reconciled_ledger(settings, state, options)
         attempts = _attempts_to_retry(ledger, state, ids)
         if posted_url is not None:
             return _settle_as_posted(settings, state, ledger, attempts, posted_url, options)

@@ -58,3 +58,24 @@ def test_random_kills_never_post_twice() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "posted twice or lost: 0" in result.stdout
+
+
+@pytest.mark.parametrize("platform", ["bluesky", "mastodon", "discord"])
+def test_a_crash_between_state_and_history_is_reconciled(sandbox: Sandbox, live_blog: Path, platform: str) -> None:
+    env = sandbox_env(sandbox, live_blog)
+    crashed = publish(live_blog, {**env, "POSTION_CRASH_AT": "before-ledger"}, "--platform", platform)
+    assert crashed.returncode == 99 and stored(sandbox, platform) == 1  # live, announced, not in history
+    publish(live_blog, env, "--platform", platform)
+    history = json.loads(
+        subprocess.run(
+            [sys.executable, "-m", "postion_publish", "history", "--json", "-c", str(live_blog / "postion.yml")],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    published = [a for a in history if a["platform"] == platform and a["status"] == "published"]
+    assert len(published) == stored(sandbox, platform) == 2  # history matches the platform
+    assert [a["error_kind"] for a in published].count("reconciled") == 1
+    ledger = json.loads((live_blog / ".postion" / "ledger.json").read_text())
+    assert ledger["quota"]["used"] == 2

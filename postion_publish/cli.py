@@ -24,8 +24,8 @@ STARTER_CONFIG = """\
 # postion-publish: announce new posts on social platforms. Reference: README.md
 site_url: https://blog.example.com      # the address of your published site
 source:
-  type: content                         # content | site | mkdocs | pelican
-  path: posts                           # your Markdown posts (front matter: title, date, …)
+  type: {source_type:<33} # content | site | mkdocs | pelican
+  path: {source_path:<33} # {source_note}
 template: |
   New post: {{{{ title }}}}
   {{{{ excerpt }}}}
@@ -86,7 +86,32 @@ config_option = click.option(
 now_option = click.option("--now", hidden=True, help="Pretend the time is this (ISO 8601), for tests and previews.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+EPILOG = """\b
+Examples:
+  postion init && postion init --baseline   start: nothing old is announced
+  postion plan                              what would be posted, where (no network)
+  postion publish                           post what is new; record it in .postion/
+  postion demo                              try it all on a local sandbox
+
+\b
+Exit status: 0 done; 1 a job failed (the others still ran);
+2 bad input or configuration (nothing written). Reference: README.md"""
+
+
+class _Commands(click.Group):
+    """Each command's first docstring line, whole: click cuts summaries at 45 characters."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, (command.help or "").split("\n")[0]) for name, command in self.commands.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(sorted(rows))
+
+
+@click.group(
+    cls=_Commands,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110},
+    epilog=EPILOG,
+)
 @click.version_option(package_name="postion-publish")
 @click.option(
     "--config",
@@ -102,6 +127,15 @@ def main(ctx: click.Context, config_path: Path | None) -> None:
         ctx.default_map = {name: {"config_path": str(config_path)} for name in main.commands}
 
 
+def _detected_source(folder: Path) -> tuple[str, str, str]:
+    """The source a starter config should name: the site generator found beside it, if any."""
+    if (folder / "mkdocs.yml").exists() or (folder / "mkdocs.yaml").exists():
+        return "mkdocs", "site", "the built site, with the postion plugin in mkdocs.yml (README: MkDocs)"
+    if (folder / "pelicanconf.py").exists():
+        return "pelican", "output", "the built site, with the postion plugin (README: Pelican)"
+    return "content", "posts", "your Markdown posts (front matter: title, date, …)"
+
+
 @main.command()
 @click.option("--baseline", is_flag=True, help="Mark every current post as already announced.")
 @click.option("--force", is_flag=True, help="With --baseline and a state already: mark the new posts too.")
@@ -111,7 +145,9 @@ def main(ctx: click.Context, config_path: Path | None) -> None:
 def init(baseline: bool, force: bool, config_path: Path, now: str | None) -> None:
     """Write a starter postion.yml; with --baseline, mark every current post as announced."""
     if not config_path.exists():
-        config_path.write_text(STARTER_CONFIG.format(), encoding="utf-8")  # {{ }} are escaped braces
+        source_type, source_path, note = _detected_source(config_path.parent)
+        starter = STARTER_CONFIG.format(source_type=source_type, source_path=source_path, source_note=note)
+        config_path.write_text(starter, encoding="utf-8")
         click.echo(f"Wrote {config_path}: set site_url, source and platforms, then run `postion init --baseline`.")
         return
     if not baseline:

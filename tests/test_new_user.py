@@ -166,3 +166,22 @@ def test_the_pelican_plugin_reads_articles_outside_the_working_folder(tmp_path: 
     )
     post, _ = _post(article, "https://blog.example.com", content)
     assert post.id == "hello" and post.url == "https://blog.example.com/hello.html"
+
+
+@pytest.mark.parametrize(
+    ("marker", "source"),
+    [("mkdocs.yml", {"type": "mkdocs", "path": "site"}), ("pelicanconf.py", {"type": "pelican", "path": "output"})],
+)
+def test_init_writes_the_source_of_the_generator_beside_it(tmp_path: Path, marker: str, source: dict[str, str]) -> None:
+    import yaml
+
+    (tmp_path / marker).write_text("")
+    assert CliRunner().invoke(main, ["init", "-c", str(tmp_path / "postion.yml")]).exit_code == 0
+    assert yaml.safe_load((tmp_path / "postion.yml").read_text())["source"] == source
+
+
+def test_help_shows_whole_summaries_examples_and_exit_codes() -> None:
+    output = CliRunner().invoke(main, ["--help"], terminal_width=200).output
+    assert "Retry failed attempts (all still pending, or the ids given; see `postion history`)." in output
+    assert "Examples:" in output and "Exit status: 0 done; 1 a job failed" in output
+    assert "Publish the plan: every new post on every platform it is due on." in output

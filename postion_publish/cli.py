@@ -498,10 +498,13 @@ def demo(no_serve: bool) -> None:
     )
     outcome = workspace.publish(config_path, options)
     if not outcome.results:
-        click.echo("Nothing new to announce: every post of the example is published already.")
+        click.echo("Nothing new to announce: every post of the example is published already, here:")
+        click.echo("\n".join(f"  {link}" for link in demo_site.live_links(folder)))
     click.echo(report.quota_text(outcome.quota))
-    click.echo(f"\nEvery platform's timeline: {emulator.base_url}/")
-    if not no_serve:
+    if no_serve:
+        click.echo(f"\nThe sandbox stops now (--no-serve): `postion demo` serves these links again from {folder}.")
+    else:
+        click.echo(f"\nEvery platform's timeline: {emulator.base_url}/")
         _serve(emulator.base_url)
     emulator.stop()
     if outcome.failed:

@@ -6,6 +6,7 @@ in the user's cache), so that a second run finds everything announced and publis
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -73,3 +74,17 @@ def start_sandbox(folder: Path, port: int = DEMO_PORT, on_busy: Callable[[int], 
             on_busy(port)
         sandbox.start(0)
     return sandbox
+
+
+def live_links(folder: Path) -> list[str]:
+    """The live link of every post the demo published already (from its state file)."""
+    try:
+        state = json.loads((folder / STATE_DIR / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [
+        f"{name:<9} {record['url']}"
+        for entry in state.get("posts", {}).values()
+        for name, record in entry.get("platforms", {}).items()
+        if record.get("status") == "announced" and record.get("url")
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from postion_publish.sandbox import Sandbox
 from postion_publish.sources.content import slugify
 
 Run = Callable[..., Result]
+THREAD_PART = re.compile(r"\(\d+/\d+\)$")
 
 
 def test_an_over_long_message_never_reaches_the_network(
@@ -185,3 +187,32 @@ def test_help_shows_whole_summaries_examples_and_exit_codes() -> None:
     assert "Retry failed attempts (all still pending, or the ids given; see `postion history`)." in output
     assert "Examples:" in output and "Exit status: 0 done; 1 a job failed" in output
     assert "Publish the plan: every new post on every platform it is due on." in output
+
+
+def test_a_second_demo_lists_the_live_links_it_made(tmp_path: Path) -> None:
+    env = {**os.environ, "POSTION_DEMO_DIR": str(tmp_path / "demo"), "POSTION_CACHE_DIR": str(tmp_path / "c")}
+    command = [sys.executable, "-m", "postion_publish", "demo", "--no-serve"]
+    first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    links = [line for line in second.stdout.splitlines() if line.strip().startswith(("bluesky", "mastodon", "discord"))]
+    assert first.returncode == second.returncode == 0 and len(links) == 12
+    assert "serves these links again" in second.stdout and "timeline:" not in second.stdout
+
+
+def test_a_bluesky_post_page_shows_its_whole_thread(sandbox: Sandbox, live_blog: Path) -> None:
+    import httpx
+
+    write_post(
+        live_blog, "long.md", "title: Long\ndate: 2026-03-04\npostion: {skip: [mastodon, discord]}", "word " * 150
+    )
+    env = sandbox_env(sandbox, live_blog)
+    result = CliRunner().invoke(main, ["publish", "--json", "-c", str(live_blog / "postion.yml")], env=env)
+    [thread] = [r for r in json.loads(result.stdout)["results"] if r["post"].endswith("/long/")]
+    markers = [
+        m.group(0)
+        for r in sandbox.store["bluesky"]["records"].values()
+        if (m := THREAD_PART.search(r["value"]["text"]))
+    ]
+    page = httpx.get(thread["url"]).text
+    assert len(markers) >= 2 and all(marker in page for marker in markers)  # (1/3) (2/3) (3/3)
+    assert page.count("<article") == len(markers)

@@ -157,16 +157,17 @@ def _found(title: str, article: str | None) -> Response:
 
 
 def bluesky_post(sandbox: Sandbox, handle: str, rkey: str) -> Response:
+    """The post, and the replies of its thread below it, as Bluesky's own page shows them."""
     with sandbox.lock:
-        found = next(
-            (
-                (uri, r)
-                for uri, r in sandbox.store["bluesky"].get("records", {}).items()
-                if r["rkey"] == rkey and r["handle"] == handle
-            ),
-            None,
-        )
-    return _found("Bluesky post", _bluesky_article(sandbox, *found) if found else None)
+        records = dict(sandbox.store["bluesky"].get("records", {}))
+    found = next(((uri, r) for uri, r in records.items() if r["rkey"] == rkey and r["handle"] == handle), None)
+    if found is None:
+        return _found("Bluesky post", None)
+    replies = sorted(
+        ((uri, r) for uri, r in records.items() if r["value"].get("reply", {}).get("root", {}).get("uri") == found[0]),
+        key=lambda pair: pair[1]["seq"],
+    )
+    return _found("Bluesky post", "".join(_bluesky_article(sandbox, *pair) for pair in (found, *replies)))
 
 
 def mastodon_status(sandbox: Sandbox, status_id: str) -> Response:

@@ -44,6 +44,7 @@ class SourceSettings:
     type: str
     path: Path
     permalink: str = "{slug}/"
+    feed: str | None = None  # type site: the feed's path in the built site (else found as readers do)
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ class Settings:
 
 
 TOP_KEYS = ("site_url", "source", "since", "template", "platforms", "quota", "ai", "timeouts")
-SOURCE_KEYS: dict[str, Check] = {"type": one_of(*SOURCE_TYPES), "path": is_str, "permalink": is_str}
+SOURCE_KEYS: dict[str, Check] = {"type": one_of(*SOURCE_TYPES), "path": is_str, "permalink": is_str, "feed": is_str}
 QUOTA_KEYS: dict[str, Check] = {"monthly_units": int_between(0, 1_000_000), "billing_day": int_between(1, 28)}
 TIMEOUT_KEYS: dict[str, Check] = {"request": number_between(1, 600), "run": number_between(10, 6 * 3600)}
 AI_KEYS: dict[str, Check] = {"provider": one_of("openai", "anthropic"), "base_url": is_http_url, "model": is_str}
@@ -174,7 +175,10 @@ def parse_settings(text: str, file: Path) -> Settings:
         type=source_type,
         path=(file.parent / source.get("path", DEFAULT_SOURCE_PATHS[source_type])),
         permalink=source.get("permalink", "{slug}/"),
+        feed=source.get("feed"),
     )
+    if source_settings.feed is not None and source_type != "site":
+        raise reader.fail(("source", "feed"), "feed is read for `type: site` only")
 
     since = top.get("since")
     if since is not None:

@@ -216,3 +216,96 @@ def test_a_bluesky_post_page_shows_its_whole_thread(sandbox: Sandbox, live_blog:
     page = httpx.get(thread["url"]).text
     assert len(markers) >= 2 and all(marker in page for marker in markers)  # (1/3) (2/3) (3/3)
     assert page.count("<article") == len(markers)
+
+
+# --- 1. any built site: feeds found as readers find them, united with article pages ---------------
+
+
+def site_blog(tmp_path: Path, extra: str = "") -> Path:
+    (tmp_path / "postion.yml").write_text(
+        "site_url: https://blog.example.com\nsource: {type: site, path: public" + extra + "}\n"
+        "platforms:\n  discord: {}\n"
+    )
+    (tmp_path / ".postion").mkdir()
+    (tmp_path / ".postion" / "state.json").write_text('{"version": 1, "posts": {}}')
+    return tmp_path
+
+
+def planned(blog: Path, run: Run) -> list[str]:
+    result = run(blog, "plan", "--json")
+    assert result.exit_code == 0, result.output
+    return sorted(job["post"] for job in json.loads(result.output)["jobs"])
+
+
+def test_a_stock_pelican_build_is_read_as_any_built_site(tmp_path: Path, run: Run) -> None:
+    import shutil
+
+    from conftest import REPO
+
+    site = tmp_path / "pelican"
+    shutil.copytree(REPO / "examples" / "pelican-blog" / "content", site / "content")
+    (site / "stock.py").write_text('SITEURL = "https://blog.example.com"\nPATH = "content"\nTIMEZONE = "UTC"\n')
+    build = subprocess.run(
+        [sys.executable, "-m", "pelican", "content", "-o", "public", "-s", "stock.py", "-e", "PLUGINS=[]"],
+        cwd=site,
+        capture_output=True,
+        text=True,
+    )
+    assert build.returncode == 0, build.stdout + build.stderr
+    assert (site / "public" / "feeds" / "all.atom.xml").is_file()  # Pelican's default feed, no settings
+    blog = site_blog(site)
+    posts = planned(blog, run)
+    assert posts == [  # drafts and hidden articles are not published, so not in the feed
+        "https://blog.example.com/a-first-pelican-article.html",
+        "https://blog.example.com/second-article-more.html",
+    ]
+
+
+def _article_page(folder: Path, number: int) -> None:
+    page = folder / "posts" / f"post-{number}" / "index.html"
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text(
+        f"<html><head><title>Post {number}</title>"
+        f'<meta property="og:url" content="https://blog.example.com/posts/post-{number}/">'
+        f'<meta property="article:published_time" content="2026-02-{number:02d}T10:00:00Z"></head></html>'
+    )
+
+
+def test_a_ten_item_feed_is_united_with_the_article_pages(tmp_path: Path, run: Run) -> None:
+    public = tmp_path / "public"
+    for number in range(1, 13):
+        _article_page(public, number)
+    items = "".join(
+        f"<item><title>Post {n}</title><link>https://blog.example.com/posts/post-{n}/</link>"
+        f"<pubDate>Tue, {n:02d} Feb 2026 10:00:00 +0000</pubDate><description>Post {n}.</description></item>"
+        for n in range(3, 13)  # the latest ten, as Hugo and Jekyll write them
+    )
+    (public / "blog-feed.xml").write_text(f"<rss version='2.0'><channel>{items}</channel></rss>")
+    (public / "index.html").write_text(
+        '<html><head><link rel="alternate" type="application/rss+xml" href="/blog-feed.xml"></head></html>'
+    )
+    blog = site_blog(tmp_path)
+    assert len(planned(blog, run)) == 12
+    plan = json.loads(run(blog, "plan", "--json").output)
+    [twelve] = [job for job in plan["jobs"] if job["post"].endswith("post-12/")]
+    assert "Post 12." in twelve["messages"][0]["text"]  # the feed's summary, found by the home page's link
+
+
+def test_an_rss_1_feed_is_read(tmp_path: Path, run: Run) -> None:
+    public = tmp_path / "public"
+    public.mkdir()
+    (public / "index.rdf").write_text(
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"'
+        ' xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        '<item rdf:about="https://blog.example.com/old-school/"><title>Old school</title>'
+        "<link>https://blog.example.com/old-school/</link><dc:date>2026-02-01T10:00:00Z</dc:date></item></rdf:RDF>"
+    )
+    assert planned(site_blog(tmp_path, ", feed: index.rdf"), run) == ["https://blog.example.com/old-school/"]
+
+
+def test_a_built_site_without_posts_says_what_was_looked_for(tmp_path: Path, run: Run) -> None:
+    (tmp_path / "public").mkdir()
+    (tmp_path / "public" / "index.html").write_text("<html><head><title>Home</title></head></html>")
+    result = run(site_blog(tmp_path), "plan")
+    assert result.exit_code == 2 and "no posts found" in result.output
+    assert "feeds/all.atom.xml" in result.output and "article:published_time" in result.output

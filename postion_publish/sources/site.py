@@ -1,6 +1,9 @@
-"""`source.type: site` — any built site (Hugo, Jekyll, Eleventy, Astro, Zola…), read from its output
-folder: its Atom or RSS feed when it has one, else each page's Open Graph and
-`article:published_time` meta tags. So the tool works beyond MkDocs and Pelican.
+"""`source.type: site` — any built site (Hugo, Jekyll, Eleventy, Astro, Zola, Pelican…), read from its
+output folder as a feed reader and a crawler would: its feed (`source.feed`, else the one the home
+page links to with `<link rel="alternate">`, else a known name), united with every page that says
+it is an article (`article:published_time`), since a feed often holds only the latest ten posts.
+RSS 0.9x/2.0, RSS 1.0 (RDF) and Atom are read. A site where nothing is found is an error that says
+what was looked for, never an empty plan.
 """
 
 from __future__ import annotations
@@ -19,9 +22,29 @@ from postion_publish.errors import BadInput
 from postion_publish.excerpt import plain_text_of_html
 from postion_publish.posts import Post, to_utc
 
-FEED_NAMES = ("atom.xml", "feed.xml", "index.xml", "rss.xml", "feed.atom", "feed/index.xml", "posts/index.xml")
+FEED_NAMES = (
+    "atom.xml",
+    "feed.xml",
+    "index.xml",
+    "rss.xml",
+    "feed.atom",
+    "feed.rss",
+    "index.rss",
+    "feed/index.xml",
+    "posts/index.xml",
+    "feeds/all.atom.xml",  # Pelican's default
+    "feeds/all.rss.xml",
+    "rss/index.xml",
+    "atom/index.xml",
+)
+FEED_TYPES = ("application/atom+xml", "application/rss+xml", "application/rdf+xml", "application/feed+json")
 ATOM = "{http://www.w3.org/2005/Atom}"
+RSS1 = "{http://purl.org/rss/1.0/}"
+RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
+DC = "{http://purl.org/dc/elements/1.1/}"
+CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 MAX_EXCERPT = 1000
+MAX_PAGE = 2_000_000  # characters of a page read for its head: far beyond any real one
 
 
 def post_id(url: str) -> str:
@@ -36,11 +59,76 @@ def read_built_site(settings: Settings) -> list[Post]:
         raise BadInput(
             f"the built site {folder} does not exist: build the site first", file=settings.file, key="source.path"
         )
-    for name in FEED_NAMES:
-        feed = folder / name
+    feed, looked_for = find_feed(folder, settings)
+    posts: dict[str, Post] = {}
+    for post in read_feed(feed, settings.site_url) if feed else ():
+        posts.setdefault(post.url, post)
+    for page_post in read_pages(folder, settings.site_url):
+        known = posts.get(page_post.url)
+        if known is None:
+            posts[page_post.url] = page_post
+        elif page_post.image and not known.image:  # the page's Open Graph image, for the link card
+            posts[page_post.url] = replace(known, image=page_post.image, image_alt=page_post.image_alt)
+    if not posts:
+        raise BadInput(
+            f"no posts found in the built site {folder}: looked for {looked_for}, and for pages with "
+            '`<meta property="article:published_time">`; set `source.feed` to the site\'s feed',
+            file=settings.file,
+            key="source",
+        )
+    return list(posts.values())
+
+
+def find_feed(folder: Path, settings: Settings) -> tuple[Path | None, str]:
+    """The site's feed, and what was looked for (for the message when nothing is found)."""
+    if settings.source.feed:
+        feed = _inside(folder, settings.source.feed)
+        if feed is None or not feed.is_file():
+            raise BadInput(f"no feed at {settings.source.feed} in {folder}", file=settings.file, key="source.feed")
+        return feed, f"the feed {settings.source.feed}"
+    linked = [path for href in _linked_feeds(folder) if (path := _site_file(folder, href, settings.site_url))]
+    for feed in (*linked, *(folder / name for name in FEED_NAMES)):
         if feed.is_file():
-            return list(read_feed(feed, settings.site_url))
-    return list(read_pages(folder, settings.site_url))
+            return feed, f"the feed {feed.relative_to(folder).as_posix()}"
+    return None, f"a feed linked from index.html or named {', '.join(FEED_NAMES)}"
+
+
+def _inside(folder: Path, relative: str) -> Path | None:
+    """A path inside the built site; None for one that would leave it."""
+    candidate = (folder / relative.lstrip("/")).resolve()
+    return candidate if candidate.is_relative_to(folder.resolve()) else None
+
+
+def _site_file(folder: Path, href: str, site_url: str) -> Path | None:
+    """The file of the built site a link of its home page points at (its own host only)."""
+    target = urlsplit(urljoin(site_url + "/", href))
+    site = urlsplit(site_url)
+    if target.netloc and target.netloc != site.netloc:
+        return None
+    path = target.path.removeprefix(site.path.rstrip("/"))
+    return _inside(folder, path + ("index.xml" if path.endswith("/") else ""))
+
+
+class _FeedLinks(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        is_alternate = "alternate" in values.get("rel", "").lower().split()
+        if tag == "link" and is_alternate and values.get("type", "").lower() in FEED_TYPES and values.get("href"):
+            self.hrefs.append(values["href"])
+
+
+def _linked_feeds(folder: Path) -> list[str]:
+    """The feeds the home page announces, as feed readers find them (Atom before RSS)."""
+    home = folder / "index.html"
+    if not home.is_file():
+        return []
+    parser = _FeedLinks()
+    parser.feed(home.read_text(encoding="utf-8", errors="replace")[:MAX_PAGE])
+    return sorted(parser.hrefs, key=lambda href: "atom" not in href.lower())
 
 
 def _text(element: ElementTree.Element | None) -> str:
@@ -59,21 +147,36 @@ def read_feed(feed: Path, site_url: str) -> Iterator[Post]:
         root = ElementTree.parse(feed).getroot()
     except ElementTree.ParseError as error:
         raise BadInput(f"the feed is not valid XML ({error})", file=feed, line=error.position[0]) from None
+    if root.tag == f"{RDF}RDF":  # RSS 1.0
+        for item in root.iter(f"{RSS1}item"):
+            url = urljoin(site_url + "/", _text(item.find(f"{RSS1}link")) or item.get(f"{RDF}about", ""))
+            date = _text(item.find(f"{DC}date"))
+            if url and date:
+                summary = _text(item.find(f"{RSS1}description")) or _text(item.find(f"{CONTENT}encoded"))
+                title = _text(item.find(f"{RSS1}title"))
+                yield _post(url, title, _date(date, feed), summary, (), _text(item.find(f"{DC}creator")) or None, feed)
+        return
     if root.tag == f"{ATOM}feed":
         for entry in root.iter(f"{ATOM}entry"):
             links = [link for link in entry.iter(f"{ATOM}link") if link.get("rel", "alternate") == "alternate"]
             url = urljoin(site_url + "/", links[0].get("href", "")) if links else _text(entry.find(f"{ATOM}id"))
             published = _text(entry.find(f"{ATOM}published")) or _text(entry.find(f"{ATOM}updated"))
+            if not published:
+                continue
             summary = _text(entry.find(f"{ATOM}summary")) or _text(entry.find(f"{ATOM}content"))
             tags = tuple(c.get("term", "") for c in entry.iter(f"{ATOM}category") if c.get("term"))
             author = _text(entry.find(f"{ATOM}author/{ATOM}name")) or None
             yield _post(url, _text(entry.find(f"{ATOM}title")), _date(published, feed), summary, tags, author, feed)
-    else:  # RSS 2.0
+    else:  # RSS 0.9x and 2.0
         for item in root.iter("item"):
             url = urljoin(site_url + "/", _text(item.find("link")) or _text(item.find("guid")))
             tags = tuple(_text(category) for category in item.iter("category") if _text(category))
-            date = _date(_text(item.find("pubDate")), feed)
-            yield _post(url, _text(item.find("title")), date, _text(item.find("description")), tags, None, feed)
+            published = _text(item.find("pubDate")) or _text(item.find(f"{DC}date"))
+            if not published:
+                continue  # an entry without a date cannot be placed; its page may still carry one
+            summary = _text(item.find("description")) or _text(item.find(f"{CONTENT}encoded"))
+            author = _text(item.find(f"{DC}creator")) or None
+            yield _post(url, _text(item.find("title")), _date(published, feed), summary, tags, author, feed)
 
 
 def _post(
@@ -120,7 +223,7 @@ def read_pages(folder: Path, site_url: str) -> Iterator[Post]:
     """Pages that say they are articles: `article:published_time` in their head."""
     for page in sorted(folder.rglob("*.html")):
         parser = _MetaTags()
-        parser.feed(page.read_text(encoding="utf-8", errors="replace"))
+        parser.feed(page.read_text(encoding="utf-8", errors="replace")[:MAX_PAGE])
         published = parser.meta.get("article:published_time")
         if not published:
             continue

@@ -57,6 +57,26 @@ def _bad_yaml(error: Exception, file: Path | str, line_offset: int) -> BadInput:
     return BadInput(f"a value cannot be read: {error}", file=file)
 
 
+def _unreadable_value(node: yaml.Node | None, error: Exception, file: Path | str, offset: int) -> BadInput:
+    """Which value could not be built, with its line and key: YAML's own error names neither."""
+    builder = yaml.SafeLoader("")
+    pending: list[tuple[yaml.Node, KeyPath]] = [(node, ())] if node is not None else []
+    while pending:
+        current, path = pending.pop()
+        if isinstance(current, yaml.MappingNode):
+            pending.extend((value, (*path, str(key.value))) for key, value in current.value)
+        elif isinstance(current, yaml.SequenceNode):
+            pending.extend((item, (*path, str(index))) for index, item in enumerate(current.value))
+        elif isinstance(current, yaml.ScalarNode):
+            try:
+                builder.construct_object(current, deep=True)
+            except (ValueError, TypeError, yaml.YAMLError):
+                line = current.start_mark.line + 1 + offset
+                message = f"cannot read {current.value!r}: {error}"
+                return BadInput(message, file=file, line=line, key=".".join(path) or None)
+    return BadInput(f"a value cannot be read: {error}", file=file)
+
+
 def _compose(text: str, file: Path | str, line_offset: int) -> yaml.Node | None:
     try:
         return yaml.compose(text, Loader=_Loader)
@@ -104,6 +124,8 @@ def load_located(text: str, *, file: Path | str, line_offset: int = 0, limit: in
     node = check_expansion(text, file=file, line_offset=line_offset, limit=limit)
     try:
         data = yaml.load(text, Loader=_Loader) if node is not None else None
+    except (ValueError, TypeError) as error:  # a value YAML cannot build, e.g. the date 2026-13-45
+        raise _unreadable_value(node, error, file, line_offset) from None
     except _READ_ERRORS as error:
         raise _bad_yaml(error, file, line_offset) from None
     positions: dict[KeyPath, Position] = {}

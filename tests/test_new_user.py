@@ -309,3 +309,9 @@ def test_a_built_site_without_posts_says_what_was_looked_for(tmp_path: Path, run
     result = run(site_blog(tmp_path), "plan")
     assert result.exit_code == 2 and "no posts found" in result.output
     assert "feeds/all.atom.xml" in result.output and "article:published_time" in result.output
+
+
+def test_a_date_yaml_cannot_build_names_its_line_and_key(live_blog: Path, run: Run) -> None:
+    write_post(live_blog, "bad.md", "title: Bad\ntags: [a]\ndate: 2026-13-45")
+    result = run(live_blog, "plan")
+    assert result.exit_code == 2 and "bad.md, line 4, key 'date': cannot read '2026-13-45'" in result.output

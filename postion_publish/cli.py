@@ -74,15 +74,17 @@ def _now(value: str | None) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-config_option = click.option(
-    "--config",
-    "-c",
-    "config_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=Path("postion.yml"),
-    show_default=True,
-    help="The configuration file; .postion/ sits beside it.",
-)
+def _config_option(default: Path | None, help: str) -> Callable[[F], F]:
+    """`-c/--config`: on every command, and on `postion` itself (`postion -c FILE plan`)."""
+    path_type = click.Path(path_type=Path, dir_okay=False)
+    shown = default is not None
+    option: Callable[[F], F] = click.option(
+        "--config", "-c", "config_path", type=path_type, default=default, show_default=shown, help=help
+    )
+    return option
+
+
+config_option = _config_option(Path("postion.yml"), "The configuration file; .postion/ sits beside it.")
 now_option = click.option("--now", hidden=True, help="Pretend the time is this (ISO 8601), for tests and previews.")
 
 
@@ -113,13 +115,7 @@ class _Commands(click.Group):
     epilog=EPILOG,
 )
 @click.version_option(package_name="postion-publish")
-@click.option(
-    "--config",
-    "-c",
-    "config_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="The configuration file, for every command (also accepted after the command).",
-)
+@_config_option(None, "The configuration file, for every command (also accepted after the command).")
 @click.pass_context
 def main(ctx: click.Context, config_path: Path | None) -> None:
     """Announce your blog's new posts on social platforms, from your build and CI."""
@@ -406,13 +402,7 @@ def quota(as_json: bool, config_path: Path, now: str | None) -> None:
 
 
 @main.command()
-@click.option(
-    "--config",
-    "-c",
-    "config_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="The configuration file (else the action's `config` input, else postion.yml).",
-)
+@_config_option(None, "The configuration file (else the action's `config` input, else postion.yml).")
 @handles_errors
 def action(config_path: Path | None) -> None:
     """The GitHub Action's entry point: routes by GITHUB_EVENT_NAME (see action.yml)."""

@@ -97,27 +97,37 @@ def plan_table(plan: Plan) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def plan_markdown(plan: Plan) -> str:
+def plan_markdown(plan: Plan, max_chars: int | None = None) -> str:
     """The plan for a pull request. Every string a post or a platform brings is shown inertly (code
     spans and fenced blocks it cannot close): no post can hide another, fake a summary, embed an
-    image, make a link or ping anyone."""
+    image, make a link or ping anyone. `max_chars`: whole posts only are left out to fit (a cut in
+    the middle of one could leave a code span open and its text live)."""
     if not plan.jobs:
         return "**postion-publish:** nothing new to announce.\n"
-    lines = [f"**postion-publish:** {_summary(plan)} once this is merged.", ""]
-    for number, jobs in enumerate(_by_post(plan), start=1):
-        post = jobs[0].post
-        lines += [f"### {number}. {code_span(post.title)}", "", f"{code_span(post.url)}", ""]
-        for job in jobs:
-            lines.append(f"**{display_name(job.platform)}** · {_length_label(job)}")
+    text = f"**postion-publish:** {_summary(plan)} once this is merged.\n\n"
+    posts = _by_post(plan)
+    for number, jobs in enumerate(posts, start=1):
+        section = _post_markdown(number, jobs)
+        if max_chars is not None and len(text) + len(section) > max_chars - 200:
+            left = len(posts) - number + 1
+            return text + f"…and {left} more post{'s' if left != 1 else ''}: `postion plan` shows every one.\n"
+        text += section
+    return text.rstrip() + "\n"
+
+
+def _post_markdown(number: int, jobs: list[Job]) -> str:
+    post = jobs[0].post
+    lines = [f"### {number}. {code_span(post.title)}", "", f"{code_span(post.url)}", ""]
+    for job in jobs:
+        lines += [f"**{display_name(job.platform)}** · {_length_label(job)}", ""]
+        for index, message in enumerate(job.messages, start=1):
+            if len(job.messages) > 1:
+                lines += [f"Part {index} · {message.length}/{message.limit}", ""]
+            lines += [*code_block(message.text), ""]
+        lines += [f"> ⚠️ {code_span(warning_text(w))}" for w in job.warnings]
+        if job.warnings:
             lines.append("")
-            for index, message in enumerate(job.messages, start=1):
-                if len(job.messages) > 1:
-                    lines += [f"Part {index} · {message.length}/{message.limit}", ""]
-                lines += [*code_block(message.text), ""]
-            lines += [f"> ⚠️ {code_span(warning_text(w))}" for w in job.warnings]
-            if job.warnings:
-                lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
+    return "\n".join(lines) + "\n"
 
 
 # --- runs, history, quota --------------------------------------------------------------------

@@ -3,6 +3,7 @@ A title, caption or URL written by a guest or a fork must show as itself and do 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -118,3 +119,29 @@ def test_a_fork_pull_request_previews_every_post_inertly_and_publishes_nothing(
     assert "The post the comment would hide" in html and "Third post, in review" in html
     assert sandbox.store["discord"].get("messages", {}) == {} and sandbox.store["bluesky"].get("blobs", {}) == {}
     assert sandbox.store["mastodon"].get("statuses", {}) == {}
+
+
+def test_a_preview_too_long_for_a_comment_leaves_out_whole_posts_never_half_of_one(live_blog: Path) -> None:
+    from postion_publish.action.events import preview_body
+    from postion_publish.github import MAX_COMMENT
+    from postion_publish.workspace import load_plan
+
+    html_title = '<img src="https://evil.example/p.png"> ' + "x" * 900
+    for number in range(120):  # each post's section is about 2.5 KB: 120 of them cannot fit
+        write_post(live_blog, f"p{number}.md", f"title: {json.dumps(html_title + str(number))}\ndate: 2026-03-03")
+    plan, _ = load_plan(live_blog / "postion.yml", dt.datetime(2026, 11, 29, tzinfo=dt.UTC))
+    body = preview_body(plan, "the state of main")
+    html = rendered(body)
+    assert len(body) <= MAX_COMMENT and "more posts: `postion plan` shows every one." in body
+    assert "<img" not in html and body.endswith("Nothing is posted until this is merged.\n")
+
+
+def test_a_job_summary_is_cut_at_a_line_end(tmp_path: Path) -> None:
+    from postion_publish.action.workflow import MAX_SUMMARY, append_summary
+
+    row = "| ✓ | Bluesky | ` <img src=x> title ` | ` https://x.example/ ` |\n"
+    path = tmp_path / "summary.md"
+    append_summary(str(path), row * (MAX_SUMMARY // len(row.encode()) + 10))
+    lines = path.read_text().splitlines()
+    assert lines[-1] == "…cut here: a job summary holds at most 1 MiB." and "<img" not in rendered(path.read_text())
+    assert all(line == row.rstrip("\n") for line in lines[:-2])

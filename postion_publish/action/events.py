@@ -250,8 +250,5 @@ def preview_pull_request(
 
 def preview_body(plan: Plan, source: str) -> str:
     footer = f"Planned against {code_span(source)}. Nothing is posted until this is merged."
-    body = f"{MARKER}\n{report.plan_markdown(plan)}\n{footer}\n"
-    if len(body) > MAX_COMMENT:
-        cut = "\n\n…the preview is longer than a comment can hold; `postion plan` shows all of it.\n"
-        body = body[: MAX_COMMENT - len(cut)] + cut
-    return body
+    room = MAX_COMMENT - len(MARKER) - len(footer) - 10  # whole posts only: never a cut in user text
+    return f"{MARKER}\n{report.plan_markdown(plan, max_chars=room)}\n{footer}\n"

@@ -68,7 +68,8 @@ def append_summary(path: str | None, markdown: str) -> None:
         return
     data = markdown.encode("utf-8")
     if len(data) > MAX_SUMMARY - 1024:
-        note = "\n\n…cut here: a job summary holds at most 1 MiB.\n"
-        markdown = data[: MAX_SUMMARY - 1024].decode("utf-8", "ignore") + note
+        # At a line's end: every line holding user text is whole or gone, never a code span cut open.
+        kept = data[: MAX_SUMMARY - 1024].decode("utf-8", "ignore").rsplit("\n", 1)[0]
+        markdown = kept + "\n\n…cut here: a job summary holds at most 1 MiB.\n"
     with Path(path).open("a", encoding="utf-8") as stream:
         stream.write(markdown.rstrip("\n") + "\n")

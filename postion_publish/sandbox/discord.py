@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from postion_publish.sandbox.server import Sandbox
 
 NAME = "discord"
-GUILD_ID, CHANNEL_ID = DISCORD_GUILD_ID, DISCORD_CHANNEL_ID
 MAX_CONTENT = 2000
 MAX_EMBEDS_TOTAL = 6000
 
@@ -104,7 +103,7 @@ def _execute(sandbox: Sandbox, request: Request) -> Response:
         message = {
             "id": message_id,
             "type": 0,
-            "channel_id": CHANNEL_ID,
+            "channel_id": DISCORD_CHANNEL_ID,
             "webhook_id": sandbox.credentials.discord_webhook_id,
             "content": content,
             "embeds": embeds,
@@ -156,8 +155,8 @@ def handle(sandbox: Sandbox, request: Request) -> Response:
                     "id": credentials.discord_webhook_id,
                     "type": 1,
                     "name": "postion sandbox",
-                    "channel_id": CHANNEL_ID,
-                    "guild_id": GUILD_ID,
+                    "channel_id": DISCORD_CHANNEL_ID,
+                    "guild_id": DISCORD_GUILD_ID,
                 },
             )
         if request.method == "POST":

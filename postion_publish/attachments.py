@@ -9,10 +9,14 @@ name declares. Any refusal is a ContentRejected that names the post and the key.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import stat
 from collections.abc import Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urljoin, urlsplit
+
+import httpx
 
 from postion_publish.adapters.base import Image
 from postion_publish.errors import ContentRejected
@@ -90,6 +94,67 @@ def load_image(post: Post, path: Path, alt: str, key: str) -> Image:
         kind = mime.split("/")[1].upper()
         raise image_refused(post, key, f"{path.name} is not a {kind} image (its bytes say otherwise)")
     return Image(data, mime, alt, path.name)
+
+
+def public_url(path: Path, roots: Sequence[Path], site_url: str) -> str | None:
+    """Where the live site serves a file of its content or output folder: its path below the
+    folder, under `site_url` (MkDocs, Pelican and plain content folders copy images as they are)."""
+    for root in sorted(roots, key=lambda r: len(r.parts), reverse=True):  # the innermost folder
+        if path.is_relative_to(root):
+            return urljoin(site_url.rstrip("/") + "/", path.relative_to(root).as_posix())
+    return None
+
+
+def site_file_for(url: str, site_url: str, site_folder: Path) -> Path | None:
+    """The built site's own file for a URL of the site (for a build before the deploy), if any."""
+    page, site = urlsplit(url), urlsplit(site_url)
+    if page.hostname != site.hostname:
+        return None
+    relative = PurePosixPath(unquote(page.path)).relative_to("/") if page.path.startswith("/") else None
+    base = PurePosixPath(site.path or "/").relative_to("/")
+    if relative is None or not relative.is_relative_to(base) or ".." in relative.parts:
+        return None
+    candidate = (site_folder / relative.relative_to(base)).resolve()
+    return candidate if candidate.is_relative_to(site_folder.resolve()) and candidate.is_file() else None
+
+
+async def download_image(
+    post: Post,
+    url: str,
+    alt: str,
+    key: str,
+    site_url: str,
+    *,
+    deadline: float,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> Image:
+    """An image the post names by URL: fetched only from the site's own host (a post must not make
+    the runner fetch anything else), without redirects, at most MAX_IMAGE_BYTES, bytes sniffed."""
+    if urlsplit(url).hostname != urlsplit(site_url).hostname or urlsplit(url).scheme not in ("http", "https"):
+        raise image_refused(
+            post, key, f"{url}: only images on the site's own host ({urlsplit(site_url).hostname}) are used"
+        )
+    data = bytearray()
+    try:
+        # The whole download within the deadline: a server dripping bytes never trips a read timeout.
+        async with (
+            asyncio.timeout(deadline),
+            httpx.AsyncClient(timeout=deadline, follow_redirects=False, transport=transport) as client,
+            client.stream("GET", url) as response,
+        ):
+            if response.status_code != 200:
+                raise image_refused(post, key, f"{url} answered {response.status_code}")
+            async for chunk in response.aiter_bytes():
+                data += chunk
+                if len(data) > MAX_IMAGE_BYTES:
+                    raise image_refused(post, key, f"{url} is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB")
+    except (httpx.HTTPError, TimeoutError) as error:
+        raise image_refused(post, key, f"{url} could not be fetched ({type(error).__name__})") from None
+    mime = sniff_mime(bytes(data[:16]))
+    if mime is None:
+        raise image_refused(post, key, f"{url} is not a PNG, JPEG, GIF or WebP image")
+    name = PurePosixPath(urlsplit(url).path).name or "image"
+    return Image(bytes(data), mime, alt, name, url)
 
 
 def image_refused(post: Post, key: str, reason: str) -> ContentRejected:

@@ -59,7 +59,11 @@ def write_config(folder: Path, sandbox: Sandbox) -> Path:
 
 def sandbox_environment(sandbox: Sandbox, folder: Path) -> dict[str, str]:
     """The sandbox's credentials, as the real ones would come: environment variables."""
-    environment = {"POSTION_CACHE_DIR": str(folder / ".cache")}
+    # Sessions and rotated tokens stay beside the demo's sandbox data, outside the user's own.
+    environment = {
+        "POSTION_CACHE_DIR": str(folder / ".cache"),
+        "POSTION_TOKEN_FILE": str(folder / ".cache" / "tokens.json"),
+    }
     for name in registry.in_sandbox():
         environment.update(registry.spec(name).sandbox_module().environment(sandbox))
     return environment

@@ -39,7 +39,15 @@ from postion_publish.adapters.base import (
     PartRef,
     SafeToResend,
 )
-from postion_publish.attachments import find_image, image_refused, image_roots, load_image
+from postion_publish.attachments import (
+    download_image,
+    find_image,
+    image_refused,
+    image_roots,
+    load_image,
+    public_url,
+    site_file_for,
+)
 from postion_publish.config import Settings
 from postion_publish.errors import (
     BadInput,
@@ -129,7 +137,10 @@ class JobJournal:
 
     async def after(self, index: int, ref: PartRef) -> None:
         crash_point("before-result")
-        self.done.append(ref)
+        if index < len(self.done):
+            self.done[index] = ref
+        else:
+            self.done.append(ref)
         self.open_intent = None
         parts = [part.to_json() for part in self.done]
         self.recorder.update(self.job.post, self.job.platform, parts=parts, intent=None)
@@ -149,18 +160,21 @@ def recorded_intent(record: Mapping[str, Any]) -> Intent | None:
     return Intent(int(intent["index"]), started, dict(intent.get("data", {})))
 
 
-def outgoing_for(job: Job, now: dt.datetime, site_folder: Path) -> Outgoing:
+async def outgoing_for(job: Job, now: dt.datetime, settings: Settings, deadline: float) -> Outgoing:
     post = job.post
     image: Image | None = None
     thumb: Image | None = None
-    roots = image_roots(post, site_folder)
     if post.options.image:  # attached on purpose, with its alt text
-        path = find_image(post, post.options.image, "postion.image", roots)
-        if path is None:
+        alt = post.options.alt or post.image_alt or ""
+        image = await post_image(post, post.options.image, alt, "postion.image", settings, deadline)
+        if image is None:
             raise image_refused(post, "postion.image", f"{post.options.image} was not found in the site's folders")
-        image = load_image(post, path, post.options.alt or post.image_alt or "", "postion.image")
-    elif post.image and (path := find_image(post, post.image, "image", roots)) is not None:
-        thumb = load_image(post, path, post.image_alt or "", "image")
+    elif post.image:  # the card's picture: optional, a card goes without it
+        try:
+            thumb = await post_image(post, post.image, post.image_alt or "", "image", settings, deadline)
+        except ContentRejected:
+            if not post.image.startswith(("http://", "https://")):
+                raise  # a local path that escapes the site is refused, not skipped
     description = post.excerpt
     if len(description) > MAX_CARD_DESCRIPTION:
         description = description[: MAX_CARD_DESCRIPTION - 1].rsplit(" ", 1)[0] + "…"
@@ -171,6 +185,41 @@ def outgoing_for(job: Job, now: dt.datetime, site_folder: Path) -> Outgoing:
         link=LinkCard(post.url, post.title, description, thumb),
         image=image,
     )
+
+
+async def post_image(post: Post, name: str, alt: str, key: str, settings: Settings, deadline: float) -> Image | None:
+    """A post's image, with the URL the live site serves it at: a file of the site's folders, or a
+    URL of the site (its built file when there is one, else downloaded from the site's host).
+    None where a local name matches no file."""
+    roots = image_roots(post, settings.source.path)
+    if name.startswith(("http://", "https://")):
+        built = settings.source.type != "content"
+        if built and (local := site_file_for(name, settings.site_url, settings.source.path)) is not None:
+            return replace(load_image(post, local, alt, key), url=name)
+        return await download_image(post, name, alt, key, settings.site_url, deadline=deadline)
+    path = find_image(post, name, key, roots)
+    if path is None:
+        return None
+    return replace(load_image(post, path, alt, key), url=public_url(path, roots, settings.site_url))
+
+
+@dataclass
+class RedactingStore:
+    """A token store that also tells the redactor: a token rotated during the run is a secret
+    no environment variable holds, and platforms echo what they were sent."""
+
+    inner: TokenStore
+    redactor: Redactor
+
+    def get(self, name: str) -> str | None:
+        value = self.inner.get(name)
+        if value:
+            self.redactor.add(value)
+        return value
+
+    def put(self, name: str, value: str) -> None:
+        self.redactor.add(value)
+        self.inner.put(name, value)
 
 
 @dataclass
@@ -185,6 +234,8 @@ class Executor:
 
     def __post_init__(self) -> None:
         self.redactor = Redactor.from_environment(self.environ)
+        if self.tokens is not None:
+            self.tokens = RedactingStore(self.tokens, self.redactor)
 
     def _quota_left(self) -> bool:
         quota = self.recorder.ledger.quota(self.recorder.settings.quota, self.recorder.clock())
@@ -290,7 +341,8 @@ class Executor:
         while True:
             attempts += 1
             try:
-                outgoing = outgoing_for(job, self.recorder.clock(), self.recorder.settings.source.path)
+                settings = self.recorder.settings
+                outgoing = await outgoing_for(job, self.recorder.clock(), settings, settings.timeouts.request)
                 if journal.open_intent is not None:  # a crash or an unclear failure hid the outcome
                     resend = await self._resolve(adapter, outgoing, journal)
                 if len(journal.done) < len(outgoing.parts):

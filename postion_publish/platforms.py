@@ -70,11 +70,14 @@ _REGISTRY: dict[str, PlatformSpec] = {
             "x",
             "X",
             rule=f"{_RULES}.x:RULE",
-            keys={"username": is_str},
+            keys={"username": is_str, "web_base": is_http_url},
+            default_api_base="https://api.x.com",
             credentials=(
                 ("POSTION_X_CLIENT_ID", "POSTION_X_REFRESH_TOKEN"),
                 ("POSTION_X_API_KEY", "POSTION_X_API_SECRET", "POSTION_X_ACCESS_TOKEN", "POSTION_X_ACCESS_SECRET"),
             ),
+            adapter="postion_publish.adapters.x:build",
+            sandbox="postion_publish.sandbox.x",
         ),
         PlatformSpec(
             "bluesky",
@@ -109,9 +112,12 @@ _REGISTRY: dict[str, PlatformSpec] = {
             "linkedin",
             "LinkedIn",
             rule=f"{_RULES}.linkedin:RULE",
-            keys={"author": is_str, "version": is_str},
+            keys={"author": is_str, "version": is_str, "web_base": is_http_url},
             required=("author",),
+            default_api_base="https://api.linkedin.com",
             credentials=(("POSTION_LINKEDIN_ACCESS_TOKEN",),),
+            adapter="postion_publish.adapters.linkedin:build",
+            sandbox="postion_publish.sandbox.linkedin",
         ),
         PlatformSpec(
             "discord",
@@ -133,7 +139,10 @@ _REGISTRY: dict[str, PlatformSpec] = {
             "Threads",
             rule=f"{_RULES}.threads:RULE",
             keys={"user_id": is_str},
+            default_api_base="https://graph.threads.net",
             credentials=(("POSTION_THREADS_ACCESS_TOKEN",),),
+            adapter="postion_publish.adapters.threads:build",
+            sandbox="postion_publish.sandbox.threads",
         ),
     )
 }

@@ -16,7 +16,15 @@ from collections.abc import Iterable, Mapping
 from urllib.parse import quote, quote_plus, urlsplit
 
 # POSTION_* variables that are settings, not credentials.
-NOT_SECRET = ("POSTION_INPUT_", "POSTION_CACHE_DIR", "POSTION_DEMO_DIR", "POSTION_CRASH_AT", "POSTION_CONFIG")
+NOT_SECRET = (
+    "POSTION_INPUT_",
+    "POSTION_CACHE_DIR",
+    "POSTION_DEMO_DIR",
+    "POSTION_CRASH_AT",
+    "POSTION_CONFIG",
+    "POSTION_TOKEN_FILE",
+    "POSTION_X_CLIENT_ID",  # an app's public identifier, shown in its authorize URL
+)
 OTHER_SECRETS = ("GITHUB_TOKEN", "ACTIONS_RUNTIME_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN")
 MAX_ERROR_CHARS = 600  # an error body stored or shown is cut here: enough to act on, no page dumps
 MIN_SECRET_CHARS = 4  # shorter values would redact ordinary words
@@ -71,11 +79,18 @@ class Redactor:
     then tokens by their shape, then base64 runs that decode to a credential."""
 
     def __init__(self, values: Iterable[str]) -> None:
-        self.values = sorted(set(values), key=len, reverse=True)
-        forms: set[str] = set()
-        for value in self.values:
-            forms |= secret_forms(value)
-        self.forms = sorted(forms, key=len, reverse=True)
+        self.values: list[str] = []
+        self.forms: list[str] = []
+        for value in values:
+            self.add(value)
+
+    def add(self, value: str) -> None:
+        """One more secret (a token rotated during the run)."""
+        forms = secret_forms(value)
+        if value in self.values or not forms:
+            return
+        self.values = sorted({*self.values, value}, key=len, reverse=True)
+        self.forms = sorted({*self.forms, *forms}, key=len, reverse=True)
 
     @staticmethod
     def from_environment(environ: Mapping[str, str]) -> Redactor:

@@ -44,7 +44,9 @@ class RunOptions:
     dry_run: bool = False
     wait_live: float | None = None  # seconds to wait for each new post's page to be served
     wait_interval: float = 10.0
-    tokens: TokenStore | None = None  # where credentials rotated during the run go (None: memory only)
+    # Where credentials rotated during the run go. None: the token file (`$POSTION_TOKEN_FILE`, else
+    # under the user's config folder), so that the next run finds them.
+    tokens: TokenStore | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,7 @@ def _execute(
     settings: Settings, state: State, ledger: Ledger, jobs: list[Job], options: RunOptions
 ) -> tuple[list[JobResult], Quota]:
     from postion_publish.execute import Executor, Recorder, RetryPolicy
+    from postion_publish.tokens.store import FileStore, default_token_file
 
     if options.dry_run:
         results = [JobResult(job, Status.DRY_RUN) for job in jobs]
@@ -113,8 +116,9 @@ def _execute(
             options.on_result(result)
         return results, ledger.quota(settings.quota, options.clock())
     recorder = Recorder(settings.root, settings, state, ledger, options.clock)
+    tokens = options.tokens or FileStore(default_token_file(options.environ), options.environ)
     executor = Executor(
-        recorder, options.environ, options.policy or RetryPolicy(), on_result=options.on_result, tokens=options.tokens
+        recorder, options.environ, options.policy or RetryPolicy(), on_result=options.on_result, tokens=tokens
     )
     results = asyncio.run(executor.run(jobs))
     return results, recorder.ledger.quota(settings.quota, options.clock())

@@ -100,7 +100,7 @@ def test_demo_publishes_then_publishes_nothing_new(tmp_path: Path) -> None:
     first = subprocess.run(command, env=env, capture_output=True, text=True, check=False, cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     links = [line.split()[-1] for line in first.stdout.splitlines() if line.startswith("✓")]
-    assert len(links) == 12 and all(link.startswith("http://127.0.0.1:") for link in links)
+    assert len(links) == 24 and all(link.startswith("http://127.0.0.1:") for link in links)
     second = subprocess.run(command, env=env, capture_output=True, text=True, check=False, cwd=tmp_path)
     assert second.returncode == 0 and "Nothing new to announce" in second.stdout
     assert "✓" not in second.stdout

@@ -47,6 +47,7 @@ class Image:
     mime: str
     alt: str
     filename: str
+    url: str | None = None  # where the live site serves it (Threads downloads images, it takes no upload)
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,10 @@ class Journal(Protocol):
 
     async def before(self, index: int, data: Mapping[str, Any]) -> None: ...
 
-    async def after(self, index: int, ref: PartRef) -> None: ...
+    async def after(self, index: int, ref: PartRef) -> None:
+        """Part `index` is on the platform. Called again for the same index, it updates the record
+        (Threads: the id at once, the permalink when it is known)."""
+        ...
 
 
 class Adapter(Protocol):

@@ -37,7 +37,7 @@ from postion_publish.adapters.base import (
     retry_after_seconds,
     wall_clock,
 )
-from postion_publish.adapters.images import shrink_to_fit
+from postion_publish.adapters.images import BLUESKY_IMAGES, fit_image, fit_or_none
 from postion_publish.captions.rules.bluesky import facets
 from postion_publish.config import PlatformSettings
 from postion_publish.errors import AuthExpired, ContentRejected, PlatformError, RateLimited, Transient
@@ -45,7 +45,6 @@ from postion_publish.jsonfile import write_json_atomic
 
 NAME = "bluesky"
 COLLECTION = "app.bsky.feed.post"
-MAX_BLOB_BYTES = 1_000_000  # the current lexicon allows 2 MB, but PDS 0.4 still refuses over 1 MB
 _TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
 
 
@@ -213,13 +212,7 @@ class BlueskyAdapter:
     async def _embed(self, outgoing: Outgoing) -> dict[str, Any] | None:
         """One embed per post: the attached image with its alt text, else the link card."""
         if outgoing.image is not None:
-            image = shrink_to_fit(outgoing.image, MAX_BLOB_BYTES)
-            if image is None:
-                raise ContentRejected(
-                    NAME,
-                    f"the image is over {MAX_BLOB_BYTES:,} bytes; make it smaller or "
-                    "install postion-publish[images] to resize it automatically",
-                )
+            image = fit_image(outgoing.image, BLUESKY_IMAGES)
             blob = await self._upload(image)
             return {"$type": "app.bsky.embed.images", "images": [{"image": blob, "alt": image.alt}]}
         if outgoing.link is None:
@@ -229,7 +222,7 @@ class BlueskyAdapter:
             "title": outgoing.link.title,
             "description": outgoing.link.description,
         }
-        thumb = shrink_to_fit(outgoing.link.thumb, MAX_BLOB_BYTES) if outgoing.link.thumb else None
+        thumb = fit_or_none(outgoing.link.thumb, BLUESKY_IMAGES) if outgoing.link.thumb else None
         if thumb is not None:  # a card without its picture is better than no card
             external["thumb"] = await self._upload(thumb)
         return {"$type": "app.bsky.embed.external", "external": external}

@@ -225,6 +225,11 @@ def texts(store: dict[str, Any]) -> list[str]:
     return [record["value"]["text"] for record in store.get(NAME, {}).get("records", {}).values()]
 
 
+def articles(sandbox: Sandbox) -> list[str]:
+    """Its timeline on the sandbox's page, newest first."""
+    return pages.bluesky_timeline(sandbox)
+
+
 def handle(sandbox: Sandbox, request: Request) -> Response:
     routes = {
         ("POST", "/xrpc/com.atproto.server.createSession"): _create_session,

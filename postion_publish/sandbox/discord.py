@@ -140,6 +140,11 @@ def texts(store: dict[str, Any]) -> list[str]:
     return [message["content"] for message in store.get(NAME, {}).get("messages", {}).values()]
 
 
+def articles(sandbox: Sandbox) -> list[str]:
+    """Its timeline on the sandbox's page, newest first."""
+    return pages.discord_timeline(sandbox)
+
+
 def handle(sandbox: Sandbox, request: Request) -> Response:
     hook = re.fullmatch(r"/api/webhooks/(\d+)/([^/]+)", request.path)
     if hook:

@@ -33,6 +33,21 @@ class Credentials:
     mastodon_username: str = "demo"
     discord_webhook_id: str = "1300000000000000001"
     discord_webhook_token: str = "sandbox-webhook-token"
+    # X: an OAuth 2.0 public client whose refresh tokens rotate, and OAuth 1.0a keys.
+    x_client_id: str = "c2FuZGJveCBjbGllbnQ"
+    x_refresh_token: str = "sandbox-x-refresh-token"
+    x_access_seed: str = "sandbox-x-bearer"  # rotated access tokens start with it
+    x_api_key: str = "sandbox-x-api-key"
+    x_api_secret: str = "sandbox-x-api-secret"
+    x_access_token: str = "sandbox-x-oauth1-token"
+    x_access_secret: str = "sandbox-x-oauth1-secret"
+    x_user_id: str = "1700000000000000001"
+    x_username: str = "postion_demo"
+    linkedin_access_token: str = "sandbox-linkedin-token"
+    linkedin_author: str = "urn:li:organization:1234"
+    threads_access_token: str = "sandbox-threads-token"
+    threads_user_id: str = "1800000000000001"
+    threads_username: str = "postion.demo"
 
 
 @dataclass

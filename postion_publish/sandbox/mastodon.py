@@ -187,6 +187,11 @@ def texts(store: dict[str, Any]) -> list[str]:
     return [status["text"] for status in store.get(NAME, {}).get("statuses", {}).values()]
 
 
+def articles(sandbox: Sandbox) -> list[str]:
+    """Its timeline on the sandbox's page, newest first."""
+    return pages.mastodon_timeline(sandbox)
+
+
 def handle(sandbox: Sandbox, request: Request) -> Response:
     if request.method == "GET" and request.path == "/api/v2/instance":
         return _instance(sandbox)

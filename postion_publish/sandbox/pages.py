@@ -117,31 +117,144 @@ def _threads(items: list[Any], key: Any, root_of: Any) -> list[Any]:
     return [entry for root in reversed(roots) for entry in (root, *replies.get(id(root), []))]
 
 
-def timeline(sandbox: Sandbox) -> str:
+def bluesky_timeline(sandbox: Sandbox) -> list[str]:
     with sandbox.lock:
         records = list(sandbox.store["bluesky"].get("records", {}).items())
-        statuses = dict(sandbox.store["mastodon"].get("statuses", {}))
-        messages = sorted(sandbox.store["discord"].get("messages", {}).values(), key=lambda m: -int(m["id"]))
     by_uri = {pair[0]: pair for pair in records}
 
-    def bluesky_root(pair: Any) -> Any:
+    def root(pair: Any) -> Any:
         reply = pair[1]["value"].get("reply")
         return id(by_uri[reply["root"]["uri"]]) if reply and reply["root"]["uri"] in by_uri else None
 
-    def mastodon_root(status: Any) -> Any:
-        if status.get("in_reply_to_id") not in statuses:
-            return None
-        while status.get("in_reply_to_id") in statuses:
-            status = statuses[status["in_reply_to_id"]]
-        return id(status)
+    return [_bluesky_article(sandbox, uri, record) for uri, record in _threads(records, lambda p: p[1]["seq"], root)]
 
-    bluesky = _threads(records, lambda pair: pair[1]["seq"], bluesky_root)
-    mastodon = _threads(list(statuses.values()), lambda status: int(status["id"]), mastodon_root)
-    sections = [
-        ("Bluesky", [_bluesky_article(sandbox, uri, record) for uri, record in bluesky]),
-        ("Mastodon", [_mastodon_article(sandbox, status) for status in mastodon]),
-        ("Discord", [_discord_article(sandbox, message) for message in messages]),
+
+def _chain_root(items: dict[str, Any], parent_key: str) -> Any:
+    """For `_threads`: an item's first ancestor, where each item names its parent's id."""
+
+    def root(item: Any) -> Any:
+        if item.get(parent_key) not in items:
+            return None
+        while item.get(parent_key) in items:
+            item = items[item[parent_key]]
+        return id(item)
+
+    return root
+
+
+def mastodon_timeline(sandbox: Sandbox) -> list[str]:
+    with sandbox.lock:
+        statuses = dict(sandbox.store["mastodon"].get("statuses", {}))
+    ordered = _threads(list(statuses.values()), lambda s: int(s["id"]), _chain_root(statuses, "in_reply_to_id"))
+    return [_mastodon_article(sandbox, status) for status in ordered]
+
+
+def discord_timeline(sandbox: Sandbox) -> list[str]:
+    with sandbox.lock:
+        messages = sorted(sandbox.store["discord"].get("messages", {}).values(), key=lambda m: -int(m["id"]))
+    return [_discord_article(sandbox, message) for message in messages]
+
+
+def _article(kind: str, who: str, link: str, when: str, text: str, extras: str = "", reply: bool = False) -> str:
+    """One post as the simpler timelines show it; `extras` is HTML built from escaped parts."""
+    return (
+        f"<article class='{kind}{' reply' if reply else ''}'><div class=meta>{html.escape(who)} · "
+        f"<a href='{html.escape(link)}'>{html.escape(when)}</a></div>"
+        f"<div class=text>{html.escape(text)}</div>{extras}</article>"
+    )
+
+
+def _image_line(alt: str | None) -> str:
+    return f"<div class=alt>🖼 image, alt: “{html.escape(alt or '')}”</div>"
+
+
+def _x_article(sandbox: Sandbox, tweet: dict[str, Any]) -> str:
+    user = sandbox.credentials.x_username
+    link = f"{sandbox.platform_url('x')}/{user}/status/{tweet['id']}"
+    extras = "".join(_image_line(media.get("alt")) for media in tweet.get("media", []))
+    return _article("x", f"@{user}", link, tweet["created_at"], tweet["text"], extras, bool(tweet.get("in_reply_to")))
+
+
+def x_timeline(sandbox: Sandbox, tweets: dict[str, Any]) -> list[str]:
+    ordered = _threads(list(tweets.values()), lambda t: t["seq"], _chain_root(tweets, "in_reply_to"))
+    return [_x_article(sandbox, tweet) for tweet in ordered]
+
+
+def x_post(sandbox: Sandbox, post_id: str) -> Response:
+    with sandbox.lock:
+        tweets = dict(sandbox.store["x"].get("tweets", {}))
+    if post_id not in tweets:
+        return _found("X post", None)
+    replies = [t for t in sorted(tweets.values(), key=lambda t: t["seq"]) if _descends(tweets, t, post_id)]
+    return _found("X post", "".join(_x_article(sandbox, tweet) for tweet in (tweets[post_id], *replies)))
+
+
+def _descends(items: dict[str, Any], item: dict[str, Any], ancestor: str, parent_key: str = "in_reply_to") -> bool:
+    while item.get(parent_key) in items:
+        if item[parent_key] == ancestor:
+            return True
+        item = items[item[parent_key]]
+    return False
+
+
+def _linkedin_article(sandbox: Sandbox, post: dict[str, Any]) -> str:
+    link = f"{sandbox.platform_url('linkedin')}/feed/update/{post['urn']}/"
+    content = post.get("content") or {}
+    extras = ""
+    if article := content.get("article"):
+        thumb = " (with thumbnail)" if article.get("thumbnail") else ""
+        extras = (
+            f"<div class=card><a href='{html.escape(article['source'])}'>{html.escape(article.get('title', ''))}</a>"
+            f"{thumb}<br>{html.escape(article.get('description', ''))}</div>"
+        )
+    if media := content.get("media"):
+        extras += _image_line(media.get("altText"))
+    return _article("linkedin", post["author"], link, post["created_at"], post["text"], extras)
+
+
+def linkedin_timeline(sandbox: Sandbox) -> list[str]:
+    with sandbox.lock:
+        posts = sorted(sandbox.store["linkedin"].get("posts", {}).values(), key=lambda p: -p["seq"])
+    return [_linkedin_article(sandbox, post) for post in posts]
+
+
+def linkedin_post(sandbox: Sandbox, urn: str) -> Response:
+    with sandbox.lock:
+        post = sandbox.store["linkedin"].get("posts", {}).get(urn)
+    return _found("LinkedIn post", _linkedin_article(sandbox, post) if post else None)
+
+
+def _threads_article(sandbox: Sandbox, post: dict[str, Any]) -> str:
+    user = sandbox.credentials.threads_username
+    link = f"{sandbox.platform_url('threads')}/@{user}/post/{post['shortcode']}"
+    extras = _image_line(post.get("alt_text")) if post.get("image_url") else ""
+    if post.get("link_attachment"):
+        target = html.escape(post["link_attachment"])
+        extras += f"<div class=card><a href='{target}'>{target}</a></div>"
+    return _article("threads", f"@{user}", link, post["timestamp"], post["text"], extras, bool(post.get("reply_to")))
+
+
+def threads_timeline(sandbox: Sandbox) -> list[str]:
+    with sandbox.lock:
+        posts = dict(sandbox.store["threads"].get("posts", {}))
+    ordered = _threads(list(posts.values()), lambda p: p["seq"], _chain_root(posts, "reply_to"))
+    return [_threads_article(sandbox, post) for post in ordered]
+
+
+def threads_post(sandbox: Sandbox, shortcode: str) -> Response:
+    with sandbox.lock:
+        posts = dict(sandbox.store["threads"].get("posts", {}))
+    found = next((post for post in posts.values() if post["shortcode"] == shortcode), None)
+    if found is None:
+        return _found("Threads post", None)
+    replies = [
+        p for p in sorted(posts.values(), key=lambda p: p["seq"]) if _descends(posts, p, found["id"], "reply_to")
     ]
+    return _found("Threads post", "".join(_threads_article(sandbox, post) for post in (found, *replies)))
+
+
+def timeline(sections: list[tuple[str, list[str]]]) -> str:
+    """Each platform's posts, newest thread first: (platform name, its articles)."""
     body = "".join(
         f"<h2>{name} ({len(items)})</h2>" + ("".join(items) or "<p class=meta>nothing yet</p>")
         for name, items in sections

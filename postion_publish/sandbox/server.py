@@ -100,7 +100,11 @@ class Sandbox:
         query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
         path = parts.path
         if path == "/" and method == "GET":
-            return Response(200, pages.timeline(self))
+            sections = [
+                (platforms.display_name(name), platforms.spec(name).sandbox_module().articles(self))
+                for name in self.handlers
+            ]
+            return Response(200, pages.timeline(sections))
         if path.startswith("/_sandbox/"):
             return self._control(method, path, body)
         platform, _, rest = path.lstrip("/").partition("/")

@@ -8,7 +8,9 @@ connections work), a 0600 file outside the repository on a laptop, memory in tes
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Protocol
@@ -41,25 +43,46 @@ class MemoryStore:
 
 class FileStore:
     """A JSON file readable by its owner only (0600), written atomically. Keep it outside the
-    repository (e.g. under the user's config folder): it holds secrets."""
+    repository (the default is under the user's config folder): it holds secrets.
 
-    def __init__(self, path: Path) -> None:
+    Each value remembers which environment value it replaced (by hash). It is used while the
+    environment still holds that value; once the user sets a new one there (a fresh connection),
+    the environment's wins and the stale rotated value is ignored."""
+
+    def __init__(self, path: Path, environ: Mapping[str, str] | None = None) -> None:
         self.path = path
+        self.environ = environ if environ is not None else {}
 
-    def _read(self) -> dict[str, str]:
+    def _read(self) -> dict[str, dict[str, str]]:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
-        return {str(key): str(value) for key, value in data.items()} if isinstance(data, dict) else {}
+        if not isinstance(data, dict):
+            return {}
+        return {str(k): v for k, v in data.items() if isinstance(v, dict) and isinstance(v.get("value"), str)}
+
+    def _origin(self, name: str) -> str:
+        return hashlib.sha256(self.environ.get(name, "").strip().encode()).hexdigest()
 
     def get(self, name: str) -> str | None:
-        return self._read().get(name)
+        entry = self._read().get(name)
+        if entry is None or entry.get("replaces") != self._origin(name):
+            return None
+        return entry["value"]
 
     def put(self, name: str, value: str) -> None:
         values = self._read()
-        values[name] = value
+        values[name] = {"value": value, "replaces": self._origin(name)}
         write_json_atomic(self.path, values, mode=0o600)
+
+
+def default_token_file(environ: Mapping[str, str]) -> Path:
+    """`$POSTION_TOKEN_FILE`, else `postion/tokens.json` in the user's config folder."""
+    if environ.get("POSTION_TOKEN_FILE"):
+        return Path(environ["POSTION_TOKEN_FILE"])
+    base = environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return Path(base) / "postion" / "tokens.json"
 
 
 def credential(name: str, store: TokenStore, environ: Mapping[str, str]) -> str | None:

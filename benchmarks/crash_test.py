@@ -1,7 +1,8 @@
 """Kill `postion publish` at random points, over and over, against the sandbox; then count.
 
-Every (post, platform) must end up posted exactly once, or flagged `unknown` in the state (a
-Discord send whose outcome a kill hid) — never twice. Prints the figures; exits 1 on a duplicate.
+Every (post, platform) of all six platforms must end up posted exactly once, or flagged `unknown`
+in the state (a Discord send whose outcome a kill hid) — never twice. Prints the figures; exits 1
+on a duplicate.
 Run: python benchmarks/crash_test.py [--rounds N] [--kills K] [--seed S]
 """
 
@@ -26,7 +27,7 @@ from postion_publish.sandbox import Sandbox
 POSTS = {
     "alpha": "A short post.",
     "beta": "Another one, with a link to https://example.org/beta in it.",
-    "gamma": " ".join(["A long post that becomes a thread on Bluesky and Mastodon."] * 12),
+    "gamma": " ".join(["A long post that becomes a thread on Bluesky, Mastodon, X and Threads."] * 12),
     "delta": "日本語 and emoji 🚀 in the last one.",
 }
 
@@ -45,7 +46,10 @@ def make_blog(folder: Path, sandbox: Sandbox) -> Path:
         f"site_url: https://blog.example.com\nsource: {{type: content, path: posts}}\nplatforms:\n"
         f"  bluesky: {{handle: {sandbox.credentials.bluesky_handle}, service: {base}/bluesky, thread: true}}\n"
         f"  mastodon: {{instance: {base}/mastodon, thread: true, max_characters: 500}}\n"
-        f"  discord: {{}}\n",
+        f"  discord: {{}}\n"
+        f"  x: {{api_base: {base}/x, thread: true}}\n"
+        f"  linkedin: {{author: '{sandbox.credentials.linkedin_author}', api_base: {base}/linkedin}}\n"
+        f"  threads: {{api_base: {base}/threads, thread: true}}\n",
         encoding="utf-8",
     )
     return config
@@ -78,7 +82,7 @@ def one_round(rng: random.Random, kills: int) -> tuple[int, int, int, int, int]:
             command = [sys.executable, "-m", "postion_publish", "publish", "--json", "-c", str(config)]
             for _ in range(kills):
                 process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                time.sleep(rng.uniform(0.25, 1.0))
+                time.sleep(rng.uniform(0.25, 2.5))  # six platforms: kills land from start-up to the last thread part
                 if process.poll() is None:
                     process.send_signal(signal.SIGKILL)  # the lock it leaves is taken over: its pid is dead
                     killed += 1

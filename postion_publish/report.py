@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from postion_publish.errors import PlanWarning
+from postion_publish.errors import ErrorKind, PlanWarning
 from postion_publish.inert import code_block, code_span, one_line
 from postion_publish.plan import Job, Plan
 from postion_publish.platforms import display_name
@@ -140,10 +140,12 @@ def result_line(result: JobResult) -> str:
     name = f"{display_name(result.job.platform):<9}"
     title = one_line(result.job.post.title)
     if result.status == Status.PUBLISHED:
-        return f"{mark} {name} {title}  {one_line(result.url or '')}"
+        # X and Threads can confirm a post went out without saying where (after a lost answer).
+        return f"{mark} {name} {title}  {one_line(result.url or '(announced, link unknown)')}"
     if result.status == Status.DRY_RUN:
         return f"{mark} {name} {title}  (dry run: not sent)"
-    return f"{mark} {name} {title}  {result.status}: {one_line(result.error or '')}"
+    kind = f"{result.error_kind.replace('_', ' ')}: " if result.error_kind not in (None, ErrorKind.ERROR) else ""
+    return f"{mark} {name} {title}  {result.status}: {kind}{one_line(result.error or '')}"
 
 
 def result_json(result: JobResult) -> dict[str, Any]:

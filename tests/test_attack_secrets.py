@@ -100,3 +100,31 @@ def test_the_redactor_finds_every_form() -> None:
     assert leaks(scrubbed, [secret, "abcdefghij", "sess-123"]) == [] and "eyJ" not in scrubbed
     assert scrubbed.startswith("a [redacted] b [redacted] c [redacted] d [redacted]")
     assert len(redactor.scrub("x" * 10_000)) == 600  # and bounded
+
+
+def test_tokens_rotated_during_the_run_are_redacted_when_echoed(sandbox: Sandbox, tmp_path: Path) -> None:
+    """X refreshes (no access token given), then X, LinkedIn and Threads echo their requests: the
+    new tokens, which no environment variable holds, are redacted like the others."""
+    folder = tmp_path / "blog"
+    (folder / ".postion").mkdir(parents=True)
+    (folder / ".postion" / "state.json").write_text('{"version": 1, "posts": {}}', encoding="utf-8")
+    base = sandbox.base_url
+    (folder / "postion.yml").write_text(
+        "site_url: https://blog.example.com\nsource: {type: content, path: posts}\nplatforms:\n"
+        f"  x: {{api_base: {base}/x}}\n  threads: {{api_base: {base}/threads}}\n"
+        f"  linkedin: {{api_base: {base}/linkedin, author: '{sandbox.credentials.linkedin_author}'}}\n",
+        encoding="utf-8",
+    )
+    write_post(folder, "one.md", "title: One\ndate: 2026-03-01")
+    env = {k: v for k, v in sandbox_env(sandbox, folder).items() if k != "POSTION_X_ACCESS_TOKEN"}
+    for platform, path in (("x", "/2/tweets"), ("linkedin", "/rest/posts"), ("threads", "threads_publish")):
+        sandbox.fail(platform, "echo", count=4, path_contains=path)
+    config = ["-c", str(folder / "postion.yml")]
+    published = CliRunner().invoke(main, ["publish", "--json", *config], env=env)
+    history = CliRunner().invoke(main, ["history", "--json", *config], env=env)
+    rotated = json.loads(Path(env["POSTION_TOKEN_FILE"]).read_text())
+    assert set(rotated) >= {"POSTION_X_ACCESS_TOKEN", "POSTION_X_REFRESH_TOKEN"}
+    secrets = [*credentials(sandbox, folder), *(entry["value"] for entry in rotated.values())]
+    assert published.exit_code == 1 and published.stdout.count("[redacted]") >= 3
+    for output in (published.output, history.output, committed_files(folder)):
+        assert leaks(output, secrets) == []

@@ -103,7 +103,7 @@ class ThreadsAdapter:
 
     def _error(self, response: httpx.Response) -> PlatformError:
         error = json_or_empty(response).get("error")
-        error = error if isinstance(error, dict) else {}
+        error = error if isinstance(error, dict) else {"message": error} if isinstance(error, str) else {}
         code = error.get("code")
         message = str(error.get("error_user_msg") or error.get("message") or response.reason_phrase)
         reason = f"{message} (code {code})" if code is not None else message

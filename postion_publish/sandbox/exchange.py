@@ -120,4 +120,4 @@ def _echo(sandbox: Sandbox, platform: str, request: Request) -> Response:
     url = f"{sandbox.base_url}/{platform}{request.path}"
     seen = f"{url} {json.dumps(request.headers)} {request.body.decode('utf-8', 'replace')}"
     text = f"invalid request: {seen} b64={base64.b64encode(seen.encode()).decode()} url={quote(seen, safe='')}"
-    return Response(401, {"error": text, "message": text, "code": 50027})
+    return Response(401, {"error": text, "message": text, "detail": text, "code": 50027})

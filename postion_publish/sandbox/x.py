@@ -73,8 +73,10 @@ def _refuse(failure: Failure) -> Response:
 
 def _oauth(sandbox: Sandbox) -> dict[str, Any]:
     with sandbox.lock:
+        # The first access token (generation 0) is handed out with the refresh token, as after
+        # `postion connect x`; it lives its 2 hours from the sandbox's first use.
         found: dict[str, Any] = sandbox.store[NAME].setdefault(
-            "oauth", {"generation": 0, "issued": {}, "revoked": False, "access_ttl": ACCESS_TTL}
+            "oauth", {"generation": 0, "issued": {"0": time.time()}, "revoked": False, "access_ttl": ACCESS_TTL}
         )
         return found
 
@@ -277,7 +279,12 @@ def settings(sandbox: Sandbox) -> dict[str, Any]:
 def environment(sandbox: Sandbox) -> dict[str, str]:
     """OAuth 2.0, the credential set that rotates (the demo keeps the rotated ones in its token file)."""
     keys = sandbox.credentials
-    return {"POSTION_X_CLIENT_ID": keys.x_client_id, "POSTION_X_REFRESH_TOKEN": keys.x_refresh_token}
+    _oauth(sandbox)
+    return {
+        "POSTION_X_CLIENT_ID": keys.x_client_id,
+        "POSTION_X_REFRESH_TOKEN": keys.x_refresh_token,
+        "POSTION_X_ACCESS_TOKEN": _token(keys.x_access_seed, "access", 0),
+    }
 
 
 def oauth1_environment(sandbox: Sandbox) -> dict[str, str]:

@@ -447,21 +447,19 @@ def _serve(sandbox_url: str) -> None:
 @handles_errors
 def sandbox(port: int) -> None:
     """A local emulator of the platform APIs, with a page showing what was posted."""
+    from postion_publish import platforms
     from postion_publish.sandbox import Sandbox
-    from postion_publish.sandbox.discord import webhook_url
 
     emulator = Sandbox()
     base = emulator.start(port)
-    credentials = emulator.credentials
+    modules = {name: platforms.spec(name).sandbox_module() for name in platforms.in_sandbox()}
+    keys = [f"  {name}: {json.dumps(module.settings(emulator))}" for name, module in modules.items()]
+    exports = [f"  export {k}={v}" for module in modules.values() for k, v in module.environment(emulator).items()]
     click.echo(
-        "Point postion.yml at it:\n"
-        f"  bluesky: {{handle: {credentials.bluesky_handle}, service: {base}/bluesky, web_base: {base}/bluesky}}\n"
-        f"  mastodon: {{instance: {base}/mastodon}}\n"
-        f"  discord: {{web_base: {base}/discord}}\n"
-        "and set (sandbox credentials, not secrets):\n"
-        f"  export POSTION_BLUESKY_APP_PASSWORD={credentials.bluesky_app_password}\n"
-        f"  export POSTION_MASTODON_TOKEN={credentials.mastodon_token}\n"
-        f"  export POSTION_DISCORD_WEBHOOK_URL={webhook_url(emulator)}"
+        "Point postion.yml's platforms at it:\n"
+        + "\n".join(keys)
+        + "\nand set (sandbox credentials, not secrets):\n"
+        + "\n".join(exports)
     )
     _serve(base)
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, sandbox_env
+from postion_publish import platforms
 from postion_publish.sandbox import Sandbox
 
 
@@ -22,7 +23,14 @@ def publish(blog: Path, env: dict[str, str], *extra: str) -> subprocess.Complete
 
 
 def stored(sandbox: Sandbox, platform: str) -> int:
-    kind = {"bluesky": "records", "mastodon": "statuses", "discord": "messages"}[platform]
+    kind = {
+        "bluesky": "records",
+        "mastodon": "statuses",
+        "discord": "messages",
+        "x": "tweets",
+        "linkedin": "posts",
+        "threads": "posts",
+    }[platform]
     return len(sandbox.store[platform].get(kind, {}))
 
 
@@ -35,11 +43,18 @@ def stored(sandbox: Sandbox, platform: str) -> int:
         ("mastodon", "before-result", 2, "announced"),
         ("discord", "after-intent", 1, "unknown"),  # no way to tell: flagged, never re-sent
         ("discord", "before-result", 2, "unknown"),
+        ("x", "after-intent", 2, "announced"),  # not on the timeline: sent again, once
+        ("x", "before-result", 2, "announced"),  # found on the timeline: not sent again
+        ("linkedin", "after-intent", 2, "announced"),  # sent again: a 201
+        ("linkedin", "before-result", 2, "announced"),  # sent again: the duplicate names the first
+        ("threads", "after-intent", 2, "announced"),  # its container still FINISHED: published now
+        ("threads", "before-result", 2, "announced"),  # its container PUBLISHED: found, not again
     ],
 )
 def test_a_crash_at_each_point_never_posts_twice(
     sandbox: Sandbox, live_blog: Path, platform: str, point: str, posted: int, status: str
 ) -> None:
+    with_all_six(sandbox, live_blog)
     env = sandbox_env(sandbox, live_blog)
     crashed = publish(live_blog, {**env, "POSTION_CRASH_AT": point}, "--platform", platform)
     assert crashed.returncode == 99
@@ -51,6 +66,16 @@ def test_a_crash_at_each_point_never_posts_twice(
     assert statuses == sorted(["announced", status])
 
 
+def with_all_six(sandbox: Sandbox, blog: Path) -> None:
+    """live_blog has Bluesky, Mastodon and Discord: X, LinkedIn and Threads join it."""
+    lines = [
+        f"  {name}: {json.dumps(platforms.spec(name).sandbox_module().settings(sandbox))}"
+        for name in ("x", "linkedin", "threads")
+    ]
+    config = blog / "postion.yml"
+    config.write_text(config.read_text() + "\n".join(lines) + "\n")
+
+
 def test_random_kills_never_post_twice() -> None:
     script = REPO / "benchmarks" / "crash_test.py"
     result = subprocess.run(
@@ -60,8 +85,9 @@ def test_random_kills_never_post_twice() -> None:
     assert "posted twice or lost: 0" in result.stdout
 
 
-@pytest.mark.parametrize("platform", ["bluesky", "mastodon", "discord"])
+@pytest.mark.parametrize("platform", ["bluesky", "mastodon", "discord", "x", "linkedin", "threads"])
 def test_a_crash_between_state_and_history_is_reconciled(sandbox: Sandbox, live_blog: Path, platform: str) -> None:
+    with_all_six(sandbox, live_blog)
     env = sandbox_env(sandbox, live_blog)
     crashed = publish(live_blog, {**env, "POSTION_CRASH_AT": "before-ledger"}, "--platform", platform)
     assert crashed.returncode == 99 and stored(sandbox, platform) == 1  # live, announced, not in history

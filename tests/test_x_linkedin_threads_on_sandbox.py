@@ -159,3 +159,28 @@ def test_twenty_runs_rotate_the_x_refresh_token_through_the_file_store(tmp_path:
     assert "auth expired: x: the refresh token was refused" in refused.stdout and "reconnect" in refused.stdout
     assert "Traceback" not in refused.stdout + refused.stderr
     assert sandbox.credentials.x_refresh_token not in refused.stdout + refused.stderr
+
+
+def test_x_oauth1_signatures_are_checked_by_the_sandbox(sandbox: Sandbox, tmp_path: Path) -> None:
+    from adapters_support import MemoryJournal, outgoing, run
+    from postion_publish.adapters import build_adapter
+    from postion_publish.config import PlatformSettings
+    from postion_publish.errors import AuthExpired
+    from postion_publish.sandbox.x import oauth1_environment
+
+    settings = PlatformSettings(
+        "x", api_base=sandbox.platform_url("x"), options={"web_base": sandbox.platform_url("x")}
+    )
+
+    async def publish(environ: dict[str, str]) -> Any:
+        built = build_adapter(settings, environ)
+        assert built is not None
+        adapter, client = built
+        async with client:
+            return await adapter.publish(outgoing("Signed, sealed"), done=[], resend=None, journal=MemoryJournal())
+
+    good = oauth1_environment(sandbox)
+    refs = run(publish(good))
+    assert refs[0].url.startswith(f"{sandbox.platform_url('x')}/postion_demo/status/")
+    with pytest.raises(AuthExpired, match=r"OAuth 1\.0a"):
+        run(publish({**good, "POSTION_X_API_SECRET": "not-the-secret"}))

@@ -28,6 +28,7 @@ from postion_publish.adapters.base import (
     retry_after_seconds,
     wall_clock,
 )
+from postion_publish.adapters.images import DISCORD_IMAGES, fit_image, fit_or_none
 from postion_publish.config import PlatformSettings
 from postion_publish.errors import AuthExpired, PlatformError, RateLimited
 
@@ -113,7 +114,8 @@ class DiscordAdapter:
                 "timestamp": outgoing.created_at.isoformat(),
                 "color": EMBED_COLOR,
             }
-            picture = outgoing.image or outgoing.link.thumb
+            thumb = fit_or_none(outgoing.link.thumb, DISCORD_IMAGES) if outgoing.link.thumb else None
+            picture = fit_image(outgoing.image, DISCORD_IMAGES) if outgoing.image else thumb
             if picture is not None:
                 embed["image"] = {"url": f"attachment://{picture.filename}"}
                 payload["attachments"] = [{"id": 0, "filename": picture.filename, "description": picture.alt[:1024]}]

@@ -30,6 +30,10 @@ LINKEDIN_IMAGES = ImageLimits("linkedin", 10 * 1024 * 1024, frozenset({JPEG, PNG
 THREADS_IMAGES = ImageLimits("threads", 8 * 1024 * 1024, frozenset({JPEG, PNG}))
 # The lexicon allows 2 MB, but PDS 0.4 still refuses blobs over 1 MB.
 BLUESKY_IMAGES = ImageLimits("bluesky", 1_000_000, frozenset({JPEG, PNG, GIF, WEBP}))
+# Mastodon's default `image_size_limit`; a server's own is in its instance document.
+MASTODON_IMAGES = ImageLimits("mastodon", 16 * 1024 * 1024, frozenset({JPEG, PNG, GIF, WEBP}))
+# Discord's upload cap: 10 MiB, the lower of the two figures reported for 2026.
+DISCORD_IMAGES = ImageLimits("discord", 10 * 1024 * 1024, frozenset({JPEG, PNG, GIF, WEBP}))
 
 
 def fits(image: Image, limits: ImageLimits) -> bool:

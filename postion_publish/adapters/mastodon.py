@@ -31,6 +31,7 @@ from postion_publish.adapters.base import (
     retry_after_seconds,
     wall_clock,
 )
+from postion_publish.adapters.images import MASTODON_IMAGES, fit_image
 from postion_publish.config import PlatformSettings
 from postion_publish.errors import PlatformError
 
@@ -111,7 +112,7 @@ class MastodonAdapter:
             if refs:
                 body["in_reply_to_id"] = refs[-1].id
             elif outgoing.image is not None:
-                body["media_ids"] = [await self._upload(outgoing.image)]
+                body["media_ids"] = [await self._upload(fit_image(outgoing.image, MASTODON_IMAGES))]
             await journal.before(index, {})
             response = await self._send(
                 "POST", "/api/v1/statuses", json=body, headers={"Idempotency-Key": outgoing.part_key(index)}

@@ -14,6 +14,7 @@ Behaves as X does for what the adapter uses (X's OpenAPI 2.167, docs.x.com; ../s
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import hmac
@@ -21,7 +22,7 @@ import html
 import re
 import time
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, unquote, urlencode
 
 from oauthlib.oauth1.rfc5849 import signature, utils
 
@@ -132,7 +133,7 @@ def _oauth1_valid(sandbox: Sandbox, request: Request) -> bool:
     header = request.headers.get("authorization", "")
     if not header.startswith("OAuth "):
         return False
-    params = dict(utils.parse_authorization_header(header))
+    params = {key: unquote(value) for key, value in utils.parse_authorization_header(header)}
     keys = sandbox.credentials
     if params.get("oauth_consumer_key") != keys.x_api_key or params.get("oauth_token") != keys.x_access_token:
         return False
@@ -147,7 +148,9 @@ def _oauth1_valid(sandbox: Sandbox, request: Request) -> bool:
     base = signature.signature_base_string(
         request.method, signature.base_string_uri(url), signature.normalize_parameters(collected)
     )
-    expected = signature.sign_hmac_sha1(base, keys.x_api_secret, keys.x_access_secret)
+    # RFC 5849 §3.4.2: HMAC-SHA1 of the base string, keyed by both secrets, percent-encoded.
+    key = f"{utils.escape(keys.x_api_secret)}&{utils.escape(keys.x_access_secret)}".encode()
+    expected = base64.b64encode(hmac.new(key, base.encode(), hashlib.sha1).digest()).decode()
     return hmac.compare_digest(expected, params.get("oauth_signature", ""))
 
 

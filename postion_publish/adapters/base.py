@@ -120,6 +120,18 @@ class Unknowable:
 Resolution = AlreadyPosted | SafeToResend | Unknowable
 
 
+def posted_where_unknown(outgoing: Outgoing, index: int, platform: str) -> Resolution:
+    """The platform confirms part `index` went out but not where (X's duplicate answer, a
+    published Threads container). The last part: announced, link unknown. An earlier one: the
+    rest of the thread could not reply to it, so the user finishes it."""
+    if index == len(outgoing.parts) - 1:
+        return AlreadyPosted(PartRef("", ""))
+    return Unknowable(
+        f"{platform} says part {index + 1} went out, but it cannot be found, so the rest of the thread cannot "
+        "reply to it: finish the thread by hand, then `postion retry ID --posted URL`"
+    )
+
+
 class Journal(Protocol):
     """Where an adapter records each part: before sending (the intent) and after (the result)."""
 

@@ -37,9 +37,9 @@ from postion_publish.adapters.base import (
     PartRef,
     Resolution,
     SafeToResend,
-    Unknowable,
     json_or_empty,
     network_error,
+    posted_where_unknown,
     wall_clock,
 )
 from postion_publish.adapters.images import THREADS_IMAGES, fits
@@ -269,12 +269,7 @@ class ThreadsAdapter:
         found = await self._find(outgoing.parts[intent.index].text, intent.started)
         if found is not None:
             return AlreadyPosted(found)
-        if intent.index == len(outgoing.parts) - 1:
-            return AlreadyPosted(PartRef("", ""))  # it went out; Threads will not say where
-        return Unknowable(
-            f"part {intent.index + 1} was published but cannot be found, so the rest of the thread cannot reply "
-            "to it: finish the thread by hand, then `postion retry ID --posted URL`"
-        )
+        return posted_where_unknown(outgoing, intent.index, "Threads")
 
     async def _find(self, text: str, since: dt.datetime) -> PartRef | None:
         user = await self._user()

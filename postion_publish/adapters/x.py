@@ -43,6 +43,7 @@ from postion_publish.adapters.base import (
     Unknowable,
     json_or_empty,
     network_error,
+    posted_where_unknown,
     wall_clock,
 )
 from postion_publish.adapters.images import X_IMAGES, fit_image
@@ -284,12 +285,7 @@ class XAdapter:
             pass
         if (found := await self._find(text, intent.started)) is not None:
             return AlreadyPosted(found)
-        if intent.index == len(outgoing.parts) - 1:
-            return AlreadyPosted(PartRef("", ""))  # announced; X will not say where
-        return Unknowable(
-            f"X says part {intent.index + 1} went out, but these credentials cannot find it, so the rest of the "
-            "thread cannot reply to it: finish the thread by hand, then `postion retry ID --posted URL`"
-        )
+        return posted_where_unknown(outgoing, intent.index, "X")
 
     async def _find(self, text: str, since: dt.datetime) -> PartRef | None:
         """The user's recent post with this text (X returns it with t.co links and HTML entities)."""

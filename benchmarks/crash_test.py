@@ -66,9 +66,9 @@ def posted_texts(sandbox: Sandbox) -> dict[str, collections.Counter[str]]:
     }
 
 
-def one_round(rng: random.Random, kills: int) -> tuple[int, int, int, int, int]:
+def one_round(rng: random.Random, kills: int) -> tuple[int, int, int, collections.Counter[str], int]:
     """A fresh blog and sandbox; `kills` runs killed at random moments, then a clean run.
-    Returns (killed mid-run, jobs, posted exactly once, flagged unknown, duplicates or lost)."""
+    Returns (killed mid-run, jobs, posted exactly once, flagged unknown by platform, duplicates or lost)."""
     sandbox = Sandbox(latency=0.03)
     sandbox.start(0)
     killed = 0
@@ -96,14 +96,14 @@ def one_round(rng: random.Random, kills: int) -> tuple[int, int, int, int, int]:
         sandbox.stop()
     texts = posted_texts(sandbox)
     bad = sum(count - 1 for counter in texts.values() for count in counter.values() if count > 1)
-    once = unknown = 0
+    once, unknown = 0, collections.Counter[str]()
     for job in plan["jobs"]:
         record = state["posts"].get(job["post_id"], {}).get("platforms", {}).get(job["platform"], {})
         on_platform = [texts[job["platform"]][m["text"]] for m in job["messages"]]
         if record.get("status") == "announced" and all(count == 1 for count in on_platform):
             once += 1
         elif record.get("status") == "unknown" and all(count <= 1 for count in on_platform):
-            unknown += 1
+            unknown[job["platform"]] += 1
         else:
             bad += 1
     return killed, len(plan["jobs"]), once, unknown, bad
@@ -116,15 +116,20 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=None)
     args = parser.parse_args()
     rng = random.Random(args.seed)
-    totals = collections.Counter[str]()
+    totals, unknowns = collections.Counter[str](), collections.Counter[str]()
     for _ in range(args.rounds):
         killed, jobs, once, unknown, bad = one_round(rng, args.kills)
-        totals.update(killed=killed, jobs=jobs, once=once, unknown=unknown, bad=bad)
+        totals.update(killed=killed, jobs=jobs, once=once, bad=bad)
+        unknowns.update(unknown)
     print(f"rounds: {args.rounds}; publish runs killed mid-run: {totals['killed']} of {args.rounds * args.kills}")
     print(
-        f"jobs: {totals['jobs']}; posted exactly once: {totals['once']}; flagged unknown: {totals['unknown']}; "
+        f"jobs: {totals['jobs']}; posted exactly once: {totals['once']}; flagged unknown: {unknowns.total()}; "
         f"posted twice or lost: {totals['bad']}"
     )
+    if unknowns:
+        print(
+            "flagged unknown by platform: " + ", ".join(f"{name} {count}" for name, count in sorted(unknowns.items()))
+        )
     return 1 if totals["bad"] else 0
 
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from postion_publish.config import parse_settings
 from postion_publish.posts import Post
@@ -61,4 +65,119 @@ def test_a_site_without_a_feed_is_read_from_open_graph_meta(tmp_path: Path) -> N
     assert (launch.image, launch.image_alt) == (
         "https://eleventy.example.com/img/launch.png",
         "A rocket on a launch pad",
+    )
+
+
+def _json_ld_page(number: int, site_url: str) -> str:
+    """An Eleventy theme's post: schema.org BlogPosting, no `article:` meta."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "BlogPosting",
+        "headline": f"Note {number}",
+        "datePublished": f"2026-02-{number:02d}T08:00:00Z",
+        "url": f"{site_url}/blog/note-{number}/",
+        "description": f"Note {number}, in short.",
+    }
+    script = f"<script type='application/ld+json'>{json.dumps(data)}</script>"
+    return f"<html><head><title>Note {number} | Site</title>{script}</head></html>"
+
+
+def _meta_page(number: int, site_url: str) -> str:
+    """A WordPress page (Yoast's meta)."""
+    return (
+        f"<html><head><title>Note {number}</title><meta property='og:url' content='{site_url}/2026/02/note-{number}/'>"
+        f"<meta property='og:title' content='Note {number}'><meta property='article:published_time' "
+        f"content='2026-02-{number:02d}T08:00:00+00:00'></head></html>"
+    )
+
+
+def _atom(site_url: str, paths: list[tuple[int, str]]) -> str:
+    entries = "".join(
+        f"<entry><title>Note {n}</title><link href='{site_url}{path}'/><id>{site_url}{path}</id>"
+        f"<published>2026-02-{n:02d}T08:00:00Z</published><updated>2026-02-{n:02d}T08:00:00Z</updated>"
+        f"<summary>Note {n}, in short.</summary></entry>"
+        for n, path in paths
+    )
+    return f"<feed xmlns='http://www.w3.org/2005/Atom'><title>Site</title>{entries}</feed>"
+
+
+def _rss(site_url: str, paths: list[tuple[int, str]]) -> str:
+    items = "".join(
+        f"<item><title>Note {n}</title><link>{site_url}{path}</link>"
+        f"<pubDate>Mon, {n:02d} Feb 2026 08:00:00 +0000</pubDate><description>Note {n}, in short.</description></item>"
+        for n, path in paths
+    )
+    return f"<rss version='2.0'><channel><title>Site</title>{items}</channel></rss>"
+
+
+@pytest.mark.parametrize(
+    ("shape", "site_url", "feed_file", "home_link", "page_path", "page", "feed", "expected"),
+    [
+        # Eleventy (eleventy-base-blog): an Atom feed at /feed/feed.xml, the latest ten; JSON-LD pages.
+        (
+            "eleventy",
+            "https://eleventy.example.com",
+            "feed/feed.xml",
+            "/feed/feed.xml",
+            "blog/note-{n}/index.html",
+            _json_ld_page,
+            _atom,
+            12,
+        ),
+        # Zola: atom.xml at the root, linked absolutely; its pages carry no article metadata.
+        (
+            "zola",
+            "https://zola.example.com",
+            "atom.xml",
+            "https://zola.example.com/atom.xml",
+            "notes/note-{n}/index.html",
+            lambda n, url: "<html><head><title>Note</title></head></html>",
+            _atom,
+            10,
+        ),
+        # WordPress, exported as static files (Simply Static): the feed at /feed/, saved as feed/index.html.
+        (
+            "wordpress",
+            "https://wp.example.com",
+            "feed/index.html",
+            "https://wp.example.com/feed/",
+            "2026/02/note-{n}/index.html",
+            _meta_page,
+            _rss,
+            12,
+        ),
+    ],
+)
+def test_reference_shapes_with_a_ten_item_feed_and_more_posts_on_pages(
+    tmp_path: Path,
+    shape: str,
+    site_url: str,
+    feed_file: str,
+    home_link: str,
+    page_path: str,
+    page: Any,
+    feed: Any,
+    expected: int,
+) -> None:
+    public = tmp_path / "public"
+    paths = []
+    for number in range(1, 13):
+        target = public / page_path.format(n=number)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page(number, site_url))
+        paths.append((number, "/" + page_path.format(n=number).removesuffix("index.html")))
+    (public / feed_file).parent.mkdir(parents=True, exist_ok=True)
+    (public / feed_file).write_text(feed(site_url, paths[2:]))  # the latest ten
+    kind = "application/atom+xml" if feed is _atom else "application/rss+xml"
+    (public / "index.html").write_text(
+        f"<html><head><link rel='alternate' type='{kind}' href='{home_link}'></head></html>"
+    )
+    config = f"site_url: {site_url}\nsource: {{type: site, path: public}}\nplatforms: {{discord: {{}}}}\n"
+    posts = read_built_site(parse_settings(config, tmp_path / "postion.yml"))
+    assert len(posts) == expected, shape
+    twelve = next(post for post in posts if post.url.endswith("note-12/"))
+    assert (twelve.title, twelve.excerpt, twelve.date) == (
+        "Note 12",
+        "Note 12, in short.",
+        dt.datetime(2026, 2, 12, 8, 0, tzinfo=dt.UTC),
     )

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import json
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
 from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from postion_publish.config import Settings
@@ -106,7 +108,11 @@ def _site_file(folder: Path, href: str, site_url: str) -> Path | None:
     if target.netloc and target.netloc != site.netloc:
         return None
     path = target.path.removeprefix(site.path.rstrip("/"))
-    return _inside(folder, path + ("index.xml" if path.endswith("/") else ""))
+    if not path.endswith("/"):
+        return _inside(folder, path)
+    # A feed at a folder's URL (WordPress's /feed/): static exporters save it as index.xml or index.html.
+    candidates = [_inside(folder, path + name) for name in ("index.xml", "index.rss", "index.html")]
+    return next((c for c in candidates if c is not None and c.is_file()), candidates[0])
 
 
 class _FeedLinks(HTMLParser):
@@ -188,7 +194,13 @@ def _post(
     return Post(post_id(url), url, title or url, date, excerpt, tags=tags, author=author, source_file=str(source))
 
 
+ARTICLE_TYPES = {"Article", "BlogPosting", "NewsArticle", "TechArticle", "SocialMediaPosting"}
+
+
 class _MetaTags(HTMLParser):
+    """A page's head: Open Graph and `article:` meta, its canonical link and title, and JSON-LD
+    (schema.org's BlogPosting and kin, which many themes write instead of `article:` meta)."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.meta: dict[str, str] = {}
@@ -196,6 +208,8 @@ class _MetaTags(HTMLParser):
         self.canonical: str | None = None
         self._in_title = False
         self.title = ""
+        self._in_json_ld = False
+        self.json_ld: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
@@ -209,14 +223,37 @@ class _MetaTags(HTMLParser):
             self.canonical = values.get("href")
         elif tag == "title":
             self._in_title = True
+        elif tag == "script" and values.get("type", "").lower() == "application/ld+json":
+            self._in_json_ld = True
+            self.json_ld.append("")
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "title":
             self._in_title = False
+        elif tag == "script":
+            self._in_json_ld = False
 
     def handle_data(self, data: str) -> None:
         if self._in_title:
             self.title += data
+        elif self._in_json_ld:
+            self.json_ld[-1] += data
+
+    def article(self) -> dict[str, Any]:
+        """The page's schema.org article, if its JSON-LD has one with a publication date."""
+        for text in self.json_ld:
+            try:
+                data = json.loads(text)
+            except ValueError:
+                continue
+            candidates = data.get("@graph", [data]) if isinstance(data, dict) else data
+            for item in candidates if isinstance(candidates, list) else []:
+                kinds = item.get("@type") if isinstance(item, dict) else None
+                kinds = {kinds} if isinstance(kinds, str) else set(kinds) if isinstance(kinds, list) else set()
+                if kinds & ARTICLE_TYPES and isinstance(item.get("datePublished"), str):
+                    found: dict[str, Any] = item
+                    return found
+        return {}
 
 
 def read_pages(folder: Path, site_url: str) -> Iterator[Post]:
@@ -224,14 +261,18 @@ def read_pages(folder: Path, site_url: str) -> Iterator[Post]:
     for page in sorted(folder.rglob("*.html")):
         parser = _MetaTags()
         parser.feed(page.read_text(encoding="utf-8", errors="replace")[:MAX_PAGE])
-        published = parser.meta.get("article:published_time")
+        article = parser.article() if not parser.meta.get("article:published_time") else {}
+        published = parser.meta.get("article:published_time") or article.get("datePublished")
         if not published:
             continue
         relative = page.relative_to(folder).as_posix()
         fallback = urljoin(site_url + "/", relative.removesuffix("index.html"))
-        url = parser.meta.get("og:url") or parser.canonical or fallback
-        title = parser.meta.get("og:title") or parser.title.strip()
-        description = parser.meta.get("og:description") or parser.meta.get("description") or ""
+        linked = article.get("url") if isinstance(article.get("url"), str) else None
+        url = parser.meta.get("og:url") or parser.canonical or linked or fallback
+        title = parser.meta.get("og:title") or str(article.get("headline") or "") or parser.title.strip()
+        description = (
+            parser.meta.get("og:description") or parser.meta.get("description") or str(article.get("description") or "")
+        )
         post = _post(
             url, title, to_utc(published, file=str(page), line=None), description, tuple(parser.tags), None, page
         )

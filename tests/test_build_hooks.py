@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from conftest import REPO
 from postion_publish.cli import main
 
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "COLUMNS": "500"}  # Pelican's log lines unwrapped
 
 
 def copy_example(name: str, tmp_path: Path) -> Path:
@@ -142,11 +142,11 @@ def test_a_manifest_from_a_preview_build_is_planned_but_never_published(mkdocs_b
     assert result.exit_code == 2 and "preview build" in result.output
 
 
-def pelican_build(blog: Path, settings: str) -> subprocess.CompletedProcess[str]:
+def pelican_build(blog: Path, settings: str, *flags: str) -> subprocess.CompletedProcess[str]:
     # An editable install cannot provide the namespace name pelican.plugins.postion (CI checks it
     # from the built wheel); the module path works everywhere.
     plugins = 'PLUGINS=["postion_publish.integrations.pelican"]'
-    command = [sys.executable, "-m", "pelican", "content", "-o", "output", "-s", settings, "-e", plugins]
+    command = [sys.executable, "-m", "pelican", "content", "-o", "output", "-s", settings, "-e", plugins, *flags]
     return subprocess.run(command, cwd=blog, env=ENV, capture_output=True, text=True)
 
 
@@ -202,3 +202,14 @@ def test_plain_pages_by_glob_and_urls_without_directory_urls(tmp_path: Path) -> 
     launch = posts["articles/launch"]
     assert (launch["url"], launch["title"]) == ("https://blog.example.com/articles/launch.html", "We launched")
     assert posts["blog/posts/hello-mkdocs"]["url"] == "https://blog.example.com/blog/2026/02/01/hello-from-mkdocs.html"
+
+
+def test_the_pelican_plugin_speaks_through_logging_and_a_quiet_build_stays_quiet(tmp_path: Path) -> None:
+    blog = copy_example("pelican-blog", tmp_path)
+    quiet = pelican_build(blog, "publishconf.py", "-q")
+    assert quiet.returncode == 0 and "postion:" not in quiet.stdout + quiet.stderr
+    (blog / "output" / "postion-manifest.json").unlink()
+    (blog / "output" / "postion-manifest.json").mkdir()  # the plugin cannot write: the build goes on
+    broken = pelican_build(blog, "publishconf.py")
+    assert broken.returncode == 0, broken.stdout + broken.stderr
+    assert "WARNING" in broken.stdout and "postion: no post manifest was written" in broken.stdout

@@ -15,6 +15,7 @@ module-level functions: Pelican holds them by weak reference."""
 from __future__ import annotations
 
 import html
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,8 @@ from postion_publish.excerpt import plain_text_of_html
 from postion_publish.integrations.build import finish_build
 from postion_publish.posts import Post, to_utc
 from postion_publish.sources.manifest import is_preview_site_url
+
+log = logging.getLogger(__name__)  # Pelican's handlers show it with its own messages
 
 _articles: list[Any] = []
 
@@ -87,10 +90,16 @@ def _finish(pelican: Any) -> None:
             content_dir=content_root,
         )
     except Exception as error:  # a plugin never breaks the site's build for a reason of its own
-        print(f"postion: no post manifest was written ({error.__class__.__name__}: {error})")
+        log.warning("postion: no post manifest was written (%s: %s)", error.__class__.__name__, error)
         return
-    for line in (*report.lines, *report.warnings):
-        print(f"postion: {line}")
+    # Pelican shows warnings by default and info with -v; the summary belongs in a default build
+    # (as MkDocs shows it), but not in a quiet one (-q: errors only).
+    if log.getEffectiveLevel() > logging.INFO and logging.getLogger().isEnabledFor(logging.WARNING):
+        log.setLevel(logging.INFO)
+    for line in report.lines:
+        log.info("postion: %s", line)
+    for warning in report.warnings:
+        log.warning("postion: %s", warning)
 
 
 def register() -> None:

@@ -143,8 +143,6 @@ def test_a_manifest_from_a_preview_build_is_planned_but_never_published(mkdocs_b
 
 
 def pelican_build(blog: Path, settings: str, *flags: str) -> subprocess.CompletedProcess[str]:
-    # An editable install cannot provide the namespace name pelican.plugins.postion (CI checks it
-    # from the built wheel); the module path works everywhere.
     plugins = 'PLUGINS=["postion_publish.integrations.pelican"]'
     command = [sys.executable, "-m", "pelican", "content", "-o", "output", "-s", settings, "-e", plugins, *flags]
     return subprocess.run(command, cwd=blog, env=ENV, capture_output=True, text=True)

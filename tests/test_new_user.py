@@ -315,3 +315,32 @@ def test_a_date_yaml_cannot_build_names_its_line_and_key(live_blog: Path, run: R
     write_post(live_blog, "bad.md", "title: Bad\ntags: [a]\ndate: 2026-13-45")
     result = run(live_blog, "plan")
     assert result.exit_code == 2 and "bad.md, line 4, key 'date': cannot read '2026-13-45'" in result.output
+
+
+def test_the_wheel_ships_no_pelican_namespace(tmp_path: Path) -> None:
+    """Installed without Pelican, a `pelican/` folder in the wheel made `import pelican` succeed."""
+    import zipfile
+
+    from conftest import REPO
+
+    built = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(tmp_path),
+            str(REPO),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert built.returncode == 0, built.stderr
+    [wheel] = tmp_path.glob("*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert not [name for name in names if name.startswith("pelican/")]
+    assert "postion_publish/integrations/pelican.py" in names

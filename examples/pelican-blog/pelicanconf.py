@@ -6,5 +6,5 @@ PATH = "content"
 TIMEZONE = "Europe/Paris"
 DEFAULT_LANG = "en"
 FEED_ALL_ATOM = "feeds/all.atom.xml"
-PLUGINS = ["postion"]  # pelican.plugins.postion; with an editable install: "postion_publish.integrations.pelican"
+PLUGINS = ["postion_publish.integrations.pelican"]
 POSTION_CONFIG = "postion.yml"

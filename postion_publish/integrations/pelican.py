@@ -1,14 +1,14 @@
-"""Pelican plugin: collect published articles into a manifest at `finalized`, print the plan.
+"""Pelican plugin: collect published articles into a manifest at `finalized`, log the plan.
 
-    PLUGINS = [..., "postion"]            # the namespace plugin pelican.plugins.postion
+    PLUGINS = [..., "postion_publish.integrations.pelican"]
     POSTION_CONFIG = "postion.yml"        # nothing happens without it
 
-Facts (Pelican docs "Plugins", pelican/plugins/_utils.py): with PLUGINS unset Pelican loads every
-installed namespace plugin, so this one does nothing until POSTION_CONFIG is set. Editable installs
-cannot provide `pelican.plugins.postion`: `PLUGINS = ["postion_publish.integrations.pelican"]` works
-everywhere. Articles are collected at `article_generator_finalized` (published ones: drafts and
-hidden articles live elsewhere) and written at `finalized`; state is reset at `initialized`, since
-`--autoreload` runs everything again on each save. An empty or relative SITEURL (the quickstart's
+Facts (Pelican docs "Plugins", pelican/plugins/_utils.py): Pelican loads a plugin by its module path.
+postion-publish ships no `pelican.plugins.postion` namespace shim: installed without Pelican, it made
+`import pelican` succeed as an empty namespace package, which fools other tools. Articles are
+collected at `article_generator_finalized` (published ones: drafts and hidden articles live
+elsewhere) and written at `finalized`; state is reset at `initialized`, since `--autoreload` runs
+everything again on each save. An empty or relative SITEURL (the quickstart's
 pelicanconf.py) means a development build: its manifest is a preview, never published. Receivers are
 module-level functions: Pelican holds them by weak reference."""
 
@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from pelican import signals
+
 from postion_publish.excerpt import plain_text_of_html
 from postion_publish.integrations.build import finish_build
 from postion_publish.posts import Post, to_utc
@@ -76,7 +77,7 @@ def _post(article: Any, site_url: str, content_root: Path) -> tuple[Post, Any]:
 def _finish(pelican: Any) -> None:
     settings = pelican.settings
     if not settings.get("POSTION_CONFIG"):
-        return  # installed but not enabled: Pelican loads every namespace plugin when PLUGINS is unset
+        return  # listed but not configured
     site_url = str(settings.get("SITEURL") or "")
     content_root = Path(settings.get("PATH", "content"))
     try:

@@ -444,15 +444,22 @@ def _serve(sandbox_url: str) -> None:
 
 @main.command()
 @click.option("--port", type=click.IntRange(0, 65535), default=8787, show_default=True, help="0: any free port.")
+@_config_option(None, "Show the keys and credentials for this configuration's platforms only.")
 @handles_errors
-def sandbox(port: int) -> None:
+def sandbox(port: int, config_path: Path | None) -> None:
     """A local emulator of the platform APIs, with a page showing what was posted."""
     from postion_publish import platforms
     from postion_publish.sandbox import Sandbox
 
+    wanted = platforms.in_sandbox()
+    if config_path is not None:
+        from postion_publish.config import load_settings
+
+        configured = load_settings(config_path).platforms
+        wanted = tuple(name for name in wanted if name in configured)
     emulator = Sandbox()
     base = emulator.start(port)
-    modules = {name: platforms.spec(name).sandbox_module() for name in platforms.in_sandbox()}
+    modules = {name: platforms.spec(name).sandbox_module() for name in wanted}
     keys = [f"  {name}: {json.dumps(module.settings(emulator))}" for name, module in modules.items()]
     exports = [f"  export {k}={v}" for module in modules.values() for k, v in module.environment(emulator).items()]
     click.echo(
@@ -466,10 +473,17 @@ def sandbox(port: int) -> None:
 
 @main.command()
 @click.option("--no-serve", is_flag=True, help="Exit once published instead of serving the links.")
+@_config_option(None, "Not used: the demo publishes its bundled example (see `postion sandbox -c`).")
 @handles_errors
-def demo(no_serve: bool) -> None:
+def demo(no_serve: bool, config_path: Path | None) -> None:
     """The bundled example blog, published to a local sandbox: no accounts needed."""
     import os
+
+    if config_path is not None:
+        click.echo(
+            f"(-c {config_path} is not used: the demo publishes its bundled example. To try your own blog, "
+            f"`postion sandbox -c {config_path}` shows how to point its platforms at the sandbox.)\n"
+        )
 
     from postion_publish import demo as demo_site
     from postion_publish import report, workspace

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
 import os
 import random
 from collections.abc import Callable, Mapping, Sequence
@@ -306,12 +307,24 @@ class Executor:
             reason = f"quota exhausted: all {quota.limit} units of this cycle are spent; it resets on {quota.resets}"
             return self._report(JobResult(job, Status.SKIPPED, error=reason, error_kind=ErrorKind.QUOTA), 0)
         if problems := [m.problem for m in job.messages if m.problem]:
-            # The platform would refuse it, on every run: it never reaches the network.
+            # The platform would refuse it, on every run: it never reaches the network. It fails
+            # once; then, until its text changes or `postion retry`, it is skipped without a word
+            # in the history, so that every later run (and CI) is not failed by the same message.
+            digest = hashlib.sha256("\x00".join(m.text for m in job.messages).encode()).hexdigest()[:16]
+            if self.recorder.state.record(job.post, job.platform).get("rejected") == digest:
+                reason = (
+                    f"still too long ({problems[0]}), unchanged since it failed: not tried again. Change the "
+                    "post or its caption, or `postion retry` it"
+                )
+                muted = JobResult(job, Status.SKIPPED, error=reason, error_kind=ErrorKind.CONTENT_REJECTED)
+                self.on_result(muted)
+                return muted
             refused = ContentRejected(
                 job.platform,
                 f"too long ({problems[0]}): not sent. Shorten the title or the template, write this platform's "
                 f"caption by hand (`postion: {{{job.platform}: …}}`), or set `thread: true` for it",
             )
+            self.recorder.update(job.post, job.platform, rejected=digest)
             return self._failed(job, self._journal(job), refused, 0)
         timeout = self.recorder.settings.timeouts.run
         if asyncio.get_running_loop().time() >= self.deadline:

@@ -240,11 +240,12 @@ def retry(
                 raise BadInput(f"attempt {attempt.id}: the post {attempt.post} is no longer on the site")
             if attempt.platform not in settings.platforms:
                 raise BadInput(f"attempt {attempt.id}: {attempt.platform} is no longer configured")
+            record = state.record(post, attempt.platform)
             if state.status(state.entry_id(post) or post.id, attempt.platform) == PlatformStatus.UNKNOWN:
-                record = {
-                    k: v for k, v in state.record(post, attempt.platform).items() if k not in ("intent", "reason")
-                }
+                record = {k: v for k, v in record.items() if k not in ("intent", "reason")}
                 state = state.with_record(post, attempt.platform, {**record, "status": PlatformStatus.PENDING})
+            elif "rejected" in record:  # a message too long, muted since it failed: tried (locally) again
+                state = state.with_record(post, attempt.platform, {k: v for k, v in record.items() if k != "rejected"})
             jobs.append(build_job(post, settings.platforms[attempt.platform], settings))
         if not options.dry_run:
             save_state(settings.root, state)

@@ -50,6 +50,21 @@ def test_an_over_long_message_never_reaches_the_network(
     assert "too long (399 > 300): not sent" in job["error"] and "thread: true" in job["error"]
     assert [path for path in requests if path.startswith("/bluesky")] == []
 
+    # It failed once; unchanged, it is skipped on the next runs, without failing them or the history.
+    publish = ["publish", "--json", "--platform", "bluesky", "--post", _url(3), *config]
+    again = CliRunner().invoke(main, publish, env=env)
+    [muted] = json.loads(again.stdout)["results"]
+    assert (muted["status"], again.exit_code) == ("skipped", 0) and "unchanged since it failed" in muted["error"]
+    history = json.loads(CliRunner().invoke(main, ["history", "--json", *config], env=env).stdout)
+    assert [a["status"] for a in history if a["post"] == _url(3)] == ["failed"]
+    # `postion retry` tries it again (and it fails again, locally); a changed caption is tried afresh.
+    retried = CliRunner().invoke(main, ["retry", *config], env=env)
+    assert retried.exit_code == 1 and "too long" in retried.output
+    write_post(live_blog, "third.md", f"title: Third\ndate: 2026-03-03\npostion: {{bluesky: '{caption}!'}}")
+    changed = CliRunner().invoke(main, publish, env=env)
+    assert json.loads(changed.stdout)["results"][0]["status"] == "failed"
+    assert [path for path in requests if path.startswith("/bluesky")] == []
+
 
 def _url(number: int) -> str:
     return f"https://blog.example.com/{['', 'first', 'second', 'third'][number]}/"
@@ -344,3 +359,25 @@ def test_the_wheel_ships_no_pelican_namespace(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert not [name for name in names if name.startswith("pelican/")]
     assert "postion_publish/integrations/pelican.py" in names
+
+
+def test_sandbox_and_demo_take_the_config_option_too(tmp_path: Path) -> None:
+    config = tmp_path / "postion.yml"
+    config.write_text(
+        "site_url: https://blog.example.com\nsource: {type: content, path: posts}\nplatforms: {x: {}, discord: {}}\n"
+    )
+    command = [sys.executable, "-m", "postion_publish", "sandbox", "--port", "0", "-c", str(config)]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as server:
+        assert server.stdout is not None
+        lines = [server.stdout.readline() for _ in range(6)]
+        server.terminate()
+    shown = "".join(lines)
+    assert "  x: " in shown and "  discord: " in shown and "bluesky" not in shown  # this blog's platforms only
+    env = {**os.environ, "POSTION_DEMO_DIR": str(tmp_path / "demo")}
+    demo = subprocess.run(
+        [sys.executable, "-m", "postion_publish", "demo", "--no-serve", "-c", str(config)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert demo.returncode == 0 and "is not used: the demo publishes its bundled example" in demo.stdout

@@ -255,6 +255,7 @@ def _run_options(now: str | None, as_json: bool, dry_run: bool = False, wait_liv
         on_result=progress,
         dry_run=dry_run,
         wait_live=wait_live,
+        on_notice=lambda notice: click.echo(f"warning: {notice}", err=True),
     )
 
 

@@ -211,6 +211,7 @@ class RedactingStore:
 
     inner: TokenStore
     redactor: Redactor
+    on_secret: Callable[[str], None] = lambda value: None
 
     def get(self, name: str) -> str | None:
         value = self.inner.get(name)
@@ -220,6 +221,7 @@ class RedactingStore:
 
     def put(self, name: str, value: str) -> None:
         self.redactor.add(value)
+        self.on_secret(value)  # masked in the Action's log before anything could print it
         self.inner.put(name, value)
 
 
@@ -230,13 +232,14 @@ class Executor:
     policy: RetryPolicy = field(default_factory=RetryPolicy)
     on_result: Callable[[JobResult], None] = lambda result: None
     tokens: TokenStore | None = None  # where credentials rotated during the run are handed
+    on_secret: Callable[[str], None] = lambda value: None
     redactor: Redactor = field(init=False)
     deadline: float = field(init=False, default=0.0)  # on the event loop's clock: when sending stops
 
     def __post_init__(self) -> None:
         self.redactor = Redactor.from_environment(self.environ)
         if self.tokens is not None:
-            self.tokens = RedactingStore(self.tokens, self.redactor)
+            self.tokens = RedactingStore(self.tokens, self.redactor, self.on_secret)
 
     def _quota_left(self) -> bool:
         quota = self.recorder.ledger.quota(self.recorder.settings.quota, self.recorder.clock())

@@ -1,11 +1,14 @@
-"""The few GitHub REST calls the Action needs: the sticky pull-request comment.
+"""The few GitHub REST calls postion needs: the sticky pull-request comment, repository secrets
+(rotated tokens written back) and the one reminder issue.
 
-Facts: docs.github.com/rest (issue comments; @octokit/openapi). Base URL from
-`GITHUB_API_URL`; a 403 names the permission it wanted in `X-Accepted-GitHub-Permissions`.
+Facts: docs.github.com/rest (issue comments, issues, actions/secrets; @octokit/openapi). Base URL
+from `GITHUB_API_URL`; a 403 names the permission it wanted in `X-Accepted-GitHub-Permissions`.
+A secret is sealed (libsodium `crypto_box_seal`, PyNaCl) under the repository's Actions public key.
 """
 
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -101,3 +104,45 @@ class GitHub:
             return "updated"
         self.create_comment(number, body)
         return "created"
+
+    # --- repository secrets -------------------------------------------------------------------
+
+    def put_secret(self, name: str, value: str) -> None:
+        """Create or update the Actions secret `name` (values can never be read back)."""
+        from nacl.public import PublicKey, SealedBox
+
+        key = self._request("GET", f"/repos/{self.repository}/actions/secrets/public-key").json()
+        sealed = SealedBox(PublicKey(base64.b64decode(key["key"]))).encrypt(value.encode("utf-8"))
+        body = {"encrypted_value": base64.b64encode(sealed).decode(), "key_id": key["key_id"]}
+        self._request("PUT", f"/repos/{self.repository}/actions/secrets/{name}", json=body)
+
+    def delete_secret(self, name: str) -> bool:
+        """Delete the secret; False where there was none."""
+        try:
+            self._request("DELETE", f"/repos/{self.repository}/actions/secrets/{name}")
+        except GitHubError as error:
+            if error.status == 404:
+                return False
+            raise
+        return True
+
+    # --- the reminder issue -------------------------------------------------------------------
+
+    def find_issue(self, marker: str) -> tuple[int, str, str] | None:
+        """The first issue (open or closed) whose body holds `marker`: (number, state, body)."""
+        url: str | None = f"/repos/{self.repository}/issues?state=all&per_page=100"
+        while url:
+            response = self._request("GET", url)
+            for item in response.json():
+                if "pull_request" not in item and marker in str(item.get("body") or ""):
+                    return int(item["number"]), str(item["state"]), str(item.get("body") or "")
+            following = _NEXT_LINK.search(response.headers.get("link", ""))
+            url = following.group(1) if following else None
+        return None
+
+    def create_issue(self, title: str, body: str) -> int:
+        response = self._request("POST", f"/repos/{self.repository}/issues", json={"title": title, "body": body})
+        return int(response.json()["number"])
+
+    def update_issue(self, number: int, **fields: str) -> None:
+        self._request("PATCH", f"/repos/{self.repository}/issues/{number}", json=fields)

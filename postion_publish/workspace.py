@@ -44,9 +44,11 @@ class RunOptions:
     dry_run: bool = False
     wait_live: float | None = None  # seconds to wait for each new post's page to be served
     wait_interval: float = 10.0
-    # Where credentials rotated during the run go. None: the token file (`$POSTION_TOKEN_FILE`, else
-    # under the user's config folder), so that the next run finds them.
+    # Where credentials rotated during the run go. None: as `tokens.github.store_for_run` chooses
+    # (the token file on a laptop, the repository's secrets in GitHub Actions).
     tokens: TokenStore | None = None
+    on_notice: Callable[[str], None] = lambda notice: None  # e.g. a rotation that could not be kept
+    on_secret: Callable[[str], None] = lambda value: None  # a new secret (the Action masks it in the log)
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,7 @@ def _execute(
     settings: Settings, state: State, ledger: Ledger, jobs: list[Job], options: RunOptions
 ) -> tuple[list[JobResult], Quota]:
     from postion_publish.execute import Executor, Recorder, RetryPolicy
-    from postion_publish.tokens.store import FileStore, default_token_file
+    from postion_publish.tokens.github import notices_of, store_for_run
 
     if options.dry_run:
         results = [JobResult(job, Status.DRY_RUN) for job in jobs]
@@ -116,11 +118,18 @@ def _execute(
             options.on_result(result)
         return results, ledger.quota(settings.quota, options.clock())
     recorder = Recorder(settings.root, settings, state, ledger, options.clock)
-    tokens = options.tokens or FileStore(default_token_file(options.environ), options.environ)
+    tokens = options.tokens or store_for_run(options.environ)
     executor = Executor(
-        recorder, options.environ, options.policy or RetryPolicy(), on_result=options.on_result, tokens=tokens
+        recorder,
+        options.environ,
+        options.policy or RetryPolicy(),
+        on_result=options.on_result,
+        tokens=tokens,
+        on_secret=options.on_secret,
     )
     results = asyncio.run(executor.run(jobs))
+    for notice in notices_of(tokens):
+        options.on_notice(notice)
     return results, recorder.ledger.quota(settings.quota, options.clock())
 
 

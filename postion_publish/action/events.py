@@ -16,7 +16,7 @@ import json
 import re
 import subprocess
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -129,9 +129,10 @@ def publish_and_record(
 ) -> int:
     from postion_publish.action.sync import commit_and_push
 
-    options = _options(inputs, environ, emit)
+    notices: list[str] = []
     dispatch = dict((payload or {}).get("inputs") or {})
-    with commands_stopped(emit):  # progress lines carry titles and platforms' answers
+    with commands_stopped(emit) as commands:  # progress lines carry titles and platforms' answers
+        options = replace(_options(inputs, environ, emit), on_secret=commands.mask, on_notice=notices.append)
         if dispatch.get("post_url"):
             names = tuple(p for p in re.split(r"[\s,]+", str(dispatch.get("platforms") or "")) if p) or inputs.platforms
             caption = str(dispatch.get("caption") or "")
@@ -149,10 +150,12 @@ def publish_and_record(
     for item in outcome.unsettled:  # every run says it again, until the user settles it
         message = f"{item.platform}: {item.post}: outcome unknown ({item.reason}); {report.settle_advice(item)}"
         annotation("warning", message, emit)
+    for notice in notices:  # a rotated token that cannot be kept: loudly, in the log and the summary
+        annotation("warning", notice, emit)
     pushed = "dry run: nothing recorded"
     if not inputs.dry_run:
         pushed = commit_and_push(load_settings(inputs.config), branch)
-    append_summary(environ.get("GITHUB_STEP_SUMMARY"), publish_summary(outcome, pushed))
+    append_summary(environ.get("GITHUB_STEP_SUMMARY"), publish_summary(outcome, pushed, notices))
     published = sum(1 for result in outcome.results if result.status == Status.PUBLISHED)
     failed = sum(1 for result in outcome.results if result.status == Status.FAILED)
     results = json.dumps([report.result_json(result) for result in outcome.results], ensure_ascii=False)
@@ -160,7 +163,7 @@ def publish_and_record(
     return 1 if outcome.failed else 0
 
 
-def publish_summary(outcome: RunOutcome, pushed: str) -> str:
+def publish_summary(outcome: RunOutcome, pushed: str, notices: list[str] | None = None) -> str:
     lines = ["## postion-publish", ""]
     if not outcome.results:
         lines.append("Nothing new to announce.")
@@ -181,7 +184,8 @@ def publish_summary(outcome: RunOutcome, pushed: str) -> str:
     lines += [
         "",
         f"**Quota:** {quota.used} of {quota.limit} units used, {quota.left} left; resets on {quota.resets}.",
-        "**Tokens:** health checks arrive with `postion tokens` (connections); nothing to report yet.",
+        "**Tokens:** "
+        + ("; ".join(f"⚠️ {code_span(notice)}" for notice in notices) if notices else "nothing to report."),
         f"**State:** {pushed}.",
     ]
     return "\n".join(lines) + "\n"

@@ -32,17 +32,36 @@ def mask_secrets(environ: Mapping[str, str], emit: Emit) -> None:
             emit(f"::add-mask::{escape_data(form)}")
 
 
+class StoppedCommands:
+    """While commands are stopped, a new secret (a token rotated mid-run) can still be masked:
+    commands resume for its `::add-mask::` lines only, then stop again under a new token."""
+
+    def __init__(self, emit: Emit) -> None:
+        self.emit = emit
+        self.token = secrets.token_hex(16)
+        emit(f"::stop-commands::{self.token}")
+
+    def mask(self, value: str) -> None:
+        self.emit(f"::{self.token}::")
+        for form in sorted(secret_forms(value)):
+            self.emit(f"::add-mask::{escape_data(form)}")
+        self.token = secrets.token_hex(16)
+        self.emit(f"::stop-commands::{self.token}")
+
+    def resume(self) -> None:
+        self.emit(f"::{self.token}::")
+
+
 @contextmanager
-def commands_stopped(emit: Emit) -> Iterator[None]:
+def commands_stopped(emit: Emit) -> Iterator[StoppedCommands]:
     """No line printed inside is read as a workflow command: titles and captions are user text,
     and a title holding `::add-mask::` or `::error::` must stay text. The resume token is random,
     so no text can guess it."""
-    token = secrets.token_hex(16)
-    emit(f"::stop-commands::{token}")
+    stopped = StoppedCommands(emit)
     try:
-        yield
+        yield stopped
     finally:
-        emit(f"::{token}::")
+        stopped.resume()
 
 
 def annotation(kind: str, message: str, emit: Emit, *, file: str | None = None, line: int | None = None) -> None:

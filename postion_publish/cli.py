@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from postion_publish import platforms as registry
 from postion_publish.errors import BadInput, PostionError
+from postion_publish.inert import one_line
 
 if TYPE_CHECKING:
     from postion_publish.results import JobResult
@@ -400,6 +402,146 @@ def quota(as_json: bool, config_path: Path, now: str | None) -> None:
     settings = load_settings(config_path)
     figures = load_ledger(settings.root).quota(settings.quota, _now(now))
     click.echo(json.dumps(figures.to_json()) if as_json else report.quota_text(figures))
+
+
+PLATFORM_NAMES = registry.names()
+
+
+@main.command()
+@click.argument("platform", type=click.Choice(PLATFORM_NAMES))
+@click.option("--to", type=click.Choice(["github", "file"]), help="Where the credentials go (default: found).")
+@click.option("--client-id", help="The app's client id (X, LinkedIn, Threads); else POSTION_<P>_CLIENT_ID.")
+@click.option("--client-secret", help="The app's client secret (LinkedIn, Threads; confidential X apps).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8976, show_default=True, help="The loopback port.")
+@click.option("--paste", is_flag=True, help="No browser here: paste the address the browser was sent to.")
+@click.option("--oauth1", is_flag=True, help="X: OAuth 1.0a keys instead of OAuth 2.0.")
+@config_option
+@now_option
+@handles_errors
+def connect(
+    platform: str,
+    to: str | None,
+    client_id: str | None,
+    client_secret: str | None,
+    port: int,
+    paste: bool,
+    oauth1: bool,
+    config_path: Path,
+    now: str | None,
+) -> None:
+    """Connect an account: browser and loopback, or paste; credentials to the token store."""
+    import os
+
+    from postion_publish.config import load_settings
+    from postion_publish.platforms import display_name
+    from postion_publish.tokens.connect import Prompter
+    from postion_publish.tokens.manage import connect as run_connect
+
+    prompter = Prompter(
+        say=click.echo,
+        ask=lambda question: str(click.prompt(question)),
+        ask_secret=lambda question: str(click.prompt(question, hide_input=True)),
+    )
+    result, where = run_connect(
+        load_settings(config_path),
+        platform,
+        os.environ,
+        prompter,
+        _now(now),
+        to=to,
+        client_id=client_id,
+        client_secret=client_secret,
+        port=port,
+        paste=paste,
+        oauth1=oauth1,
+    )
+    account = f" as {one_line(result.account)}" if result.account else ""
+    click.echo(
+        f"Connected {display_name(platform)}{account}: {', '.join(result.values)} written to {where.describe()}."
+    )
+    if where.kind == "file":
+        click.echo("For CI, put the same values in the repository's secrets: `postion connect --to github`.")
+
+
+@main.command()
+@click.argument("platform", type=click.Choice(PLATFORM_NAMES))
+@click.option("--to", type=click.Choice(["github", "file"]), help="Where the credentials are (default: found).")
+@config_option
+@now_option
+@handles_errors
+def disconnect(platform: str, to: str | None, config_path: Path, now: str | None) -> None:
+    """Revoke where the platform allows it, delete the credentials, record it."""
+    import os
+
+    from postion_publish.config import load_settings
+    from postion_publish.tokens.manage import disconnect as run_disconnect
+
+    for line in run_disconnect(load_settings(config_path), platform, os.environ, _now(now), to=to):
+        click.echo(line)
+
+
+@main.group(cls=_Commands)
+def tokens() -> None:
+    """Token health: status (exit 1 if any expired), refresh, reminders."""
+
+
+@tokens.command("status")
+@click.option("--check", is_flag=True, help="One cheap live call per platform (never a post).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@config_option
+@now_option
+@handles_errors
+def tokens_status(check: bool, as_json: bool, config_path: Path, now: str | None) -> None:
+    """Each connection: 🟢 active, 🟡 expiring within 7 days, 🔴 expired, ⚪ not connected."""
+    import os
+
+    from postion_publish.config import load_settings
+    from postion_publish.connections import Health
+    from postion_publish.tokens.health import status_table, token_status
+
+    found = token_status(load_settings(config_path), os.environ, _now(now), check=check)
+    if as_json:
+        click.echo(json.dumps({"connections": [status.to_json() for status in found]}, ensure_ascii=False))
+    else:
+        click.echo(status_table(found), nl=False)
+    if any(status.health == Health.EXPIRED for status in found):
+        sys.exit(1)
+
+
+@tokens.command("refresh")
+@click.argument("platform", required=False, type=click.Choice(PLATFORM_NAMES))
+@config_option
+@now_option
+@handles_errors
+def tokens_refresh(platform: str | None, config_path: Path, now: str | None) -> None:
+    """Refresh what can be refreshed and write the new values back at once."""
+    import os
+
+    from postion_publish.platforms import display_name
+    from postion_publish.tokens.health import refresh_tokens
+
+    results, notices = refresh_tokens(config_path, os.environ, _now(now), (platform,) if platform else ())
+    for result in results:
+        click.echo(f"{display_name(result.platform):<9} {one_line(result.message)}")
+    for notice in notices:
+        click.echo(f"warning: {notice}", err=True)
+    if notices:
+        sys.exit(1)
+
+
+@tokens.command("remind")
+@click.option("--check", is_flag=True, help="Check each connection live first.")
+@config_option
+@now_option
+@handles_errors
+def tokens_remind(check: bool, config_path: Path, now: str | None) -> None:
+    """One GitHub issue for what expires within 7 days: opened, updated, closed when healthy."""
+    import os
+
+    from postion_publish.config import load_settings
+    from postion_publish.tokens.health import remind
+
+    click.echo(remind(load_settings(config_path), os.environ, _now(now), check=check))
 
 
 @main.command()

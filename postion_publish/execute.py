@@ -212,6 +212,7 @@ class RedactingStore:
     inner: TokenStore
     redactor: Redactor
     on_secret: Callable[[str], None] = lambda value: None
+    rotated: list[str] = field(default_factory=list)  # variable names, for the ledger's connection records
 
     def get(self, name: str) -> str | None:
         value = self.inner.get(name)
@@ -223,6 +224,7 @@ class RedactingStore:
         self.redactor.add(value)
         self.on_secret(value)  # masked in the Action's log before anything could print it
         self.inner.put(name, value)
+        self.rotated.append(name)
 
 
 @dataclass

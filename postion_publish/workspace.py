@@ -7,7 +7,7 @@ import asyncio
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -109,7 +109,8 @@ def _check_platforms(settings: Settings, platforms: Sequence[str]) -> None:
 def _execute(
     settings: Settings, state: State, ledger: Ledger, jobs: list[Job], options: RunOptions
 ) -> tuple[list[JobResult], Quota]:
-    from postion_publish.execute import Executor, Recorder, RetryPolicy
+    from postion_publish.connections import after_rotation
+    from postion_publish.execute import Executor, Recorder, RedactingStore, RetryPolicy
     from postion_publish.tokens.github import notices_of, store_for_run
 
     if options.dry_run:
@@ -130,6 +131,11 @@ def _execute(
     results = asyncio.run(executor.run(jobs))
     for notice in notices_of(tokens):
         options.on_notice(notice)
+    if isinstance(executor.tokens, RedactingStore) and executor.tokens.rotated:
+        # The connection records: refreshed now (and, for Threads, 60 more days).
+        tokens_record = after_rotation(recorder.ledger.tokens, executor.tokens.rotated, options.clock())
+        recorder.ledger = replace(recorder.ledger, tokens=tokens_record)
+        save_ledger(settings.root, recorder.ledger, settings.quota, options.clock())
     return results, recorder.ledger.quota(settings.quota, options.clock())
 
 

@@ -4,12 +4,20 @@
 from __future__ import annotations
 
 import json
+import os
+import socket
+import subprocess
+import sys
 from pathlib import Path
+
+import httpx
 
 from action_support import PUSH, git, run_action
 from conftest import write_post
 from github_fake import SECRETS_PAT, FakeGitHub
+from postion_publish import platforms
 from postion_publish.sandbox import Sandbox
+from postion_publish.sandbox.discord import webhook_url
 from secret_scan import leaks
 
 
@@ -88,3 +96,177 @@ def test_a_secret_github_refuses_to_store_is_a_warning_not_a_lost_post(
         == "announced"
     )
     assert "could not be written to the repository's secrets" in result.stdout
+
+
+# --- postion connect ---------------------------------------------------------------------------
+
+BROWSER = f"{sys.executable} {Path(__file__).parent / 'scripted_browser.py'} %s"
+
+
+def blog_for(sandbox: Sandbox, folder: Path, *names: str) -> Path:
+    """A blog whose platforms point at the sandbox; its ledger is where connections are recorded."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = ["site_url: https://blog.example.com", "source: {type: content, path: posts}", "platforms:"]
+    for name in names:
+        lines.append(f"  {name}: {json.dumps(platforms.spec(name).sandbox_module().settings(sandbox))}")
+    (folder / "postion.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / "posts").mkdir(exist_ok=True)
+    return folder / "postion.yml"
+
+
+def connect_env(github: FakeGitHub, tmp_path: Path, **extra: str) -> dict[str, str]:
+    """A laptop with the repository known and a token that may write its secrets."""
+    keep = {k: v for k, v in os.environ.items() if not k.startswith(("POSTION_", "GITHUB_"))}
+    return {
+        **keep,
+        "BROWSER": BROWSER,
+        "GITHUB_API_URL": github.url,
+        "GITHUB_REPOSITORY": "o/r",
+        "POSTION_GITHUB_SECRETS_TOKEN": SECRETS_PAT,
+        "POSTION_CACHE_DIR": str(tmp_path / ".cache"),
+        "POSTION_TOKEN_FILE": str(tmp_path / ".cache" / "tokens.json"),
+        **extra,
+    }
+
+
+def postion(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "postion_publish", *args]
+    return subprocess.run(command, env=env, input=stdin, capture_output=True, text=True, timeout=120, check=False)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_connect_x_in_the_browser_puts_its_tokens_in_the_repository_secrets(
+    sandbox: Sandbox, github: FakeGitHub, tmp_path: Path
+) -> None:
+    config = blog_for(sandbox, tmp_path / "blog", "x")
+    keys = sandbox.credentials
+    env = connect_env(github, tmp_path)
+    done = postion(
+        "connect", "x", "--client-id", keys.x_client_id, "--port", str(free_port()), "-c", str(config), env=env
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Connected X as @postion_demo" in done.stdout and "the repository secrets of o/r" in done.stdout
+    assert set(github.secrets) == {"POSTION_X_CLIENT_ID", "POSTION_X_REFRESH_TOKEN", "POSTION_X_ACCESS_TOKEN"}
+    assert sandbox.store["x"]["oauth"]["generation"] == 1  # a new token family, from the code and its verifier
+    assert github.secrets["POSTION_X_REFRESH_TOKEN"].startswith(keys.x_refresh_token + ".1.")
+    record = json.loads((tmp_path / "blog" / ".postion" / "ledger.json").read_text())["tokens"]["x"]
+    assert (record["account"], record["store"], record["method"]) == ("@postion_demo", "github", "oauth2")
+    assert "offline.access" in record["scopes"]
+    assert leaks(done.stdout + done.stderr, list(github.secrets.values())[1:]) == []
+
+    # The written values work: a publish with them as its environment posts.
+    write_post(tmp_path / "blog", "hello.md", "title: Hello\ndate: 2026-03-01")
+    (tmp_path / "blog" / ".postion" / "state.json").write_text('{"version": 1, "posts": {}}')
+    published = postion("publish", "-c", str(config), env={**env, **github.secrets})
+    assert published.returncode == 0, published.stdout + published.stderr
+
+
+def test_connect_refuses_an_answer_with_the_wrong_state_and_stores_nothing(
+    sandbox: Sandbox, github: FakeGitHub, tmp_path: Path
+) -> None:
+    config = blog_for(sandbox, tmp_path / "blog", "x")
+    env = connect_env(github, tmp_path, SCRIPTED_BROWSER="tamper")
+    done = postion(
+        "connect",
+        "x",
+        "--client-id",
+        sandbox.credentials.x_client_id,
+        "--port",
+        str(free_port()),
+        "-c",
+        str(config),
+        env=env,
+    )
+    assert done.returncode == 1 and "state does not match" in done.stderr
+    assert github.secrets == {} and not (tmp_path / "blog" / ".postion" / "ledger.json").exists()
+
+
+def test_connect_linkedin_in_the_browser_records_its_60_days(
+    sandbox: Sandbox, github: FakeGitHub, tmp_path: Path
+) -> None:
+    config = blog_for(sandbox, tmp_path / "blog", "linkedin")
+    keys = sandbox.credentials
+    done = postion(
+        "connect",
+        "linkedin",
+        "--client-id",
+        keys.linkedin_client_id,
+        "--client-secret",
+        keys.linkedin_client_secret,
+        "--port",
+        str(free_port()),
+        "-c",
+        str(config),
+        "--now",
+        "2026-11-29T12:00:00Z",
+        env=connect_env(github, tmp_path),
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert github.secrets == {"POSTION_LINKEDIN_ACCESS_TOKEN": keys.linkedin_access_token}
+    record = json.loads((tmp_path / "blog" / ".postion" / "ledger.json").read_text())["tokens"]["linkedin"]
+    assert (record["account"], record["expires"]) == ("Postion Demo", "2027-01-28T12:00:00Z")
+    assert keys.linkedin_client_secret not in done.stdout + done.stderr
+
+
+def test_connect_threads_by_pasting_the_address_meta_sent_the_browser_to(
+    sandbox: Sandbox, github: FakeGitHub, tmp_path: Path
+) -> None:
+    config = blog_for(sandbox, tmp_path / "blog", "threads")
+    keys = sandbox.credentials
+    command = [
+        sys.executable,
+        "-m",
+        "postion_publish",
+        "connect",
+        "threads",
+        "--client-id",
+        keys.threads_client_id,
+        "--client-secret",
+        keys.threads_client_secret,
+        "-c",
+        str(config),
+        "--now",
+        "2026-11-29T12:00:00Z",
+    ]
+    with subprocess.Popen(
+        command, env=connect_env(github, tmp_path), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    ) as process:
+        assert process.stdin is not None and process.stdout is not None
+        url = next(line.strip() for line in process.stdout if line.strip().startswith("http"))
+        sent_to = httpx.get(url, follow_redirects=False).headers["location"]  # https://127.0.0.1…?code…#_
+        assert sent_to.startswith("https://127.0.0.1:") and sent_to.endswith("#_")
+        process.stdin.write(sent_to + "\n")
+        process.stdin.close()
+        output = process.stdout.read()
+    assert process.returncode == 0, output
+    token = github.secrets["POSTION_THREADS_ACCESS_TOKEN"]
+    assert token.startswith(keys.threads_access_token + ".1.")  # the long-lived one, not the 1-hour one
+    record = json.loads((tmp_path / "blog" / ".postion" / "ledger.json").read_text())["tokens"]["threads"]
+    assert (record["account"], record["expires"]) == ("@postion.demo", "2027-01-28T12:00:00Z")
+
+
+def test_connect_bluesky_discord_and_mastodon(sandbox: Sandbox, github: FakeGitHub, tmp_path: Path) -> None:
+    config = blog_for(sandbox, tmp_path / "blog", "bluesky", "discord", "mastodon")
+    env = connect_env(github, tmp_path)
+    keys = sandbox.credentials
+    bluesky = postion("connect", "bluesky", "-c", str(config), env=env, stdin=keys.bluesky_app_password + "\n")
+    assert bluesky.returncode == 0 and "Connected Bluesky as @demo.bsky.sandbox" in bluesky.stdout
+    assert "does not look like an app password" not in bluesky.stdout
+    main_password = postion("connect", "bluesky", "-c", str(config), env=env, stdin="hunter2hunter2\n")
+    assert main_password.returncode == 1 and "does not look like an app password" in main_password.stdout
+    discord = postion("connect", "discord", "-c", str(config), env=env, stdin=webhook_url(sandbox) + "\n")
+    assert discord.returncode == 0 and "Connected Discord as postion sandbox" in discord.stdout
+    mastodon = postion("connect", "mastodon", "--port", str(free_port()), "-c", str(config), env=env)
+    assert mastodon.returncode == 0, mastodon.stdout + mastodon.stderr
+    assert github.secrets == {
+        "POSTION_BLUESKY_APP_PASSWORD": keys.bluesky_app_password,
+        "POSTION_DISCORD_WEBHOOK_URL": webhook_url(sandbox),
+        "POSTION_MASTODON_TOKEN": keys.mastodon_token,
+    }
+    for output in (bluesky, discord, mastodon):
+        assert leaks(output.stdout + output.stderr, list(github.secrets.values())) == []

@@ -143,6 +143,14 @@ class Journal(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class TokenInfo:
+    """What a live check or a refresh learnt about a connection."""
+
+    account: str | None = None  # as people write it: @name, a page's name
+    expires: dt.datetime | None = None  # when it stops working unless refreshed; None: not known or never
+
+
 class Adapter(Protocol):
     name: str
 
@@ -160,6 +168,14 @@ class Adapter(Protocol):
 
     async def character_limit(self) -> int | None:
         """The server's own limit, where it publishes one (Mastodon); else None."""
+        ...
+
+    async def check(self) -> TokenInfo:
+        """One cheap authenticated call, no post: raises AuthExpired when the credential is refused."""
+        ...
+
+    async def refresh(self) -> TokenInfo | None:
+        """Refresh what can be refreshed (new values go to the token store); None where nothing can."""
         ...
 
 

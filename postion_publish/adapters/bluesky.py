@@ -32,6 +32,7 @@ from postion_publish.adapters.base import (
     PartRef,
     Resolution,
     SafeToResend,
+    TokenInfo,
     json_or_empty,
     network_error,
     retry_after_seconds,
@@ -297,6 +298,17 @@ class BlueskyAdapter:
 
     async def character_limit(self) -> int | None:
         return None
+
+    async def check(self) -> TokenInfo:
+        session = await self._current_session()  # the cached one, else a new one from the app password
+        response = await self._authorized("GET", "/xrpc/com.atproto.server.getSession")
+        if response.status_code != 200:
+            raise self._error(response)
+        return TokenInfo(f"@{json_or_empty(response).get('handle') or session.handle}")
+
+    async def refresh(self) -> TokenInfo | None:
+        session = await self._refresh(await self._current_session())
+        return TokenInfo(f"@{session.handle}")  # an app password does not expire; sessions are refreshed
 
 
 def _retry_after(response: httpx.Response, now: dt.datetime) -> float | None:

@@ -21,6 +21,7 @@ from postion_publish.adapters.base import (
     Outgoing,
     PartRef,
     Resolution,
+    TokenInfo,
     Unknowable,
     http_error,
     json_or_empty,
@@ -158,6 +159,16 @@ class DiscordAdapter:
 
     async def character_limit(self) -> int | None:
         return None
+
+    async def check(self) -> TokenInfo:
+        """`GET` the webhook: never a post."""
+        response = await self._send("GET")
+        if response.status_code != 200:
+            raise self._error(response)
+        return TokenInfo(str(json_or_empty(response).get("name") or "") or None)
+
+    async def refresh(self) -> TokenInfo | None:
+        return None  # a webhook URL does not expire
 
 
 _WEBHOOK = re.compile(r"https?://[^/\s]+(/[^\s]*)?/api(/v\d+)?/webhooks/\d+/[\w-]+")

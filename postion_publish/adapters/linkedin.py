@@ -33,6 +33,7 @@ from postion_publish.adapters.base import (
     Outgoing,
     PartRef,
     Resolution,
+    TokenInfo,
     Unknowable,
     json_or_empty,
     network_error,
@@ -216,6 +217,17 @@ class LinkedInAdapter:
 
     async def character_limit(self) -> int | None:
         return None
+
+    async def check(self) -> TokenInfo:
+        """`GET /v2/userinfo` (scope openid): a refused token is expired; a token without that
+        scope still posts, so any other answer says nothing against it."""
+        response = await self._send("GET", "/v2/userinfo")
+        if response.status_code == 401:
+            raise self._error(response)
+        return TokenInfo(str(json_or_empty(response).get("name") or "") or None)
+
+    async def refresh(self) -> TokenInfo | None:
+        return None  # programmatic refresh tokens are for approved partners only: reconnect every 60 days
 
 
 def _until_midnight_utc(now: dt.datetime) -> float:

@@ -24,6 +24,7 @@ from postion_publish.adapters.base import (
     PartRef,
     Resolution,
     SafeToResend,
+    TokenInfo,
     Unknowable,
     http_error,
     json_or_empty,
@@ -124,6 +125,15 @@ class MastodonAdapter:
             await journal.after(index, ref)
             refs.append(ref)
         return refs
+
+    async def check(self) -> TokenInfo:
+        response = await self._send("GET", "/api/v1/accounts/verify_credentials")
+        if response.status_code != 200:
+            raise self._error(response)
+        return TokenInfo(f"@{json_or_empty(response).get('acct')}")
+
+    async def refresh(self) -> TokenInfo | None:
+        return None  # Mastodon tokens do not expire until revoked
 
     async def resolve(self, outgoing: Outgoing, intent: Intent) -> Resolution:
         if self.clock() - intent.started < IDEMPOTENCY_WINDOW:

@@ -37,6 +37,7 @@ from postion_publish.adapters.base import (
     PartRef,
     Resolution,
     SafeToResend,
+    TokenInfo,
     json_or_empty,
     network_error,
     posted_where_unknown,
@@ -290,6 +291,29 @@ class ThreadsAdapter:
 
     async def character_limit(self) -> int | None:
         return None
+
+    async def check(self) -> TokenInfo:
+        found = await self._json("GET", f"/{VERSION}/me", {"fields": "id,username"})
+        return TokenInfo(f"@{found.get('username')}" if found.get("username") else None)
+
+    async def refresh(self) -> TokenInfo | None:
+        """Now, whatever the record says: a refused refresh (a token under 24 hours old) is None."""
+        self._checked_refresh = True
+        self._note_refresh()
+        try:
+            response = await self.client.get(
+                "/refresh_access_token", params={"grant_type": "th_refresh_token", "access_token": self._token}
+            )
+        except httpx.HTTPError as error:
+            raise network_error(NAME, error) from None
+        body = json_or_empty(response)
+        new, lasts = body.get("access_token"), body.get("expires_in")
+        if response.status_code != 200 or not isinstance(new, str) or not new:
+            return None
+        self.tokens.put("POSTION_THREADS_ACCESS_TOKEN", new)
+        self._token = new
+        seconds = float(lasts) if isinstance(lasts, int | float) else 60 * 86400.0
+        return TokenInfo(expires=self.clock() + dt.timedelta(seconds=seconds))
 
 
 def build(platform: PlatformSettings, context: BuildContext, client: httpx.AsyncClient) -> ThreadsAdapter:

@@ -40,6 +40,7 @@ from postion_publish.adapters.base import (
     Outgoing,
     PartRef,
     Resolution,
+    TokenInfo,
     Unknowable,
     json_or_empty,
     network_error,
@@ -144,11 +145,7 @@ class XAdapter:
             raise AuthExpired(NAME, f"the access token was refused even after a refresh; {RECONNECT}")
         self._refreshed = True
         form = {"grant_type": "refresh_token", "refresh_token": tokens.refresh, "client_id": tokens.client_id}
-        # Confidential clients authenticate with HTTP Basic; public ones by `client_id` alone.
-        headers = {}
-        if tokens.client_secret:
-            pair = f"{quote_plus(tokens.client_id)}:{quote_plus(tokens.client_secret)}"  # RFC 6749 §2.3.1
-            headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode()
+        headers = client_authentication(tokens.client_id, tokens.client_secret)
         try:
             response = await self.client.post("/2/oauth2/token", data=form, headers=headers)
         except httpx.HTTPError as error:
@@ -305,6 +302,27 @@ class XAdapter:
 
     async def character_limit(self) -> int | None:
         return None
+
+    async def check(self) -> TokenInfo:
+        response = await self._request("GET", "/2/users/me")
+        if response.status_code != 200:
+            raise self._error(response)
+        return TokenInfo(f"@{response.json()['data']['username']}")
+
+    async def refresh(self) -> TokenInfo | None:
+        if self.oauth2 is None:
+            return None  # OAuth 1.0a tokens do not expire
+        await self._refresh()
+        return TokenInfo()  # X does not say how long a refresh token lives (about six months, reportedly)
+
+
+def client_authentication(client_id: str, client_secret: str | None) -> dict[str, str]:
+    """Confidential clients authenticate to the token endpoint with HTTP Basic (RFC 6749 §2.3.1:
+    both parts form-encoded first); public ones by `client_id` in the body alone."""
+    if not client_secret:
+        return {}
+    pair = f"{quote_plus(client_id)}:{quote_plus(client_secret)}"
+    return {"Authorization": "Basic " + base64.b64encode(pair.encode()).decode()}
 
 
 def _comparable(text: str) -> str:

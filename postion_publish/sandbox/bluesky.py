@@ -118,6 +118,13 @@ def _refresh_session(sandbox: Sandbox, request: Request) -> Response:
     return Response(200, _new_session(sandbox, session["handle"]), _limits())
 
 
+def _get_session(sandbox: Sandbox, request: Request) -> Response:
+    session = _session(sandbox, request)
+    if isinstance(session, Response):
+        return session
+    return Response(200, {"handle": session["handle"], "did": session["did"], "active": True})
+
+
 def _records(sandbox: Sandbox) -> dict[str, Any]:
     records: dict[str, Any] = sandbox.store["bluesky"].setdefault("records", {})
     return records
@@ -236,6 +243,7 @@ def handle(sandbox: Sandbox, request: Request) -> Response:
         ("POST", "/xrpc/com.atproto.server.refreshSession"): _refresh_session,
         ("POST", "/xrpc/com.atproto.repo.createRecord"): _create_record,
         ("GET", "/xrpc/com.atproto.repo.getRecord"): _get_record,
+        ("GET", "/xrpc/com.atproto.server.getSession"): _get_session,
         ("POST", "/xrpc/com.atproto.repo.uploadBlob"): _upload_blob,
     }
     route = routes.get((request.method, request.path))

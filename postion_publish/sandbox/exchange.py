@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import base64
 import json
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 if TYPE_CHECKING:
     from postion_publish.sandbox.server import Sandbox
@@ -45,7 +46,11 @@ class Credentials:
     x_username: str = "postion_demo"
     linkedin_access_token: str = "sandbox-linkedin-token"
     linkedin_author: str = "urn:li:organization:1234"
+    linkedin_client_id: str = "86sandboxlinkedin"
+    linkedin_client_secret: str = "sandbox-linkedin-client-secret"
     threads_access_token: str = "sandbox-threads-token"
+    threads_client_id: str = "1700000000000042"
+    threads_client_secret: str = "sandbox-threads-app-secret"
     threads_user_id: str = "1800000000000001"
     threads_username: str = "postion.demo"
 
@@ -113,6 +118,28 @@ def with_failures(
     if failure is not None and failure.mode == "timeout":
         time.sleep(failure.delay)  # the work is done; the answer comes too late for the client
     return response
+
+
+def issue_code(sandbox: Sandbox, platform: str, grant: dict[str, str]) -> str:
+    """An authorization code for `grant` (client, redirect, PKCE challenge…): used once, in minutes."""
+    code = secrets.token_urlsafe(18)
+    with sandbox.lock:
+        sandbox.sessions[f"code:{platform}:{code}"] = {**grant, "at": str(time.time())}
+    return code
+
+
+def take_code(sandbox: Sandbox, platform: str, code: str) -> dict[str, str] | None:
+    with sandbox.lock:
+        grant: dict[str, str] | None = sandbox.sessions.pop(f"code:{platform}:{code}", None)
+    if grant is None or time.time() - float(grant["at"]) > 600:
+        return None
+    return grant
+
+
+def redirect(to: str, **params: str) -> Response:
+    """The platform's answer to an approved authorization: back to the app, with the code."""
+    joiner = "&" if "?" in to else "?"
+    return Response(302, None, {"Location": f"{to}{joiner}{urlencode(params)}"})
 
 
 def _echo(sandbox: Sandbox, platform: str, request: Request) -> Response:

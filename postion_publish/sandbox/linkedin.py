@@ -16,12 +16,12 @@ import datetime as dt
 import re
 import time
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote
+from urllib.parse import parse_qsl, unquote
 
 from postion_publish.attachments import sniff_mime
 from postion_publish.sandbox import pages
 from postion_publish.sandbox.counting import LINKEDIN_LIMIT, utf16_units
-from postion_publish.sandbox.exchange import Failure, Request, Response, with_failures
+from postion_publish.sandbox.exchange import Failure, Request, Response, issue_code, redirect, take_code, with_failures
 
 if TYPE_CHECKING:
     from postion_publish.sandbox.server import Sandbox
@@ -169,11 +169,8 @@ def _put_bytes(sandbox: Sandbox, request: Request, number: int) -> Response:
 
 
 def settings(sandbox: Sandbox) -> dict[str, Any]:
-    return {
-        "author": sandbox.credentials.linkedin_author,
-        "api_base": sandbox.platform_url(NAME),
-        "web_base": sandbox.platform_url(NAME),
-    }
+    base = sandbox.platform_url(NAME)
+    return {"author": sandbox.credentials.linkedin_author, "api_base": base, "web_base": base, "auth_base": base}
 
 
 def environment(sandbox: Sandbox) -> dict[str, str]:
@@ -189,11 +186,50 @@ def articles(sandbox: Sandbox) -> list[str]:
     return pages.linkedin_timeline(sandbox)
 
 
+def _authorize(sandbox: Sandbox, request: Request) -> Response:
+    """The member's consent, given at once: back to the registered redirect with a code."""
+    query = request.query
+    if query.get("client_id") != sandbox.credentials.linkedin_client_id or query.get("response_type") != "code":
+        return _error(400, "invalid client_id or response_type", "invalid_request")
+    if not query.get("redirect_uri") or not query.get("state"):
+        return _error(400, "redirect_uri and state are required", "invalid_request")
+    grant = {"redirect_uri": query["redirect_uri"], "scope": query.get("scope", "")}
+    return redirect(query["redirect_uri"], code=issue_code(sandbox, NAME, grant), state=query["state"])
+
+
+def _access_token(sandbox: Sandbox, request: Request) -> Response:
+    form = dict(parse_qsl(request.body.decode("utf-8", "replace")))
+    keys = sandbox.credentials
+    if form.get("client_id") != keys.linkedin_client_id or form.get("client_secret") != keys.linkedin_client_secret:
+        return Response(401, {"error": "invalid_client", "error_description": "Client authentication failed"})
+    grant = take_code(sandbox, NAME, form.get("code", ""))
+    if (
+        form.get("grant_type") != "authorization_code"
+        or grant is None
+        or grant["redirect_uri"] != form.get("redirect_uri")
+    ):
+        return Response(400, {"error": "invalid_request", "error_description": "Unable to retrieve access token"})
+    body = {
+        "access_token": keys.linkedin_access_token,
+        "expires_in": 5_184_000,
+        "scope": grant["scope"].replace(" ", ","),
+    }
+    return Response(200, body)
+
+
 def handle(sandbox: Sandbox, request: Request) -> Response:
     method, path = request.method, request.path
     page = re.fullmatch(r"/feed/update/(urn:li:[A-Za-z]+:\d+)/?", path)
     if page and method == "GET":
         return pages.linkedin_post(sandbox, page.group(1))
+    if method == "GET" and path == "/oauth/v2/authorization":
+        return _authorize(sandbox, request)
+    if method == "POST" and path == "/oauth/v2/accessToken":
+        return _access_token(sandbox, request)
+    if method == "GET" and path == "/v2/userinfo":  # OpenID Connect: unversioned, a bearer token only
+        if request.bearer() != sandbox.credentials.linkedin_access_token:
+            return _error(401, "Invalid access token", "INVALID_ACCESS_TOKEN", serviceErrorCode=65600)
+        return Response(200, {"sub": "782bbtaQ", "name": "Postion Demo", "email_verified": True})
     refused = _checked(sandbox, request)
     if refused is not None:
         return refused

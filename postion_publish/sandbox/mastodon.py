@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+import secrets
 import time
 from typing import TYPE_CHECKING, Any
 
 from postion_publish.sandbox import pages
 from postion_publish.sandbox.counting import MASTODON_LIMIT as DEFAULT_LIMIT
 from postion_publish.sandbox.counting import mastodon_length as length
-from postion_publish.sandbox.exchange import Failure, Request, Response, with_failures
+from postion_publish.sandbox.exchange import Failure, Request, Response, issue_code, redirect, take_code, with_failures
 from postion_publish.sandbox.forms import parse_multipart
 
 if TYPE_CHECKING:
@@ -192,9 +193,60 @@ def articles(sandbox: Sandbox) -> list[str]:
     return pages.mastodon_timeline(sandbox)
 
 
+def _register_app(sandbox: Sandbox, request: Request) -> Response:
+    form = _body(request)
+    if not form.get("client_name") or not form.get("redirect_uris"):
+        return Response(
+            422, {"error": "Validation failed: Application name can't be blank, Redirect URI can't be blank"}
+        )
+    app = {
+        "id": str(sandbox.next_id()),
+        "name": form["client_name"],
+        "redirect_uri": form["redirect_uris"],
+        "client_id": secrets.token_urlsafe(16),
+        "client_secret": secrets.token_urlsafe(24),
+        "scopes": str(form.get("scopes", "read")).split(),
+    }
+    with sandbox.lock:
+        sandbox.sessions[f"mastodon-app:{app['client_id']}"] = app
+    return Response(200, app)
+
+
+def _authorize(sandbox: Sandbox, request: Request) -> Response:
+    query = request.query
+    app = sandbox.sessions.get(f"mastodon-app:{query.get('client_id')}")
+    if app is None or query.get("redirect_uri") != app["redirect_uri"]:
+        return Response(400, {"error": "invalid_client", "error_description": "Client authentication failed"})
+    code = issue_code(sandbox, NAME, {"redirect_uri": app["redirect_uri"], "client_id": app["client_id"]})
+    return redirect(app["redirect_uri"], code=code, **({"state": query["state"]} if "state" in query else {}))
+
+
+def _token(sandbox: Sandbox, request: Request) -> Response:
+    form = _body(request)
+    app = sandbox.sessions.get(f"mastodon-app:{form.get('client_id')}")
+    grant = take_code(sandbox, NAME, str(form.get("code", "")))
+    if app is None or form.get("client_secret") != app["client_secret"]:
+        return Response(401, {"error": "invalid_client", "error_description": "Client authentication failed"})
+    if grant is None or grant["client_id"] != app["client_id"] or form.get("redirect_uri") != grant["redirect_uri"]:
+        return Response(
+            400, {"error": "invalid_grant", "error_description": "The provided authorization grant is invalid"}
+        )
+    token = sandbox.credentials.mastodon_token
+    return Response(200, {"access_token": token, "token_type": "Bearer", "scope": " ".join(app["scopes"])})
+
+
 def handle(sandbox: Sandbox, request: Request) -> Response:
     if request.method == "GET" and request.path == "/api/v2/instance":
         return _instance(sandbox)
+    if request.method == "POST" and request.path == "/api/v1/apps":
+        return _register_app(sandbox, request)
+    if request.method == "GET" and request.path == "/oauth/authorize":
+        return _authorize(sandbox, request)
+    if request.method == "POST" and request.path == "/oauth/token":
+        return _token(sandbox, request)
+    if request.method == "GET" and request.path == "/api/v1/accounts/verify_credentials":
+        user = sandbox.credentials.mastodon_username
+        return _authorized(sandbox, request) or Response(200, {"id": "1", "username": user, "acct": user})
     if request.method == "POST" and request.path == "/api/v1/statuses":
         return _post_status(sandbox, request)
     if request.method == "POST" and request.path == "/api/v2/media":

@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl
 
 from postion_publish.sandbox import pages
 from postion_publish.sandbox.counting import THREADS_LIMIT, threads_length
-from postion_publish.sandbox.exchange import Failure, Request, Response, with_failures
+from postion_publish.sandbox.exchange import Failure, Request, Response, issue_code, redirect, take_code, with_failures
 
 if TYPE_CHECKING:
     from postion_publish.sandbox.server import Sandbox
@@ -98,6 +98,49 @@ def _refresh(sandbox: Sandbox, params: dict[str, str]) -> Response:
         return _error(400, "Error validating access token: Session has expired.", 190, 463)
     if time.time() - found[1] < MIN_REFRESH_AGE:
         return _error(400, "The access token is too new to be refreshed: try again once it is 24 hours old", 100)
+    with sandbox.lock:
+        tokens = _state(sandbox)["tokens"]
+        generation = max(int(key) for key in tokens) + 1
+        tokens[str(generation)] = time.time()
+    sandbox.save()
+    token = _token(sandbox.credentials.threads_access_token, generation)
+    return Response(200, {"access_token": token, "token_type": "bearer", "expires_in": TOKEN_TTL})
+
+
+def _authorize(sandbox: Sandbox, params: dict[str, str]) -> Response:
+    """Consent given at once; Meta redirects to HTTPS addresses only."""
+    target = params.get("redirect_uri", "")
+    if params.get("client_id") != sandbox.credentials.threads_client_id:
+        return _error(400, "Invalid platform app", 101)
+    if not target.startswith("https://"):
+        return _error(400, "redirect_uri must be an https:// address registered for the app", 191)
+    if "threads_content_publish" not in params.get("scope", "") or not params.get("state"):
+        return _error(400, "scope must include threads_content_publish, and state is required", 100)
+    answer = redirect(target, code=issue_code(sandbox, NAME, {"redirect_uri": target}), state=params["state"])
+    answer.headers["Location"] += "#_"  # as Meta does: the fragment is not part of the code
+    return answer
+
+
+def _short_lived(sandbox: Sandbox, params: dict[str, str]) -> Response:
+    keys = sandbox.credentials
+    if params.get("client_id") != keys.threads_client_id or params.get("client_secret") != keys.threads_client_secret:
+        return _error(400, "Error validating client secret.", 1)
+    grant = take_code(sandbox, NAME, params.get("code", ""))
+    if grant is None or grant["redirect_uri"] != params.get("redirect_uri"):
+        return _error(400, "Invalid verification code format.", 100)
+    with sandbox.lock:
+        sandbox.sessions[f"threads-short:{params['code']}"] = time.time()
+    return Response(200, {"access_token": f"short-{params['code']}", "user_id": keys.threads_user_id})
+
+
+def _long_lived(sandbox: Sandbox, params: dict[str, str]) -> Response:
+    short = params.get("access_token", "").removeprefix("short-")
+    with sandbox.lock:
+        issued = sandbox.sessions.pop(f"threads-short:{short}", None)
+    if params.get("grant_type") != "th_exchange_token" or issued is None or time.time() - issued > 3600:
+        return _error(400, "Error validating access token: Session has expired.", 190, 463)
+    if params.get("client_secret") != sandbox.credentials.threads_client_secret:
+        return _error(400, "Error validating client secret.", 1)
     with sandbox.lock:
         tokens = _state(sandbox)["tokens"]
         generation = max(int(key) for key in tokens) + 1
@@ -234,7 +277,8 @@ def _user_posts(sandbox: Sandbox) -> Response:
 
 
 def settings(sandbox: Sandbox) -> dict[str, Any]:
-    return {"api_base": sandbox.platform_url(NAME)}
+    base = sandbox.platform_url(NAME)
+    return {"api_base": base, "auth_base": base}
 
 
 def environment(sandbox: Sandbox) -> dict[str, str]:
@@ -257,6 +301,12 @@ def handle(sandbox: Sandbox, request: Request) -> Response:
     params = _params(request)
     if method == "GET" and path == "/refresh_access_token":
         return _refresh(sandbox, params)
+    if method == "GET" and path == "/oauth/authorize":
+        return _authorize(sandbox, params)
+    if method == "POST" and path == "/oauth/access_token":
+        return _short_lived(sandbox, params)
+    if method == "GET" and path == "/access_token":
+        return _long_lived(sandbox, params)
     if _issued(sandbox, params.get("access_token", "")) is None:
         return _error(400, "Invalid OAuth access token - Cannot parse access token", 190)
     if method == "GET" and path == "/v1.0/me":

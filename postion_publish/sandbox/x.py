@@ -29,7 +29,7 @@ from oauthlib.oauth1.rfc5849 import signature, utils
 from postion_publish.attachments import sniff_mime
 from postion_publish.sandbox import pages
 from postion_publish.sandbox.counting import X_LIMIT, x_weighted_length
-from postion_publish.sandbox.exchange import Failure, Request, Response, with_failures
+from postion_publish.sandbox.exchange import Failure, Request, Response, issue_code, redirect, take_code, with_failures
 from postion_publish.sandbox.forms import parse_multipart
 
 if TYPE_CHECKING:
@@ -104,8 +104,10 @@ def _token_endpoint(sandbox: Sandbox, request: Request) -> Response:
     invalid = {"error": "invalid_request", "error_description": "Value passed for the token was invalid."}
     if form.get("client_id") != sandbox.credentials.x_client_id:
         return Response(401, {"error": "unauthorized_client", "error_description": "Missing valid authorization"})
+    if form.get("grant_type") == "authorization_code":
+        return _code_grant(sandbox, form)
     if form.get("grant_type") != "refresh_token":
-        return Response(400, {"error": "unsupported_grant_type", "error_description": "Only refresh_token here"})
+        return Response(400, {"error": "unsupported_grant_type", "error_description": "Unsupported grant_type"})
     seed = sandbox.credentials.x_refresh_token
     with sandbox.lock:
         oauth = _oauth(sandbox)
@@ -119,14 +121,60 @@ def _token_endpoint(sandbox: Sandbox, request: Request) -> Response:
         oauth["generation"] = new = generation + 1
         oauth["issued"][str(new)] = time.time()
     sandbox.save()
-    body = {
+    return Response(200, _token_answer(sandbox, new, "tweet.read tweet.write users.read media.write offline.access"))
+
+
+def _authorize(sandbox: Sandbox, request: Request) -> Response:
+    """The consent screen, approved at once: back to the loopback redirect with a code (PKCE S256)."""
+    query = request.query
+    target = query.get("redirect_uri", "")
+    if query.get("client_id") != sandbox.credentials.x_client_id:
+        return Response(400, _problem(400, "Invalid Request", "Something went wrong: the app is unknown"))
+    if not re.fullmatch(r"http://127\.0\.0\.1:\d+/\S*", target):
+        return Response(400, _problem(400, "Invalid Request", "Callback URI is not registered (use 127.0.0.1)"))
+    if query.get("response_type") != "code" or query.get("code_challenge_method") != "S256":
+        return Response(400, _problem(400, "Invalid Request", "response_type=code and PKCE S256 are required"))
+    if not query.get("code_challenge") or not query.get("state"):
+        return Response(400, _problem(400, "Invalid Request", "code_challenge and state are required"))
+    grant = {"redirect_uri": target, "challenge": query["code_challenge"], "scope": query.get("scope", "")}
+    return redirect(target, state=query["state"], code=issue_code(sandbox, NAME, grant))
+
+
+def _code_grant(sandbox: Sandbox, form: dict[str, str]) -> Response:
+    """A code and its PKCE verifier for a new token family (a fresh connection)."""
+    invalid = {"error": "invalid_request", "error_description": "Value passed for the authorization code was invalid."}
+    grant = take_code(sandbox, NAME, form.get("code", ""))
+    if grant is None or grant["redirect_uri"] != form.get("redirect_uri"):
+        return Response(400, invalid)
+    digest = hashlib.sha256(form.get("code_verifier", "").encode()).digest()
+    if base64.urlsafe_b64encode(digest).decode().rstrip("=") != grant["challenge"]:
+        return Response(400, {"error": "invalid_request", "error_description": "code_verifier does not match"})
+    with sandbox.lock:
+        oauth = _oauth(sandbox)
+        oauth["generation"] = new = oauth["generation"] + 1
+        oauth["revoked"] = False
+        oauth["issued"][str(new)] = time.time()
+    sandbox.save()
+    return Response(200, _token_answer(sandbox, new, grant["scope"]))
+
+
+def _token_answer(sandbox: Sandbox, generation: int, scope: str) -> dict[str, Any]:
+    return {
         "token_type": "bearer",
         "expires_in": ACCESS_TTL,
-        "access_token": _token(sandbox.credentials.x_access_seed, "access", new),
-        "scope": "tweet.read tweet.write users.read media.write offline.access",
-        "refresh_token": _token(seed, "refresh", new),
+        "access_token": _token(sandbox.credentials.x_access_seed, "access", generation),
+        "scope": scope,
+        "refresh_token": _token(sandbox.credentials.x_refresh_token, "refresh", generation),
     }
-    return Response(200, body)
+
+
+def _revoke(sandbox: Sandbox, request: Request) -> Response:
+    form = dict(parse_qsl(request.body.decode("utf-8", "replace")))
+    if _generation(form.get("token", ""), sandbox.credentials.x_refresh_token, "refresh") is not None:
+        with sandbox.lock:
+            _oauth(sandbox)["revoked"] = True
+        sandbox.save()
+    return Response(200, {"revoked": True})
 
 
 def _oauth1_valid(sandbox: Sandbox, request: Request) -> bool:
@@ -276,7 +324,8 @@ def _user_posts(sandbox: Sandbox, request: Request) -> Response:
 
 
 def settings(sandbox: Sandbox) -> dict[str, Any]:
-    return {"api_base": sandbox.platform_url(NAME), "web_base": sandbox.platform_url(NAME)}
+    base = sandbox.platform_url(NAME)
+    return {"api_base": base, "web_base": base, "auth_base": f"{base}/i"}
 
 
 def environment(sandbox: Sandbox) -> dict[str, str]:
@@ -314,6 +363,10 @@ def handle(sandbox: Sandbox, request: Request) -> Response:
     method, path = request.method, request.path
     if method == "POST" and path == "/2/oauth2/token":
         return _token_endpoint(sandbox, request)
+    if method == "POST" and path == "/2/oauth2/revoke":
+        return _revoke(sandbox, request)
+    if method == "GET" and path == "/i/oauth2/authorize":
+        return _authorize(sandbox, request)
     page = re.fullmatch(r"/(?:[A-Za-z0-9_]+|i/web)/status/(\d+)", path)
     if page and method == "GET":
         return pages.x_post(sandbox, page.group(1))

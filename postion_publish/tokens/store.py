@@ -76,6 +76,13 @@ class FileStore:
         values[name] = {"value": value, "replaces": self._origin(name)}
         write_json_atomic(self.path, values, mode=0o600)
 
+    def delete(self, name: str) -> bool:
+        values = self._read()
+        if values.pop(name, None) is None:
+            return False
+        write_json_atomic(self.path, values, mode=0o600)
+        return True
+
 
 def default_token_file(environ: Mapping[str, str]) -> Path:
     """`$POSTION_TOKEN_FILE`, else `postion/tokens.json` in the user's config folder."""

@@ -1,0 +1,407 @@
+"""`postion connect P`: an account connected once, its credentials put in a token store (the
+repository's secrets or the local token file), its metadata (never a token) in the ledger.
+
+- X, LinkedIn: OAuth 2.0 authorization code in the user's browser, `state` checked, back to a
+  one-shot server on 127.0.0.1 that answers "connected" and stops. PKCE where the platform has it
+  (X always). Where no browser can open (SSH, a container) or with `--paste`: the user pastes the
+  URL the browser was sent to.
+- Threads: Meta allows HTTPS redirects only, so the paste flow always: a short-lived token, then
+  the 60-day one.
+- X with OAuth 1.0a keys, Bluesky (handle + app password, checked by a session), Mastodon (an app
+  registered on the instance, then OAuth), Discord (a webhook URL, checked with a GET, never a
+  post).
+
+PKCE's verifier and challenge and the token request body come from oauthlib; the authorize URLs
+are built here (oauthlib refuses an http URL, and the sandbox is one), and the callback's `state`
+is compared here, in constant time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import re
+import secrets
+import threading
+import webbrowser
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import httpx
+from oauthlib.oauth2 import WebApplicationClient
+
+from postion_publish.adapters import USER_AGENT
+from postion_publish.config import PlatformSettings
+from postion_publish.errors import AuthExpired, BadInput, PostionError
+
+CALLBACK_PATH = "/callback"
+DEFAULT_PORT = 8976
+WAIT_SECONDS = 300.0
+X_SCOPES = ["tweet.read", "tweet.write", "users.read", "media.write", "offline.access"]
+LINKEDIN_MEMBER_SCOPES = ["openid", "profile", "w_member_social"]
+LINKEDIN_PAGE_SCOPES = ["openid", "profile", "w_organization_social"]
+THREADS_SCOPES = "threads_basic,threads_content_publish,threads_manage_replies"
+MASTODON_SCOPES = "write:statuses write:media read:accounts"
+APP_PASSWORD = re.compile(r"^[a-z0-9]{4}(-[a-z0-9]{4}){3}$")
+
+
+class ConnectFailed(PostionError):
+    """The flow did not complete (refused, wrong state, timed out): nothing was stored."""
+
+
+@dataclass
+class Connected:
+    """What a flow produced: values for the store (named as the environment variables) and what
+    the ledger records about the connection."""
+
+    values: dict[str, str]
+    account: str | None = None
+    expires: dt.datetime | None = None
+    method: str = "oauth2"
+    scopes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Prompter:
+    """How a flow talks to the user: tests script it."""
+
+    say: Callable[[str], None]
+    ask: Callable[[str], str]
+    ask_secret: Callable[[str], str]
+    open_browser: Callable[[str], bool] = webbrowser.open
+
+
+# --- the browser round trip --------------------------------------------------------------------
+
+
+class _Callback(HTTPServer):
+    query: dict[str, str] | None = None
+
+
+def _callback_server(port: int) -> _Callback:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            parts = urlsplit(self.path)
+            if parts.path != CALLBACK_PATH:
+                self.send_error(404)
+                return
+            assert isinstance(self.server, _Callback)
+            self.server.query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+            page = (
+                b"<!doctype html><meta charset=utf-8><title>postion</title><p>connected &mdash; you can close this tab."
+            )
+            if "error" in self.server.query:
+                page = b"<!doctype html><meta charset=utf-8><title>postion</title><p>not connected: see the terminal."
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    try:
+        return _Callback(("127.0.0.1", port), Handler)
+    except OSError as error:
+        raise ConnectFailed(f"cannot listen on 127.0.0.1:{port} ({error.strerror}): use --port or --paste") from None
+
+
+def authorize(url: str, redirect_uri: str, state: str, prompter: Prompter, *, paste: bool) -> str:
+    """Send the user to `url`; return the authorization code the platform redirected back with,
+    after checking `state`. Loopback: a one-shot server; paste: the URL the user copies."""
+    query: dict[str, str] | None = None
+    if not paste and urlsplit(redirect_uri).hostname == "127.0.0.1":
+        server = _callback_server(urlsplit(redirect_uri).port or DEFAULT_PORT)
+        server.timeout = 1.0
+        thread = threading.Thread(target=lambda: _serve_once(server), daemon=True)
+        thread.start()
+        prompter.say(f"Opening your browser to authorize postion. If it does not open, visit:\n  {url}")
+        if prompter.open_browser(url):
+            thread.join(WAIT_SECONDS)
+            query = server.query
+            server.server_close()
+            if query is None:
+                raise ConnectFailed(f"no answer from the browser within {WAIT_SECONDS:g} s: try again, or --paste")
+        else:
+            server.server_close()
+    if query is None:
+        prompter.say(f"Open this address in a browser, authorize, then paste the address it sends you to:\n  {url}")
+        pasted = prompter.ask("The address you were sent to").strip()
+        query = {key: values[-1] for key, values in parse_qs(urlsplit(pasted).query).items()}
+    if "error" in query:
+        raise ConnectFailed(f"authorization refused: {query.get('error_description') or query['error']}")
+    if not hmac.compare_digest(query.get("state", ""), state):
+        raise ConnectFailed("the answer's state does not match this request (another tab, or a forged link): try again")
+    if not query.get("code"):
+        raise ConnectFailed("the answer holds no authorization code")
+    return query["code"]
+
+
+def _serve_once(server: _Callback) -> None:
+    import time
+
+    deadline = time.monotonic() + WAIT_SECONDS
+    while server.query is None and time.monotonic() < deadline:
+        server.handle_request()
+
+
+# --- HTTP helpers ------------------------------------------------------------------------------
+
+
+def _client(base: str) -> httpx.Client:
+    return httpx.Client(base_url=base, timeout=30.0, headers={"User-Agent": USER_AGENT}, follow_redirects=False)
+
+
+def _json(response: httpx.Response, what: str) -> dict[str, Any]:
+    try:
+        data = response.json()
+    except ValueError:
+        data = {}
+    if response.status_code != 200 or not isinstance(data, dict):
+        reason = (
+            data.get("error_description") or data.get("message") or data.get("error")
+            if isinstance(data, dict)
+            else None
+        )
+        if isinstance(reason, dict):
+            reason = reason.get("message")
+        raise ConnectFailed(f"{what} was refused ({response.status_code}: {reason or response.reason_phrase})")
+    return data
+
+
+def _expires(data: Mapping[str, Any], now: dt.datetime) -> dt.datetime | None:
+    seconds = data.get("expires_in")
+    return now + dt.timedelta(seconds=float(seconds)) if isinstance(seconds, int | float) else None
+
+
+def _option(settings: PlatformSettings, key: str, default: str) -> str:
+    return str(settings.options.get(key) or default).rstrip("/")
+
+
+# --- the flows ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FlowInput:
+    platform: PlatformSettings
+    api_base: str
+    client_id: str | None
+    client_secret: str | None
+    port: int
+    paste: bool
+    now: dt.datetime
+
+
+def connect_x(given: FlowInput, prompter: Prompter, *, oauth1: bool = False) -> Connected:
+    if oauth1:
+        keys = {
+            name: prompter.ask_secret(name)
+            for name in (
+                "POSTION_X_API_KEY",
+                "POSTION_X_API_SECRET",
+                "POSTION_X_ACCESS_TOKEN",
+                "POSTION_X_ACCESS_SECRET",
+            )
+        }
+        from postion_publish.adapters.x import OAuth1
+
+        with _client(given.api_base) as client:
+            me = client.get("/2/users/me", auth=OAuth1(*keys.values()))
+        if me.status_code != 200:
+            raise AuthExpired("x", f"the keys were refused ({me.status_code}): check them in the developer portal")
+        return Connected(keys, f"@{me.json()['data']['username']}", method="oauth1")
+    if not given.client_id:
+        raise BadInput("X needs the app's client id: --client-id (or POSTION_X_CLIENT_ID)")
+    redirect = f"http://127.0.0.1:{given.port}{CALLBACK_PATH}"
+    oauth = WebApplicationClient(given.client_id)
+    verifier = oauth.create_code_verifier(64)
+    state = secrets.token_urlsafe(24)
+    auth_base = _option(given.platform, "auth_base", "https://x.com/i")
+    query = {
+        "response_type": "code",
+        "client_id": given.client_id,
+        "redirect_uri": redirect,
+        "scope": " ".join(X_SCOPES),
+        "state": state,
+        "code_challenge": oauth.create_code_challenge(verifier, "S256"),
+        "code_challenge_method": "S256",
+    }
+    url = f"{auth_base}/oauth2/authorize?{urlencode(query)}"
+    code = authorize(url, redirect, state, prompter, paste=given.paste)
+    body = oauth.prepare_request_body(code=code, redirect_uri=redirect, code_verifier=verifier, include_client_id=True)
+    from postion_publish.adapters.x import client_authentication
+
+    with _client(given.api_base) as client:
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        headers.update(client_authentication(given.client_id, given.client_secret))
+        tokens = _json(client.post("/2/oauth2/token", content=body, headers=headers), "the code")
+        me = client.get("/2/users/me", headers={"Authorization": f"Bearer {tokens['access_token']}"})
+    if not tokens.get("refresh_token"):
+        raise ConnectFailed("X gave no refresh token: the app must allow offline.access")
+    values = {
+        "POSTION_X_CLIENT_ID": given.client_id,
+        "POSTION_X_REFRESH_TOKEN": str(tokens["refresh_token"]),
+        "POSTION_X_ACCESS_TOKEN": str(tokens["access_token"]),
+    }
+    if given.client_secret:
+        values["POSTION_X_CLIENT_SECRET"] = given.client_secret
+    account = f"@{me.json()['data']['username']}" if me.status_code == 200 else None
+    return Connected(values, account, scopes=str(tokens.get("scope", "")).split())
+
+
+def connect_linkedin(given: FlowInput, prompter: Prompter) -> Connected:
+    if not given.client_id or not given.client_secret:
+        raise BadInput("LinkedIn needs the app's client id and secret: --client-id and --client-secret")
+    author = str(given.platform.options.get("author", ""))
+    scopes = LINKEDIN_PAGE_SCOPES if author.startswith("urn:li:organization:") else LINKEDIN_MEMBER_SCOPES
+    redirect = f"http://127.0.0.1:{given.port}{CALLBACK_PATH}"
+    state = secrets.token_urlsafe(24)
+    auth_base = _option(given.platform, "auth_base", "https://www.linkedin.com")
+    query = {
+        "response_type": "code",
+        "client_id": given.client_id,
+        "redirect_uri": redirect,
+        "scope": " ".join(scopes),
+        "state": state,
+    }
+    url = f"{auth_base}/oauth/v2/authorization?{urlencode(query)}"
+    code = authorize(url, redirect, state, prompter, paste=given.paste)
+    form = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": redirect,
+        "client_id": given.client_id,
+        "client_secret": given.client_secret,
+    }
+    with _client(auth_base) as client:
+        tokens = _json(client.post("/oauth/v2/accessToken", data=form), "the code")
+    with _client(given.api_base) as client:
+        me = client.get("/v2/userinfo", headers={"Authorization": f"Bearer {tokens['access_token']}"})
+    values = {"POSTION_LINKEDIN_ACCESS_TOKEN": str(tokens["access_token"])}
+    if tokens.get("refresh_token"):  # approved partners only
+        values.update(
+            POSTION_LINKEDIN_REFRESH_TOKEN=str(tokens["refresh_token"]),
+            POSTION_LINKEDIN_CLIENT_ID=given.client_id,
+            POSTION_LINKEDIN_CLIENT_SECRET=given.client_secret,
+        )
+    account = str(me.json().get("name")) if me.status_code == 200 else None
+    return Connected(values, account, _expires(tokens, given.now), scopes=str(tokens.get("scope", "")).split(","))
+
+
+def connect_threads(given: FlowInput, prompter: Prompter) -> Connected:
+    if not given.client_id or not given.client_secret:
+        raise BadInput("Threads needs the app's Threads app id and secret: --client-id and --client-secret")
+    redirect = str(given.platform.options.get("redirect_uri") or f"https://127.0.0.1:{given.port}{CALLBACK_PATH}")
+    state = secrets.token_urlsafe(24)
+    auth_base = _option(given.platform, "auth_base", "https://www.threads.com")
+    query = {
+        "client_id": given.client_id,
+        "redirect_uri": redirect,
+        "scope": THREADS_SCOPES,
+        "response_type": "code",
+        "state": state,
+    }
+    # Meta redirects to HTTPS only: no loopback server can answer it, so the user pastes the address.
+    code = authorize(f"{auth_base}/oauth/authorize?{urlencode(query)}", redirect, state, prompter, paste=True)
+    with _client(given.api_base) as client:
+        form = {
+            "client_id": given.client_id,
+            "client_secret": given.client_secret,
+            "grant_type": "authorization_code",
+            "redirect_uri": redirect,
+            "code": code,
+        }
+        short = _json(client.post("/oauth/access_token", data=form), "the code")
+        params = {
+            "grant_type": "th_exchange_token",
+            "client_secret": given.client_secret,
+            "access_token": short["access_token"],
+        }
+        long = _json(client.get("/access_token", params=params), "the exchange for a long-lived token")
+        me = client.get("/v1.0/me", params={"fields": "id,username", "access_token": long["access_token"]})
+    account = f"@{me.json().get('username')}" if me.status_code == 200 else None
+    values = {"POSTION_THREADS_ACCESS_TOKEN": str(long["access_token"])}
+    return Connected(values, account, _expires(long, given.now), scopes=THREADS_SCOPES.split(","))
+
+
+def connect_bluesky(given: FlowInput, prompter: Prompter) -> Connected:
+    handle = str(given.platform.options.get("handle") or prompter.ask("Your Bluesky handle")).lstrip("@")
+    password = prompter.ask_secret("An app password (Settings → Privacy and security → App passwords)").strip()
+    if not APP_PASSWORD.match(password):
+        prompter.say(
+            "warning: this does not look like an app password (xxxx-xxxx-xxxx-xxxx). Never give your account's "
+            "main password: create an app password, which you can revoke on its own."
+        )
+    with _client(given.api_base) as client:
+        response = client.post(
+            "/xrpc/com.atproto.server.createSession", json={"identifier": handle, "password": password}
+        )
+    if response.status_code != 200:
+        raise AuthExpired("bluesky", f"the app password for {handle} was refused ({response.status_code})")
+    return Connected(
+        {"POSTION_BLUESKY_APP_PASSWORD": password}, f"@{response.json().get('handle', handle)}", method="app password"
+    )
+
+
+def connect_discord(given: FlowInput, prompter: Prompter) -> Connected:
+    url = prompter.ask_secret("The webhook URL (Server settings → Integrations → Webhooks → Copy URL)").strip()
+    if not re.match(r"https?://", url):
+        raise BadInput("a webhook URL starts with https://")
+    with _client("") as client:
+        response = client.get(url)  # a GET, never a post
+    if response.status_code != 200:
+        raise AuthExpired("discord", f"the webhook was refused ({response.status_code}): copy its URL again")
+    return Connected(
+        {"POSTION_DISCORD_WEBHOOK_URL": url}, str(response.json().get("name") or "") or None, method="webhook"
+    )
+
+
+def connect_mastodon(given: FlowInput, prompter: Prompter) -> Connected:
+    redirect = f"http://127.0.0.1:{given.port}{CALLBACK_PATH}"
+    with _client(given.api_base) as client:
+        app = _json(
+            client.post(
+                "/api/v1/apps",
+                data={"client_name": "postion-publish", "redirect_uris": redirect, "scopes": MASTODON_SCOPES},
+            ),
+            "registering the app",
+        )
+        state = secrets.token_urlsafe(24)
+        query = {
+            "response_type": "code",
+            "client_id": app["client_id"],
+            "redirect_uri": redirect,
+            "scope": MASTODON_SCOPES,
+            "state": state,
+        }
+        code = authorize(
+            f"{given.api_base}/oauth/authorize?{urlencode(query)}", redirect, state, prompter, paste=given.paste
+        )
+        form = {
+            "grant_type": "authorization_code",
+            "code": code,
+            "client_id": app["client_id"],
+            "client_secret": app["client_secret"],
+            "redirect_uri": redirect,
+            "scope": MASTODON_SCOPES,
+        }
+        tokens = _json(client.post("/oauth/token", data=form), "the code")
+        me = client.get(
+            "/api/v1/accounts/verify_credentials", headers={"Authorization": f"Bearer {tokens['access_token']}"}
+        )
+    account = f"@{me.json().get('acct')}" if me.status_code == 200 else None
+    return Connected({"POSTION_MASTODON_TOKEN": str(tokens["access_token"])}, account, scopes=MASTODON_SCOPES.split())
+
+
+FLOWS: dict[str, Callable[..., Connected]] = {
+    "x": connect_x,
+    "linkedin": connect_linkedin,
+    "threads": connect_threads,
+    "bluesky": connect_bluesky,
+    "discord": connect_discord,
+    "mastodon": connect_mastodon,
+}

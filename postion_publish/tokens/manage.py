@@ -1,0 +1,189 @@
+"""Where `connect` puts credentials and how `disconnect` takes them away.
+
+The destination is the repository's Actions secrets when a repository and a token that may write
+its secrets can be found (`GITHUB_REPOSITORY` or the `origin` remote on github.com;
+`POSTION_GITHUB_SECRETS_TOKEN` or `gh auth token`), else the local token file. `--to` chooses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import httpx
+
+from postion_publish import platforms
+from postion_publish.config import Settings
+from postion_publish.connections import connected, updated
+from postion_publish.errors import BadInput
+from postion_publish.github import GitHub
+from postion_publish.ledger import load_ledger, save_ledger
+from postion_publish.tokens.connect import FLOWS, Connected, ConnectFailed, FlowInput, Prompter
+from postion_publish.tokens.github import SECRETS_TOKEN
+from postion_publish.tokens.store import FileStore, default_token_file
+
+_GITHUB_REMOTE = re.compile(r"github\.com[:/]([^/\s]+/[^/\s]+?)(?:\.git)?/?$")
+
+
+@dataclass(frozen=True)
+class Destination:
+    kind: str  # "github" or "file"
+    github: GitHub | None = None
+    file: FileStore | None = None
+
+    def describe(self) -> str:
+        if self.github is not None:
+            return f"the repository secrets of {self.github.repository}"
+        assert self.file is not None
+        return f"the token file {self.file.path}"
+
+    def put(self, name: str, value: str) -> None:
+        if self.github is not None:
+            self.github.put_secret(name, value)  # raises on refusal: nothing half-connected
+        elif self.file is not None:
+            self.file.put(name, value)
+
+    def delete(self, name: str) -> bool:
+        if self.github is not None:
+            return self.github.delete_secret(name)
+        assert self.file is not None
+        return self.file.delete(name)
+
+
+def _repository(environ: Mapping[str, str], root: Path) -> str | None:
+    if environ.get("GITHUB_REPOSITORY"):
+        return environ["GITHUB_REPOSITORY"]
+    try:
+        remote = subprocess.run(
+            ["git", "remote", "get-url", "origin"], cwd=root, capture_output=True, text=True, timeout=10
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    found = _GITHUB_REMOTE.search(remote)
+    return found.group(1) if found else None
+
+
+def _secrets_token(environ: Mapping[str, str]) -> str | None:
+    if environ.get(SECRETS_TOKEN):
+        return environ[SECRETS_TOKEN].strip()
+    if shutil.which("gh") is None:
+        return None
+    try:
+        token = subprocess.run(["gh", "auth", "token"], capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return token or None
+
+
+def destination(settings: Settings, environ: Mapping[str, str], to: str | None) -> Destination:
+    if to != "file":
+        repository, token = _repository(environ, settings.root), _secrets_token(environ)
+        if repository and token:
+            api = environ.get("GITHUB_API_URL") or "https://api.github.com"
+            return Destination("github", github=GitHub(api, repository, token))
+        if to == "github":
+            raise BadInput(
+                f"--to github needs the repository (GITHUB_REPOSITORY, or an origin remote on github.com) and a token "
+                f"that may write its secrets ({SECRETS_TOKEN}, or `gh auth login`)"
+            )
+    return Destination("file", file=FileStore(default_token_file(environ), environ))
+
+
+def connect(
+    settings: Settings,
+    platform: str,
+    environ: Mapping[str, str],
+    prompter: Prompter,
+    now: dt.datetime,
+    *,
+    to: str | None = None,
+    client_id: str | None = None,
+    client_secret: str | None = None,
+    port: int = 8976,
+    paste: bool = False,
+    oauth1: bool = False,
+) -> tuple[Connected, Destination]:
+    """Run the platform's flow, put its values in the destination, record the connection."""
+    if platform not in settings.platforms:
+        raise BadInput(
+            f"{platform} is not in postion.yml's platforms: add it first", file=settings.file, key="platforms"
+        )
+    spec = platforms.spec(platform)
+    options = settings.platforms[platform]
+    upper = platform.upper()
+    given = FlowInput(
+        platform=options,
+        api_base=(options.api_base or spec.default_api_base or "").rstrip("/"),
+        client_id=client_id or environ.get(f"POSTION_{upper}_CLIENT_ID"),
+        client_secret=client_secret or environ.get(f"POSTION_{upper}_CLIENT_SECRET"),
+        port=port,
+        paste=paste,
+        now=now,
+    )
+    where = destination(settings, environ, to)
+    try:
+        flow = FLOWS[platform]
+        result = flow(given, prompter, oauth1=oauth1) if platform == "x" else flow(given, prompter)
+    except httpx.HTTPError as error:
+        raise BadInput(f"{platform}: no answer ({error.__class__.__name__}): check its api_base") from None
+    except (KeyError, ValueError, TypeError) as error:  # an answer of an unexpected shape
+        raise ConnectFailed(f"{platform}: unexpected answer ({error.__class__.__name__}); nothing was stored") from None
+    for name, value in result.values.items():
+        where.put(name, value)
+    ledger = load_ledger(settings.root)
+    tokens = connected(
+        ledger.tokens,
+        platform,
+        now,
+        account=result.account,
+        expires=result.expires,
+        method=result.method,
+        store=where.kind,
+        scopes=result.scopes or None,
+    )
+    save_ledger(settings.root, replace(ledger, tokens=tokens), settings.quota, now)
+    return result, where
+
+
+def disconnect(
+    settings: Settings, platform: str, environ: Mapping[str, str], now: dt.datetime, *, to: str | None = None
+) -> list[str]:
+    """Revoke at the platform where it offers revocation (X OAuth 2.0), delete the values from the
+    store, record the disconnection. Returns what was done, line by line."""
+    done = []
+    revoked = _revoke(settings, platform, environ)
+    if revoked:
+        done.append(revoked)
+    where = destination(settings, environ, to)
+    names = dict.fromkeys(name for names in platforms.spec(platform).credentials for name in names)
+    deleted = [name for name in names if where.delete(name)]
+    done.append(f"deleted from {where.describe()}: {', '.join(deleted) or 'nothing was there'}")
+    ledger = load_ledger(settings.root)
+    tokens = updated(ledger.tokens, platform, disconnected=now)
+    save_ledger(settings.root, replace(ledger, tokens=tokens), settings.quota, now)
+    done.append("recorded in the ledger")
+    return done
+
+
+def _revoke(settings: Settings, platform: str, environ: Mapping[str, str]) -> str | None:
+    if platform != "x" or not environ.get("POSTION_X_REFRESH_TOKEN") or not environ.get("POSTION_X_CLIENT_ID"):
+        return None  # LinkedIn, Threads, Bluesky, Discord: revoke in the platform's own settings
+    options = settings.platforms.get("x")
+    base = (options.api_base if options and options.api_base else "https://api.x.com").rstrip("/")
+    form = {
+        "token": environ["POSTION_X_REFRESH_TOKEN"],
+        "token_type_hint": "refresh_token",
+        "client_id": environ["POSTION_X_CLIENT_ID"],
+    }
+    try:
+        response = httpx.post(f"{base}/2/oauth2/revoke", data=form, timeout=30.0)
+    except httpx.HTTPError:
+        return "X: revocation failed (no answer); revoke the app in X's settings → Connected apps"
+    return (
+        "X: refresh token revoked" if response.status_code == 200 else f"X: revocation refused ({response.status_code})"
+    )

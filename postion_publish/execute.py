@@ -65,7 +65,7 @@ from postion_publish.posts import Post
 from postion_publish.redact import Redactor
 from postion_publish.results import JobResult, Status
 from postion_publish.state import PlatformStatus, State, save_state, utc_text
-from postion_publish.tokens.store import TokenStore
+from postion_publish.tokens.store import RedactingStore, TokenStore
 
 Clock = Callable[[], dt.datetime]
 MAX_CARD_DESCRIPTION = 300
@@ -202,29 +202,6 @@ async def post_image(post: Post, name: str, alt: str, key: str, settings: Settin
     if path is None:
         return None
     return replace(load_image(post, path, alt, key), url=public_url(path, roots, settings.site_url))
-
-
-@dataclass
-class RedactingStore:
-    """A token store that also tells the redactor: a token rotated during the run is a secret
-    no environment variable holds, and platforms echo what they were sent."""
-
-    inner: TokenStore
-    redactor: Redactor
-    on_secret: Callable[[str], None] = lambda value: None
-    rotated: list[str] = field(default_factory=list)  # variable names, for the ledger's connection records
-
-    def get(self, name: str) -> str | None:
-        value = self.inner.get(name)
-        if value:
-            self.redactor.add(value)
-        return value
-
-    def put(self, name: str, value: str) -> None:
-        self.redactor.add(value)
-        self.on_secret(value)  # masked in the Action's log before anything could print it
-        self.inner.put(name, value)
-        self.rotated.append(name)
 
 
 @dataclass

@@ -110,8 +110,9 @@ def _execute(
     settings: Settings, state: State, ledger: Ledger, jobs: list[Job], options: RunOptions
 ) -> tuple[list[JobResult], Quota]:
     from postion_publish.connections import after_rotation
-    from postion_publish.execute import Executor, Recorder, RedactingStore, RetryPolicy
+    from postion_publish.execute import Executor, Recorder, RetryPolicy
     from postion_publish.tokens.github import notices_of, store_for_run
+    from postion_publish.tokens.store import RedactingStore
 
     if options.dry_run:
         results = [JobResult(job, Status.DRY_RUN) for job in jobs]

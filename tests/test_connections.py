@@ -13,12 +13,15 @@ from pathlib import Path
 import httpx
 
 from action_support import PUSH, git, run_action
-from conftest import write_post
+from conftest import sandbox_env, write_post
 from github_fake import SECRETS_PAT, FakeGitHub
 from postion_publish import platforms
 from postion_publish.sandbox import Sandbox
 from postion_publish.sandbox.discord import webhook_url
 from secret_scan import leaks
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from crash_test import posted_texts
 
 
 def x_only(repo: Path, sandbox: Sandbox) -> None:
@@ -270,3 +273,140 @@ def test_connect_bluesky_discord_and_mastodon(sandbox: Sandbox, github: FakeGitH
     }
     for output in (bluesky, discord, mastodon):
         assert leaks(output.stdout + output.stderr, list(github.secrets.values())) == []
+
+
+# --- tokens status, refresh, remind; disconnect -------------------------------------------------
+
+NOW = "2026-11-29T12:00:00Z"
+
+
+def ledger_with(folder: Path, tokens: dict[str, object]) -> None:
+    (folder / ".postion").mkdir(parents=True, exist_ok=True)
+    ledger = {"version": 1, "attempts": [], "tokens": tokens}
+    (folder / ".postion" / "ledger.json").write_text(json.dumps(ledger), encoding="utf-8")
+
+
+def one_in_each_state(folder: Path) -> None:
+    ledger_with(
+        folder,
+        {
+            "x": {"account": "@me", "connected": "2026-11-01T10:00:00Z", "expires": None, "method": "oauth2"},
+            "linkedin": {"account": "A page", "connected": "2026-10-01T10:00:00Z", "expires": "2026-12-02T10:00:00Z"},
+            "threads": {"account": "@me.too", "connected": "2026-09-01T10:00:00Z", "expires": "2026-11-28T10:00:00Z"},
+        },
+    )
+
+
+def test_tokens_status_shows_each_state_as_a_table_and_as_json(sandbox: Sandbox, tmp_path: Path) -> None:
+    config = blog_for(sandbox, tmp_path / "blog", "x", "linkedin", "threads", "bluesky")
+    one_in_each_state(tmp_path / "blog")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POSTION_")}
+    table = postion("tokens", "status", "-c", str(config), "--now", NOW, env=env)
+    assert table.returncode == 1  # one is expired
+    rows = {line.split()[0]: line for line in table.stdout.splitlines()[1:] if not line.startswith(" ")}
+    assert "🟢 Active" in rows["X"] and "@me" in rows["X"]
+    assert "🟡 Expiring soon" in rows["LinkedIn"] and "2026-12-02 10:00:00 UTC" in rows["LinkedIn"]
+    assert "🔴 Expired" in rows["Threads"] and "postion connect threads" in table.stdout
+    assert "⚪ Not connected" in rows["Bluesky"]
+    as_json = json.loads(postion("tokens", "status", "--json", "-c", str(config), "--now", NOW, env=env).stdout)
+    assert as_json == {
+        "connections": [
+            {"platform": "x", "status": "active", "expires": None, "account": "@me"},
+            {"platform": "linkedin", "status": "expiring", "expires": "2026-12-02T10:00:00Z", "account": "A page"},
+            {"platform": "threads", "status": "expired", "expires": "2026-11-28T10:00:00Z", "account": "@me.too"},
+            {"platform": "bluesky", "status": "unknown", "expires": None, "account": None},
+        ]
+    }
+
+
+def test_tokens_status_check_asks_each_platform_once_without_posting(sandbox: Sandbox, tmp_path: Path) -> None:
+    config = blog_for(sandbox, tmp_path / "blog", "x", "bluesky", "mastodon", "discord", "linkedin", "threads")
+    env = {**os.environ, **sandbox_env(sandbox, tmp_path)}
+    checked = postion("tokens", "status", "--check", "--json", "-c", str(config), env=env)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    accounts = {c["platform"]: (c["status"], c["account"]) for c in json.loads(checked.stdout)["connections"]}
+    assert accounts == {
+        "x": ("active", "@postion_demo"),
+        "bluesky": ("active", "@demo.bsky.sandbox"),
+        "mastodon": ("active", "@demo"),
+        "discord": ("active", "postion sandbox"),
+        "linkedin": ("active", "Postion Demo"),
+        "threads": ("active", "@postion.demo"),
+    }
+    assert all(not items for name, items in posted_texts(sandbox).items())
+    sandbox.fail("mastodon", "auth")  # a refused token is expired, whatever the ledger says
+    refused = postion(
+        "tokens", "status", "--check", "-c", str(config), env={**env, "POSTION_MASTODON_TOKEN": "revoked-token"}
+    )
+    assert refused.returncode == 1 and "🔴 Expired" in refused.stdout and "revoked-token" not in refused.stdout
+
+
+def test_tokens_refresh_rotates_what_can_be_and_says_why_not_for_the_rest(sandbox: Sandbox, tmp_path: Path) -> None:
+    config = blog_for(sandbox, tmp_path / "blog", "x", "threads", "linkedin", "discord")
+    env = {**os.environ, **sandbox_env(sandbox, tmp_path)}
+    done = postion("tokens", "refresh", "-c", str(config), "--now", NOW, env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = {line.split()[0]: line for line in done.stdout.splitlines()}
+    assert "refreshed" in lines["X"] and "valid until 2027-01-28T12:00:00Z" in lines["Threads"]
+    assert "postion connect linkedin" in lines["LinkedIn"] and "does not expire" in lines["Discord"]
+    assert sandbox.store["x"]["oauth"]["generation"] == 1
+    stored = json.loads(Path(env["POSTION_TOKEN_FILE"]).read_text())
+    assert {"POSTION_X_REFRESH_TOKEN", "POSTION_THREADS_ACCESS_TOKEN"} <= set(stored)
+    tokens = json.loads((tmp_path / "blog" / ".postion" / "ledger.json").read_text())["tokens"]
+    assert tokens["threads"]["expires"] == "2027-01-28T12:00:00Z" and tokens["x"]["refreshed"] == NOW
+    again = postion("tokens", "refresh", "x", "-c", str(config), "--now", NOW, env=env)  # reads the rotated one
+    assert again.returncode == 0 and sandbox.store["x"]["oauth"]["generation"] == 2
+
+
+def test_the_reminder_issue_opens_once_updates_and_closes(sandbox: Sandbox, github: FakeGitHub, tmp_path: Path) -> None:
+    config = blog_for(sandbox, tmp_path / "blog", "x", "linkedin", "threads")
+    one_in_each_state(tmp_path / "blog")
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("POSTION_", "GITHUB_"))},
+        "GITHUB_API_URL": github.url,
+        "GITHUB_REPOSITORY": "o/r",
+        "GITHUB_TOKEN": "test-token",
+    }
+    first = postion("tokens", "remind", "-c", str(config), "--now", NOW, env=env)
+    assert first.returncode == 0 and first.stdout.startswith("opened issue #100"), first.stdout + first.stderr
+    [issue] = github.issues
+    assert "LinkedIn" in issue["body"] and "Threads" in issue["body"] and "| X |" not in issue["body"]
+    second = postion("tokens", "remind", "-c", str(config), "--now", "2026-11-30T12:00:00Z", env=env)
+    assert second.stdout.startswith("updated issue #100") and len(github.issues) == 1
+    ledger_with(tmp_path / "blog", {"x": {"connected": "2026-11-01T10:00:00Z", "expires": None}})
+    healthy = postion("tokens", "remind", "-c", str(config), "--now", NOW, env=env)
+    assert healthy.stdout.startswith("every connection is healthy: closed issue #100")
+    assert github.issues[0]["state"] == "closed" and len(github.issues) == 1
+
+
+def test_disconnect_revokes_deletes_and_records(sandbox: Sandbox, tmp_path: Path) -> None:
+    config = blog_for(sandbox, tmp_path / "blog", "x")
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}, **sandbox_env(sandbox, tmp_path)}
+    assert postion("tokens", "refresh", "x", "-c", str(config), "--now", NOW, env=env).returncode == 0
+    done = postion("disconnect", "x", "--to", "file", "-c", str(config), "--now", NOW, env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "X: refresh token revoked" in done.stdout and "POSTION_X_REFRESH_TOKEN" in done.stdout
+    assert sandbox.store["x"]["oauth"]["revoked"]
+    assert "POSTION_X_REFRESH_TOKEN" not in json.loads(Path(env["POSTION_TOKEN_FILE"]).read_text())
+    record = json.loads((tmp_path / "blog" / ".postion" / "ledger.json").read_text())["tokens"]["x"]
+    assert record["disconnected"] == NOW
+
+
+def test_a_scheduled_run_refreshes_writes_back_and_publishes_with_the_new_token(
+    repo: Path, sandbox: Sandbox, github: FakeGitHub
+) -> None:
+    x_only(repo, sandbox)
+    result = run_action(
+        repo,
+        sandbox,
+        github,
+        "schedule",
+        {},
+        POSTION_GITHUB_SECRETS_TOKEN=SECRETS_PAT,
+        POSTION_INPUT_TOKEN_REFRESH="true",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert sandbox.store["x"]["oauth"]["generation"] == 1  # refreshed once; the publish used the new token
+    assert github.secrets["POSTION_X_REFRESH_TOKEN"].startswith(sandbox.credentials.x_refresh_token + ".1.")
+    assert len(sandbox.store["x"]["tweets"]) == 1
+    assert "tokens: X: refreshed" in result.stdout and "every connection is healthy" in result.stdout

@@ -31,13 +31,15 @@ from postion_publish.action.workflow import (
     set_outputs,
 )
 from postion_publish.config import Settings, load_settings
-from postion_publish.errors import BadInput
+from postion_publish.errors import BadInput, PostionError
 from postion_publish.github import MAX_COMMENT, GitHub, GitHubError
-from postion_publish.inert import code_span, table_cell
+from postion_publish.inert import code_span, one_line, table_cell
 from postion_publish.plan import Plan, make_plan
+from postion_publish.redact import Redactor
 from postion_publish.results import Status
 from postion_publish.sources import read_posts
 from postion_publish.state import State, load_state, parse_state, state_path
+from postion_publish.tokens.store import RedactingStore, TokenStore
 from postion_publish.workspace import RunOptions, RunOutcome, post_manually, publish
 
 MARKER = "<!-- postion:preview -->"
@@ -49,6 +51,7 @@ class ActionInputs:
     platforms: tuple[str, ...]
     dry_run: bool
     wait_live: float | None
+    token_refresh: bool = False
 
     @staticmethod
     def from_environment(environ: Mapping[str, str]) -> ActionInputs:
@@ -73,6 +76,7 @@ class ActionInputs:
             platforms=platforms,
             dry_run=flag("DRY_RUN"),
             wait_live=timeout if flag("WAIT_LIVE") else None,
+            token_refresh=flag("TOKEN_REFRESH"),
         )
 
 
@@ -102,9 +106,9 @@ def run_action(environ: Mapping[str, str], emit: Emit) -> int:
             return 0
         return publish_and_record(inputs, environ, emit, branch)
     if event == "schedule":
-        # Posts whose date has now come are due. (Token refresh and expiry reminders come with the
-        # connections work: the `token-refresh` input is reserved for them.)
-        return publish_and_record(inputs, environ, emit, environ.get("GITHUB_REF_NAME") or "main")
+        # Posts whose date has now come are due; with `token-refresh`, tokens are refreshed first
+        # (a token not used for weeks stays alive) and the reminder issue is kept up to date.
+        return publish_and_record(inputs, environ, emit, environ.get("GITHUB_REF_NAME") or "main", scheduled=True)
     if event == "workflow_dispatch":
         return publish_and_record(inputs, environ, emit, environ.get("GITHUB_REF_NAME") or "main", payload)
     raise BadInput(
@@ -125,14 +129,26 @@ def _options(inputs: ActionInputs, environ: Mapping[str, str], emit: Emit) -> Ru
 
 
 def publish_and_record(
-    inputs: ActionInputs, environ: Mapping[str, str], emit: Emit, branch: str, payload: Mapping[str, Any] | None = None
+    inputs: ActionInputs,
+    environ: Mapping[str, str],
+    emit: Emit,
+    branch: str,
+    payload: Mapping[str, Any] | None = None,
+    *,
+    scheduled: bool = False,
 ) -> int:
     from postion_publish.action.sync import commit_and_push
+    from postion_publish.tokens.github import store_for_run
 
     notices: list[str] = []
     dispatch = dict((payload or {}).get("inputs") or {})
+    tokens = store_for_run(environ)  # one store for the refresh and the publish: a rotated token is read back
     with commands_stopped(emit) as commands:  # progress lines carry titles and platforms' answers
-        options = replace(_options(inputs, environ, emit), on_secret=commands.mask, on_notice=notices.append)
+        options = replace(
+            _options(inputs, environ, emit), on_secret=commands.mask, on_notice=notices.append, tokens=tokens
+        )
+        if scheduled and inputs.token_refresh and not inputs.dry_run:
+            _refresh_tokens(inputs, environ, emit, tokens, commands.mask)
         if dispatch.get("post_url"):
             names = tuple(p for p in re.split(r"[\s,]+", str(dispatch.get("platforms") or "")) if p) or inputs.platforms
             caption = str(dispatch.get("caption") or "")
@@ -152,6 +168,8 @@ def publish_and_record(
         annotation("warning", message, emit)
     for notice in notices:  # a rotated token that cannot be kept: loudly, in the log and the summary
         annotation("warning", notice, emit)
+    if scheduled and inputs.token_refresh and not inputs.dry_run:
+        _remind(inputs, environ, emit)
     pushed = "dry run: nothing recorded"
     if not inputs.dry_run:
         pushed = commit_and_push(load_settings(inputs.config), branch)
@@ -161,6 +179,29 @@ def publish_and_record(
     results = json.dumps([report.result_json(result) for result in outcome.results], ensure_ascii=False)
     set_outputs(environ.get("GITHUB_OUTPUT"), {"published": str(published), "failed": str(failed), "results": results})
     return 1 if outcome.failed else 0
+
+
+def _refresh_tokens(
+    inputs: ActionInputs, environ: Mapping[str, str], emit: Emit, tokens: TokenStore, mask: Emit
+) -> None:
+    from postion_publish.tokens.health import refresh_tokens
+
+    store = RedactingStore(tokens, Redactor.from_environment(environ), mask)
+    results, _ = refresh_tokens(inputs.config, environ, dt.datetime.now(dt.UTC), store=store)
+    for result in results:
+        emit(f"tokens: {registry.display_name(result.platform)}: {one_line(result.message)}")
+
+
+def _remind(inputs: ActionInputs, environ: Mapping[str, str], emit: Emit) -> None:
+    """The reminder issue: never a reason for the run to fail."""
+    from postion_publish.tokens.health import remind
+
+    try:
+        done = remind(load_settings(inputs.config), environ, dt.datetime.now(dt.UTC))
+    except PostionError as error:
+        annotation("warning", f"token reminder not updated: {error}", emit)
+        return
+    annotation("notice", f"tokens: {done}", emit)
 
 
 def publish_summary(outcome: RunOutcome, pushed: str, notices: list[str] | None = None) -> str:

@@ -94,16 +94,21 @@ class Refreshed:
 
 
 def refresh_tokens(
-    config_path: Path, environ: Mapping[str, str], now: dt.datetime, only: tuple[str, ...] = ()
+    config_path: Path,
+    environ: Mapping[str, str],
+    now: dt.datetime,
+    only: tuple[str, ...] = (),
+    *,
+    store: TokenStore | None = None,
 ) -> tuple[list[Refreshed], list[str]]:
     """Refresh each platform that can be (X OAuth 2.0, Threads, Bluesky sessions); new values go
-    to the run's token store at once (the repository's secrets in CI). Returns what happened and
-    the store's notices."""
+    to the token store at once (`store`, else the run's: the repository's secrets in CI). Returns
+    what happened and the store's notices."""
     from postion_publish.lock import publishing_lock
 
     settings = load_settings(config_path)
     names = [name for name in settings.platforms if not only or name in only]
-    store = store_for_run(environ)
+    store = store if store is not None else store_for_run(environ)
     with publishing_lock(settings.root):
         ledger = load_ledger(settings.root)
         results = asyncio.run(_refresh_all(settings, environ, names, store, now))
@@ -122,7 +127,7 @@ async def _refresh_all(
 
     async def one(name: str) -> tuple[Refreshed, dt.datetime | None]:
         try:
-            built = build_adapter(settings.platforms[name], environ, tokens=store)
+            built = build_adapter(settings.platforms[name], environ, tokens=store, clock=lambda: now)
         except AuthExpired as missing:
             return Refreshed(name, redactor.scrub(missing.reason), False), None
         if built is None:

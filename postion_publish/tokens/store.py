@@ -11,11 +11,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from postion_publish.jsonfile import write_json_atomic
+from postion_publish.redact import Redactor
 
 
 class TokenStore(Protocol):
@@ -82,6 +84,29 @@ class FileStore:
             return False
         write_json_atomic(self.path, values, mode=0o600)
         return True
+
+
+@dataclass
+class RedactingStore:
+    """A token store that also tells the redactor: a token rotated during the run is a secret
+    no environment variable holds, and platforms echo what they were sent."""
+
+    inner: TokenStore
+    redactor: Redactor
+    on_secret: Callable[[str], None] = lambda value: None
+    rotated: list[str] = field(default_factory=list)  # variable names, for the ledger's connection records
+
+    def get(self, name: str) -> str | None:
+        value = self.inner.get(name)
+        if value:
+            self.redactor.add(value)
+        return value
+
+    def put(self, name: str, value: str) -> None:
+        self.redactor.add(value)
+        self.on_secret(value)  # masked in the Action's log before anything could print it
+        self.inner.put(name, value)
+        self.rotated.append(name)
 
 
 def default_token_file(environ: Mapping[str, str]) -> Path:

@@ -187,7 +187,9 @@ def _refresh_tokens(
     from postion_publish.tokens.health import refresh_tokens
 
     store = RedactingStore(tokens, Redactor.from_environment(environ), mask)
-    results, _ = refresh_tokens(inputs.config, environ, dt.datetime.now(dt.UTC), store=store)
+    results, _ = refresh_tokens(
+        inputs.config, environ, dt.datetime.now(dt.UTC), store=store, min_age=dt.timedelta(hours=20)
+    )
     for result in results:
         emit(f"tokens: {registry.display_name(result.platform)}: {one_line(result.message)}")
 

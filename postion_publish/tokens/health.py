@@ -18,6 +18,7 @@ from postion_publish.connections import (
     ConnectionStatus,
     Health,
     fix_for,
+    parse_time,
     statuses,
     updated,
 )
@@ -100,6 +101,7 @@ def refresh_tokens(
     only: tuple[str, ...] = (),
     *,
     store: TokenStore | None = None,
+    min_age: dt.timedelta | None = None,
 ) -> tuple[list[Refreshed], list[str]]:
     """Refresh each platform that can be (X OAuth 2.0, Threads, Bluesky sessions); new values go
     to the token store at once (`store`, else the run's: the repository's secrets in CI). Returns
@@ -111,6 +113,9 @@ def refresh_tokens(
     store = store if store is not None else store_for_run(environ)
     with publishing_lock(settings.root):
         ledger = load_ledger(settings.root)
+        if min_age is not None:  # a schedule: each rotation is a risk, once a day keeps tokens alive
+            fresh = [name for name in names if _refreshed_within(ledger.tokens.get(name), now, min_age)]
+            names = [name for name in names if name not in fresh]
         results = asyncio.run(_refresh_all(settings, environ, names, store, now))
         tokens = dict(ledger.tokens)
         for result, expires in results:
@@ -145,6 +150,11 @@ async def _refresh_all(
         return Refreshed(name, f"refreshed{until}", True), info.expires
 
     return list(await asyncio.gather(*(one(name) for name in names)))
+
+
+def _refreshed_within(record: object, now: dt.datetime, age: dt.timedelta) -> bool:
+    last = parse_time(record.get("refreshed")) if isinstance(record, dict) else None
+    return last is not None and now - last < age
 
 
 def _why_not(platform: str) -> str:

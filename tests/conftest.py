@@ -127,8 +127,10 @@ def no_credential_in_any_file_the_suite_wrote(tmp_path_factory: pytest.TempPathF
     yield
     from dataclasses import astuple
 
+    from github_fake import SECRETS_PAT
     from postion_publish.sandbox.server import Credentials
     from secret_scan import files_with_leaks
 
-    secrets = [value for value in astuple(Credentials()) if "-" in value]  # the password and tokens
+    # The sandbox's password, tokens and app secrets (rotated tokens contain their seed), and the PAT.
+    secrets = [value for value in astuple(Credentials()) if "-" in value] + [SECRETS_PAT]
     assert files_with_leaks(tmp_path_factory.getbasetemp(), secrets) == {}

@@ -410,3 +410,44 @@ def test_a_scheduled_run_refreshes_writes_back_and_publishes_with_the_new_token(
     assert github.secrets["POSTION_X_REFRESH_TOKEN"].startswith(sandbox.credentials.x_refresh_token + ".1.")
     assert len(sandbox.store["x"]["tweets"]) == 1
     assert "tokens: X: refreshed" in result.stdout and "every connection is healthy" in result.stdout
+
+
+def test_linkedin_refreshes_where_the_app_has_a_refresh_token(sandbox: Sandbox, tmp_path: Path) -> None:
+    config = blog_for(sandbox, tmp_path / "blog", "linkedin")
+    keys = sandbox.credentials
+    partner = {
+        "POSTION_LINKEDIN_REFRESH_TOKEN": keys.linkedin_refresh_token,
+        "POSTION_LINKEDIN_CLIENT_ID": keys.linkedin_client_id,
+        "POSTION_LINKEDIN_CLIENT_SECRET": keys.linkedin_client_secret,
+    }
+    env = {**os.environ, **sandbox_env(sandbox, tmp_path)}
+    without = postion("tokens", "refresh", "linkedin", "-c", str(config), "--now", NOW, env=env)
+    assert "postion connect linkedin" in without.stdout
+    done = postion("tokens", "refresh", "linkedin", "-c", str(config), "--now", NOW, env={**env, **partner})
+    assert done.returncode == 0 and "refreshed (valid until 2027-01-28T12:00:00Z)" in done.stdout, done.stdout
+    assert keys.linkedin_refresh_token not in done.stdout + done.stderr
+
+
+def test_connect_x_with_oauth1_keys_checks_them_first(sandbox: Sandbox, github: FakeGitHub, tmp_path: Path) -> None:
+    config = blog_for(sandbox, tmp_path / "blog", "x")
+    keys = sandbox.credentials
+    typed = "\n".join([keys.x_api_key, keys.x_api_secret, keys.x_access_token, keys.x_access_secret]) + "\n"
+    done = postion("connect", "x", "--oauth1", "-c", str(config), env=connect_env(github, tmp_path), stdin=typed)
+    assert done.returncode == 0 and "Connected X as @postion_demo" in done.stdout, done.stdout + done.stderr
+    assert github.secrets["POSTION_X_ACCESS_SECRET"] == keys.x_access_secret
+    wrong = typed.replace(keys.x_api_secret, "not-the-secret")
+    refused = postion("connect", "x", "--oauth1", "-c", str(config), env=connect_env(github, tmp_path), stdin=wrong)
+    assert refused.returncode == 1 and "were refused" in refused.stderr
+
+
+def test_connect_finds_the_token_gh_is_logged_in_with(sandbox: Sandbox, github: FakeGitHub, tmp_path: Path) -> None:
+    """No POSTION_GITHUB_SECRETS_TOKEN: `gh auth token` gives one (a fake gh on the PATH here)."""
+    config = blog_for(sandbox, tmp_path / "blog", "discord")
+    bin_dir = tmp_path / ".cache" / "bin"  # a credential helper, like the token file: not scanned
+    bin_dir.mkdir(parents=True)
+    (bin_dir / "gh").write_text(f"#!/bin/sh\necho {SECRETS_PAT}\n")
+    (bin_dir / "gh").chmod(0o755)
+    env = connect_env(github, tmp_path, PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    del env["POSTION_GITHUB_SECRETS_TOKEN"]
+    done = postion("connect", "discord", "-c", str(config), env=env, stdin=webhook_url(sandbox) + "\n")
+    assert done.returncode == 0 and github.secrets == {"POSTION_DISCORD_WEBHOOK_URL": webhook_url(sandbox)}

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -43,12 +44,23 @@ from postion_publish.adapters.images import LINKEDIN_IMAGES, fit_image, fit_or_n
 from postion_publish.captions.rules.linkedin import escape_little_text
 from postion_publish.config import PlatformSettings
 from postion_publish.errors import AuthExpired, ContentRejected, Duplicate, PlatformError, RateLimited, Transient
+from postion_publish.tokens.store import MemoryStore, TokenStore, credential
 
 NAME = "linkedin"
 DEFAULT_VERSION = "202607"  # the latest listed in LinkedIn's versioning page as of 2026-08; kept ≥ 1 year
 RESEND_WINDOW = dt.timedelta(hours=24)
 IMAGE_POLLS = 5
 _URN = re.compile(r"urn:li:(?:share|ugcPost):\d+")
+
+
+@dataclass(frozen=True)
+class RefreshGrant:
+    """What a programmatic refresh takes: the refresh token and the app's id and secret."""
+
+    refresh_token: str
+    client_id: str
+    client_secret: str
+    auth_base: str = "https://www.linkedin.com"
 
 
 class LinkedInAdapter:
@@ -64,6 +76,8 @@ class LinkedInAdapter:
         web_base: str = "https://www.linkedin.com",
         clock: Clock = wall_clock,
         poll_interval: float = 1.0,
+        refresh: RefreshGrant | None = None,
+        tokens: TokenStore | None = None,
     ) -> None:
         self.client = client  # base_url: https://api.linkedin.com (config `api_base`)
         self.author = author
@@ -71,6 +85,8 @@ class LinkedInAdapter:
         self.web_base = web_base.rstrip("/")
         self.clock = clock
         self.poll_interval = poll_interval
+        self.refresh_grant = refresh
+        self.tokens = tokens if tokens is not None else MemoryStore()
         self._headers = {
             "Authorization": f"Bearer {token}",
             "LinkedIn-Version": version,
@@ -227,7 +243,34 @@ class LinkedInAdapter:
         return TokenInfo(str(json_or_empty(response).get("name") or "") or None)
 
     async def refresh(self) -> TokenInfo | None:
-        return None  # programmatic refresh tokens are for approved partners only: reconnect every 60 days
+        """With a refresh token (approved partners only; else reconnect every 60 days): a new
+        60-day access token. The refresh token's own year keeps counting from the first grant."""
+        grant = self.refresh_grant
+        if grant is None:
+            return None
+        form = {
+            "grant_type": "refresh_token",
+            "refresh_token": grant.refresh_token,
+            "client_id": grant.client_id,
+            "client_secret": grant.client_secret,
+        }
+        try:
+            response = await self.client.post(f"{grant.auth_base}/oauth/v2/accessToken", data=form)
+        except httpx.HTTPError as error:
+            raise network_error(NAME, error) from None
+        body = json_or_empty(response)
+        if response.status_code != 200 or not isinstance(body.get("access_token"), str):
+            raise AuthExpired(NAME, "the refresh token was refused: reconnect (`postion connect linkedin`)")
+        self.tokens.put("POSTION_LINKEDIN_ACCESS_TOKEN", body["access_token"])
+        if isinstance(body.get("refresh_token"), str):  # whether it changes is not documented: keep what comes
+            self.tokens.put("POSTION_LINKEDIN_REFRESH_TOKEN", body["refresh_token"])
+        self._headers["Authorization"] = f"Bearer {body['access_token']}"
+        lasts = body.get("expires_in")
+        return (
+            TokenInfo(expires=self.clock() + dt.timedelta(seconds=float(lasts)))
+            if isinstance(lasts, int)
+            else TokenInfo()
+        )
 
 
 def _until_midnight_utc(now: dt.datetime) -> float:
@@ -238,8 +281,18 @@ def _until_midnight_utc(now: dt.datetime) -> float:
 
 def build(platform: PlatformSettings, context: BuildContext, client: httpx.AsyncClient) -> LinkedInAdapter:
     """The adapter for `platforms.linkedin` (registry: postion_publish.platforms)."""
+    names = ("POSTION_LINKEDIN_REFRESH_TOKEN", "POSTION_LINKEDIN_CLIENT_ID", "POSTION_LINKEDIN_CLIENT_SECRET")
+    store = context.tokens if context.tokens is not None else MemoryStore()
+    found = [credential(name, store, context.environ) for name in names]
+    grant = None
+    if all(found):
+        auth_base = str(platform.options.get("auth_base", "https://www.linkedin.com")).rstrip("/")
+        refresh_token, client_id, client_secret = (str(value) for value in found)
+        grant = RefreshGrant(refresh_token, client_id, client_secret, auth_base)
     return LinkedInAdapter(
         client,
+        refresh=grant,
+        tokens=store,
         token=context.secrets["POSTION_LINKEDIN_ACCESS_TOKEN"],
         author=str(platform.options["author"]),
         version=str(platform.options.get("version", DEFAULT_VERSION)),

@@ -48,6 +48,7 @@ class Credentials:
     linkedin_author: str = "urn:li:organization:1234"
     linkedin_client_id: str = "86sandboxlinkedin"
     linkedin_client_secret: str = "sandbox-linkedin-client-secret"
+    linkedin_refresh_token: str = "sandbox-linkedin-refresh-token"  # for approved partners' apps
     threads_access_token: str = "sandbox-threads-token"
     threads_client_id: str = "1700000000000042"
     threads_client_secret: str = "sandbox-threads-app-secret"

@@ -202,6 +202,12 @@ def _access_token(sandbox: Sandbox, request: Request) -> Response:
     keys = sandbox.credentials
     if form.get("client_id") != keys.linkedin_client_id or form.get("client_secret") != keys.linkedin_client_secret:
         return Response(401, {"error": "invalid_client", "error_description": "Client authentication failed"})
+    if form.get("grant_type") == "refresh_token":  # programmatic refresh: a new 60-day access token
+        if form.get("refresh_token") != keys.linkedin_refresh_token:
+            return Response(
+                400, {"error": "invalid_request", "error_description": "The provided refresh token is invalid"}
+            )
+        return Response(200, {"access_token": keys.linkedin_access_token, "expires_in": 5_184_000})
     grant = take_code(sandbox, NAME, form.get("code", ""))
     if (
         form.get("grant_type") != "authorization_code"

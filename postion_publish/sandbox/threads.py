@@ -98,6 +98,11 @@ def _refresh(sandbox: Sandbox, params: dict[str, str]) -> Response:
         return _error(400, "Error validating access token: Session has expired.", 190, 463)
     if time.time() - found[1] < MIN_REFRESH_AGE:
         return _error(400, "The access token is too new to be refreshed: try again once it is 24 hours old", 100)
+    return _new_long_lived_token(sandbox)
+
+
+def _new_long_lived_token(sandbox: Sandbox) -> Response:
+    """A 60-day token of a new generation (a refresh or a fresh connection)."""
     with sandbox.lock:
         tokens = _state(sandbox)["tokens"]
         generation = max(int(key) for key in tokens) + 1
@@ -141,13 +146,7 @@ def _long_lived(sandbox: Sandbox, params: dict[str, str]) -> Response:
         return _error(400, "Error validating access token: Session has expired.", 190, 463)
     if params.get("client_secret") != sandbox.credentials.threads_client_secret:
         return _error(400, "Error validating client secret.", 1)
-    with sandbox.lock:
-        tokens = _state(sandbox)["tokens"]
-        generation = max(int(key) for key in tokens) + 1
-        tokens[str(generation)] = time.time()
-    sandbox.save()
-    token = _token(sandbox.credentials.threads_access_token, generation)
-    return Response(200, {"access_token": token, "token_type": "bearer", "expires_in": TOKEN_TTL})
+    return _new_long_lived_token(sandbox)
 
 
 def _user_matches(sandbox: Sandbox, user: str) -> bool:

@@ -34,6 +34,7 @@ import httpx
 from oauthlib.oauth2 import WebApplicationClient
 
 from postion_publish.adapters import USER_AGENT
+from postion_publish.adapters.x import OAuth1, client_authentication
 from postion_publish.config import PlatformSettings
 from postion_publish.errors import AuthExpired, BadInput, PostionError
 
@@ -108,6 +109,19 @@ def _callback_server(port: int) -> _Callback:
         return _Callback(("127.0.0.1", port), Handler)
     except OSError as error:
         raise ConnectFailed(f"cannot listen on 127.0.0.1:{port} ({error.strerror}): use --port or --paste") from None
+
+
+def authorize_url(endpoint: str, client_id: str, redirect_uri: str, scope: str, state: str, **extra: str) -> str:
+    """An authorization code request (RFC 6749 §4.1.1), with any extra parameters (PKCE)."""
+    query = {
+        "response_type": "code",
+        "client_id": client_id,
+        "redirect_uri": redirect_uri,
+        "scope": scope,
+        "state": state,
+        **extra,
+    }
+    return f"{endpoint}?{urlencode(query)}"
 
 
 def authorize(url: str, redirect_uri: str, state: str, prompter: Prompter, *, paste: bool) -> str:
@@ -207,8 +221,6 @@ def connect_x(given: FlowInput, prompter: Prompter, *, oauth1: bool = False) -> 
                 "POSTION_X_ACCESS_SECRET",
             )
         }
-        from postion_publish.adapters.x import OAuth1
-
         with _client(given.api_base) as client:
             me = client.get("/2/users/me", auth=OAuth1(*keys.values()))
         if me.status_code != 200:
@@ -221,20 +233,11 @@ def connect_x(given: FlowInput, prompter: Prompter, *, oauth1: bool = False) -> 
     verifier = oauth.create_code_verifier(64)
     state = secrets.token_urlsafe(24)
     auth_base = _option(given.platform, "auth_base", "https://x.com/i")
-    query = {
-        "response_type": "code",
-        "client_id": given.client_id,
-        "redirect_uri": redirect,
-        "scope": " ".join(X_SCOPES),
-        "state": state,
-        "code_challenge": oauth.create_code_challenge(verifier, "S256"),
-        "code_challenge_method": "S256",
-    }
-    url = f"{auth_base}/oauth2/authorize?{urlencode(query)}"
+    challenge = oauth.create_code_challenge(verifier, "S256")
+    pkce = {"code_challenge": challenge, "code_challenge_method": "S256"}
+    url = authorize_url(f"{auth_base}/oauth2/authorize", given.client_id, redirect, " ".join(X_SCOPES), state, **pkce)
     code = authorize(url, redirect, state, prompter, paste=given.paste)
     body = oauth.prepare_request_body(code=code, redirect_uri=redirect, code_verifier=verifier, include_client_id=True)
-    from postion_publish.adapters.x import client_authentication
-
     with _client(given.api_base) as client:
         headers = {"Content-Type": "application/x-www-form-urlencoded"}
         headers.update(client_authentication(given.client_id, given.client_secret))
@@ -261,14 +264,7 @@ def connect_linkedin(given: FlowInput, prompter: Prompter) -> Connected:
     redirect = f"http://127.0.0.1:{given.port}{CALLBACK_PATH}"
     state = secrets.token_urlsafe(24)
     auth_base = _option(given.platform, "auth_base", "https://www.linkedin.com")
-    query = {
-        "response_type": "code",
-        "client_id": given.client_id,
-        "redirect_uri": redirect,
-        "scope": " ".join(scopes),
-        "state": state,
-    }
-    url = f"{auth_base}/oauth/v2/authorization?{urlencode(query)}"
+    url = authorize_url(f"{auth_base}/oauth/v2/authorization", given.client_id, redirect, " ".join(scopes), state)
     code = authorize(url, redirect, state, prompter, paste=given.paste)
     form = {
         "grant_type": "authorization_code",
@@ -298,15 +294,9 @@ def connect_threads(given: FlowInput, prompter: Prompter) -> Connected:
     redirect = str(given.platform.options.get("redirect_uri") or f"https://127.0.0.1:{given.port}{CALLBACK_PATH}")
     state = secrets.token_urlsafe(24)
     auth_base = _option(given.platform, "auth_base", "https://www.threads.com")
-    query = {
-        "client_id": given.client_id,
-        "redirect_uri": redirect,
-        "scope": THREADS_SCOPES,
-        "response_type": "code",
-        "state": state,
-    }
+    url = authorize_url(f"{auth_base}/oauth/authorize", given.client_id, redirect, THREADS_SCOPES, state)
     # Meta redirects to HTTPS only: no loopback server can answer it, so the user pastes the address.
-    code = authorize(f"{auth_base}/oauth/authorize?{urlencode(query)}", redirect, state, prompter, paste=True)
+    code = authorize(url, redirect, state, prompter, paste=True)
     with _client(given.api_base) as client:
         form = {
             "client_id": given.client_id,
@@ -371,16 +361,8 @@ def connect_mastodon(given: FlowInput, prompter: Prompter) -> Connected:
             "registering the app",
         )
         state = secrets.token_urlsafe(24)
-        query = {
-            "response_type": "code",
-            "client_id": app["client_id"],
-            "redirect_uri": redirect,
-            "scope": MASTODON_SCOPES,
-            "state": state,
-        }
-        code = authorize(
-            f"{given.api_base}/oauth/authorize?{urlencode(query)}", redirect, state, prompter, paste=given.paste
-        )
+        url = authorize_url(f"{given.api_base}/oauth/authorize", app["client_id"], redirect, MASTODON_SCOPES, state)
+        code = authorize(url, redirect, state, prompter, paste=given.paste)
         form = {
             "grant_type": "authorization_code",
             "code": code,

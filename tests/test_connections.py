@@ -371,6 +371,7 @@ def test_the_reminder_issue_opens_once_updates_and_closes(sandbox: Sandbox, gith
     assert first.returncode == 0 and first.stdout.startswith("opened issue #100"), first.stdout + first.stderr
     [issue] = github.issues
     assert "LinkedIn" in issue["body"] and "Threads" in issue["body"] and "| X |" not in issue["body"]
+    assert "`postion connect threads`" in issue["body"] and leaks(issue["body"], ["test-token", SECRETS_PAT]) == []
     second = postion("tokens", "remind", "-c", str(config), "--now", "2026-11-30T12:00:00Z", env=env)
     assert second.stdout.startswith("updated issue #100") and len(github.issues) == 1
     ledger_with(tmp_path / "blog", {"x": {"connected": "2026-11-01T10:00:00Z", "expires": None}})

@@ -405,6 +405,24 @@ def quota(as_json: bool, config_path: Path, now: str | None) -> None:
 
 
 PLATFORM_NAMES = registry.names()
+PLATFORM_NAMES = registry.names()
+
+
+@main.command()
+@click.argument("posts", nargs=-1)
+@click.option("--platform", "platforms", multiple=True, type=click.Choice(PLATFORM_NAMES), help="Only this one.")
+@click.option("--force", is_flag=True, help="Write them again, even those stored and up to date.")
+@config_option
+@now_option
+@handles_errors
+def adapt(posts: tuple[str, ...], platforms: tuple[str, ...], force: bool, config_path: Path, now: str | None) -> None:
+    """A caption per platform (AI, or deterministic), stored in .postion/captions/ for review."""
+    import os
+
+    from postion_publish.ai.adapt import adapt as run_adapt
+
+    for line in run_adapt(config_path, os.environ, _now(now), posts, platforms, force=force):
+        click.echo(one_line(line))
 
 
 @main.command()

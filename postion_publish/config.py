@@ -10,7 +10,17 @@ from pathlib import Path
 from typing import Any
 
 from postion_publish import platforms as registry
-from postion_publish.checks import Check, int_between, is_date, is_http_url, is_str, number_between, one_of, type_name
+from postion_publish.checks import (
+    Check,
+    int_between,
+    is_bool,
+    is_date,
+    is_http_url,
+    is_str,
+    number_between,
+    one_of,
+    type_name,
+)
 from postion_publish.errors import BadInput
 from postion_publish.yaml_positions import KeyPath, LocatedYaml, load_located
 
@@ -64,6 +74,8 @@ class AISettings:
     provider: str
     model: str
     base_url: str | None = None
+    enabled: bool = True  # false: `adapt` writes the deterministic captions
+    unreviewed: str = "template"  # a post without stored captions at publish time: the template
 
 
 @dataclass(frozen=True)
@@ -92,7 +104,13 @@ TOP_KEYS = ("site_url", "source", "since", "template", "platforms", "quota", "ai
 SOURCE_KEYS: dict[str, Check] = {"type": one_of(*SOURCE_TYPES), "path": is_str, "permalink": is_str, "feed": is_str}
 QUOTA_KEYS: dict[str, Check] = {"monthly_units": int_between(0, 1_000_000), "billing_day": int_between(1, 28)}
 TIMEOUT_KEYS: dict[str, Check] = {"request": number_between(1, 600), "run": number_between(10, 6 * 3600)}
-AI_KEYS: dict[str, Check] = {"provider": one_of("openai", "anthropic"), "base_url": is_http_url, "model": is_str}
+AI_KEYS: dict[str, Check] = {
+    "provider": one_of("openai", "anthropic"),
+    "base_url": is_http_url,
+    "model": is_str,
+    "enabled": is_bool,
+    "unreviewed": one_of("template"),
+}
 
 
 # --- loading ----------------------------------------------------------------------------------
@@ -214,7 +232,13 @@ def parse_settings(text: str, file: Path) -> Settings:
         for required in ("provider", "model"):
             if required not in ai_raw:
                 raise reader.fail(("ai",), f"ai needs '{required}'")
-        ai = AISettings(provider=ai_raw["provider"], model=ai_raw["model"], base_url=ai_raw.get("base_url"))
+        ai = AISettings(
+            provider=ai_raw["provider"],
+            model=ai_raw["model"],
+            base_url=ai_raw.get("base_url"),
+            enabled=bool(ai_raw.get("enabled", True)),
+            unreviewed=str(ai_raw.get("unreviewed", "template")),
+        )
 
     return Settings(
         file=file,

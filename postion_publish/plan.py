@@ -9,6 +9,7 @@ from typing import Any
 
 from postion_publish.captions.fit import fit_caption
 from postion_publish.captions.rules.registry import rule_for
+from postion_publish.captions.stored import StoredCaptions
 from postion_publish.captions.templates import render, template_context
 from postion_publish.config import PlatformSettings, Settings, TemplateText
 from postion_publish.errors import BadInput, PlanWarning
@@ -82,7 +83,15 @@ def check_unique(posts: Iterable[Post]) -> list[Post]:
     return result
 
 
-def make_plan(posts: Iterable[Post], state: State, settings: Settings, now: dt.datetime) -> Plan:
+def make_plan(
+    posts: Iterable[Post],
+    state: State,
+    settings: Settings,
+    now: dt.datetime,
+    captions: Mapping[str, StoredCaptions] | None = None,
+) -> Plan:
+    """`captions`: the stored, reviewed captions by post id (`postion adapt`)."""
+    stored = captions or {}
     all_posts = sorted(check_unique(posts), key=lambda post: (post.date, post.id))
     by_url = state.url_index()
     platforms = settings.enabled_platforms
@@ -97,7 +106,11 @@ def make_plan(posts: Iterable[Post], state: State, settings: Settings, now: dt.d
             continue
         if skipped := [name for name in due if post.options.skips(name)]:
             left_out.append(NotPlanned(post, f"skipped on {', '.join(skipped)} by its `postion: {{skip: …}}`"))
-        jobs.extend(build_job(post, settings.platforms[name], settings) for name in due if name not in skipped)
+        jobs.extend(
+            build_job(post, settings.platforms[name], settings, stored=stored.get(post.id))
+            for name in due
+            if name not in skipped
+        )
     scheduled = tuple(post for post in all_posts if not post.draft and post.date > now)
     return Plan(tuple(jobs), scheduled, tuple(left_out))
 
@@ -114,14 +127,35 @@ def _template_for(post: Post, platform: PlatformSettings, settings: Settings) ->
     return platform.template or settings.template, False
 
 
-def build_job(post: Post, platform: PlatformSettings, settings: Settings, caption: str | None = None) -> Job:
-    """The fitted message(s) for one post on one platform. `caption` replaces every template."""
+def build_job(
+    post: Post,
+    platform: PlatformSettings,
+    settings: Settings,
+    caption: str | None = None,
+    *,
+    stored: StoredCaptions | None = None,
+) -> Job:
+    """The fitted message(s) for one post on one platform. `caption` replaces every template;
+    `stored`: the post's reviewed captions, used as they are (never rendered, never shortened)
+    unless the post has one written by hand for this platform."""
     template, hand_written = _template_for(post, platform, settings)
     if caption is not None:
         template, hand_written = TemplateText(caption, "caption", "command line", None), True
+    notes: list[str] = []
+    literal: str | None = None
+    if stored is not None and caption is None and platform.name not in post.options.captions:
+        if platform.name in stored.captions and stored.fresh_for(post):
+            literal, hand_written = stored.captions[platform.name], True
+        elif platform.name in stored.captions:
+            notes.append(
+                f"the stored caption ({stored.file}) was written for an earlier version of this post: the "
+                f"template is used; `postion adapt --force {post.id}` writes it again"
+            )
     rule = rule_for(platform)
 
     def caption_for(excerpt: str) -> str:
+        if literal is not None:
+            return literal  # posted as reviewed, byte for byte
         context = template_context(post, platform.name, excerpt)
         return render(
             template.text, context, origin=template.origin, file=template.file, first_line=template.first_line
@@ -138,8 +172,7 @@ def build_job(post: Post, platform: PlatformSettings, settings: Settings, captio
         )
         for part in fitted.parts
     )
-    notes = (*post.warnings, *fitted.warnings)
-    warnings = [PlanWarning(message, post.source_file, post.source_line) for message in notes]
+    warnings = [PlanWarning(m, post.source_file, post.source_line) for m in (*post.warnings, *fitted.warnings, *notes)]
     if post.image and not post.image_alt:
         warnings.append(
             PlanWarning("the image has no alt text; add `postion: {alt: …}`", post.source_file, post.source_line)

@@ -13,7 +13,7 @@ from postion_publish import platforms as registry
 from postion_publish.errors import BadInput
 from postion_publish.excerpt import excerpt_from_markdown
 
-OPTION_KEYS = ("skip", "template", "image", "alt")  # and one hand-written caption per platform
+OPTION_KEYS = ("skip", "template", "image", "alt", "ai")  # and one hand-written caption per platform
 MAX_EXCERPT = 5_000  # characters: above LinkedIn's 3,000, the longest post any platform takes
 
 
@@ -29,6 +29,7 @@ class PostOptions:
     caption_lines: Mapping[str, int] = field(default_factory=dict)
     image: str | None = None
     alt: str | None = None
+    ai: bool | None = None  # `ai: false`: `adapt` writes this post's captions without the model
 
     def skips(self, platform: str) -> bool:
         return self.skip_all or platform in self.skip
@@ -115,6 +116,8 @@ def parse_options(
     for key in ("template", "image", "alt", *platforms):
         if key in raw and not isinstance(raw[key], str):
             raise fail(key, "must be text")
+    if "ai" in raw and not isinstance(raw["ai"], bool):
+        raise fail("ai", "must be true or false")
     captions = {name: raw[name] for name in platforms if name in raw}
     return PostOptions(
         skip_all=skip_all,
@@ -125,6 +128,7 @@ def parse_options(
         caption_lines={name: lines[name] for name in captions if name in lines},
         image=raw.get("image"),
         alt=raw.get("alt"),
+        ai=raw.get("ai"),
     )
 
 

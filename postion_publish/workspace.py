@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from postion_publish.captions.stored import load_captions
 from postion_publish.config import Settings, load_settings
 from postion_publish.errors import BadInput, ErrorKind
 from postion_publish.ledger import Attempt, Ledger, Quota, load_ledger, save_ledger, with_missing_history
@@ -31,7 +32,8 @@ def load_plan(config_path: Path, now: dt.datetime) -> tuple[Plan, list[Unsettled
     """The plan, and the sends of earlier runs whose outcome the user has still to settle."""
     settings = load_settings(config_path)
     state = load_state(settings.root)  # before reading posts: a missing state is the first thing to fix
-    plan = make_plan(read_posts(settings, settled=state.is_settled), state, settings, now)
+    posts = read_posts(settings, settled=state.is_settled)
+    plan = make_plan(posts, state, settings, now, load_captions(settings.root))
     return plan, find_unsettled(state, load_ledger(settings.root))
 
 
@@ -150,7 +152,7 @@ def publish(
         state = load_state(settings.root)  # read under the lock: a run that just ended is seen
         ledger = _reconciled_ledger(settings, state, options)
         posts = read_posts(settings, settled=state.is_settled, publishing=not options.dry_run)
-        plan = make_plan(posts, state, settings, options.clock())
+        plan = make_plan(posts, state, settings, options.clock(), load_captions(settings.root))
         chosen = [
             job
             for job in plan.jobs

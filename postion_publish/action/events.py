@@ -30,6 +30,7 @@ from postion_publish.action.workflow import (
     mask_secrets,
     set_outputs,
 )
+from postion_publish.captions.stored import load_captions
 from postion_publish.config import Settings, load_settings
 from postion_publish.errors import BadInput, PostionError
 from postion_publish.github import MAX_COMMENT, GitHub, GitHubError
@@ -264,7 +265,7 @@ def preview_pull_request(
     pull = payload.get("pull_request") or {}
     base_ref = str(pull.get("base", {}).get("ref") or "main")
     state, source = _base_state(settings, base_ref)
-    plan = make_plan(read_posts(settings), state, settings, dt.datetime.now(dt.UTC))
+    plan = make_plan(read_posts(settings), state, settings, dt.datetime.now(dt.UTC), load_captions(settings.root))
     for job in plan.jobs:
         for warning in job.warnings:
             annotation("warning", warning.message, emit, file=warning.file, line=warning.line)

@@ -52,6 +52,7 @@ def finish_build(
 
 
 def _plan_summary(posts: list[Post], config_path: Path) -> tuple[str, tuple[str, ...]]:
+    from postion_publish.captions.stored import load_captions
     from postion_publish.config import load_settings
     from postion_publish.plan import make_plan
     from postion_publish.report import warning_text
@@ -60,7 +61,7 @@ def _plan_summary(posts: list[Post], config_path: Path) -> tuple[str, tuple[str,
     settings = load_settings(config_path)
     if not state_path(settings.root).exists():
         return "no state file yet; run `postion init --baseline` before the first publish", ()
-    plan = make_plan(posts, load_state(settings.root), settings, dt.datetime.now(dt.UTC))
+    plan = make_plan(posts, load_state(settings.root), settings, dt.datetime.now(dt.UTC), load_captions(settings.root))
     if not plan.jobs:
         return "nothing new to announce", ()
     new_posts = len({job.post.id for job in plan.jobs})

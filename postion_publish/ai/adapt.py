@@ -1,0 +1,160 @@
+"""`postion adapt`: a caption written for each platform, stored for review, posted as stored.
+
+With `ai:` configured (and enabled), a language model writes each caption from the post's title,
+excerpt and tags, told the platform's tone and limit. Its answer is checked like any caption: it
+must come between `<caption>` tags (prose around it is ignored), it must fit the platform's rule
+(one more try with the reason, then the deterministic caption with a warning), and the post's URL is
+always the real one: the model writes a placeholder, every URL it writes itself is removed.
+
+Without a model, the adaptation is deterministic: the title, the excerpt shortened to the platform,
+the URL and hashtags from the tags. It works offline and in the demo.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from postion_publish.ai.models import CaptionModel, HttpModel, ModelError
+from postion_publish.captions.rules.registry import rule_for
+from postion_publish.captions.stored import StoredCaptions, inputs_hash, load_captions, save_captions
+from postion_publish.config import PlatformSettings, Settings, TemplateText, load_settings
+from postion_publish.errors import BadInput
+from postion_publish.plan import build_job, make_plan
+from postion_publish.posts import Post
+from postion_publish.sources import read_posts
+from postion_publish.state import load_state
+
+URL_MARK = "{URL}"
+_URL = re.compile(r"https?://\S+|\bwww\.\S+")
+_CAPTION = re.compile(r"<caption>(.*?)</caption>", re.S)
+STYLES = {
+    "x": "X: punchy and short; at most two hashtags",
+    "linkedin": "LinkedIn: professional, one or two short paragraphs; up to three hashtags at the end",
+    "mastodon": "Mastodon: friendly and plain; hashtags in CamelCase at the end",
+    "bluesky": "Bluesky: short and conversational; one hashtag at most",
+    "threads": "Threads: conversational; one hashtag at most",
+    "discord": "Discord: a short announcement for a community channel; no hashtags",
+}
+SYSTEM = (
+    "You write the caption that announces a new blog post on one social platform, in the post's own "
+    "language. Answer with the caption only, between <caption> and </caption>. Where the link to the "
+    f"post belongs, write {URL_MARK}; never write a URL or a link yourself. No quotes around the caption."
+)
+DETERMINISTIC = "deterministic"
+
+
+def deterministic_caption(post: Post, platform: PlatformSettings, settings: Settings) -> str:
+    """The title, the excerpt shortened to fit, the URL, hashtags from the tags (not on Discord)."""
+    text = "{{ title }}\n\n{{ excerpt }}\n\n{{ url }}"
+    if post.tags and platform.name != "discord":
+        text += "\n{{ hashtags }}"
+    template = TemplateText(text, "deterministic adaptation", "postion", None)
+    job = build_job(post, replace(platform, template=template, thread=False), settings)
+    return job.messages[0].text
+
+
+def caption_from(answer: str, post: Post, model: str) -> str:
+    """The caption in a model's answer, with the post's real URL and no other."""
+    found = _CAPTION.search(answer)
+    if found is None:
+        raise ModelError(f"{model}: the answer holds no <caption>…</caption> (prose instead of a caption?)")
+    body = _URL.sub("", found.group(1).strip().replace(URL_MARK, "\x00"))  # never trusted with a link
+    body = re.sub(r"[ \t]{2,}", " ", body).strip()
+    if not body.replace("\x00", "").strip():
+        raise ModelError(f"{model}: the caption was empty")
+    if "\x00" not in body:
+        return f"{body}\n{post.url}"
+    return body.replace("\x00", post.url, 1).replace("\x00", "")
+
+
+def model_caption(
+    model: CaptionModel, post: Post, platform: PlatformSettings, settings: Settings
+) -> tuple[str, str | None]:
+    """A caption written by the model, checked; or the deterministic one and a warning."""
+    rule = rule_for(platform)
+    style = STYLES.get(platform.name, platform.name)
+    thread = " (a longer text becomes a thread)" if platform.thread and rule.threads else ""
+    prompt = (
+        f"Platform: {style}.\nLength: at most {rule.limit} characters, as the platform counts them{thread}, "
+        f"the link counting too.\nTitle: {post.title}\nSummary: {post.excerpt}\n"
+        f"Tags: {', '.join(post.tags) or 'none'}\n"
+    )
+    text = caption_from(model.complete(SYSTEM, prompt), post, model.name)
+    problem = None if thread else rule.problem(text)
+    if problem is None:
+        return text, None
+    again = prompt + f"\nYour last caption was too long ({problem}). Write a shorter one."
+    text = caption_from(model.complete(SYSTEM, again), post, model.name)
+    if (problem := rule.problem(text)) is None:
+        return text, None
+    warning = f"{platform.name}: the model's caption stayed too long ({problem}); the deterministic one is stored"
+    return deterministic_caption(post, platform, settings), warning
+
+
+def adapt(
+    config_path: Path,
+    environ: Mapping[str, str],
+    now: dt.datetime,
+    selectors: Sequence[str] = (),
+    only: Sequence[str] = (),
+    *,
+    force: bool = False,
+    model: CaptionModel | None = None,
+) -> list[str]:
+    """Write the missing (or, with `force`, all) captions of the chosen posts: the given ids or
+    URLs, else every post the plan would announce. Returns what was done, line by line."""
+    settings = load_settings(config_path)
+    state = load_state(settings.root)
+    posts = read_posts(settings, settled=state.is_settled)
+    if selectors:
+        chosen = [post for post in posts if post.id in selectors or post.url in selectors]
+        missing = set(selectors) - {post.id for post in chosen} - {post.url for post in chosen}
+        if missing:
+            raise BadInput(f"no post {sorted(missing)[0]!r} in the site (give its id or URL)")
+    else:
+        plan = make_plan(posts, state, settings, now)
+        chosen = list({job.post.id: job.post for job in plan.jobs}.values())
+    names = [name for name in settings.enabled_platforms if not only or name in only]
+    ai_on = settings.ai is not None and settings.ai.enabled
+    if model is None and ai_on:
+        assert settings.ai is not None
+        model = HttpModel(settings.ai, environ, timeout=settings.timeouts.request)
+    stored = load_captions(settings.root)
+    lines: list[str] = []
+    for post in chosen:
+        wants_model = model is not None and post.options.ai is not False
+        lines += _adapt_post(post, settings, names, stored.get(post.id), model if wants_model else None, force)
+    return lines or ["no post to adapt: nothing new in the plan"]
+
+
+def _adapt_post(
+    post: Post,
+    settings: Settings,
+    names: list[str],
+    existing: StoredCaptions | None,
+    model: CaptionModel | None,
+    force: bool,
+) -> list[str]:
+    keep = dict(existing.captions) if existing and existing.fresh_for(post) and not force else {}
+    todo = [name for name in names if name not in keep and not post.options.skips(name)]
+    if not todo:
+        return [f"{post.id}: up to date"]
+    lines = []
+    captions = dict(keep)
+    for name in todo:  # all, before anything is written: never half a file
+        platform = settings.platforms[name]
+        if model is None:
+            captions[name] = deterministic_caption(post, platform, settings)
+            continue
+        captions[name], warning = model_caption(model, post, platform, settings)
+        if warning:
+            lines.append(f"warning: {post.id}: {warning}")
+    written_by = model.name if model is not None else DETERMINISTIC
+    stored = StoredCaptions(post.id, post.url, inputs_hash(post), written_by, captions)
+    path = save_captions(settings.root, stored)
+    lines.append(f"{post.id}: wrote {path.relative_to(settings.root)} ({', '.join(todo)}; {written_by})")
+    return lines

@@ -1,0 +1,162 @@
+"""AI captions: written per platform by `postion adapt` (a model behind OpenAI's or Anthropic's API,
+faked on 127.0.0.1 with the real shapes, or the deterministic adaptation), stored for review,
+shown by `plan`, posted byte for byte."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+
+from ai_fake import FakeModelAPI, Reply, serving
+from conftest import NOW, sandbox_config, sandbox_env, write_post
+from postion_publish.cli import main
+from postion_publish.sandbox import Sandbox
+
+CAPTION = "<caption>A fresh look at {URL} — read it #python</caption>"
+
+
+@pytest.fixture(params=["openai", "anthropic"])
+def model_api(request: pytest.FixtureRequest) -> Iterator[FakeModelAPI]:
+    with serving(FakeModelAPI(request.param)) as fake:
+        yield fake
+
+
+def blog(folder: Path, sandbox: Sandbox, ai: str = "") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "postion.yml").write_text(sandbox_config(sandbox) + ai, encoding="utf-8")
+    write_post(folder, "first.md", "title: First post\ndate: 2026-03-01\ntags: [python]", "The first one.")
+    (folder / ".postion").mkdir(exist_ok=True)
+    (folder / ".postion" / "state.json").write_text('{"version": 1, "posts": {}}', encoding="utf-8")
+    return folder
+
+
+def ai_block(fake: FakeModelAPI, timeout: float | None = None) -> str:
+    base = f"{fake.url}/v1" if fake.provider == "openai" else fake.url
+    extra = f"timeouts: {{request: {timeout}}}\n" if timeout else ""
+    return f"ai: {{provider: {fake.provider}, base_url: '{base}', model: test-model}}\n{extra}"
+
+
+def cli(folder: Path, sandbox: Sandbox, *args: str) -> Result:
+    env = {**sandbox_env(sandbox, folder), "POSTION_AI_API_KEY": "sk-test-key-123"}
+    return CliRunner().invoke(main, [*args, "-c", str(folder / "postion.yml"), "--now", NOW], env=env)
+
+
+def stored(folder: Path) -> dict[str, Any]:
+    [path] = (folder / ".postion" / "captions").glob("*.yml")
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return data
+
+
+def test_adapt_stores_a_caption_per_platform_that_plan_shows_and_publish_posts_byte_for_byte(
+    tmp_path: Path, sandbox: Sandbox, model_api: FakeModelAPI
+) -> None:
+    folder = blog(tmp_path / "blog", sandbox, ai_block(model_api))
+    model_api.replies = [Reply(CAPTION) for _ in range(3)]
+    adapted = cli(folder, sandbox, "adapt")
+    assert adapted.exit_code == 0, adapted.output
+    captions = stored(folder)["captions"]
+    assert set(captions) == {"bluesky", "mastodon", "discord"}
+    expected = "A fresh look at https://blog.example.com/first/ — read it #python"
+    assert all(text == expected for text in captions.values())
+    # The requests had the provider's own shape.
+    call = model_api.calls[0]
+    if model_api.provider == "openai":
+        assert call["path"] == "/v1/chat/completions" and call["headers"]["authorization"] == "Bearer sk-test-key-123"
+        assert [m["role"] for m in call["body"]["messages"]] == ["system", "user"]
+    else:
+        assert call["path"] == "/v1/messages" and call["headers"]["x-api-key"] == "sk-test-key-123"
+        assert call["headers"]["anthropic-version"] == "2023-06-01" and call["body"]["max_tokens"] > 0
+        assert call["body"]["messages"][0]["role"] == "user" and "system" in call["body"]
+    assert call["body"]["model"] == "test-model" and "First post" in json.dumps(call["body"])
+
+    # Edited by hand after review: that is what is posted.
+    path = next((folder / ".postion" / "captions").glob("*.yml"))
+    path.write_text(path.read_text().replace("read it", "edited by hand {{ not a template }}"), encoding="utf-8")
+    plan = json.loads(cli(folder, sandbox, "plan", "--json").stdout)
+    reviewed = expected.replace("read it", "edited by hand {{ not a template }}")
+    assert {job["messages"][0]["text"] for job in plan["jobs"]} == {reviewed}
+    calls = len(model_api.calls)
+    published = cli(folder, sandbox, "publish")
+    assert published.exit_code == 0, published.output
+    texts = [record["value"]["text"] for record in sandbox.store["bluesky"]["records"].values()]
+    texts += [status["text"] for status in sandbox.store["mastodon"]["statuses"].values()]
+    texts += [message["content"] for message in sandbox.store["discord"]["messages"].values()]
+    assert texts == [reviewed] * 3
+    write_post(folder, "second.md", "title: Second\ndate: 2026-03-02")
+    assert cli(folder, sandbox, "publish").exit_code == 0
+    assert len(model_api.calls) == calls  # publishing never asks the model
+
+
+def test_the_model_is_never_trusted_with_the_link(tmp_path: Path, sandbox: Sandbox) -> None:
+    with serving(FakeModelAPI("openai", [Reply("<caption>Go to https://evil.example/x now</caption>")] * 3)) as fake:
+        folder = blog(tmp_path / "blog", sandbox, ai_block(fake))
+        assert cli(folder, sandbox, "adapt", "--platform", "mastodon").exit_code == 0
+    assert stored(folder)["captions"]["mastodon"] == "Go to now\nhttps://blog.example.com/first/"
+
+
+def test_a_caption_too_long_is_asked_again_then_replaced_by_the_deterministic_one(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    too_long = Reply("<caption>" + "word " * 500 + "{URL}</caption>")  # Discord (no threads) takes 2000
+    with serving(FakeModelAPI("openai", [too_long, too_long])) as fake:
+        folder = blog(tmp_path / "blog", sandbox, ai_block(fake))
+        result = cli(folder, sandbox, "adapt", "--platform", "discord")
+        assert "Your last caption was too long" in fake.calls[1]["body"]["messages"][1]["content"]
+    assert result.exit_code == 0 and "stayed too long" in result.output
+    caption = stored(folder)["captions"]["discord"]
+    assert caption.startswith("First post\n\nThe first one.") and "https://blog.example.com/first/" in caption
+
+
+@pytest.mark.parametrize(
+    ("replies", "message"),
+    [
+        ([Reply("")], "the answer was empty"),
+        ([Reply("Sure! Here is a caption for your post about Python.")], "no <caption>"),
+        ([Reply(status=401, raw={"error": {"message": "Incorrect API key provided"}})], "the key was refused"),
+        ([Reply(status=429, headers={"retry-after": "3600"})], "rate limited (it asks to wait 3600 s)"),
+        ([Reply(status=500, raw={"error": {"message": "overloaded"}})], "answered 500 (overloaded)"),
+        ([Reply(CAPTION, delay=3)], "timeout"),
+    ],
+)
+def test_a_failing_model_is_a_clear_error_and_no_caption_file(
+    tmp_path: Path, sandbox: Sandbox, replies: list[Reply], message: str
+) -> None:
+    with serving(FakeModelAPI("openai", replies)) as fake:
+        folder = blog(tmp_path / "blog", sandbox, ai_block(fake, timeout=1))
+        result = cli(folder, sandbox, "adapt", "--platform", "mastodon")
+    assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output
+    assert not (folder / ".postion" / "captions").exists()
+    assert "sk-test-key-123" not in result.output
+
+
+def test_a_short_rate_limit_is_waited_for(tmp_path: Path, sandbox: Sandbox) -> None:
+    with serving(FakeModelAPI("anthropic", [Reply(status=429, headers={"retry-after": "0"}), Reply(CAPTION)])) as fake:
+        folder = blog(tmp_path / "blog", sandbox, ai_block(fake))
+        result = cli(folder, sandbox, "adapt", "--platform", "mastodon")
+        assert result.exit_code == 0 and len(fake.calls) == 2
+
+
+def test_without_a_model_the_adaptation_is_deterministic_and_a_changed_post_makes_it_stale(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    folder = blog(tmp_path / "blog", sandbox)
+    result = cli(folder, sandbox, "adapt")
+    assert result.exit_code == 0 and "deterministic" in result.output
+    data = stored(folder)
+    assert data["written_by"] == "deterministic"
+    assert data["captions"]["mastodon"] == "First post\n\nThe first one.\n\nhttps://blog.example.com/first/\n#python"
+    assert "#python" not in data["captions"]["discord"]
+    assert cli(folder, sandbox, "adapt").output.strip() == "first: up to date"
+    write_post(folder, "first.md", "title: First post, renamed\ndate: 2026-03-01\ntags: [python]", "The first one.")
+    plan = json.loads(cli(folder, sandbox, "plan", "--json").stdout)
+    job = next(job for job in plan["jobs"] if job["platform"] == "mastodon")
+    assert "earlier version of this post" in job["warnings"][0]
+    assert job["messages"][0]["text"].startswith("New post: First post, renamed")  # the template, not the stale one
+    again = cli(folder, sandbox, "adapt", "--force", "first")
+    assert again.exit_code == 0 and stored(folder)["captions"]["mastodon"].startswith("First post, renamed")

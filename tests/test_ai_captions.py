@@ -13,8 +13,10 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
+from action_support import PUSH, git, pull_request, run_action
 from ai_fake import FakeModelAPI, Reply, serving
 from conftest import NOW, sandbox_config, sandbox_env, write_post
+from github_fake import FakeGitHub
 from postion_publish.cli import main
 from postion_publish.sandbox import Sandbox
 
@@ -160,3 +162,73 @@ def test_without_a_model_the_adaptation_is_deterministic_and_a_changed_post_make
     assert job["messages"][0]["text"].startswith("New post: First post, renamed")  # the template, not the stale one
     again = cli(folder, sandbox, "adapt", "--force", "first")
     assert again.exit_code == 0 and stored(folder)["captions"]["mastodon"].startswith("First post, renamed")
+
+
+# --- the pull request review --------------------------------------------------------------------
+
+
+def with_ai_on_main(repo: Path, fake: FakeModelAPI) -> None:
+    config = repo / "postion.yml"
+    config.write_text(config.read_text() + ai_block(fake), encoding="utf-8")
+    git(repo, "commit", "--quiet", "-am", "AI captions")
+    git(repo, "push", "--quiet", "origin", "main")
+
+
+def open_pull_request(repo: Path, fork: bool = False) -> dict[str, Any]:
+    payload = pull_request(repo)
+    git(repo, "push", "--quiet", "origin", "new-post")
+    head = "someone/r" if fork else "o/r"
+    payload["pull_request"]["head"]["repo"] = {"full_name": head}
+    return payload
+
+
+def test_a_same_repository_pull_request_gets_its_captions_committed_once_and_merged_they_are_posted(
+    repo: Path, sandbox: Sandbox, github: FakeGitHub
+) -> None:
+    with serving(FakeModelAPI("openai", [Reply(CAPTION) for _ in range(6)])) as fake:
+        with_ai_on_main(repo, fake)
+        payload = open_pull_request(repo)  # two new posts: one on main already, one in the pull request
+        first = run_action(repo, sandbox, github, "pull_request", payload, POSTION_AI_API_KEY="sk-test-key-123")
+        assert first.returncode == 0, first.stdout + first.stderr
+        assert len(fake.calls) == 6 and "captions committed to new-post for review" in first.stdout
+        git(repo, "fetch", "--quiet", "origin", "new-post")
+        log = git(repo, "log", "--format=%s", "FETCH_HEAD")
+        assert log.splitlines()[0] == "postion: captions for review"
+        files = git(repo, "show", "--name-only", "--format=", "FETCH_HEAD").split()
+        assert sorted(name.split("-")[0] for name in files) == [".postion/captions/second", ".postion/captions/third"]
+        caption = "A fresh look at https://blog.example.com/third/ — read it #python"
+        assert caption in github.comments[-1]["body"]
+
+        # The next run checks out the branch with its captions: nothing to write, nothing committed.
+        git(repo, "clean", "--quiet", "-fd", ".postion/captions")  # a fresh checkout, as on a new runner
+        git(repo, "pull", "--quiet", "origin", "new-post")
+        second = run_action(repo, sandbox, github, "pull_request", payload, POSTION_AI_API_KEY="sk-test-key-123")
+        assert second.returncode == 0 and len(fake.calls) == 6
+        git(repo, "fetch", "--quiet", "origin", "new-post")
+        assert git(repo, "log", "--format=%s", "FETCH_HEAD").splitlines()[0] == "postion: captions for review"
+        assert (
+            git(repo, "rev-list", "--count", "FETCH_HEAD").strip() == git(repo, "rev-list", "--count", "HEAD").strip()
+        )
+
+        # Merged: the push publishes the reviewed captions, and asks the model nothing.
+        git(repo, "checkout", "--quiet", "main")
+        git(repo, "merge", "--quiet", "--no-edit", "new-post")
+        git(repo, "push", "--quiet", "origin", "main")
+        pushed = run_action(repo, sandbox, github, "push", PUSH, POSTION_AI_API_KEY="sk-test-key-123")
+        assert pushed.returncode == 0, pushed.stdout + pushed.stderr
+        assert len(fake.calls) == 6
+    texts = [status["text"] for status in sandbox.store["mastodon"]["statuses"].values()]
+    assert caption in texts
+
+
+def test_a_pull_request_from_a_fork_writes_nothing_and_says_so(
+    repo: Path, sandbox: Sandbox, github: FakeGitHub
+) -> None:
+    with serving(FakeModelAPI("openai")) as fake:
+        with_ai_on_main(repo, fake)
+        payload = open_pull_request(repo, fork=True)
+        result = run_action(repo, sandbox, github, "pull_request", payload)
+        assert result.returncode == 0 and fake.calls == []
+    assert "not written for a pull request from a fork" in github.comments[-1]["body"]
+    git(repo, "fetch", "--quiet", "origin", "new-post")
+    assert git(repo, "log", "--format=%s", "-1", "FETCH_HEAD").strip() == "A new post"

@@ -265,11 +265,16 @@ def preview_pull_request(
     pull = payload.get("pull_request") or {}
     base_ref = str(pull.get("base", {}).get("ref") or "main")
     state, source = _base_state(settings, base_ref)
-    plan = make_plan(read_posts(settings), state, settings, dt.datetime.now(dt.UTC), load_captions(settings.root))
+    posts = read_posts(settings)
+    plan = make_plan(posts, state, settings, dt.datetime.now(dt.UTC), load_captions(settings.root))
+    note = ""
+    if settings.ai is not None and settings.ai.enabled:
+        note = _review_captions(settings, plan, payload, environ, emit, inputs.config)
+        plan = make_plan(posts, state, settings, dt.datetime.now(dt.UTC), load_captions(settings.root))
     for job in plan.jobs:
         for warning in job.warnings:
             annotation("warning", warning.message, emit, file=warning.file, line=warning.line)
-    body = preview_body(plan, source)
+    body = preview_body(plan, source, note)
     number = pull.get("number") or payload.get("number")
     summary = environ.get("GITHUB_STEP_SUMMARY")
     token = environ.get("GITHUB_TOKEN", "")
@@ -296,7 +301,28 @@ def preview_pull_request(
     return 0
 
 
-def preview_body(plan: Plan, source: str) -> str:
+def _review_captions(
+    settings: Settings, plan: Plan, payload: Mapping[str, Any], environ: Mapping[str, str], emit: Emit, config: Path
+) -> str:
+    """AI captions for review: written and committed to a same-repository pull request's branch;
+    for a fork, a note for the comment. Never a reason for the preview to fail."""
+    from postion_publish.action import review
+
+    if review.is_fork(payload, environ):
+        missing = review.needing_captions(plan, settings)
+        return review.fork_note(missing) if missing else ""
+    try:
+        with commands_stopped(emit):  # the model's captions are user-facing text
+            done = review.write_and_commit(settings, plan, payload, environ, config)
+            emit(f"postion: {one_line(done)}")
+    except PostionError as error:
+        annotation("warning", f"captions not written for review: {error}", emit)
+    return ""
+
+
+def preview_body(plan: Plan, source: str, note: str = "") -> str:
     footer = f"Planned against {code_span(source)}. Nothing is posted until this is merged."
+    if note:
+        footer = f"{note}\n\n{footer}"
     room = MAX_COMMENT - len(MARKER) - len(footer) - 10  # whole posts only: never a cut in user text
     return f"{MARKER}\n{report.plan_markdown(plan, max_chars=room)}\n{footer}\n"

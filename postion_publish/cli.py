@@ -321,6 +321,7 @@ def _caption_options(command: F) -> F:
 @click.option("--platform", "platforms", multiple=True, type=PLATFORM, help="Only this platform (repeatable).")
 @click.option("--caption", help="The caption for every platform (a template: {{ url }} works).")
 @_caption_options
+@click.option("--ai", "use_ai", is_flag=True, help="Adapt and store its captions first (`postion adapt URL`).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout; progress on stderr.")
 @config_option
 @now_option
@@ -329,15 +330,23 @@ def post(
     url: str,
     platforms: tuple[str, ...],
     caption: str | None,
+    use_ai: bool,
     as_json: bool,
     config_path: Path,
     now: str | None,
     **per_platform: str | None,
 ) -> None:
     """Announce one post by hand, with your own captions. Never twice on one platform."""
+    import os
+
     from postion_publish import platforms as registry
     from postion_publish import workspace
 
+    if use_ai:
+        from postion_publish.ai.adapt import adapt as run_adapt
+
+        for line in run_adapt(config_path, os.environ, _now(now), [url], platforms):
+            click.echo(one_line(line), err=as_json)
     captions = {name: caption for name in registry.names() if caption}
     captions.update({key.removeprefix("caption_"): text for key, text in per_platform.items() if text})
     outcome = workspace.post_manually(

@@ -75,7 +75,9 @@ class AISettings:
     model: str
     base_url: str | None = None
     enabled: bool = True  # false: `adapt` writes the deterministic captions
-    unreviewed: str = "template"  # a post without stored captions at publish time: the template
+    # A post without stored captions at publish time: the template, or captions generated then
+    # (stored as unreviewed, and flagged so in the history).
+    unreviewed: str = "template"
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,7 @@ AI_KEYS: dict[str, Check] = {
     "base_url": is_http_url,
     "model": is_str,
     "enabled": is_bool,
-    "unreviewed": one_of("template"),
+    "unreviewed": one_of("template", "generate"),
 }
 
 

@@ -114,6 +114,7 @@ class Recorder:
             error_kind=result.error_kind,
             attempts=result.attempts,
             parts=parts,
+            unreviewed=result.job.unreviewed and result.status == Status.PUBLISHED,
         )
         self.ledger = self.ledger.with_attempt(attempt)
         save_ledger(self.root, self.ledger, self.settings.quota, self.clock())

@@ -93,6 +93,7 @@ COUNT: Expectation = ("a whole number from 0", lambda value: type(value) is int 
 TIME: Expectation = ("a time like 2026-01-31T09:30:00Z", _is_time)
 OBJECT: Expectation = ("an object", lambda value: isinstance(value, dict))
 LIST: Expectation = ("a list", lambda value: isinstance(value, list))
+FLAG: Expectation = ("true or false", lambda value: isinstance(value, bool))
 
 
 def check_fields(

@@ -16,7 +16,16 @@ from typing import Any
 
 from postion_publish.config import QuotaSettings
 from postion_publish.errors import BadInput, ErrorKind
-from postion_publish.jsonfile import COUNT, TEXT, TIME, Expectation, check_fields, read_json_object, write_json_atomic
+from postion_publish.jsonfile import (
+    COUNT,
+    FLAG,
+    TEXT,
+    TIME,
+    Expectation,
+    check_fields,
+    read_json_object,
+    write_json_atomic,
+)
 from postion_publish.results import Status
 from postion_publish.state import STATE_DIR, PlatformStatus, State, utc_text
 
@@ -46,9 +55,13 @@ class Attempt:
     error_kind: str | None = None
     attempts: int = 1
     parts: int = 0
+    unreviewed: bool = False  # posted with a caption generated at publish time, never reviewed
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        if not self.unreviewed:
+            del data["unreviewed"]  # only where it says something: ledger diffs stay small
+        return data
 
     @staticmethod
     def from_json(data: Mapping[str, Any]) -> Attempt:
@@ -163,6 +176,7 @@ ATTEMPT_FIELDS: dict[str, Expectation] = {
     "error_kind": TEXT,
     "attempts": COUNT,
     "parts": COUNT,
+    "unreviewed": FLAG,
 }
 REQUIRED_ATTEMPT_FIELDS = ("id", "time", "post", "post_id", "platform")
 

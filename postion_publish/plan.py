@@ -33,6 +33,7 @@ class Job:
     messages: tuple[Message, ...]
     warnings: tuple[PlanWarning, ...] = ()
     caption: str | None = None  # a caption given on the command line, replacing every template
+    unreviewed: bool = False  # a stored caption generated at publish time, never reviewed
 
 
 @dataclass(frozen=True)
@@ -143,9 +144,10 @@ def build_job(
         template, hand_written = TemplateText(caption, "caption", "command line", None), True
     notes: list[str] = []
     literal: str | None = None
+    unreviewed = False
     if stored is not None and caption is None and platform.name not in post.options.captions:
         if platform.name in stored.captions and stored.fresh_for(post):
-            literal, hand_written = stored.captions[platform.name], True
+            literal, hand_written, unreviewed = stored.captions[platform.name], True, not stored.reviewed
         elif platform.name in stored.captions:
             notes.append(
                 f"the stored caption ({stored.file}) was written for an earlier version of this post: the "
@@ -177,4 +179,4 @@ def build_job(
         warnings.append(
             PlanWarning("the image has no alt text; add `postion: {alt: …}`", post.source_file, post.source_line)
         )
-    return Job(post, platform.name, messages, tuple(warnings), caption)
+    return Job(post, platform.name, messages, tuple(warnings), caption, unreviewed)

@@ -175,6 +175,7 @@ def attempt_json(attempt: Attempt) -> dict[str, Any]:
         "error": attempt.error,
         "error_kind": attempt.error_kind,
         "attempts": attempt.attempts,
+        **({"unreviewed": True} if attempt.unreviewed else {}),  # a caption no one reviewed went out
     }
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from postion_publish.captions.stored import load_captions
 from postion_publish.config import Settings, load_settings
-from postion_publish.errors import BadInput, ErrorKind
+from postion_publish.errors import BadInput, ErrorKind, PostionError
 from postion_publish.ledger import Attempt, Ledger, Quota, load_ledger, save_ledger, with_missing_history
 from postion_publish.plan import Job, Plan, build_job, make_plan
 from postion_publish.posts import Post
@@ -153,6 +153,8 @@ def publish(
         ledger = _reconciled_ledger(settings, state, options)
         posts = read_posts(settings, settled=state.is_settled, publishing=not options.dry_run)
         plan = make_plan(posts, state, settings, options.clock(), load_captions(settings.root))
+        if settings.ai is not None and settings.ai.unreviewed == "generate" and not options.dry_run:
+            plan = _with_generated_captions(config_path, settings, posts, state, plan, options)
         chosen = [
             job
             for job in plan.jobs
@@ -168,6 +170,24 @@ def publish(
         chosen, waiting = _live_only(chosen, options)
         results, quota = _execute(settings, state, ledger, chosen, options)
     return RunOutcome(waiting + results, quota, plan.scheduled, tuple(find_unsettled(state, ledger)))
+
+
+def _with_generated_captions(
+    config_path: Path, settings: Settings, posts: list[Post], state: State, plan: Plan, options: RunOptions
+) -> Plan:
+    """`ai.unreviewed: generate`: captions no one reviewed are written now, stored as unreviewed
+    (and the attempts flagged so in the history). A model that fails leaves the template."""
+    from postion_publish.ai.adapt import adapt, needing_captions
+
+    missing = needing_captions(plan, load_captions(settings.root))
+    if not missing:
+        return plan
+    try:
+        adapt(config_path, options.environ, options.clock(), missing, reviewed=False)
+    except PostionError as error:
+        options.on_notice(f"captions were not generated ({error}): the template caption is used")
+        return plan
+    return make_plan(posts, state, settings, options.clock(), load_captions(settings.root))
 
 
 def _live_only(jobs: list[Job], options: RunOptions) -> tuple[list[Job], list[JobResult]]:
@@ -211,6 +231,7 @@ def post_manually(
                 raise BadInput(f"{url} is not a post of this site; give its text with --caption")
             post = Post(id=url, url=url, title=url, date=options.clock(), description="")
         names = list(platforms or settings.enabled_platforms)
+        stored = load_captions(settings.root).get(post.id)  # reviewed captions, as `publish` posts them
         jobs = []
         skipped = []
         for name in names:
@@ -220,7 +241,7 @@ def post_manually(
             ):
                 skipped.append(name)
                 continue
-            jobs.append(build_job(post, settings.platforms[name], settings, captions.get(name)))
+            jobs.append(build_job(post, settings.platforms[name], settings, captions.get(name), stored=stored))
         if not options.dry_run:
             state = state.with_pending((job.post, job.platform) for job in jobs)
             save_state(settings.root, state)

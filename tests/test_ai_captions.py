@@ -232,3 +232,51 @@ def test_a_pull_request_from_a_fork_writes_nothing_and_says_so(
     assert "not written for a pull request from a fork" in github.comments[-1]["body"]
     git(repo, "fetch", "--quiet", "origin", "new-post")
     assert git(repo, "log", "--format=%s", "-1", "FETCH_HEAD").strip() == "A new post"
+
+
+# --- unreviewed captions, one post by hand, the post's own say ----------------------------------
+
+
+def test_unreviewed_generate_writes_captions_at_publish_time_and_the_history_says_so(
+    tmp_path: Path, sandbox: Sandbox
+) -> None:
+    with serving(FakeModelAPI("openai", [Reply(CAPTION) for _ in range(3)])) as fake:
+        folder = blog(
+            tmp_path / "blog", sandbox, ai_block(fake).replace("model: test-model", "model: m, unreviewed: generate")
+        )
+        published = cli(folder, sandbox, "publish")
+        assert published.exit_code == 0, published.output
+        assert len(fake.calls) == 3
+        data = stored(folder)
+        assert data["reviewed"] is False and data["written_by"] == "openai:m"
+        history = json.loads(CliRunner().invoke(main, ["history", "--json", "-c", str(folder / "postion.yml")]).stdout)
+        assert {attempt["unreviewed"] for attempt in history} == {True}
+        write_post(folder, "second.md", "title: Second\ndate: 2026-03-02", "Another.")
+        fake.replies = [Reply(CAPTION) for _ in range(3)]
+        assert cli(folder, sandbox, "publish").exit_code == 0
+        assert len(fake.calls) == 6  # the second post's; the first's are never generated again
+    texts = [status["text"] for status in sandbox.store["mastodon"]["statuses"].values()]
+    assert "A fresh look at https://blog.example.com/first/ — read it #python" in texts
+
+
+def test_the_post_decides_whether_the_model_writes_its_captions(tmp_path: Path, sandbox: Sandbox) -> None:
+    with serving(FakeModelAPI("openai", [Reply(CAPTION)])) as fake:
+        block = ai_block(fake).replace("model: test-model", "model: m, enabled: false")
+        folder = blog(tmp_path / "blog", sandbox, block)
+        write_post(folder, "first.md", "title: First post\ndate: 2026-03-01\npostion: {ai: true}", "The first one.")
+        write_post(folder, "second.md", "title: Second\ndate: 2026-03-02", "Not for the model.")
+        result = cli(folder, sandbox, "adapt", "--platform", "mastodon")
+        assert result.exit_code == 0 and len(fake.calls) == 1, result.output
+    assert "first: wrote" in result.output and "openai:m" in result.output
+    assert "second: wrote" in result.output and "deterministic" in result.output
+
+
+def test_post_with_ai_adapts_then_posts_the_stored_captions(tmp_path: Path, sandbox: Sandbox) -> None:
+    with serving(FakeModelAPI("anthropic", [Reply(CAPTION)])) as fake:
+        folder = blog(tmp_path / "blog", sandbox, ai_block(fake))
+        url = "https://blog.example.com/first/"
+        done = cli(folder, sandbox, "post", url, "--ai", "--platform", "mastodon")
+        assert done.exit_code == 0, done.output
+        assert len(fake.calls) == 1
+    texts = [status["text"] for status in sandbox.store["mastodon"]["statuses"].values()]
+    assert texts == [f"A fresh look at {url} — read it #python"]

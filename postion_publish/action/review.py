@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from postion_publish.ai.adapt import adapt
+from postion_publish.ai.adapt import needing_captions as needing
 from postion_publish.captions.stored import caption_path, load_captions
 from postion_publish.config import Settings
 from postion_publish.inert import code_span
@@ -30,17 +31,7 @@ BOT = ("github-actions[bot]", "41898282+github-actions[bot]@users.noreply.github
 
 
 def needing_captions(plan: Plan, settings: Settings) -> list[str]:
-    """The posts of the plan whose captions are not stored, or are stale (ids, in plan order)."""
-    stored = load_captions(settings.root)
-    wanted: dict[str, None] = {}
-    for job in plan.jobs:
-        post = job.post
-        if post.options.ai is False or job.platform in post.options.captions:
-            continue
-        found = stored.get(post.id)
-        if found is None or not found.fresh_for(post) or job.platform not in found.captions:
-            wanted[post.id] = None
-    return list(wanted)
+    return needing(plan, load_captions(settings.root))
 
 
 def is_fork(payload: Mapping[str, Any], environ: Mapping[str, str]) -> bool:

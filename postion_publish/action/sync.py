@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from postion_publish.captions.stored import captions_dir
 from postion_publish.config import Settings
 from postion_publish.errors import PostionError
 from postion_publish.ledger import Ledger, ledger_path, load_ledger, parse_ledger, save_ledger
@@ -85,7 +86,9 @@ def commit_and_push(
     repo = repository_root(root)
     state_file, ledger_file = (str(path.relative_to(repo)) for path in (state_path(root), ledger_path(root)))
     files = [name for name in (state_file, ledger_file) if (repo / name).exists()]
-    _git(repo, "add", "--", *files)
+    # Captions generated at publish time (`ai.unreviewed: generate`) are kept with the records.
+    captions = {path: path.read_bytes() for path in sorted(captions_dir(root).glob("*.yml"))}
+    _git(repo, "add", "--", *files, *(str(path.relative_to(repo)) for path in captions))
     if _git(repo, "diff", "--cached", "--quiet", check=False).returncode == 0:
         return "nothing to commit"
     _git(repo, "commit", "--quiet", "-m", COMMIT_MESSAGE)
@@ -103,7 +106,10 @@ def commit_and_push(
             ours_ledger = merge_ledgers(ours_ledger, parse_ledger(json.loads(theirs_ledger), repo / ledger_file))
         save_state(root, ours_state)
         save_ledger(root, ours_ledger, settings.quota, dt.datetime.now(dt.UTC))
-        _git(repo, "add", "--", state_file, ledger_file)
+        for path, data in captions.items():  # ours, over theirs: the ones this run posted
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        _git(repo, "add", "--", state_file, ledger_file, *(str(path.relative_to(repo)) for path in captions))
         if _git(repo, "diff", "--cached", "--quiet", check=False).returncode != 0:
             _git(repo, "commit", "--quiet", "-m", COMMIT_MESSAGE)
         sleep(random.uniform(0.5, 2.0) * attempt)

@@ -23,7 +23,7 @@ from postion_publish.captions.rules.registry import rule_for
 from postion_publish.captions.stored import StoredCaptions, inputs_hash, load_captions, save_captions
 from postion_publish.config import PlatformSettings, Settings, TemplateText, load_settings
 from postion_publish.errors import BadInput
-from postion_publish.plan import build_job, make_plan
+from postion_publish.plan import Plan, build_job, make_plan
 from postion_publish.posts import Post
 from postion_publish.sources import read_posts
 from postion_publish.state import load_state
@@ -104,9 +104,11 @@ def adapt(
     *,
     force: bool = False,
     model: CaptionModel | None = None,
+    reviewed: bool = True,
 ) -> list[str]:
     """Write the missing (or, with `force`, all) captions of the chosen posts: the given ids or
-    URLs, else every post the plan would announce. Returns what was done, line by line."""
+    URLs, else every post the plan would announce. `reviewed=False`: written at publish time, no
+    one saw them (`ai.unreviewed: generate`). Returns what was done, line by line."""
     settings = load_settings(config_path)
     state = load_state(settings.root)
     posts = read_posts(settings, settled=state.is_settled)
@@ -119,16 +121,31 @@ def adapt(
         plan = make_plan(posts, state, settings, now)
         chosen = list({job.post.id: job.post for job in plan.jobs}.values())
     names = [name for name in settings.enabled_platforms if not only or name in only]
-    ai_on = settings.ai is not None and settings.ai.enabled
-    if model is None and ai_on:
-        assert settings.ai is not None
+    if model is None and settings.ai is not None:
         model = HttpModel(settings.ai, environ, timeout=settings.timeouts.request)
+    site_wide = settings.ai.enabled if settings.ai is not None else model is not None
     stored = load_captions(settings.root)
     lines: list[str] = []
     for post in chosen:
-        wants_model = model is not None and post.options.ai is not False
-        lines += _adapt_post(post, settings, names, stored.get(post.id), model if wants_model else None, force)
+        # The post's `postion: {ai: …}` decides, else `ai.enabled`.
+        wants_model = model is not None and (post.options.ai if post.options.ai is not None else site_wide)
+        chosen_model = model if wants_model else None
+        lines += _adapt_post(post, settings, names, stored.get(post.id), chosen_model, force, reviewed)
     return lines or ["no post to adapt: nothing new in the plan"]
+
+
+def needing_captions(plan: Plan, stored: Mapping[str, StoredCaptions]) -> list[str]:
+    """The posts of the plan whose captions are not stored, or are stale (ids, in plan order);
+    not those whose captions are all written by hand, nor those that keep the model away."""
+    wanted: dict[str, None] = {}
+    for job in plan.jobs:
+        post = job.post
+        if post.options.ai is False or job.platform in post.options.captions:
+            continue
+        found = stored.get(post.id)
+        if found is None or not found.fresh_for(post) or job.platform not in found.captions:
+            wanted[post.id] = None
+    return list(wanted)
 
 
 def _adapt_post(
@@ -138,6 +155,7 @@ def _adapt_post(
     existing: StoredCaptions | None,
     model: CaptionModel | None,
     force: bool,
+    reviewed: bool,
 ) -> list[str]:
     keep = dict(existing.captions) if existing and existing.fresh_for(post) and not force else {}
     todo = [name for name in names if name not in keep and not post.options.skips(name)]
@@ -154,7 +172,7 @@ def _adapt_post(
         if warning:
             lines.append(f"warning: {post.id}: {warning}")
     written_by = model.name if model is not None else DETERMINISTIC
-    stored = StoredCaptions(post.id, post.url, inputs_hash(post), written_by, captions)
+    stored = StoredCaptions(post.id, post.url, inputs_hash(post), written_by, captions, reviewed=reviewed)
     path = save_captions(settings.root, stored)
     lines.append(f"{post.id}: wrote {path.relative_to(settings.root)} ({', '.join(todo)}; {written_by})")
     return lines

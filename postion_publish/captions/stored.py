@@ -34,6 +34,7 @@ class StoredCaptions:
     written_by: str  # "deterministic", or "provider:model"
     captions: Mapping[str, str] = field(default_factory=dict)  # platform → caption, posted as it is
     file: str = ""
+    reviewed: bool = True  # false: generated at publish time (`ai.unreviewed: generate`), never seen
 
     def fresh_for(self, post: Post) -> bool:
         return self.inputs == inputs_hash(post)
@@ -86,6 +87,7 @@ def _read(path: Path) -> StoredCaptions:
         written_by=str(data.get("written_by", "")),
         captions={str(k): v for k, v in captions.items()},
         file=str(path),
+        reviewed=data.get("reviewed", True) is not False,
     )
 
 
@@ -109,6 +111,7 @@ def save_captions(root: Path, stored: StoredCaptions) -> Path:
         "post_id": stored.post_id,
         "inputs": stored.inputs,
         "written_by": stored.written_by,
+        **({} if stored.reviewed else {"reviewed": False}),
         "captions": dict(stored.captions),
     }
     header = (

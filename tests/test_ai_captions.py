@@ -280,3 +280,30 @@ def test_post_with_ai_adapts_then_posts_the_stored_captions(tmp_path: Path, sand
         assert len(fake.calls) == 1
     texts = [status["text"] for status in sandbox.store["mastodon"]["statuses"].values()]
     assert texts == [f"A fresh look at {url} — read it #python"]
+
+
+def test_the_example_blog_adapted_by_each_api_is_posted_byte_for_byte_on_all_six(
+    example_blog: Path, sandbox: Sandbox, model_api: FakeModelAPI
+) -> None:
+    from postion_publish import platforms as registry
+    from postion_publish.demo import write_config
+
+    config = write_config(example_blog, sandbox)  # the example's postion.yml, pointed at the sandbox
+    config.write_text(config.read_text() + ai_block(model_api), encoding="utf-8")
+    (example_blog / ".postion").mkdir(exist_ok=True)
+    (example_blog / ".postion" / "state.json").write_text('{"version": 1, "posts": {}}', encoding="utf-8")
+    model_api.replies = [Reply(CAPTION) for _ in range(40)]
+    adapted = cli(example_blog, sandbox, "adapt")
+    assert adapted.exit_code == 0, adapted.output
+    files = sorted((example_blog / ".postion" / "captions").glob("*.yml"))
+    assert len(files) == 4  # the four posts the plan announces
+    calls = len(model_api.calls)
+    assert calls == 4 * 6 - 1  # the POSSE post's X caption is written by hand in its front matter
+    published = cli(example_blog, sandbox, "publish")
+    assert published.exit_code == 0, published.output
+    on_platforms = {name: registry.spec(name).sandbox_module().texts(sandbox.store) for name in registry.in_sandbox()}
+    for path in files:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for platform, caption in data["captions"].items():
+            assert caption in on_platforms[platform], (path.name, platform)
+    assert len(model_api.calls) == calls  # publishing asked the model nothing

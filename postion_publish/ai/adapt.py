@@ -158,7 +158,8 @@ def _adapt_post(
     reviewed: bool,
 ) -> list[str]:
     keep = dict(existing.captions) if existing and existing.fresh_for(post) and not force else {}
-    todo = [name for name in names if name not in keep and not post.options.skips(name)]
+    # Not where the post's front matter has a caption written by hand: that one is posted.
+    todo = [n for n in names if n not in keep and not post.options.skips(n) and n not in post.options.captions]
     if not todo:
         return [f"{post.id}: up to date"]
     lines = []

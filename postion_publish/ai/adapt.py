@@ -121,16 +121,22 @@ def adapt(
         plan = make_plan(posts, state, settings, now)
         chosen = list({job.post.id: job.post for job in plan.jobs}.values())
     names = [name for name in settings.enabled_platforms if not only or name in only]
-    if model is None and settings.ai is not None:
+    owned = model is None and settings.ai is not None
+    if owned:
+        assert settings.ai is not None
         model = HttpModel(settings.ai, environ, timeout=settings.timeouts.request)
     site_wide = settings.ai.enabled if settings.ai is not None else model is not None
     stored = load_captions(settings.root)
     lines: list[str] = []
-    for post in chosen:
-        # The post's `postion: {ai: …}` decides, else `ai.enabled`.
-        wants_model = model is not None and (post.options.ai if post.options.ai is not None else site_wide)
-        chosen_model = model if wants_model else None
-        lines += _adapt_post(post, settings, names, stored.get(post.id), chosen_model, force, reviewed)
+    try:
+        for post in chosen:
+            # The post's `postion: {ai: …}` decides, else `ai.enabled`.
+            wants_model = model is not None and (post.options.ai if post.options.ai is not None else site_wide)
+            chosen_model = model if wants_model else None
+            lines += _adapt_post(post, settings, names, stored.get(post.id), chosen_model, force, reviewed)
+    finally:
+        if owned and isinstance(model, HttpModel):
+            model.close()
     return lines or ["no post to adapt: nothing new in the plan"]
 
 

@@ -124,6 +124,8 @@ def test_a_caption_too_long_is_asked_again_then_replaced_by_the_deterministic_on
         ([Reply(status=429, headers={"retry-after": "3600"})], "rate limited (it asks to wait 3600 s)"),
         ([Reply(status=500, raw={"error": {"message": "overloaded"}})], "answered 500 (overloaded)"),
         ([Reply(CAPTION, delay=3)], "timeout"),
+        # A provider that echoes the request: the key is cut from the message.
+        ([Reply(status=400, raw={"error": {"message": "bad request with sk-test-key-123"}})], "[redacted]"),
     ],
 )
 def test_a_failing_model_is_a_clear_error_and_no_caption_file(

@@ -75,7 +75,7 @@ def _git(cwd: Path, *args: str, token: str | None = None) -> subprocess.Complete
 def _commit_on_branch(settings: Settings, post_ids: list[str], branch: str, environ: Mapping[str, str]) -> str:
     top = Path(_git(settings.root, "rev-parse", "--show-toplevel").stdout.strip() or settings.root)
     token = environ.get("GITHUB_TOKEN") or None
-    fetched = _git(top, "fetch", "--quiet", "origin", branch, token=token)
+    fetched = _git(top, "fetch", "--quiet", "origin", f"refs/heads/{branch}", token=token)  # never an option
     if fetched.returncode != 0:
         return f"captions written, not committed: the branch {branch} could not be fetched"
     worktree = Path(tempfile.mkdtemp(prefix="postion-captions-"))

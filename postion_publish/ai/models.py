@@ -21,12 +21,14 @@ from postion_publish.adapters import USER_AGENT
 from postion_publish.adapters.base import json_or_empty, retry_after_seconds
 from postion_publish.config import AISettings
 from postion_publish.errors import PostionError
+from postion_publish.redact import Redactor
 
 API_KEY = "POSTION_AI_API_KEY"
 DEFAULT_BASE = {"openai": "https://api.openai.com/v1", "anthropic": "https://api.anthropic.com"}
 ANTHROPIC_VERSION = "2023-06-01"
 MAX_TOKENS = 1024
 MAX_WAIT = 30.0  # a rate limit asking for longer is reported, not slept through
+MAX_ANSWER_BYTES = 1_000_000
 
 
 class ModelError(PostionError):
@@ -53,6 +55,7 @@ class HttpModel:
         elif key:
             headers["Authorization"] = f"Bearer {key}"
         self.client = httpx.Client(base_url=base, headers=headers, timeout=timeout, follow_redirects=False)
+        self._redactor = Redactor([key] if key else [])  # a provider may echo the request
 
     def _request(self, system: str, prompt: str) -> tuple[str, dict[str, Any]]:
         if self.settings.provider == "anthropic":
@@ -90,9 +93,12 @@ class HttpModel:
         return self._text(response)
 
     def _text(self, response: httpx.Response) -> str:
+        if len(response.content) > MAX_ANSWER_BYTES:
+            raise ModelError(f"{self.name}: an answer of {len(response.content):,} bytes is no caption")
         data = json_or_empty(response)
         error = data.get("error")
         reason = error.get("message") if isinstance(error, dict) else error
+        reason = self._redactor.scrub(str(reason)) if reason else None
         if response.status_code in (401, 403):
             raise ModelError(f"{self.name}: the key was refused ({response.status_code}); check {API_KEY}")
         if response.status_code == 429:

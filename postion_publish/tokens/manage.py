@@ -20,9 +20,10 @@ import httpx
 from postion_publish import platforms
 from postion_publish.config import Settings
 from postion_publish.connections import connected, updated
-from postion_publish.errors import BadInput
+from postion_publish.errors import AuthExpired, BadInput
 from postion_publish.github import GitHub
 from postion_publish.ledger import load_ledger, save_ledger
+from postion_publish.redact import Redactor, secret_values
 from postion_publish.tokens.connect import FLOWS, Connected, ConnectFailed, FlowInput, Prompter
 from postion_publish.tokens.github import SECRETS_TOKEN
 from postion_publish.tokens.store import FileStore, default_token_file
@@ -133,6 +134,9 @@ def connect(
         raise BadInput(f"{platform}: no answer ({error.__class__.__name__}): check its api_base") from None
     except (KeyError, ValueError, TypeError) as error:  # an answer of an unexpected shape
         raise ConnectFailed(f"{platform}: unexpected answer ({error.__class__.__name__}); nothing was stored") from None
+    except (ConnectFailed, AuthExpired) as refused:  # a platform may echo what it was sent: the secret too
+        redactor = Redactor([*secret_values(environ), *(v for v in (given.client_secret,) if v)])
+        raise ConnectFailed(redactor.scrub(str(refused), limit=None)) from None
     for name, value in result.values.items():
         where.put(name, value)
     ledger = load_ledger(settings.root)

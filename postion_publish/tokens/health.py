@@ -68,7 +68,8 @@ async def _checked(
             return replace(status, note=f"live check failed: {redactor.scrub(error.reason)}")
         finally:
             await client.aclose()
-        health = Health.ACTIVE if status.health == Health.UNKNOWN else status.health
+        # It answered: it works now, whatever the records said (only a coming expiry still counts).
+        health = Health.EXPIRING if status.health == Health.EXPIRING else Health.ACTIVE
         return replace(
             status, health=health, account=info.account or status.account, note=fix_for(status.platform, health)
         )

@@ -1,0 +1,99 @@
+"""Does a run's cost grow with the blog? Publish 10 new posts with an empty state, then with
+10,000 posts already announced in it, side by side in one run (the machines are noisy), and print
+the ratio (issue 12's target: within 10 %).
+
+Run: python benchmarks/large_state.py [--announced N] [--new N] [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from postion_publish.demo import sandbox_environment
+from postion_publish.sandbox import Sandbox
+
+
+def make_blog(folder: Path, sandbox: Sandbox, announced: int, new: int) -> Path:
+    (folder / "posts").mkdir(parents=True)
+    for number in range(new):
+        (folder / "posts" / f"new-{number}.md").write_text(
+            f"---\ntitle: New post {number}\ndate: 2026-03-01\n---\nSomething new, number {number}.\n", encoding="utf-8"
+        )
+    posts = {
+        f"old-{n}": {
+            "url": f"https://blog.example.com/old-{n}/",
+            "baseline": "2026-01-01T00:00:00Z",
+            "platforms": {
+                "discord": {
+                    "status": "announced",
+                    "id": str(n),
+                    "url": f"https://x/{n}",
+                    "time": "2026-01-02T00:00:00Z",
+                }
+            },
+        }
+        for n in range(announced)
+    }
+    (folder / ".postion").mkdir()
+    (folder / ".postion" / "state.json").write_text(json.dumps({"version": 1, "posts": posts}), encoding="utf-8")
+    base = sandbox.base_url
+    config = folder / "postion.yml"
+    config.write_text(
+        "site_url: https://blog.example.com\nsource: {type: content, path: posts}\nplatforms:\n"
+        f"  discord: {{web_base: {base}/discord}}\n  mastodon: {{instance: {base}/mastodon, max_characters: 500}}\n",
+        encoding="utf-8",
+    )
+    return config
+
+
+def one_run(announced: int, new: int) -> float:
+    sandbox = Sandbox()
+    sandbox.start(0)
+    try:
+        with tempfile.TemporaryDirectory() as temporary:
+            folder = Path(temporary)
+            config = make_blog(folder, sandbox, announced, new)
+            env = {**os.environ, **sandbox_environment(sandbox, folder)}
+            started = time.perf_counter()
+            done = subprocess.run(
+                [sys.executable, "-m", "postion_publish", "publish", "-c", str(config)],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            elapsed = time.perf_counter() - started
+            if done.returncode != 0:
+                raise SystemExit(done.stdout + done.stderr)
+            return elapsed
+    finally:
+        sandbox.stop()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--announced", type=int, default=10_000)
+    parser.add_argument("--new", type=int, default=10)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    empty, large = [], []
+    for _ in range(args.runs):  # interleaved, so that both see the same machine
+        empty.append(one_run(0, args.new))
+        large.append(one_run(args.announced, args.new))
+    small, big = statistics.median(empty), statistics.median(large)
+    print(f"publish {args.new} new posts to 2 platforms, median of {args.runs} runs each:")
+    print(f"  empty state: {small:.2f} s; {args.announced:,} announced posts in the state: {big:.2f} s")
+    print(f"  ratio large / empty: {big / small:.2f} (target ≤ 1.10)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

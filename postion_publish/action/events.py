@@ -309,7 +309,9 @@ def _review_captions(
     from postion_publish.action import review
 
     if review.is_fork(payload, environ):
-        missing = review.needing_captions(plan, settings)
+        from postion_publish.ai.adapt import needing_captions
+
+        missing = needing_captions(plan, load_captions(settings.root))
         return review.fork_note(missing) if missing else ""
     try:
         with commands_stopped(emit):  # the model's captions are user-facing text

@@ -19,8 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from postion_publish.ai.adapt import adapt
-from postion_publish.ai.adapt import needing_captions as needing
+from postion_publish.ai.adapt import adapt, needing_captions
 from postion_publish.captions.stored import caption_path, load_captions
 from postion_publish.config import Settings
 from postion_publish.inert import code_span
@@ -28,10 +27,6 @@ from postion_publish.plan import Plan
 
 COMMIT_MESSAGE = "postion: captions for review"
 BOT = ("github-actions[bot]", "41898282+github-actions[bot]@users.noreply.github.com")
-
-
-def needing_captions(plan: Plan, settings: Settings) -> list[str]:
-    return needing(plan, load_captions(settings.root))
 
 
 def is_fork(payload: Mapping[str, Any], environ: Mapping[str, str]) -> bool:
@@ -54,7 +49,7 @@ def write_and_commit(
 ) -> str:
     """Write the missing captions here, commit them on the pull request's branch, push. Returns
     what happened, for the log."""
-    post_ids = needing_captions(plan, settings)
+    post_ids = needing_captions(plan, load_captions(settings.root))
     if not post_ids:
         return "captions: all stored and up to date"
     lines = adapt(config, environ, dt.datetime.now(dt.UTC), post_ids)

@@ -1,8 +1,8 @@
 """Runs jobs through the adapters: concurrency, retries, intents, results → state and ledger.
 
 Exactly once, in three rules:
-1. Before a part is sent, its intent is written to the state; after, its result. Both writes are
-   atomic, so a crash leaves one or the other.
+1. Before a part is sent, its intent is on disk (a line of the run's journal, folded into the state
+   at the end); after, its result. A crash leaves one or the other.
 2. A rerun never re-sends what a result records, and never re-sends an open intent blindly: the
    adapter resolves it (Mastodon's Idempotency-Key, Bluesky's chosen rkey) or the job is marked
    `unknown` for the user to decide (Discord).
@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hashlib
-import os
 import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -59,12 +58,13 @@ from postion_publish.errors import (
     Transient,
     UnknownOutcome,
 )
-from postion_publish.ledger import Attempt, Ledger, new_attempt_id, save_ledger
+from postion_publish.journal import ATTEMPT_EVENT, STATE_EVENT, JournalWriter, crash_point
+from postion_publish.ledger import Attempt, Ledger, Quota, fold_journal, new_attempt_id
 from postion_publish.plan import Job, build_job
 from postion_publish.posts import Post
 from postion_publish.redact import Redactor
 from postion_publish.results import JobResult, Status
-from postion_publish.state import PlatformStatus, State, save_state, utc_text
+from postion_publish.state import STATE_DIR, PlatformStatus, State, utc_text
 from postion_publish.tokens.store import RedactingStore, TokenStore
 
 Clock = Callable[[], dt.datetime]
@@ -87,7 +87,8 @@ class RetryPolicy:
 
 @dataclass
 class Recorder:
-    """The one writer of state and ledger during a run (asyncio: one thread, so no races)."""
+    """The one writer of state and ledger during a run (asyncio: one thread, so no races). Each
+    change is appended to the journal at once, and the files are written once, by `close`."""
 
     root: Path
     settings: Settings
@@ -95,11 +96,19 @@ class Recorder:
     ledger: Ledger
     clock: Clock
     reserved_units: int = 0  # jobs under way, counted against the quota before they succeed
+    journal: JournalWriter = field(init=False)
+    tokens_changed: bool = False
+    _quota: Quota | None = None
+
+    def __post_init__(self) -> None:
+        self.journal = JournalWriter(self.root / STATE_DIR)
 
     def update(self, post: Post, platform: str, **changes: Any) -> None:
+        key = self.state.entry_id(post) or post.id
         record = {**self.state.record(post, platform), **changes}
-        self.state = self.state.with_record(post, platform, {k: v for k, v in record.items() if v is not None})
-        save_state(self.root, self.state)
+        record = {name: value for name, value in record.items() if value is not None}
+        self.journal.append(STATE_EVENT, {"post": key, "url": post.url, "platform": platform, "record": record})
+        self.state = self.state.with_entry_record(key, post.url, platform, record)
 
     def finish(self, result: JobResult, parts: int) -> JobResult:
         attempt = Attempt(
@@ -116,9 +125,29 @@ class Recorder:
             parts=parts,
             unreviewed=result.job.unreviewed and result.status == Status.PUBLISHED,
         )
+        self.journal.append(ATTEMPT_EVENT, attempt.to_json())
         self.ledger = self.ledger.with_attempt(attempt)
-        save_ledger(self.root, self.ledger, self.settings.quota, self.clock())
+        if self._quota is not None and attempt.status == Status.PUBLISHED:
+            self._quota = replace(self._quota, used=self._quota.used + 1)
         return replace(result, attempt_id=attempt.id)
+
+    def quota(self) -> Quota:
+        """Counted from the history once (it may hold thousands of attempts), then kept by `finish`."""
+        if self._quota is None:
+            self._quota = self.ledger.quota(self.settings.quota, self.clock())
+        return self._quota
+
+    def with_tokens(self, tokens: Mapping[str, Any]) -> None:
+        """New connection records (a token rotated during the run), written with the rest by `close`."""
+        self.ledger = replace(self.ledger, tokens=dict(tokens))
+        self.tokens_changed = True
+
+    def close(self) -> None:
+        """Fold the run's journal into state and ledger."""
+        self.journal.close()
+        if self.journal.written or self.tokens_changed:
+            crash_point("before-fold")
+            fold_journal(self.root, self.state, self.ledger, self.settings.quota, self.clock())
 
 
 @dataclass
@@ -146,12 +175,6 @@ class JobJournal:
         self.open_intent = None
         parts = [part.to_json() for part in self.done]
         self.recorder.update(self.job.post, self.job.platform, parts=parts, intent=None)
-
-
-def crash_point(name: str) -> None:
-    """Fault injection for the crash tests: POSTION_CRASH_AT=name dies here, like a kill -9."""
-    if os.environ.get("POSTION_CRASH_AT") == name:
-        os._exit(99)
 
 
 def recorded_intent(record: Mapping[str, Any]) -> Intent | None:
@@ -222,7 +245,7 @@ class Executor:
             self.tokens = RedactingStore(self.tokens, self.redactor, self.on_secret)
 
     def _quota_left(self) -> bool:
-        quota = self.recorder.ledger.quota(self.recorder.settings.quota, self.recorder.clock())
+        quota = self.recorder.quota()
         return quota.used + self.recorder.reserved_units < quota.limit
 
     async def run(self, jobs: Sequence[Job]) -> list[JobResult]:
@@ -286,7 +309,7 @@ class Executor:
 
     async def _run_job(self, adapter: Adapter, job: Job) -> JobResult:
         if not self._quota_left():
-            quota = self.recorder.ledger.quota(self.recorder.settings.quota, self.recorder.clock())
+            quota = self.recorder.quota()
             reason = f"quota exhausted: all {quota.limit} units of this cycle are spent; it resets on {quota.resets}"
             return self._report(JobResult(job, Status.SKIPPED, error=reason, error_kind=ErrorKind.QUOTA), 0)
         if problems := [m.problem for m in job.messages if m.problem]:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from postion_publish.config import QuotaSettings
 from postion_publish.errors import BadInput, ErrorKind
+from postion_publish.journal import ATTEMPT_EVENT, crash_point, journal_path, read_events, remove_journal
 from postion_publish.jsonfile import (
     COUNT,
     FLAG,
@@ -23,11 +24,12 @@ from postion_publish.jsonfile import (
     TIME,
     Expectation,
     check_fields,
+    check_many,
     read_json_object,
     write_json_atomic,
 )
 from postion_publish.results import Status
-from postion_publish.state import STATE_DIR, PlatformStatus, State, utc_text
+from postion_publish.state import STATE_DIR, PlatformStatus, State, save_state, utc_text
 
 LEDGER_FILE = "ledger.json"
 VERSION = 1
@@ -42,8 +44,8 @@ def new_attempt_id() -> str:
     return secrets.token_hex(5)
 
 
-@dataclass(frozen=True)
-class Attempt:
+@dataclass  # not frozen (treat it as if it were): a frozen one takes ten times as long to build, and a
+class Attempt:  # ledger loads thousands
     id: str
     time: str  # UTC, ISO 8601 with Z
     post: str  # the post's URL
@@ -58,15 +60,21 @@ class Attempt:
     unreviewed: bool = False  # posted with a caption generated at publish time, never reviewed
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
+        # Not dataclasses.asdict: it deep-copies every value, and a ledger holds thousands of attempts.
+        data = {name: getattr(self, name) for name in ATTEMPT_FIELD_NAMES}
         if not self.unreviewed:
             del data["unreviewed"]  # only where it says something: ledger diffs stay small
         return data
 
     @staticmethod
     def from_json(data: Mapping[str, Any]) -> Attempt:
-        known = {name: data[name] for name in Attempt.__dataclass_fields__ if name in data}
-        return Attempt(**known)
+        if data.keys() <= KNOWN_ATTEMPT_FIELDS:  # as a run wrote it
+            return Attempt(**data)
+        return Attempt(**{name: data[name] for name in ATTEMPT_FIELD_NAMES if name in data})
+
+
+ATTEMPT_FIELD_NAMES = tuple(field.name for field in fields(Attempt))
+KNOWN_ATTEMPT_FIELDS = frozenset(ATTEMPT_FIELD_NAMES)
 
 
 @dataclass(frozen=True)
@@ -160,9 +168,23 @@ def load_ledger(root: Path) -> Ledger:
     """The ledger; a missing one is an empty history (the first run creates it). An empty or
     corrupt file is an error, never silently replaced: the quota and history live there."""
     path = ledger_path(root)
-    if not path.exists():
-        return Ledger()
-    return parse_ledger(read_json_object(path, what="ledger"), path)
+    ledger = parse_ledger(read_json_object(path, what="ledger"), path) if path.exists() else Ledger()
+    return with_journal(ledger, root)
+
+
+def with_journal(ledger: Ledger, root: Path) -> Ledger:
+    """The ledger with the attempts a run still sending, or killed, recorded in the journal: each
+    once, whether or not an earlier fold already wrote it (see `journal`)."""
+    folder = root / STATE_DIR
+    added: list[Attempt] = []
+    known: set[str] | None = None
+    for event, line in read_events(folder, ATTEMPT_EVENT):
+        attempt = _parse_attempt(event, journal_path(folder), "attempt", line)
+        known = known if known is not None else {a.id for a in ledger.attempts}
+        if attempt.id not in known:
+            known.add(attempt.id)
+            added.append(attempt)
+    return replace(ledger, attempts=(*ledger.attempts, *added)) if added else ledger
 
 
 ATTEMPT_FIELDS: dict[str, Expectation] = {
@@ -185,18 +207,40 @@ def parse_ledger(data: Mapping[str, Any], path: Path) -> Ledger:
     """Check every value of every attempt: a damaged ledger stops the run before it sends."""
     if data.get("version") != VERSION or not isinstance(data.get("attempts"), list):
         raise BadInput(f"not a postion ledger of version {VERSION}", file=path, key="version")
-    attempts = []
-    for index, entry in enumerate(data["attempts"]):
-        key = f"attempts.{index}"
-        if not isinstance(entry, dict) or entry.get("status") not in STATUSES:
-            raise BadInput(f"each attempt needs a status, one of {', '.join(STATUSES)}", file=path, key=key)
-        check_fields(entry, ATTEMPT_FIELDS, file=path, key=key, required=REQUIRED_ATTEMPT_FIELDS)
-        attempts.append(Attempt.from_json(entry))
+    entries = [(f"attempts.{index}", entry) for index, entry in enumerate(data["attempts"])]
+    for key, entry in entries:
+        _check_status(entry, path, key)
+    check_many(entries, ATTEMPT_FIELDS, file=path, required=REQUIRED_ATTEMPT_FIELDS)
+    attempts = [Attempt.from_json(entry) for _, entry in entries]
     tokens = data.get("tokens", {})
     if not isinstance(tokens, dict):
         raise BadInput("'tokens' must be an object", file=path, key="tokens")
     return Ledger(tuple(attempts), tokens)
 
 
+def _check_status(entry: Any, path: Path, key: str) -> None:
+    if not isinstance(entry, dict) or entry.get("status") not in STATUSES:
+        raise BadInput(f"each attempt needs a status, one of {', '.join(STATUSES)}", file=path, key=key)
+
+
+def _parse_attempt(entry: Any, path: Path, key: str, line: int) -> Attempt:
+    """An attempt of the journal."""
+    try:
+        _check_status(entry, path, key)
+        check_fields(entry, ATTEMPT_FIELDS, file=path, key=key, required=REQUIRED_ATTEMPT_FIELDS)
+    except BadInput as error:
+        raise BadInput(error.reason, file=path, line=line, key=error.key) from None
+    return Attempt.from_json(entry)
+
+
 def save_ledger(root: Path, ledger: Ledger, settings: QuotaSettings, now: dt.datetime) -> None:
     write_json_atomic(ledger_path(root), ledger.to_json(ledger.quota(settings, now)))
+
+
+def fold_journal(root: Path, state: State, ledger: Ledger, settings: QuotaSettings, now: dt.datetime) -> None:
+    """Write state and ledger (which hold the journal's events, as loaded or as recorded) once
+    each, atomically, then remove the journal. A crash before the removal only means folding again."""
+    save_state(root, state)
+    crash_point("during-fold")
+    save_ledger(root, ledger, settings, now)
+    remove_journal(root / STATE_DIR)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from postion_publish.errors import BadInput
+from postion_publish.journal import STATE_EVENT, journal_path, read_events
 from postion_publish.jsonfile import (
     COUNT,
     LIST,
@@ -29,6 +30,7 @@ from postion_publish.jsonfile import (
     TIME,
     Expectation,
     check_fields,
+    check_many,
     read_json_object,
     write_json_atomic,
 )
@@ -112,10 +114,13 @@ class State:
 
     def with_record(self, post: Post, platform: str, record: Mapping[str, Any]) -> State:
         """Record one (post, platform), creating the post's entry when needed."""
+        return self.with_entry_record(self.entry_id(post) or post.id, post.url, platform, record)
+
+    def with_entry_record(self, key: str, url: str, platform: str, record: Mapping[str, Any]) -> State:
+        """Record one platform of the entry `key` (the post's id, or the one first recorded for its URL)."""
         updated = dict(self.posts)
-        key = self.entry_id(post) or post.id
         entry = dict(updated.get(key, {}))
-        entry["url"] = post.url
+        entry["url"] = url
         platforms = dict(entry.get("platforms", {}))
         platforms[platform] = dict(record)
         entry["platforms"] = platforms
@@ -131,9 +136,12 @@ class State:
         """Mark (post, platform) pairs pending unless already recorded: before a run sends anything,
         so that a post first seen now keeps every platform it is due on, even those this run skips."""
         state = self
+        by_url = self.url_index()  # once: the state may hold thousands of posts
         for post, platform in pairs:
-            if not state.record(post, platform):
-                state = state.with_platform_status(post, platform, PlatformStatus.PENDING)
+            key = state.entry_id(post, by_url) or post.id
+            if not state.posts.get(key, {}).get("platforms", {}).get(platform):
+                state = state.with_entry_record(key, post.url, platform, {"status": PlatformStatus.PENDING})
+                by_url[post.url] = key
         return state
 
     def to_json(self) -> dict[str, Any]:
@@ -141,7 +149,8 @@ class State:
 
 
 def load_state(root: Path) -> State:
-    """Read the state file. Missing is a BadInput that explains `init --baseline`."""
+    """Read the state file, with what a run still sending, or killed, recorded in the journal
+    since. Missing is a BadInput that explains `init --baseline`."""
     path = state_path(root)
     if not path.exists():
         raise BadInput(
@@ -150,7 +159,24 @@ def load_state(root: Path) -> State:
             f"{STATE_DIR}/, and from then on only new posts are announced",
             file=path,
         )
-    return parse_state(read_json_object(path, what="state file"), path)
+    return with_journal(parse_state(read_json_object(path, what="state file"), path), root)
+
+
+JOURNAL_EVENT_FIELDS: dict[str, Expectation] = {"post": TEXT, "url": TEXT, "platform": TEXT, "record": OBJECT}
+
+
+def with_journal(state: State, root: Path) -> State:
+    """The state with the journal's records applied, in order (see `journal`)."""
+    folder = root / STATE_DIR
+    path = journal_path(folder)
+    for event, line in read_events(folder, STATE_EVENT):
+        try:
+            check_fields(event, JOURNAL_EVENT_FIELDS, file=path, key="state", required=tuple(JOURNAL_EVENT_FIELDS))
+            _check_record(event["record"], path, "state.record")
+        except BadInput as error:
+            raise BadInput(error.reason, file=path, line=line, key=error.key) from None
+        state = state.with_entry_record(event["post"], event["url"], event["platform"], event["record"])
+    return state
 
 
 ENTRY_FIELDS: dict[str, Expectation] = {"url": TEXT, "baseline": TIME, "platforms": OBJECT}
@@ -175,13 +201,23 @@ def parse_state(data: Mapping[str, Any], path: Path) -> State:
     posts = data.get("posts")
     if not isinstance(posts, dict):
         raise BadInput("'posts' must be an object", file=path, key="posts")
-    for post_id, entry in posts.items():
-        key = f"posts.{post_id}"
-        if not isinstance(entry, dict):
+    entries = [(f"posts.{post_id}", entry) for post_id, entry in posts.items()]
+    for key, entry in entries:
+        if not isinstance(entry, dict) or not isinstance(entry.get("platforms", {}), dict):
             raise BadInput("each post must be an object with 'platforms'", file=path, key=key)
-        check_fields(entry, ENTRY_FIELDS, file=path, key=key)
-        for platform, record in entry.get("platforms", {}).items():
-            _check_record(record, path, f"{key}.platforms.{platform}")
+    check_many(entries, ENTRY_FIELDS, file=path)
+    records = [
+        (f"{key}.platforms.{platform}", record)
+        for key, entry in entries
+        for platform, record in entry.get("platforms", {}).items()
+    ]
+    for key, record in records:
+        if not isinstance(record, dict) or record.get("status") not in STATUSES:
+            raise BadInput(f"status must be one of {', '.join(STATUSES)}", file=path, key=key)
+    check_many(records, RECORD_FIELDS, file=path)
+    for key, record in records:
+        if "intent" in record or "parts" in record:  # a run's own marks: few
+            _check_marks(record, path, key)
     return State(posts)
 
 
@@ -189,6 +225,10 @@ def _check_record(record: Any, path: Path, key: str) -> None:
     if not isinstance(record, dict) or record.get("status") not in STATUSES:
         raise BadInput(f"status must be one of {', '.join(STATUSES)}", file=path, key=key)
     check_fields(record, RECORD_FIELDS, file=path, key=key)
+    _check_marks(record, path, key)
+
+
+def _check_marks(record: Mapping[str, Any], path: Path, key: str) -> None:
     if record.get("intent") is not None:
         check_fields(record["intent"], INTENT_FIELDS, file=path, key=f"{key}.intent", required=("index", "started"))
     for index, part in enumerate(record.get("parts") or []):

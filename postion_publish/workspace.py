@@ -3,23 +3,23 @@ plan (pure), run the jobs, write back. The CLI and the Action call these; they h
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from postion_publish.captions.stored import load_captions
 from postion_publish.config import Settings, load_settings
 from postion_publish.errors import BadInput, ErrorKind, PostionError
-from postion_publish.ledger import Attempt, Ledger, Quota, load_ledger, save_ledger, with_missing_history
+from postion_publish.journal import journal_path
+from postion_publish.ledger import Attempt, Ledger, Quota, fold_journal, load_ledger, with_missing_history
 from postion_publish.plan import Job, Plan, build_job, make_plan
 from postion_publish.posts import Post
 from postion_publish.results import JobResult, Status
 from postion_publish.sources import read_posts
-from postion_publish.state import PlatformStatus, State, load_state, save_state, state_path, utc_text
+from postion_publish.state import STATE_DIR, PlatformStatus, State, load_state, save_state, state_path, utc_text
 
 if TYPE_CHECKING:  # publishing needs httpx and the adapters; `postion plan` does not load them
     from postion_publish.execute import RetryPolicy
@@ -65,16 +65,20 @@ class Unsettled:
 
 
 def find_unsettled(state: State, ledger: Ledger) -> list[Unsettled]:
-    latest: dict[tuple[str, str], Attempt] = {}
-    for attempt in ledger.attempts:
-        latest[(attempt.post_id, attempt.platform)] = attempt
+    unknown = [
+        (post_id, entry, platform, record)
+        for post_id, entry in state.posts.items()
+        for platform, record in entry.get("platforms", {}).items()
+        if record.get("status") == PlatformStatus.UNKNOWN
+    ]
+    if not unknown:  # the usual case: the history (thousands of attempts) is not searched
+        return []
+    latest = {(attempt.post_id, attempt.platform): attempt for attempt in ledger.attempts}
     found = []
-    for post_id, entry in state.posts.items():
-        for platform, record in entry.get("platforms", {}).items():
-            if record.get("status") == PlatformStatus.UNKNOWN:
-                last = latest.get((post_id, platform))
-                reason = str(record.get("reason") or "the platform's answer was lost")
-                found.append(Unsettled(str(entry.get("url", post_id)), platform, reason, last.id if last else None))
+    for post_id, entry, platform, record in unknown:
+        last = latest.get((post_id, platform))
+        reason = str(record.get("reason") or "the platform's answer was lost")
+        found.append(Unsettled(str(entry.get("url", post_id)), platform, reason, last.id if last else None))
     return found
 
 
@@ -93,13 +97,15 @@ class RunOutcome:
         )
 
 
-def _reconciled_ledger(settings: Settings, state: State, options: RunOptions) -> Ledger:
-    """The ledger, completed with what a killed run announced but never recorded (written back at
-    once, under the lock, so that history and quota match what is on the platforms)."""
+def _open_records(settings: Settings, options: RunOptions) -> tuple[State, Ledger]:
+    """State and ledger, read under the lock, with what a killed run left: its journal is folded
+    into the files, and what it announced but never recorded is added to the history (so that
+    history and quota match what is on the platforms). Written back at once."""
+    state = load_state(settings.root)
     ledger, added = with_missing_history(load_ledger(settings.root), state)
-    if added and not options.dry_run:
-        save_ledger(settings.root, ledger, settings.quota, options.clock())
-    return ledger
+    if (added or journal_path(settings.root / STATE_DIR).exists()) and not options.dry_run:
+        fold_journal(settings.root, state, ledger, settings.quota, options.clock())
+    return state, ledger
 
 
 def _check_platforms(settings: Settings, platforms: Sequence[str]) -> None:
@@ -111,6 +117,8 @@ def _check_platforms(settings: Settings, platforms: Sequence[str]) -> None:
 def _execute(
     settings: Settings, state: State, ledger: Ledger, jobs: list[Job], options: RunOptions
 ) -> tuple[list[JobResult], Quota]:
+    import asyncio
+
     from postion_publish.connections import after_rotation
     from postion_publish.execute import Executor, Recorder, RetryPolicy
     from postion_publish.tokens.github import notices_of, store_for_run
@@ -131,14 +139,15 @@ def _execute(
         tokens=tokens,
         on_secret=options.on_secret,
     )
-    results = asyncio.run(executor.run(jobs))
+    try:
+        results = asyncio.run(executor.run(jobs))
+        if isinstance(executor.tokens, RedactingStore) and executor.tokens.rotated:
+            # The connection records: refreshed now (and, for Threads, 60 more days).
+            recorder.with_tokens(after_rotation(recorder.ledger.tokens, executor.tokens.rotated, options.clock()))
+    finally:
+        recorder.close()
     for notice in notices_of(tokens):
         options.on_notice(notice)
-    if isinstance(executor.tokens, RedactingStore) and executor.tokens.rotated:
-        # The connection records: refreshed now (and, for Threads, 60 more days).
-        tokens_record = after_rotation(recorder.ledger.tokens, executor.tokens.rotated, options.clock())
-        recorder.ledger = replace(recorder.ledger, tokens=tokens_record)
-        save_ledger(settings.root, recorder.ledger, settings.quota, options.clock())
     return results, recorder.ledger.quota(settings.quota, options.clock())
 
 
@@ -149,8 +158,7 @@ def publish(
     settings = load_settings(config_path)
     _check_platforms(settings, platforms)
     with _lock(settings, options):
-        state = load_state(settings.root)  # read under the lock: a run that just ended is seen
-        ledger = _reconciled_ledger(settings, state, options)
+        state, ledger = _open_records(settings, options)  # under the lock: a run that just ended is seen
         posts = read_posts(settings, settled=state.is_settled, publishing=not options.dry_run)
         plan = make_plan(posts, state, settings, options.clock(), load_captions(settings.root))
         if settings.ai is not None and settings.ai.unreviewed == "generate" and not options.dry_run:
@@ -223,8 +231,7 @@ def post_manually(
     _check_platforms(settings, platforms)
     captions = captions or {}
     with _lock(settings, options):
-        state = load_state(settings.root)
-        ledger = _reconciled_ledger(settings, state, options)
+        state, ledger = _open_records(settings, options)
         post = next((p for p in read_posts(settings, publishing=not options.dry_run) if p.url == url), None)
         if post is None:
             if not captions:
@@ -266,8 +273,7 @@ def retry(
     settings = load_settings(config_path)
     ids = list(attempt_ids)
     with _lock(settings, options):
-        state = load_state(settings.root)
-        ledger = _reconciled_ledger(settings, state, options)
+        state, ledger = _open_records(settings, options)
         attempts = _attempts_to_retry(ledger, state, ids)
         if posted_url is not None:
             return _settle_as_posted(settings, state, ledger, attempts, posted_url, options)
@@ -311,11 +317,15 @@ def _settle_as_posted(
         raise BadInput(f"attempt {attempt.id}: {attempt.post} is already announced on {attempt.platform}")
     recorder = Recorder(settings.root, settings, state, ledger, options.clock)
     now = utc_text(options.clock())
-    recorder.update(
-        post, attempt.platform, status=PlatformStatus.ANNOUNCED, url=url, time=now, intent=None, reason=None
-    )
-    job = Job(post, attempt.platform, ())
-    result = recorder.finish(JobResult(job, Status.PUBLISHED, url=url, error_kind=ErrorKind.SETTLED, attempts=0), 0)
+    try:
+        recorder.update(
+            post, attempt.platform, status=PlatformStatus.ANNOUNCED, url=url, time=now, intent=None, reason=None
+        )
+        job = Job(post, attempt.platform, ())
+        settled = JobResult(job, Status.PUBLISHED, url=url, error_kind=ErrorKind.SETTLED, attempts=0)
+        result = recorder.finish(settled, 0)
+    finally:
+        recorder.close()
     options.on_result(result)
     left = find_unsettled(recorder.state, recorder.ledger)
     return RunOutcome([result], recorder.ledger.quota(settings.quota, options.clock()), unsettled=tuple(left))

@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
-
-import regex
 
 from postion_publish.captions.rules import LengthRule
 from postion_publish.captions.rules.text_units import grapheme_count
@@ -14,7 +13,7 @@ from postion_publish.captions.rules.x import url_spans_in_text
 
 DEFAULT_LIMIT = 500
 URL_LENGTH = 23
-_REMOTE_MENTION = regex.compile(r"(?<![\w/])@(\w+(?:[\w.-]+\w)?)@[\w.-]+\w", regex.ASCII)
+_REMOTE_MENTION = re.compile(r"(?<![\w/])@(\w+(?:[\w.-]+\w)?)@[\w.-]+\w", re.ASCII)
 
 
 def countable_text(text: str) -> str:

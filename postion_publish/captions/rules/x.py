@@ -12,10 +12,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any
 
 from postion_publish.captions.rules import LengthRule
-from postion_publish.captions.rules import _twitter_text_data as data
 
 LIMIT = 280
 URL_WEIGHT = 23
@@ -84,18 +83,25 @@ _TCO_URL = re.compile(f"^https?:\\/\\/t\\.co\\/([a-z0-9]+)(?:\\?{_QUERY_CHARS}*{
 _RUN = re.compile(f"[^{_SPACES}]+")
 
 
-class _UrlPatterns(NamedTuple):
-    extract: re.Pattern[str]
-    dot_tld: re.Pattern[str]  # a URL needs a TLD after a dot: a run without one is not scanned
-    ascii_domain: re.Pattern[str]
+@cache
+def _tlds() -> frozenset[str]:
+    """The TLDs twitter-text knows, in lower case."""
+    from postion_publish.captions.rules import _twitter_text_data as data
+
+    return frozenset(name.lower() for name in _tld_names(data.VALID_GTLD) + _tld_names(data.VALID_CCTLD))
 
 
 @cache
-def _url_patterns() -> _UrlPatterns:
-    """Built on first use (about 70 ms): a plan with nothing new, and `postion --help`, never pay it."""
-    tld = f"(?:(?:{_trie_pattern(_tld_names(data.VALID_GTLD) + _tld_names(data.VALID_CCTLD))}){_TLD_AFTER}|{_PUNYCODE})"
-    domain = f"(?:{_SUBDOMAIN}{{0,10}}{_DOMAIN_NAME}{tld})"
-    extract = re.compile(
+def _tld_pattern() -> str:
+    return f"(?:(?:{_trie_pattern(sorted(_tlds()))}){_TLD_AFTER}|{_PUNYCODE})"
+
+
+@cache
+def _extract() -> re.Pattern[str]:
+    """Built on first use (about 50 ms, for 1,500 TLDs): a plan whose captions hold no URL of X's
+    grammar, a build hook with nothing new and `postion --help` never pay it."""
+    domain = f"(?:{_SUBDOMAIN}{{0,10}}{_DOMAIN_NAME}{_tld_pattern()})"
+    return re.compile(
         f"({_PRECEDING})"  # 1: the character before
         "("  # 2: the URL
         r"(https?:\/\/)?"  # 3: protocol
@@ -106,13 +112,51 @@ def _url_patterns() -> _UrlPatterns:
         ")",
         re.IGNORECASE,
     )
-    dot_tld = re.compile(f"\\.{tld}", re.IGNORECASE)
-    ascii_domain = re.compile(f"(?:(?:[\\-a-z0-9{_LATIN_ACCENTS}]+)\\.)+{tld}", re.IGNORECASE)
-    return _UrlPatterns(extract, dot_tld, ascii_domain)
+
+
+@cache
+def _ascii_domain() -> re.Pattern[str]:
+    """For domains without a protocol, and punycode ones: rarer still, so built apart."""
+    return re.compile(f"(?:(?:[\\-a-z0-9{_LATIN_ACCENTS}]+)\\.)+{_tld_pattern()}", re.IGNORECASE)
+
+
+# Python's IGNORECASE matches these to ASCII letters (İ and ı to i, ſ to s, the Kelvin sign to k);
+# str.lower() does not.
+_ASCII_CASE = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+_AFTER_TLD_REFUSED = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ@+-")
+_PUNYCODE_CHARS = frozenset("-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _has_dot_tld(run: str) -> bool:
+    """Whether a dot in `run` is followed by a TLD (twitter-text's TLD pattern and its lookahead):
+    a URL needs one, and a run without one is not scanned. Set lookups, not a regex of 1,500 TLDs.
+    Where it says yes wrongly (a rare case-folding) the URL grammar still decides; it never says no
+    to a run the TLD pattern would find."""
+    tlds = _tlds()
+    run = run.translate(_ASCII_CASE)
+    longest = max(map(len, tlds))
+    dot = run.find(".")
+    while dot != -1:
+        start = dot + 1
+        if run[start : start + 4].lower() == "xn--" and run[start + 4 : start + 5] in _PUNYCODE_CHARS:
+            return True
+        for end in range(start + 1, min(len(run), start + longest) + 1):
+            if (end == len(run) or run[end] not in _AFTER_TLD_REFUSED) and run[start:end].lower() in tlds:
+                return True
+        dot = run.find(".", start)
+    return False
 
 
 _INVALID_BEFORE_BARE_DOMAIN = re.compile(r"[-_.\/]$")
-_EMOJI = re.compile(data.EMOJI)
+
+
+@cache
+def _emoji() -> re.Pattern[str]:
+    from postion_publish.captions.rules._twitter_text_data import EMOJI
+
+    return re.compile(EMOJI)
+
+
 _EMOJI_CANDIDATE = re.compile("[#*0-9\u00a9-\uffff]")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
@@ -131,7 +175,7 @@ def _surrogate_pair(match: re.Match[str]) -> str:
 
 def _punycode_length(domain: str) -> int | None:
     """Length of the domain in ASCII (IDNA) form, or None where twitter-text's idna rejects it."""
-    if domain[:4].lower() == "xn--" and not _url_patterns().ascii_domain.search(domain):
+    if domain[:4].lower() == "xn--" and not _ascii_domain().search(domain):
         return None
     total = 0
     for label in domain.split("."):
@@ -154,7 +198,7 @@ def url_spans(units: str, *, require_protocol: bool = False) -> list[tuple[int, 
     # of the cost. (Runs are found by a plain `[^space]+`: a pattern that must find a dot inside
     # would scan each run again from every start.)
     for run in _RUN.finditer(units):
-        if "." in run.group(0) and _url_patterns().dot_tld.search(run.group(0)):
+        if "." in run.group(0) and _has_dot_tld(run.group(0)):
             spans.extend(_url_spans_in_run(run.group(0), run.start(), require_protocol))
     return spans
 
@@ -176,7 +220,7 @@ def url_spans_in_text(text: str, *, require_protocol: bool = False) -> list[tupl
 
 def _url_spans_in_run(run: str, offset: int, require_protocol: bool) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
-    for match in _url_patterns().extract.finditer(run):
+    for match in _extract().finditer(run):
         before, url, protocol, domain = match.group(1), match.group(2), match.group(3), match.group(4)
         path = match.group(6)
         start, end = offset + match.start(2), offset + match.end(2)
@@ -208,7 +252,7 @@ def _bare_domain_spans(domain: str, offset: int) -> list[tuple[int, int]]:
     """Without a protocol only ASCII domains count, each found inside the matched domain."""
     spans = []
     position = 0
-    for ascii_match in _url_patterns().ascii_domain.finditer(domain):
+    for ascii_match in _ascii_domain().finditer(domain):
         found = domain.index(ascii_match.group(0), position)
         position = found + len(ascii_match.group(0))
         spans.append((offset + found, offset + position))
@@ -219,11 +263,13 @@ def _emoji_spans(units: str) -> list[tuple[int, int]]:
     """(start, end) of each emoji twemoji-parser finds. An emoji can only start at a character
     of U+00A9 and above or at a keycap base, so the large regex is tried only there."""
     spans: list[tuple[int, int]] = []
+    if units.isascii():  # every emoji has a character beyond ASCII (a keycap its U+20E3)
+        return spans
     end = 0
     for candidate in _EMOJI_CANDIDATE.finditer(units):
         if candidate.start() < end:
             continue
-        match = _EMOJI.match(units, candidate.start())
+        match = _emoji().match(units, candidate.start())
         if match and match.end() > match.start():
             spans.append((match.start(), match.end()))
             end = match.end()

@@ -60,7 +60,7 @@ from postion_publish.errors import (
 )
 from postion_publish.journal import ATTEMPT_EVENT, STATE_EVENT, JournalWriter, crash_point
 from postion_publish.ledger import Attempt, Ledger, Quota, fold_journal, new_attempt_id
-from postion_publish.plan import Job, build_job
+from postion_publish.plan import Job, refit
 from postion_publish.posts import Post
 from postion_publish.redact import Redactor
 from postion_publish.results import JobResult, Status
@@ -277,8 +277,12 @@ class Executor:
                     for job in jobs
                 ]
             adapter, client = built
-            jobs = await self._fit_to_server(adapter, jobs)
-            return [await self._run_job(adapter, job) for job in jobs]
+            limit = self._server_limit(adapter)
+            try:
+                return [await self._run_job(adapter, await self._fit_to_server(adapter, job, limit)) for job in jobs]
+            finally:
+                if limit is not None:  # let it finish (it is kept for the next runs), or end with the run
+                    await asyncio.gather(limit, return_exceptions=True)
         except PlatformError as error:  # e.g. a missing credential: every job of the platform fails
             return [
                 self._report(JobResult(job, Status.FAILED, error=str(error), error_kind=error.kind), 0) for job in jobs
@@ -287,18 +291,27 @@ class Executor:
             if client is not None:
                 await client.aclose()
 
-    async def _fit_to_server(self, adapter: Adapter, jobs: list[Job]) -> list[Job]:
-        """Some servers publish their own limit (Mastodon instances): refit to it, unless the
-        config sets it (the platform's `server_limit_key`)."""
+    def _server_limit(self, adapter: Adapter) -> asyncio.Task[int | None] | None:
+        """Some servers publish their own limit (Mastodon instances): asked alongside the first
+        post (or read from the cache folder), unless the config sets it (`server_limit_key`)."""
+        key = platforms.spec(adapter.name).server_limit_key
+        if key is None or key in self.recorder.settings.platforms[adapter.name].options:
+            return None
+        return asyncio.create_task(adapter.character_limit())
+
+    async def _fit_to_server(self, adapter: Adapter, job: Job, limit: asyncio.Task[int | None] | None) -> Job:
+        """The job refitted to the server's limit where that changes it. A caption that fits the
+        default limit whole goes out at once, without waiting for the limit: a higher one changes
+        nothing (servers with a lower limit than the platform's default are not known)."""
+        if limit is None or (job.whole and not any(message.problem for message in job.messages)):
+            return job
+        server_limit = await limit
+        if server_limit is None or all(message.limit == server_limit for message in job.messages):
+            return job
         platform = self.recorder.settings.platforms[adapter.name]
         key = platforms.spec(adapter.name).server_limit_key
-        if key is None or key in platform.options:
-            return jobs
-        limit = await adapter.character_limit()
-        if limit is None or all(m.limit == limit for job in jobs for m in job.messages):
-            return jobs
-        tuned = replace(platform, options={**platform.options, key: limit})
-        return [build_job(job.post, tuned, self.recorder.settings, job.caption) for job in jobs]
+        assert key is not None
+        return refit(job, replace(platform, options={**platform.options, key: server_limit}), self.recorder.settings)
 
     def _report(self, result: JobResult, parts: int) -> JobResult:
         if result.error is not None:  # platforms echo what they were sent: never store a credential

@@ -34,6 +34,8 @@ class Job:
     warnings: tuple[PlanWarning, ...] = ()
     caption: str | None = None  # a caption given on the command line, replacing every template
     unreviewed: bool = False  # a stored caption generated at publish time, never reviewed
+    whole: bool = True  # the caption fits as rendered: a higher limit would not change the messages
+    stored: StoredCaptions | None = field(default=None, compare=False)  # for a refit to a server's limit
 
 
 @dataclass(frozen=True)
@@ -179,4 +181,9 @@ def build_job(
         warnings.append(
             PlanWarning("the image has no alt text; add `postion: {alt: …}`", post.source_file, post.source_line)
         )
-    return Job(post, platform.name, messages, tuple(warnings), caption, unreviewed)
+    return Job(post, platform.name, messages, tuple(warnings), caption, unreviewed, fitted.whole, stored)
+
+
+def refit(job: Job, platform: PlatformSettings, settings: Settings) -> Job:
+    """The job fitted again, e.g. to the limit a server publishes: same post, caption and stored captions."""
+    return build_job(job.post, platform, settings, job.caption, stored=job.stored)

@@ -11,6 +11,7 @@ import pytest
 from adapters_support import NOW, MemoryJournal, outgoing, run
 from postion_publish.adapters.base import AlreadyPosted, Intent, SafeToResend, Unknowable
 from postion_publish.adapters.bluesky import BlueskyAdapter, rkey_of
+from postion_publish.adapters.cached import read_sealed_fact
 from postion_publish.adapters.discord import DiscordAdapter
 from postion_publish.adapters.mastodon import MastodonAdapter
 from postion_publish.errors import AuthExpired, ContentRejected, RateLimited, Transient
@@ -91,6 +92,18 @@ def test_bluesky_session_is_created_once_and_reused_from_the_cache(sandbox: Sand
     run(publish_bluesky(sandbox, outgoing("two", key="post-2|bluesky"), cache))
     assert sandbox.store["bluesky_sessions_created"] == 1
     assert oct(cache.stat().st_mode & 0o777) == "0o600"
+
+
+def test_the_cached_bluesky_session_is_of_no_use_without_the_app_password(sandbox: Sandbox, tmp_path: Path) -> None:
+    # The Action keeps the cache folder in GitHub's cache, which a fork's pull-request run can restore.
+    cache = tmp_path / "session.json"
+    run(publish_bluesky(sandbox, outgoing("one"), cache))
+    text = cache.read_text()
+    tokens = [key.split(":", 1)[1] for key in sandbox.sessions if key.startswith("bluesky:")]
+    assert tokens and not any(token in text for token in tokens) and "refreshJwt" not in text
+    other = sandbox.credentials.bluesky_app_password[::-1]
+    assert read_sealed_fact(cache, NOW, other) is None
+    assert read_sealed_fact(cache, NOW, sandbox.credentials.bluesky_app_password)
 
 
 def test_bluesky_expired_token_is_refreshed_and_the_post_goes_out(sandbox: Sandbox) -> None:

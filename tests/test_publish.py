@@ -260,14 +260,67 @@ def test_an_unexpected_answer_fails_the_job_but_keeps_its_intent(sandbox: Sandbo
     assert record["status"] == "pending" and record["intent"]["index"] == 0  # resolved before any resend
 
 
-def test_results_stay_in_plan_order_after_a_refit_to_the_servers_limit(sandbox: Sandbox, live_blog: Path) -> None:
+def test_a_caption_cut_at_the_default_limit_is_refitted_to_the_instances_in_plan_order(
+    sandbox: Sandbox, live_blog: Path
+) -> None:
+    long = "A sentence that goes on. " * 40  # 1,000 characters: cut at Mastodon's default 500
+    write_post(live_blog, "first.md", f"title: First post\ndate: 2026-03-01\ndescription: {long.strip()}")
+
     def mastodon(method: str, path: str) -> Answer:
-        if path == "/api/v2/instance":  # a limit other than the default: the jobs are refitted
-            return Answer(body=json.dumps({"configuration": {"statuses": {"max_characters": 300}}}).encode())
+        if path == "/api/v2/instance":  # a higher limit than the default: the cut caption is refitted
+            return Answer(body=json.dumps({"configuration": {"statuses": {"max_characters": 5000}}}).encode())
         return Answer(body=json.dumps({"id": path, "url": "https://mastodon.example/@me/1"}).encode())
 
     outcome = with_mastodon_at(sandbox, live_blog, mastodon)
     order = [(r.job.post.id, r.job.platform) for r in outcome.results]
     platforms = ["bluesky", "mastodon", "discord"]
     assert order == [(post, name) for post in ("first", "second") for name in platforms]
-    assert all(r.job.messages[0].limit == 300 for r in outcome.results if r.job.platform == "mastodon")
+    limits = {r.job.post.id: r.job.messages[0] for r in outcome.results if r.job.platform == "mastodon"}
+    assert limits["first"].limit == 5000 and long.strip() in limits["first"].text  # whole, not cut
+    assert limits["second"].limit == 500  # it fitted whole: sent as planned, without waiting for the limit
+
+
+def test_the_instance_limit_never_delays_a_post_and_is_asked_once_a_day(sandbox: Sandbox, live_blog: Path) -> None:
+    import threading
+
+    posted = threading.Event()
+    lookups: list[bool] = []
+
+    def mastodon(method: str, path: str) -> Answer:
+        if path == "/api/v2/instance":
+            lookups.append(posted.wait(5))  # answers only after a status is posted: a post waiting for it would hang
+            return Answer(body=json.dumps({"configuration": {"statuses": {"max_characters": 500}}}).encode())
+        posted.set()
+        return Answer(body=json.dumps({"id": path, "url": "https://mastodon.example/@me/1"}).encode())
+
+    server = ScriptedServer(mastodon)
+    try:
+        config = (live_blog / "postion.yml").read_text()
+        (live_blog / "postion.yml").write_text(config.replace(f"{sandbox.base_url}/mastodon", server.url))
+        first = run_publish(sandbox, live_blog)
+        write_post(live_blog, "third.md", "title: Third post\ndate: 2026-03-03", "The third one.")
+        second = run_publish(sandbox, live_blog)
+    finally:
+        server.stop()
+    assert lookups == [True]  # asked alongside the first post, then read from the cache folder
+    statuses = [path for method, path in server.requests if method == "POST"]
+    assert len(statuses) == 3 and not first.failed and not second.failed
+
+
+def test_a_webhooks_guild_is_asked_once_then_kept(sandbox: Sandbox, live_blog: Path) -> None:
+    def discord(method: str, path: str) -> Answer:
+        if method == "GET":
+            return Answer(body=json.dumps({"name": "hook", "channel_id": "7", "guild_id": "42"}).encode())
+        return Answer(body=json.dumps({"id": f"m{len(server.requests)}", "channel_id": "7"}).encode())
+
+    server = ScriptedServer(discord)
+    try:
+        webhook = {"POSTION_DISCORD_WEBHOOK_URL": f"{server.url}/api/webhooks/1/token-part"}
+        first = run_publish(sandbox, live_blog, environ=webhook)
+        write_post(live_blog, "third.md", "title: Third post\ndate: 2026-03-03", "The third one.")
+        second = run_publish(sandbox, live_blog, environ=webhook)
+    finally:
+        server.stop()
+    urls = [r.url for r in (*first.results, *second.results) if r.job.platform == "discord"]
+    assert len(urls) == 3 and all(url and "/channels/42/7/" in url for url in urls)
+    assert [method for method, _ in server.requests].count("GET") == 1  # the next runs read it from the cache

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -38,11 +37,11 @@ from postion_publish.adapters.base import (
     retry_after_seconds,
     wall_clock,
 )
+from postion_publish.adapters.cached import read_sealed_fact, write_sealed_fact
 from postion_publish.adapters.images import BLUESKY_IMAGES, fit_image, fit_or_none
 from postion_publish.captions.rules.bluesky import facets
 from postion_publish.config import PlatformSettings
 from postion_publish.errors import AuthExpired, ContentRejected, PlatformError, RateLimited, Transient
-from postion_publish.jsonfile import write_json_atomic
 
 NAME = "bluesky"
 COLLECTION = "app.bsky.feed.post"
@@ -97,25 +96,23 @@ class BlueskyAdapter:
     # --- session ------------------------------------------------------------------------------
 
     def _load_cached_session(self) -> Session | None:
-        if self.session_cache is None or not self.session_cache.exists():
-            return None
+        data = read_sealed_fact(self.session_cache, self.clock(), self._password)
         try:
-            data = json.loads(self.session_cache.read_text(encoding="utf-8"))
-            return Session(data["accessJwt"], data["refreshJwt"], data["did"], data["handle"])
-        except (OSError, ValueError, KeyError, TypeError):
+            return Session(data["accessJwt"], data["refreshJwt"], data["did"], data["handle"]) if data else None
+        except KeyError:
             return None  # a damaged cache only costs one createSession
 
     def _store_session(self, session: Session) -> None:
         self._session = session
-        if self.session_cache is None:
-            return
-        fields = {
-            "accessJwt": session.access,
-            "refreshJwt": session.refresh,
-            "did": session.did,
-            "handle": session.handle,
-        }
-        write_json_atomic(self.session_cache, fields, mode=0o600)  # tokens: readable by this user only
+        write_sealed_fact(  # readable by this user only, and encrypted: the Action's cache travels
+            self.session_cache,
+            self.clock(),
+            self._password,
+            accessJwt=session.access,
+            refreshJwt=session.refresh,
+            did=session.did,
+            handle=session.handle,
+        )
 
     async def _create_session(self) -> Session:
         response = await self._send(

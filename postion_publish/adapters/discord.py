@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -29,6 +30,7 @@ from postion_publish.adapters.base import (
     retry_after_seconds,
     wall_clock,
 )
+from postion_publish.adapters.cached import cache_file, read_fact, write_fact
 from postion_publish.adapters.images import DISCORD_IMAGES, fit_image, fit_or_none
 from postion_publish.config import PlatformSettings
 from postion_publish.errors import AuthExpired, PlatformError, RateLimited
@@ -52,6 +54,7 @@ class DiscordAdapter:
         thread_id: str | None = None,
         embed: bool = True,
         clock: Clock = wall_clock,
+        guild_cache: Path | None = None,
     ) -> None:
         self.clock = clock
         self.client = client
@@ -61,6 +64,7 @@ class DiscordAdapter:
         self.avatar_url = avatar_url
         self.thread_id = thread_id
         self.embed = embed
+        self.guild_cache = guild_cache
         self._guild_id: str | None = None
 
     async def _send(self, method: str, **kwargs: Any) -> httpx.Response:
@@ -86,15 +90,22 @@ class DiscordAdapter:
         return http_error(NAME, response, reason)
 
     async def _guild(self) -> str:
-        """The guild of the webhook's channel, for the message's public URL (one GET, no post).
-        Only the URL depends on it: when it cannot be read, the URL says @me instead."""
+        """The guild of the webhook's channel, for the message's public URL (one GET, no post,
+        once: a webhook never changes guild, so it is kept in the cache folder). Only the URL
+        depends on it: when it cannot be read, the URL says @me instead."""
         if self._guild_id is None:
+            cached = read_fact(self.guild_cache, self.clock())
+            if cached is not None and isinstance(cached.get("guild_id"), str):
+                self._guild_id = str(cached["guild_id"])
+                return self._guild_id
             try:
                 response = await self._send("GET")
             except PlatformError:
                 return "@me"
             guild = json_or_empty(response).get("guild_id") if response.status_code == 200 else None
             self._guild_id = str(guild) if guild else "@me"
+            if guild:
+                write_fact(self.guild_cache, self.clock(), guild_id=self._guild_id)
         return self._guild_id
 
     def _payload(self, outgoing: Outgoing) -> tuple[dict[str, Any], list[tuple[str, tuple[str, bytes, str]]]]:
@@ -179,10 +190,14 @@ def build(platform: PlatformSettings, context: BuildContext, client: httpx.Async
     webhook = context.secrets["POSTION_DISCORD_WEBHOOK_URL"]
     if not _WEBHOOK.fullmatch(webhook):  # never echo the value: it is the secret
         raise AuthExpired(NAME, "POSTION_DISCORD_WEBHOOK_URL is not a webhook URL (…/api/webhooks/ID/TOKEN)")
+    from postion_publish.adapters import cache_dir
+
     options = platform.options
+    webhook_id = webhook.rsplit("/", 1)[0]  # …/webhooks/ID: the token stays out of the cache's name
     return DiscordAdapter(
         client,
         webhook_url=webhook,
+        guild_cache=cache_file(cache_dir(context.environ), "discord-webhook", webhook_id),
         web_base=str(options.get("web_base", "https://discord.com")),
         username=options.get("username"),
         avatar_url=options.get("avatar_url"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -32,12 +33,14 @@ from postion_publish.adapters.base import (
     retry_after_seconds,
     wall_clock,
 )
+from postion_publish.adapters.cached import cache_file, read_fact, write_fact
 from postion_publish.adapters.images import MASTODON_IMAGES, fit_image
 from postion_publish.config import PlatformSettings
 from postion_publish.errors import PlatformError
 
 NAME = "mastodon"
 IDEMPOTENCY_WINDOW = dt.timedelta(minutes=55)  # Mastodon keeps keys for an hour; keep a margin
+LIMIT_CACHE_AGE = dt.timedelta(days=1)
 MEDIA_POLLS = 10
 
 
@@ -53,9 +56,11 @@ class MastodonAdapter:
         language: str | None = None,
         poll_interval: float = 1.0,
         clock: Clock = wall_clock,
+        limit_cache: Path | None = None,
     ) -> None:
         self.clock = clock
         self.client = client  # base_url: the instance (config `instance`)
+        self.limit_cache = limit_cache  # the instance's character limit, kept for a day (cache folder)
         self._headers = {"Authorization": f"Bearer {token}"}
         self.visibility = visibility
         self.language = language
@@ -75,12 +80,19 @@ class MastodonAdapter:
         return http_error(NAME, response, reason, retry_after=_retry_after(response, self.clock()))
 
     async def character_limit(self) -> int | None:
+        """The instance's limit: from the cache folder when it was read in the last day, else asked."""
+        cached = read_fact(self.limit_cache, self.clock(), LIMIT_CACHE_AGE)
+        if cached is not None and isinstance(cached.get("max_characters"), int):
+            return int(cached["max_characters"])
         try:
             response = await self._send("GET", "/api/v2/instance")
         except PlatformError:
             return None
         limit = json_or_empty(response).get("configuration", {}).get("statuses", {}).get("max_characters")
-        return limit if response.status_code == 200 and isinstance(limit, int) and limit > 0 else None
+        if response.status_code != 200 or not isinstance(limit, int) or limit <= 0:
+            return None
+        write_fact(self.limit_cache, self.clock(), max_characters=limit)
+        return limit
 
     async def _upload(self, image: Image) -> str:
         response = await self._send(
@@ -158,10 +170,13 @@ def _retry_after(response: httpx.Response, now: dt.datetime) -> float | None:
 
 def build(platform: PlatformSettings, context: BuildContext, client: httpx.AsyncClient) -> MastodonAdapter:
     """The adapter for `platforms.mastodon` (registry: postion_publish.platforms)."""
+    from postion_publish.adapters import cache_dir
+
     return MastodonAdapter(
         client,
         token=context.secrets["POSTION_MASTODON_TOKEN"],
         clock=context.clock,
+        limit_cache=cache_file(cache_dir(context.environ), "mastodon-instance", str(client.base_url).rstrip("/")),
         visibility=str(platform.options.get("visibility", "public")),
         language=platform.options.get("language"),
     )

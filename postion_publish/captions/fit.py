@@ -24,6 +24,7 @@ _CUT_PUNCTUATION = " ,;:.-–—([{"
 class Fitted:
     parts: tuple[str, ...]
     warnings: tuple[str, ...] = ()
+    whole: bool = False  # the caption fits as rendered (no cut, no thread): a higher limit changes nothing
 
 
 def tidy(text: str) -> str:
@@ -47,7 +48,7 @@ def fit_caption(
     """`render(excerpt)` gives the caption for an excerpt. Returns the message part(s)."""
     full = tidy(render(excerpt))
     if rule.fits(full):
-        return Fitted((full,))
+        return Fitted((full,), whole=True)
     if thread and rule.threads:
         return split_thread(full, rule)
     if hand_written:

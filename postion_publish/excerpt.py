@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+if TYPE_CHECKING:  # loaded on first use: a post with a description, or nothing new, needs no parser
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 MORE_MARKERS = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
@@ -15,15 +17,24 @@ _SPACE = re.compile(r"\s+")
 
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("commonmark")
 
 
 MAX_HTML_FRAGMENT = 50_000  # characters of a summary or feed entry read: what is past it is never shown
 
 
+# Phrasing elements: no word break around them (`an <strong>excerpt</strong>:` reads "an excerpt:").
+_INLINE_TAGS = frozenset(
+    {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "i", "ins", "kbd", "mark"}
+    | {"q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var"}
+)
+
+
 class _VisibleText(HTMLParser):
-    """Text as a reader sees it: comments, scripts and styles dropped, entities decoded, each tag a
-    word break. An HTML parser, not a regex: `<!-- a > b -->` is one comment."""
+    """Text as a reader sees it: comments, scripts and styles dropped, entities decoded, each tag
+    but a phrasing one a word break. An HTML parser, not a regex: `<!-- a > b -->` is one comment."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -32,12 +43,14 @@ class _VisibleText(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.hidden += tag in ("script", "style")
-        self.parts.append(" ")
+        if tag not in _INLINE_TAGS:
+            self.parts.append(" ")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style") and self.hidden:
             self.hidden -= 1
-        self.parts.append(" ")
+        if tag not in _INLINE_TAGS:
+            self.parts.append(" ")
 
     def handle_data(self, data: str) -> None:
         if not self.hidden:
@@ -46,6 +59,8 @@ class _VisibleText(HTMLParser):
 
 def plain_text_of_html(fragment: str) -> str:
     """Visible text of an HTML fragment (Pelican summaries, feed entries), on one line."""
+    if "<" not in fragment and "&" not in fragment:  # plain text (most titles): nothing to parse
+        return _SPACE.sub(" ", fragment[:MAX_HTML_FRAGMENT]).strip()
     parser = _VisibleText()
     parser.feed(fragment[:MAX_HTML_FRAGMENT])
     parser.close()
@@ -91,3 +106,16 @@ def excerpt_from_markdown(body: str) -> str:
         elif token.type == "inline" and inside_paragraph:
             texts.append(_inline_text(token))
     return _SPACE.sub(" ", " ".join(texts)).strip()
+
+
+_PARAGRAPH = re.compile(r"<p(?:\s[^>]*)?>(.*?)</p>", re.DOTALL | re.IGNORECASE)
+
+
+def excerpt_from_html(page: str) -> str:
+    """`excerpt_from_markdown` for a page already rendered (MkDocs' `page.content`): the text of the
+    paragraphs before `<!-- more -->`, else of the first one. No Markdown parser is loaded, and a
+    build's hook stays a small part of the build."""
+    marker = MORE_MARKERS.search(page)
+    region = page[: min(marker.start(), MAX_MARKED_TEXT)] if marker else page[: 4 * FIRST_PARAGRAPH_WINDOW]
+    paragraphs = _PARAGRAPH.findall(region)
+    return plain_text_of_html(" ".join(paragraphs if marker else paragraphs[:1]))

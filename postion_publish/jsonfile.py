@@ -50,10 +50,11 @@ def dumps(data: Any) -> str:
         return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def write_atomic(path: Path, text: str, mode: int = 0o644) -> None:
+def write_atomic(path: Path, text: str, mode: int = 0o644, *, durable: bool = True) -> None:
     """Write through a temporary file in the same folder and rename it over the target, so a crash
     leaves either the old file or the new one, never half of one. A folder that cannot be written
-    (read-only, a full disk) is a BadInput naming the file; the old file is left as it was."""
+    (read-only, a full disk) is a BadInput naming the file; the old file is left as it was.
+    `durable=False`: no fsync, for what the next build writes again anyway (the post manifest)."""
     temporary: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -62,7 +63,8 @@ def write_atomic(path: Path, text: str, mode: int = 0o644) -> None:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
             stream.flush()
-            os.fsync(stream.fileno())
+            if durable:
+                os.fsync(stream.fileno())
         os.replace(temporary, path)
     except OSError as error:
         _remove(temporary)
@@ -79,8 +81,8 @@ def _remove(temporary: str | None) -> None:
             os.unlink(temporary)
 
 
-def write_json_atomic(path: Path, data: Any, mode: int = 0o644) -> None:
-    write_atomic(path, dumps(data), mode)
+def write_json_atomic(path: Path, data: Any, mode: int = 0o644, *, durable: bool = True) -> None:
+    write_atomic(path, dumps(data), mode, durable=durable)
 
 
 # --- checking what a file holds: valid JSON can still hold values no run could have written ------

@@ -5,16 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from postion_publish.captions.fit import fit_caption
-from postion_publish.captions.rules.registry import rule_for
-from postion_publish.captions.stored import StoredCaptions
-from postion_publish.captions.templates import render, template_context
 from postion_publish.config import PlatformSettings, Settings, TemplateText
 from postion_publish.errors import BadInput, PlanWarning
 from postion_publish.posts import Post
 from postion_publish.state import State
+
+if TYPE_CHECKING:
+    from postion_publish.captions.stored import StoredCaptions
 
 
 @dataclass(frozen=True)
@@ -141,6 +140,11 @@ def build_job(
     """The fitted message(s) for one post on one platform. `caption` replaces every template;
     `stored`: the post's reviewed captions, used as they are (never rendered, never shortened)
     unless the post has one written by hand for this platform."""
+    # Loaded on the first job: a build hook or a plan with nothing new never needs them.
+    from postion_publish.captions.fit import fit_caption
+    from postion_publish.captions.rules.registry import rule_for
+    from postion_publish.captions.templates import render, template_context
+
     template, hand_written = _template_for(post, platform, settings)
     if caption is not None:
         template, hand_written = TemplateText(caption, "caption", "command line", None), True

@@ -29,3 +29,73 @@ def test_every_url_weighs_23_whatever_its_length() -> None:
     short = x.weighted_length("see https://a.co/x")
     long = x.weighted_length("see https://blog.example.com/" + "a" * 200)
     assert short == long == 4 + 23
+
+
+# The shortcuts that spare most captions the 1,500-TLD grammar must agree with it. They are
+# checked against the grammar itself on generated strings (the table above checks the grammar).
+
+
+def _grammar_spans(text: str) -> list[tuple[int, int]]:
+    units = x._utf16_units(text)
+    return [
+        span
+        for run in x._RUN.finditer(units)
+        if "." in run.group(0)
+        for span in x._url_spans_in_run(run.group(0), run.start(), False)
+    ]
+
+
+def test_a_plain_url_is_taken_whole_exactly_where_the_grammar_takes_it() -> None:
+    import random
+
+    rnd = random.Random(4)
+    tlds = [*sorted(t for t in x._tlds() if t.isascii()), "comm", "Com"]
+
+    def label() -> str:
+        core = "".join(rnd.choice("abz09") for _ in range(rnd.choice([1, 2, 8, 62, 63, 64])))
+        return core[0] + "-" + core[2:] if len(core) > 2 and rnd.random() < 0.3 else core
+
+    shortcut = 0
+    for _ in range(800):
+        host = ".".join(label() for _ in range(rnd.randint(1, 12))) + "." + rnd.choice(tlds)
+        url = rnd.choice(["http://", "HTTPS://"]) + host + rnd.choice(["", ":80", ":123456"])
+        url += rnd.choice(["", "/", "/a-b_c/", "/a.", "/A-", "//", "/(a)"])
+        for text in (url, f"see {url} now", f"({url})", "https://t.co/abc", "https://xn--p1ai.xn--p1ai/"):
+            shortcut += any(x._is_plain_url(run.group(0)) for run in x._RUN.finditer(text))
+            assert x.url_spans(x._utf16_units(text)) == _grammar_spans(text), text
+    assert shortcut > 200  # the shortcut was taken, not only the grammar
+
+
+def test_the_tld_precheck_never_says_no_where_the_grammar_finds_a_tld() -> None:
+    import random
+    import re
+
+    pattern = re.compile(f"\\.{x._tld_pattern()}", re.IGNORECASE)
+    tlds = sorted(x._tlds())
+    pieces = [
+        ".",
+        "com",
+        "COM",
+        "xn--",
+        "xn--p1ai",
+        "a",
+        "1",
+        "-",
+        "@",
+        "+",
+        "/",
+        "é",
+        "みんな",
+        "さん",
+        "ı",
+        "İ",
+        "K",
+        "ſ",
+    ]
+    rnd = random.Random(5)
+    for _ in range(5000):
+        run = "".join(
+            rnd.choice([*pieces, rnd.choice(tlds), rnd.choice(tlds).upper()]) for _ in range(rnd.randint(1, 6))
+        )
+        if pattern.search(run):
+            assert x._has_dot_tld(run), run

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import ssl
 from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +46,13 @@ class DeadlineClient(httpx.AsyncClient):
             raise httpx.ReadTimeout(f"no complete answer within {self.deadline:g} s", request=request) from None
 
 
+@cache
+def tls_context() -> ssl.SSLContext:
+    """One for all the clients of a run: reading the trusted certificates takes 30 ms each time.
+    As httpx makes it (certifi's, or SSL_CERT_FILE / SSL_CERT_DIR where set)."""
+    return httpx.create_ssl_context()
+
+
 def new_client(
     base_url: str | None = None,
     timeout: float = 20.0,
@@ -51,6 +60,7 @@ def new_client(
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> httpx.AsyncClient:
     return DeadlineClient(
+        verify=tls_context(),
         base_url=base_url or "",
         timeout=httpx.Timeout(min(timeout, deadline), connect=min(10.0, deadline)),
         headers={"User-Agent": USER_AGENT},

@@ -61,9 +61,10 @@ def _plan_summary(posts: list[Post], config_path: Path) -> tuple[str, tuple[str,
     settings = load_settings(config_path)
     if not state_path(settings.root).exists():
         return "no state file yet; run `postion init --baseline` before the first publish", ()
-    plan = make_plan(posts, load_state(settings.root), settings, dt.datetime.now(dt.UTC), load_captions(settings.root))
-    if not plan.jobs:
+    state, now = load_state(settings.root), dt.datetime.now(dt.UTC)
+    if not make_plan(posts, state, settings, now).jobs:  # the usual build: stored captions not even read
         return "nothing new to announce", ()
+    plan = make_plan(posts, state, settings, now, load_captions(settings.root))
     new_posts = len({job.post.id for job in plan.jobs})
     platforms = sorted({job.platform for job in plan.jobs})
     summary = (

@@ -74,9 +74,15 @@ def _instance(sandbox: Sandbox) -> Response:
 
 
 def _body(request: Request) -> dict[str, Any]:
-    if request.headers.get("content-type", "").startswith("application/json"):
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith("application/json"):
         data = request.json()
         return data if isinstance(data, dict) else {}
+    if content_type.startswith("multipart/form-data"):  # Rails takes every form encoding
+        form_parts = parse_multipart(content_type, request.body)
+        fields = {name: part.data.decode("utf-8", "replace") for name, part in form_parts.items()}
+        ids = fields.pop("media_ids[]", "")
+        return {**fields, "media_ids": [value for value in ids.split(",") if value]}
     from urllib.parse import parse_qs
 
     form = parse_qs(request.body.decode("utf-8", "replace"))

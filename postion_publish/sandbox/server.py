@@ -19,6 +19,7 @@ options: `count`, `retry_after`, `delay`, `path_contains` (only requests whose p
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -136,7 +137,9 @@ class Sandbox:
             return Response(204)
         return Response(404, {"error": "unknown control path"})
 
-    def start(self, port: int = 0, host: str = "127.0.0.1") -> str:
+    def start(self, port: int = 0, host: str = "127.0.0.1", tls: ssl.SSLContext | None = None) -> str:
+        """Serve on `host:port` (0: any free port); with `tls` (a server context), over HTTPS, for
+        clients that only speak it (benchmarks/versus_crosspost.py)."""
         sandbox = self
 
         class RequestHandler(BaseHTTPRequestHandler):
@@ -168,7 +171,10 @@ class Sandbox:
                 pass  # quiet: the timeline page shows what happened
 
         self._server = _QuietServer((host, port), RequestHandler)
-        self.base_url = f"http://{host}:{self._server.server_address[1]}"
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
+        scheme = "https" if tls is not None else "http"
+        self.base_url = f"{scheme}://{host}:{self._server.server_address[1]}"
         threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         return self.base_url
 

@@ -91,6 +91,7 @@ def write_manifest(
             "content_dir": str(content_dir.resolve()) if content_dir is not None else None,
             "posts": [post_to_json(post, options) for post, options in posts],
         },
+        durable=False,  # a build output like the pages beside it: the next build writes it again
     )
     return path
 

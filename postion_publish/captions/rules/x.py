@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from functools import cache
 from typing import Any
 
@@ -198,24 +199,46 @@ def url_spans(units: str, *, require_protocol: bool = False) -> list[tuple[int, 
     # of the cost. (Runs are found by a plain `[^space]+`: a pattern that must find a dot inside
     # would scan each run again from every start.)
     for run in _RUN.finditer(units):
-        if "." in run.group(0) and _has_dot_tld(run.group(0)):
-            spans.extend(_url_spans_in_run(run.group(0), run.start(), require_protocol))
+        text = run.group(0)
+        if "." not in text:  # most words: no URL without a dot before its TLD
+            continue
+        if _is_plain_url(text):
+            spans.append((run.start(), run.end()))
+        elif _has_dot_tld(text):
+            spans.extend(_url_spans_in_run(text, run.start(), require_protocol))
     return spans
+
+
+# The URL most captions hold, the post's own (`https://blog.example.com/2026/hello-world/`): a run of
+# this shape is one whole URL in twitter-text's grammar (labels of 1 to 63 characters, at most 11
+# before a known TLD, a path of characters that may also end it), so the grammar itself, whose 1,500
+# TLDs take 50 ms to compile, is not needed for it. t.co links and punycode hosts take the long way.
+_PLAIN_URL = re.compile(
+    r"https?://((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,11}([a-z]{2,63}))(?::[0-9]{1,5})?(?:/[a-z0-9/_-]*)?",
+    re.IGNORECASE | re.ASCII,
+)
+
+
+def _is_plain_url(run: str) -> bool:
+    if len(run) > 1000 or run[:4].lower() != "http":
+        return False
+    match = _PLAIN_URL.fullmatch(run)
+    if match is None or match.group(2).lower() not in _tlds():
+        return False
+    host = match.group(1).lower()
+    return host != "t.co" and "xn--" not in host
 
 
 def url_spans_in_text(text: str, *, require_protocol: bool = False) -> list[tuple[int, int]]:
     """Like `url_spans`, in code point indices of `text` itself."""
     units = _utf16_units(text)
     spans = url_spans(units, require_protocol=require_protocol)
-    if len(units) == len(text):
+    if len(units) == len(text) or not spans:
         return spans
-    code_point_at = [0] * (len(units) + 1)
-    position = 0
-    for index, char in enumerate(text):
-        code_point_at[position] = index
-        position += 2 if ord(char) > 0xFFFF else 1
-    code_point_at[position] = len(text)
-    return [(code_point_at[start], code_point_at[end]) for start, end in spans]
+    # Where each astral character (two units) starts, in units: an index in units, less the astral
+    # characters wholly before it, is an index in code points (spans never split a pair).
+    pairs = [match.start() + number for number, match in enumerate(_ASTRAL.finditer(text))]
+    return [(start - bisect_left(pairs, start - 1), end - bisect_left(pairs, end - 1)) for start, end in spans]
 
 
 def _url_spans_in_run(run: str, offset: int, require_protocol: bool) -> list[tuple[int, int]]:

@@ -25,7 +25,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.pages import Page
 
-from postion_publish.excerpt import excerpt_from_markdown
+from postion_publish.excerpt import excerpt_from_html, excerpt_from_markdown
 from postion_publish.integrations.build import finish_build
 from postion_publish.posts import Post, to_utc
 from postion_publish.sources.manifest import is_preview_site_url
@@ -98,7 +98,9 @@ class PostionPlugin(BasePlugin[PostionConfig]):  # type: ignore[no-untyped-call]
             url=page.canonical_url or page.abs_url or page.url,
             title=page.title or page.file.name,
             date=to_utc(created, file=source, line=None),
-            description=description or excerpt_from_markdown(page.markdown or ""),
+            # The page as MkDocs rendered it (its own Markdown extensions applied), else its source.
+            description=description
+            or (excerpt_from_html(page.content) if page.content else excerpt_from_markdown(page.markdown or "")),
             tags=tuple(str(tag) for tag in tags),
             author=author,
             image=_first(meta, "image", "cover"),

@@ -1,0 +1,167 @@
+"""What the build hooks cost in a build with nothing new: a MkDocs (Material blog) and a Pelican site
+of 500 posts, every one already announced, built with and without postion's plugin.
+
+Printed for each generator: the time inside the hooks (and the plugin's import), which is stable,
+as a share of the build (issue 12's target: ≤ 2 %), and the whole build with and without the plugin
+(median of 3 each, interleaved), which is noisy. Asserts nothing.
+Run: python benchmarks/build_hook_overhead.py [--posts N] [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+POSTION = """\
+site_url: https://blog.example.com
+source: {{type: {kind}, path: {output}}}
+platforms:
+  bluesky: {{handle: me.example.com}}
+  mastodon: {{instance: https://mastodon.example}}
+"""
+MKDOCS = """\
+site_name: Benchmark blog
+site_url: https://blog.example.com/
+theme: {{name: material}}
+plugins:
+  - blog
+{plugin}"""
+PELICAN = """\
+AUTHOR = "Ada"
+SITENAME = "Benchmark blog"
+SITEURL = "https://blog.example.com"
+PATH = "content"
+TIMEZONE = "UTC"
+{plugin}"""
+BODY = "More text in the body of the post. " * 30
+
+# Runs one build in this process with the hooks timed: the plugin's import, then every call into it.
+DRIVER = r"""
+import functools, json, sys, time
+started = time.perf_counter()
+generator, with_plugin = sys.argv[1], sys.argv[2] == "1"
+hooks = 0.0
+
+def timed(function):
+    @functools.wraps(function)  # keeps MkDocs' event priority
+    def wrapper(*args, **kwargs):
+        global hooks
+        begun = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            hooks += time.perf_counter() - begun
+    return wrapper
+
+if generator == "mkdocs":  # the generator's own modules, loaded by the build anyway
+    from mkdocs.__main__ import cli
+    from mkdocs import plugins, config
+else:
+    from pelican import main, signals
+if with_plugin:
+    begun = time.perf_counter()
+    if generator == "mkdocs":
+        from postion_publish.integrations.mkdocs import plugin as module
+        for name in ("on_startup", "on_config", "on_page_context", "on_post_build"):
+            setattr(module.PostionPlugin, name, timed(getattr(module.PostionPlugin, name)))
+    else:
+        from postion_publish.integrations import pelican as module
+        for name in ("_reset", "_collect", "_finish"):
+            setattr(module, name, timed(getattr(module, name)))
+    hooks += time.perf_counter() - begun
+if generator == "mkdocs":
+    cli(["build", "-q"], standalone_mode=False)
+else:
+    main(["content", "-o", "output", "-s", "pelicanconf.py", "-q"])
+print(json.dumps({"build": time.perf_counter() - started, "hooks": hooks}))
+"""
+
+
+def make_mkdocs(folder: Path, posts: int, with_plugin: bool) -> None:
+    drafts = folder / "docs" / "blog" / "posts"
+    drafts.mkdir(parents=True)
+    (folder / "docs" / "index.md").write_text("# Home\n")
+    (folder / "docs" / "blog" / "index.md").write_text("# Blog\n")
+    start = dt.date(2020, 1, 1)
+    for index in range(posts):
+        day = start + dt.timedelta(days=index)
+        (drafts / f"post-{index}.md").write_text(
+            f"---\ndate: {day.isoformat()}\ncategories: [Topic {index % 5}]\n---\n\n# Post {index}\n\n"
+            f"The excerpt of post {index}, a sentence or two long.\n\n<!-- more -->\n\n{BODY}\n"
+        )
+    plugin = "  - postion: {config: postion.yml}\n" if with_plugin else ""
+    (folder / "mkdocs.yml").write_text(MKDOCS.format(plugin=plugin))
+    (folder / "postion.yml").write_text(POSTION.format(kind="mkdocs", output="site"))
+
+
+def make_pelican(folder: Path, posts: int, with_plugin: bool) -> None:
+    content = folder / "content"
+    content.mkdir(parents=True)
+    start = dt.date(2020, 1, 1)
+    for index in range(posts):
+        day = start + dt.timedelta(days=index)
+        (content / f"post-{index}.md").write_text(
+            f"Title: Post {index}\nDate: {day.isoformat()}\nCategory: Topic {index % 5}\n"
+            f"Summary: The excerpt of post {index}, a sentence or two long.\n\n{BODY}\n"
+        )
+    plugin = 'PLUGINS = ["postion_publish.integrations.pelican"]\nPOSTION_CONFIG = "postion.yml"\n'
+    (folder / "pelicanconf.py").write_text(PELICAN.format(plugin=plugin if with_plugin else ""))
+    (folder / "postion.yml").write_text(POSTION.format(kind="pelican", output="output"))
+
+
+def build(folder: Path, generator: str, with_plugin: bool) -> dict[str, float]:
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    env["NO_MKDOCS_2_WARNING"] = "1"
+    command = [sys.executable, "-c", DRIVER, generator, "1" if with_plugin else "0"]
+    done = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"{generator} build failed:\n{done.stdout}\n{done.stderr}")
+    figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def announce_everything(folder: Path) -> None:
+    """Nothing new: a first build writes the manifest, `postion init --baseline` marks it all announced."""
+    subprocess.run(
+        [sys.executable, "-m", "postion_publish", "init", "--baseline", "-c", str(folder / "postion.yml")],
+        capture_output=True,
+        check=True,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--posts", type=int, default=500)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    for generator, make in (("mkdocs", make_mkdocs), ("pelican", make_pelican)):
+        with tempfile.TemporaryDirectory() as temporary:
+            plain, hooked = Path(temporary) / "without", Path(temporary) / "with"
+            make(plain, args.posts, False)
+            make(hooked, args.posts, True)
+            build(hooked, generator, True)
+            announce_everything(hooked)
+            build(plain, generator, False)  # warm-up: compiled modules, disk caches
+            without, with_plugin = [], []
+            for _ in range(args.runs):
+                without.append(build(plain, generator, False))
+                with_plugin.append(build(hooked, generator, True))
+        hooks = statistics.median(run["hooks"] for run in with_plugin)
+        build_time = statistics.median(run["build"] for run in with_plugin)
+        base = statistics.median(run["build"] for run in without)
+        print(
+            f"{generator:8} {args.posts} posts, nothing new: hooks {hooks * 1000:.0f} ms = {hooks / build_time:.1%} "
+            f"of the build (target ≤ 2 %); build {base:.2f} s without the plugin, {build_time:.2f} s with "
+            f"({build_time / base - 1:+.1%}, noisy); medians of {args.runs}"
+        )
+
+
+if __name__ == "__main__":
+    main()

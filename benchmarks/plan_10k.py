@@ -79,7 +79,8 @@ def time_plan(folder: Path, source: Path | None) -> tuple[float, float, int]:
         command = [sys.executable, "-m", "postion_publish", "plan", "--json", "-c", str(folder / "postion.yml")]
         with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
             started = time.perf_counter()
-            child = subprocess.Popen(command, env=env, stdout=out, stderr=err)
+            # From the blog's folder: `-m` puts the working folder first on the path, before PYTHONPATH.
+            child = subprocess.Popen(command, env=env, stdout=out, stderr=err, cwd=folder)
             _, status, usage = os.wait4(child.pid, 0)  # its own peak memory, not the largest child's
             times.append(time.perf_counter() - started)
             child.returncode = os.waitstatus_to_exitcode(status)

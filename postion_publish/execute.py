@@ -19,7 +19,7 @@ import asyncio
 import datetime as dt
 import hashlib
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -102,6 +102,21 @@ class Recorder:
 
     def __post_init__(self) -> None:
         self.journal = JournalWriter(self.root / STATE_DIR)
+
+    def mark_pending(self, pairs: Iterable[tuple[Post, str]]) -> None:
+        """Every due (post, platform) not yet recorded, recorded as pending before anything is sent
+        (so that a post first seen in a run that sends on some platforms stays due on the others),
+        in one write to the journal."""
+        marked = self.state.with_pending(pairs)
+        events = [
+            {"post": key, "url": entry["url"], "platform": platform, "record": record}
+            for key, entry in marked.posts.items()
+            if self.state.posts.get(key) is not entry  # with_pending copies only what it changes
+            for platform, record in entry.get("platforms", {}).items()
+            if self.state.posts.get(key, {}).get("platforms", {}).get(platform) is not record
+        ]
+        self.journal.append(STATE_EVENT, *events)
+        self.state = marked
 
     def update(self, post: Post, platform: str, **changes: Any) -> None:
         key = self.state.entry_id(post) or post.id

@@ -115,8 +115,14 @@ def _check_platforms(settings: Settings, platforms: Sequence[str]) -> None:
 
 
 def _execute(
-    settings: Settings, state: State, ledger: Ledger, jobs: list[Job], options: RunOptions
+    settings: Settings,
+    state: State,
+    ledger: Ledger,
+    jobs: list[Job],
+    options: RunOptions,
+    due: Sequence[Job] = (),
 ) -> tuple[list[JobResult], Quota]:
+    """Send `jobs`. `due`: every job of the plan, recorded as pending first (see Recorder.mark_pending)."""
     import asyncio
 
     from postion_publish.connections import after_rotation
@@ -130,6 +136,7 @@ def _execute(
             options.on_result(result)
         return results, ledger.quota(settings.quota, options.clock())
     recorder = Recorder(settings.root, settings, state, ledger, options.clock)
+    recorder.mark_pending((job.post, job.platform) for job in due)
     tokens = options.tokens or store_for_run(options.environ)
     executor = Executor(
         recorder,
@@ -172,13 +179,9 @@ def publish(
         ]
         if post_url is not None and not any(job.post.url == post_url for job in plan.jobs):
             raise BadInput(f"--post {post_url}: no new post has that URL (see `postion plan`)")
-        if not options.dry_run:
-            # Every due pair is recorded before anything is sent, those not chosen now included,
-            # so that a post first seen in this run stays due on every platform.
-            state = state.with_pending((job.post, job.platform) for job in plan.jobs)
-            save_state(settings.root, state)
         chosen, waiting = _live_only(chosen, options)
-        results, quota = _execute(settings, state, ledger, chosen, options)
+        # Every due pair is recorded as pending before anything is sent, those not chosen included.
+        results, quota = _execute(settings, state, ledger, chosen, options, due=plan.jobs)
     return RunOutcome(waiting + results, quota, plan.scheduled, tuple(find_unsettled(state, ledger)))
 
 
@@ -264,10 +267,7 @@ def post_manually(
                 skipped.append(name)
                 continue
             jobs.append(build_job(post, settings.platforms[name], settings, captions.get(name), stored=stored))
-        if not options.dry_run:
-            state = state.with_pending((job.post, job.platform) for job in jobs)
-            save_state(settings.root, state)
-        results, quota = _execute(settings, state, ledger, jobs, options)
+        results, quota = _execute(settings, state, ledger, jobs, options, due=jobs)
     for name in skipped:
         record = state.record(post, name)
         note = f"already {record.get('status')} on {name}" + (f": {record['url']}" if record.get("url") else "")

@@ -17,6 +17,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 POSTION = """\
@@ -84,18 +85,26 @@ print(json.dumps({"build": time.perf_counter() - started, "hooks": hooks}))
 """
 
 
+def write_posts(folder: Path, posts: int, text: Callable[[int, str], str]) -> None:
+    """`posts` files, one a day from 2020-01-01; `text(index, day)` writes each."""
+    start = dt.date(2020, 1, 1)
+    for index in range(posts):
+        (folder / f"post-{index}.md").write_text(text(index, (start + dt.timedelta(days=index)).isoformat()))
+
+
 def make_mkdocs(folder: Path, posts: int, with_plugin: bool) -> None:
     drafts = folder / "docs" / "blog" / "posts"
     drafts.mkdir(parents=True)
     (folder / "docs" / "index.md").write_text("# Home\n")
     (folder / "docs" / "blog" / "index.md").write_text("# Blog\n")
-    start = dt.date(2020, 1, 1)
-    for index in range(posts):
-        day = start + dt.timedelta(days=index)
-        (drafts / f"post-{index}.md").write_text(
-            f"---\ndate: {day.isoformat()}\ncategories: [Topic {index % 5}]\n---\n\n# Post {index}\n\n"
+    write_posts(
+        drafts,
+        posts,
+        lambda index, day: (
+            f"---\ndate: {day}\ncategories: [Topic {index % 5}]\n---\n\n# Post {index}\n\n"
             f"The excerpt of post {index}, a sentence or two long.\n\n<!-- more -->\n\n{BODY}\n"
-        )
+        ),
+    )
     plugin = "  - postion: {config: postion.yml}\n" if with_plugin else ""
     (folder / "mkdocs.yml").write_text(MKDOCS.format(plugin=plugin))
     (folder / "postion.yml").write_text(POSTION.format(kind="mkdocs", output="site"))
@@ -104,13 +113,14 @@ def make_mkdocs(folder: Path, posts: int, with_plugin: bool) -> None:
 def make_pelican(folder: Path, posts: int, with_plugin: bool) -> None:
     content = folder / "content"
     content.mkdir(parents=True)
-    start = dt.date(2020, 1, 1)
-    for index in range(posts):
-        day = start + dt.timedelta(days=index)
-        (content / f"post-{index}.md").write_text(
-            f"Title: Post {index}\nDate: {day.isoformat()}\nCategory: Topic {index % 5}\n"
+    write_posts(
+        content,
+        posts,
+        lambda index, day: (
+            f"Title: Post {index}\nDate: {day}\nCategory: Topic {index % 5}\n"
             f"Summary: The excerpt of post {index}, a sentence or two long.\n\n{BODY}\n"
-        )
+        ),
+    )
     plugin = 'PLUGINS = ["postion_publish.integrations.pelican"]\nPOSTION_CONFIG = "postion.yml"\n'
     (folder / "pelicanconf.py").write_text(PELICAN.format(plugin=plugin if with_plugin else ""))
     (folder / "postion.yml").write_text(POSTION.format(kind="pelican", output="output"))

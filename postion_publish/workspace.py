@@ -164,8 +164,6 @@ def publish(
     """Publish what the plan holds: every due (post, platform), or those chosen."""
     settings = load_settings(config_path)
     _check_platforms(settings, platforms)
-    if not options.dry_run:
-        _prepare_network()
     with _lock(settings, options):
         state, ledger = _open_records(settings, options)  # under the lock: a run that just ended is seen
         posts = read_posts(settings, settled=state.is_settled, publishing=not options.dry_run)
@@ -183,19 +181,6 @@ def publish(
         # Every due pair is recorded as pending before anything is sent, those not chosen included.
         results, quota = _execute(settings, state, ledger, chosen, options, due=plan.jobs)
     return RunOutcome(waiting + results, quota, plan.scheduled, tuple(find_unsettled(state, ledger)))
-
-
-def _prepare_network() -> None:
-    """While the plan is made: load the HTTP client and the trusted certificates (OpenSSL reads them
-    without holding the interpreter), so that the first request goes out sooner."""
-    import threading
-
-    def prepare() -> None:
-        from postion_publish.adapters import tls_context
-
-        tls_context()
-
-    threading.Thread(target=prepare, name="postion-prepare-network", daemon=True).start()
 
 
 def _with_generated_captions(

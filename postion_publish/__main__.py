@@ -1,3 +1,3 @@
-from postion_publish.cli import main
+from postion_publish.cli import run
 
-main()
+run()

@@ -41,6 +41,51 @@ def test_bluesky_tag_facets_without_the_hash() -> None:
     assert [encoded[i["byteStart"] : i["byteEnd"]].decode() for _, i in tags] == ["#python", "#日本語"]
 
 
+def test_bluesky_ascii_text_gets_the_facets_the_unicode_patterns_give() -> None:
+    """ASCII text is matched with `re` (no `regex` to load at each start): the same facets as the
+    Unicode patterns on generated texts dense in what links and tags are made of."""
+    import random
+
+    from postion_publish.captions.rules.bluesky import _unicode_patterns
+
+    pieces = [
+        "#",
+        "http://",
+        "HTTPS://",
+        "a",
+        "Z",
+        "1",
+        "_",
+        "/",
+        ".",
+        ",",
+        "-",
+        "!",
+        "$",
+        "(",
+        ")",
+        "<",
+        '"',
+        " ",
+        "\t",
+        "\n",
+        "\x1c",
+    ]
+    rnd = random.Random(6)
+    found = 0
+    for _ in range(4000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 14)))
+        url_pattern, tag_pattern = _unicode_patterns()
+        expected = [(m.start(), m.group(0)) for m in url_pattern.finditer(text)]
+        expected += [(m.start(), m.group(1)) for m in tag_pattern.finditer(text)]
+        ascii_url, ascii_tag = bluesky._ascii_patterns()
+        got = [(m.start(), m.group(0)) for m in ascii_url.finditer(text)]
+        got += [(m.start(), m.group(1)) for m in ascii_tag.finditer(text)]
+        assert got == expected, repr(text)
+        found += bool(expected)
+    assert found > 1000  # links and tags were there to find
+
+
 def test_mastodon_urls_with_a_scheme_count_23_and_bare_domains_count_in_full() -> None:
     assert mastodon.length("https://example.com/" + "x" * 100) == 23
     assert mastodon.length("example.com") == len("example.com")

@@ -3,22 +3,45 @@ offsets are UTF-8 *byte* positions (lexicon app.bsky.feed.post, app.bsky.richtex
 
 from __future__ import annotations
 
-from typing import Any
-
-import regex
+import re
+import unicodedata
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from postion_publish.captions.rules import LengthRule
 from postion_publish.captions.rules.text_units import grapheme_count
 
+if TYPE_CHECKING:
+    import regex
+
 LIMIT = 300
 MAX_BYTES = 3000
 MAX_TAG_GRAPHEMES = 64
-# Nothing is auto-linked on Bluesky: only http(s) URLs the client marks become links.
-_URL = regex.compile(r"(?<![\w/])https?://[^\s<>\"]+", regex.IGNORECASE)
 _TRAILING = ".,;:!?'\""
-_TAG = regex.compile(
-    r"(?:^|(?<=\s))[#＃]((?!\ufe0f)[^\s\u00ad\u2060\u200a-\u200d\u20e2]*[^\d\s\p{P}\u00ad\u2060\u200a-\u200d\u20e2]+[^\s\u00ad\u2060\u200a-\u200d\u20e2]*)"
-)
+# Nothing is auto-linked on Bluesky: only http(s) URLs the client marks become links.
+_URL = r"(?<![\w/])https?://[^\s<>\"]+"
+_NOT_TAG = r"\s\u00ad\u2060\u200a-\u200d\u20e2"  # characters a tag never holds
+_TAG = r"(?:^|(?<=\s))[#＃]((?!\ufe0f)[^{not_tag}]*[^\d{punctuation}{not_tag}]+[^{not_tag}]*)"
+# Unicode's punctuation (category P) among ASCII characters.
+_ASCII_PUNCTUATION = "".join(chr(code) for code in range(128) if unicodedata.category(chr(code)).startswith("P"))
+
+Patterns = tuple["re.Pattern[str] | regex.Pattern[str]", "re.Pattern[str] | regex.Pattern[str]"]
+
+
+@cache
+def _ascii_patterns() -> Patterns:
+    """For ASCII text (most captions), where `re` and `regex` agree: no need to load `regex`,
+    whose \\p{P} the Unicode tag pattern needs (tests/test_bluesky_facets.py compares the two)."""
+    flags = re.ASCII | re.IGNORECASE
+    tag = _TAG.format(not_tag=_NOT_TAG, punctuation=re.escape(_ASCII_PUNCTUATION))
+    return re.compile(_URL, flags), re.compile(tag, re.ASCII)
+
+
+@cache
+def _unicode_patterns() -> Patterns:
+    import regex
+
+    return regex.compile(_URL, regex.IGNORECASE), regex.compile(_TAG.format(not_tag=_NOT_TAG, punctuation=r"\p{P}"))
 
 
 def byte_problem(text: str) -> str | None:
@@ -50,13 +73,16 @@ def _byte_index(text: str, index: int) -> int:
 def facets(text: str) -> list[dict[str, Any]]:
     """Link and hashtag facets for `text`, in the order they appear."""
     found: list[tuple[int, dict[str, Any]]] = []
-    for match in _URL.finditer(text):
+    if "://" not in text and "#" not in text and "＃" not in text:
+        return []  # no link (which needs its scheme) and no tag
+    url_pattern, tag_pattern = _ascii_patterns() if text.isascii() else _unicode_patterns()
+    for match in url_pattern.finditer(text):
         url = _trim_url(match.group(0))
         start = match.start()
         found.append(
             (start, _facet(text, start, start + len(url), {"$type": "app.bsky.richtext.facet#link", "uri": url}))
         )
-    for match in _TAG.finditer(text):
+    for match in tag_pattern.finditer(text):
         tag = match.group(1).rstrip(_TRAILING)
         if not tag or grapheme_count(tag) > MAX_TAG_GRAPHEMES:
             continue

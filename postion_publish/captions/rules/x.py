@@ -80,7 +80,12 @@ _QUERY_CHARS = r"[a-z0-9!?\*'@\(\);:&=\+\$\/%#\[\]\-_\.,~|]"
 _QUERY_END = r"[a-z0-9\-_&=#\/]"
 _PRECEDING = f"(?:[^A-Za-z0-9@\uff20$#\uff03{_INVALID_CHARS}]|[{_DIRECTIONAL}]|^)"
 
-_TCO_URL = re.compile(f"^https?:\\/\\/t\\.co\\/([a-z0-9]+)(?:\\?{_QUERY_CHARS}*{_QUERY_END})?", re.IGNORECASE)
+
+@cache
+def _tco_url() -> re.Pattern[str]:
+    return re.compile(f"^https?:\\/\\/t\\.co\\/([a-z0-9]+)(?:\\?{_QUERY_CHARS}*{_QUERY_END})?", re.IGNORECASE)
+
+
 _RUN = re.compile(f"[^{_SPACES}]+")
 
 
@@ -158,10 +163,20 @@ def _emoji() -> re.Pattern[str]:
     return re.compile(EMOJI)
 
 
-_EMOJI_CANDIDATE = re.compile("[#*0-9\u00a9-\uffff]")
+# Compiled on first use, like every pattern here that plain ASCII text does not need: classes of
+# wide ranges take milliseconds each to compile, at every start.
+@cache
+def _emoji_candidate() -> re.Pattern[str]:
+    return re.compile("[#*0-9\u00a9-\uffff]")
+
+
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
-_LIGHT = re.compile("[\u0000-\u10ff\u2000-\u200d\u2010-\u201f\u2032-\u2037]")
+
+
+@cache
+def _light() -> re.Pattern[str]:
+    return re.compile("[\u0000-\u10ff\u2000-\u200d\u2010-\u201f\u2032-\u2037]")
 
 
 def _utf16_units(text: str) -> str:
@@ -262,7 +277,7 @@ def _url_spans_in_run(run: str, offset: int, require_protocol: bool) -> list[tup
                 bare[-1] = (bare[-1][0], end)
             spans.extend(bare)
             continue
-        tco = _TCO_URL.match(url)
+        tco = _tco_url().match(url)
         if tco:
             if len(tco.group(1)) > _MAX_TCO_SLUG_LENGTH:
                 continue
@@ -289,7 +304,7 @@ def _emoji_spans(units: str) -> list[tuple[int, int]]:
     if units.isascii():  # every emoji has a character beyond ASCII (a keycap its U+20E3)
         return spans
     end = 0
-    for candidate in _EMOJI_CANDIDATE.finditer(units):
+    for candidate in _emoji_candidate().finditer(units):
         if candidate.start() < end:
             continue
         match = _emoji().match(units, candidate.start())
@@ -301,7 +316,9 @@ def _emoji_spans(units: str) -> list[tuple[int, int]]:
 
 def _plain_weight(units: str) -> int:
     """Weight of text with no URL or emoji: 100 per light code point, 200 per other one."""
-    light = len(_LIGHT.findall(units))
+    if units.isascii():
+        return _SCALE * len(units)
+    light = len(_light().findall(units))
     pairs = len(_SURROGATE_PAIR.findall(units))
     return _SCALE * light + _DEFAULT_WEIGHT * (len(units) - light - pairs)
 

@@ -11,6 +11,7 @@ import datetime as dt
 import secrets
 from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields, replace
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +24,11 @@ from postion_publish.jsonfile import (
     TEXT,
     TIME,
     Expectation,
+    all_among,
+    all_objects,
     check_fields,
     check_many,
+    field_values,
     read_json_object,
     write_json_atomic,
 )
@@ -34,6 +38,7 @@ from postion_publish.state import STATE_DIR, PlatformStatus, State, save_state, 
 LEDGER_FILE = "ledger.json"
 VERSION = 1
 STATUSES = (*Status, "unknown")  # "unknown": older ledgers; unknown outcomes are failed + kind
+_STATUS_SET = frozenset(STATUSES)
 
 
 def ledger_path(root: Path) -> Path:
@@ -147,14 +152,17 @@ def with_missing_history(ledger: Ledger, state: State) -> tuple[Ledger, int]:
     """The ledger with an attempt for each (post, platform) the state says is announced but the
     history does not hold: a run killed between the two writes. The post is live, so it belongs in
     the history and the quota. Returns (ledger, number added)."""
-    recorded = {(a.post_id, a.platform) for a in ledger.attempts if a.status == Status.PUBLISHED}
-    recorded |= {(a.post, a.platform) for a in ledger.attempts if a.status == Status.PUBLISHED}
+    published = [attempt for attempt in ledger.attempts if attempt.status == Status.PUBLISHED]
+    recorded = set(map(attrgetter("post_id", "platform"), published))
+    recorded.update(map(attrgetter("post", "platform"), published))
     added = []
     for post_id, entry in state.posts.items():
         for platform, record in entry.get("platforms", {}).items():
+            if (post_id, platform) in recorded:  # the usual case, tested first: the state may be large
+                continue
             announced = record.get("status") == PlatformStatus.ANNOUNCED and record.get("time")
             url = str(entry.get("url", post_id))
-            if announced and (post_id, platform) not in recorded and (url, platform) not in recorded:
+            if announced and (url, platform) not in recorded:
                 added.append(
                     Attempt(
                         id=new_attempt_id(),
@@ -216,11 +224,16 @@ def parse_ledger(data: Mapping[str, Any], path: Path) -> Ledger:
     """Check every value of every attempt: a damaged ledger stops the run before it sends."""
     if data.get("version") != VERSION or not isinstance(data.get("attempts"), list):
         raise BadInput(f"not a postion ledger of version {VERSION}", file=path, key="version")
-    entries = [(f"attempts.{index}", entry) for index, entry in enumerate(data["attempts"])]
-    for key, entry in entries:
-        _check_status(entry, path, key)
-    check_many(entries, ATTEMPT_FIELDS, file=path, required=REQUIRED_ATTEMPT_FIELDS)
-    attempts = [Attempt.from_json(entry) for _, entry in entries]
+    entries: list[Any] = data["attempts"]
+
+    def keys() -> list[str]:
+        return [f"attempts.{index}" for index in range(len(entries))]
+
+    if not all_objects(entries) or not all_among(_STATUS_SET, field_values(entries, "status")):
+        for key, entry in zip(keys(), entries, strict=True):
+            _check_status(entry, path, key)
+    check_many(entries, keys, ATTEMPT_FIELDS, file=path, required=REQUIRED_ATTEMPT_FIELDS)
+    attempts = list(map(Attempt.from_json, entries))
     tokens = data.get("tokens", {})
     if not isinstance(tokens, dict):
         raise BadInput("'tokens' must be an object", file=path, key="tokens")

@@ -14,6 +14,8 @@ config announces posts from then on, not the whole archive.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import operator
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -29,8 +31,11 @@ from postion_publish.jsonfile import (
     TEXT,
     TIME,
     Expectation,
+    all_among,
+    all_objects,
     check_fields,
     check_many,
+    field_values,
     read_json_object,
     write_json_atomic,
 )
@@ -50,6 +55,7 @@ class PlatformStatus(StrEnum):
 
 
 STATUSES = tuple(PlatformStatus)
+_STATUS_SET = frozenset(STATUSES)
 
 
 def state_path(root: Path) -> Path:
@@ -201,23 +207,31 @@ def parse_state(data: Mapping[str, Any], path: Path) -> State:
     posts = data.get("posts")
     if not isinstance(posts, dict):
         raise BadInput("'posts' must be an object", file=path, key="posts")
-    entries = [(f"posts.{post_id}", entry) for post_id, entry in posts.items()]
-    for key, entry in entries:
-        if not isinstance(entry, dict) or not isinstance(entry.get("platforms", {}), dict):
-            raise BadInput("each post must be an object with 'platforms'", file=path, key=key)
-    check_many(entries, ENTRY_FIELDS, file=path)
-    records = [
-        (f"{key}.platforms.{platform}", record)
-        for key, entry in entries
-        for platform, record in entry.get("platforms", {}).items()
-    ]
-    for key, record in records:
-        if not isinstance(record, dict) or record.get("status") not in STATUSES:
-            raise BadInput(f"status must be one of {', '.join(STATUSES)}", file=path, key=key)
-    check_many(records, RECORD_FIELDS, file=path)
-    for key, record in records:
-        if "intent" in record or "parts" in record:  # a run's own marks: few
-            _check_marks(record, path, key)
+    ids, entries = list(posts), list(posts.values())
+    platforms = field_values(entries, "platforms", {}) if all_objects(entries) else []
+    if len(platforms) != len(entries) or not all_objects(platforms):
+        for post_id, entry in posts.items():
+            if not isinstance(entry, dict) or not isinstance(entry.get("platforms", {}), dict):
+                raise BadInput("each post must be an object with 'platforms'", file=path, key=f"posts.{post_id}")
+    check_many(entries, lambda: [f"posts.{post_id}" for post_id in ids], ENTRY_FIELDS, file=path)
+    records = list(itertools.chain.from_iterable(map(dict.values, platforms)))
+
+    def record_keys() -> list[str]:
+        return [
+            f"posts.{post_id}.platforms.{name}" for post_id, names in zip(ids, platforms, strict=True) for name in names
+        ]
+
+    if not all_objects(records) or not all_among(_STATUS_SET, field_values(records, "status")):
+        for key, record in zip(record_keys(), records, strict=True):
+            if not isinstance(record, dict) or record.get("status") not in STATUSES:
+                raise BadInput(f"status must be one of {', '.join(STATUSES)}", file=path, key=key)
+    check_many(records, record_keys, RECORD_FIELDS, file=path)
+    if any(map(operator.contains, records, itertools.repeat("intent"))) or any(
+        map(operator.contains, records, itertools.repeat("parts"))
+    ):  # a run's own marks: few
+        for key, record in zip(record_keys(), records, strict=True):
+            if "intent" in record or "parts" in record:
+                _check_marks(record, path, key)
     return State(posts)
 
 

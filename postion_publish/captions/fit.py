@@ -29,9 +29,13 @@ class Fitted:
 
 def tidy(text: str) -> str:
     """One newline style, no trailing spaces, at most one blank line in a row, no outer blank space."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _TRAILING_SPACE.sub("\n", text)
-    return _BLANK_LINES.sub("\n\n", text).strip()
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if " \n" in text or "\t\n" in text:  # tested first: a caption is tidied at each fitting step
+        text = _TRAILING_SPACE.sub("\n", text)
+    if "\n\n\n" in text:  # a blank line of spaces has none left now
+        text = _BLANK_LINES.sub("\n\n", text)
+    return text.strip()
 
 
 def shorten_words(excerpt: str, words: int) -> str:

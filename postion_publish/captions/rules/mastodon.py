@@ -20,6 +20,8 @@ def countable_text(text: str) -> str:
     spans = url_spans_in_text(text, require_protocol=True)
     for start, end in reversed(spans):
         text = text[:start] + "x" * URL_LENGTH + text[end:]
+    if text.count("@") < 2:  # a remote mention holds two
+        return text
     countable: str = _REMOTE_MENTION.sub(lambda match: "@" + match.group(1), text)
     return countable
 

@@ -41,33 +41,62 @@ def graphemes(text: str) -> list[str]:
     return clusters
 
 
-def _one_cluster_per_code_point(text: str) -> bool:
-    unusual = "".join(_NOT_ASCII.findall(text))  # the slow Unicode check runs on these only
-    return not unusual or not _unicode().joining.search(unusual)
+def _unusual_segments(text: str) -> list[str]:
+    """The parts of `text` where a grapheme cluster may hold more than one code point: each run of
+    characters other than plain ASCII (CR counts as one), with the ASCII character on either side
+    (a base for combining marks, or what a prepended mark joins). Two ASCII characters never join
+    (UAX #29: CR LF aside), so each part is a row of whole clusters and the rest of the text is one
+    cluster per character: a long caption is split into clusters only where that can matter."""
+    segments: list[str] = []
+    start = end = -1
+    for match in _NOT_ASCII.finditer(text):
+        if match.start() - 1 >= end:  # at least two ASCII characters since the last part
+            if end >= 0:
+                segments.append(text[start:end])
+            start = max(match.start() - 1, 0)
+        end = match.end() + 1
+    if end >= 0:
+        segments.append(text[start:end])
+    return segments
 
 
 def grapheme_count(text: str) -> int:
     if _one_cluster_per_code_point(text):
         return len(text)
-    return len(graphemes(text))
+    return len(text) - sum(len(segment) - len(graphemes(segment)) for segment in _unusual_segments(text))
+
+
+def _one_cluster_per_code_point(text: str) -> bool:
+    if text.isascii():
+        return "\r" not in text  # CR LF is the one cluster of two ASCII characters
+    unusual = "".join(_NOT_ASCII.findall(text))  # the slow Unicode check runs on these only
+    return not unusual or not _unicode().joining.search(unusual)
 
 
 def utf16_units(text: str) -> int:
-    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+    # Two bytes per unit; a lone surrogate (which JSON can carry) is one unit, as in JavaScript.
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def emoji_weighted_length(text: str) -> int:
     """Code points, except that a cluster holding an emoji counts its UTF-8 bytes (Threads' rule).
-    One pass: the clusters are walked once, beside the emoji's positions (no regex per cluster)."""
+    Clusters are only formed where emoji are (see _unusual_segments), and each is tested by its
+    offset against the emoji's positions (no regex per cluster)."""
     unusual = "".join(_NOT_ASCII.findall(text))
     if not unusual or not _unicode().pictographic.search(unusual):
         return len(text)  # clusters without an emoji count their code points: len(text) in all
-    marks = [match.start() for match in _unicode().pictographic.finditer(text)]
-    extra, offset, mark = 0, 0, 0
-    for cluster in graphemes(text):
-        offset += len(cluster)
-        if mark < len(marks) and marks[mark] < offset:  # this cluster holds an emoji
-            extra += len(cluster.encode("utf-8")) - len(cluster)
-            while mark < len(marks) and marks[mark] < offset:
-                mark += 1
+    extra = 0
+    for segment in _unusual_segments(text):
+        marks = [match.start() for match in _unicode().pictographic.finditer(segment)]
+        if not marks:
+            continue
+        offset, mark = 0, 0
+        for cluster in graphemes(segment):
+            offset += len(cluster)
+            if marks[mark] < offset:  # this cluster holds an emoji
+                extra += len(cluster.encode("utf-8", "surrogatepass")) - len(cluster)
+                while mark < len(marks) and marks[mark] < offset:
+                    mark += 1
+                if mark == len(marks):
+                    break
     return len(text) + extra

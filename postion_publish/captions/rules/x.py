@@ -87,6 +87,9 @@ def _tco_url() -> re.Pattern[str]:
 
 
 _RUN = re.compile(f"[^{_SPACES}]+")
+# A run holding a dot. It may only start where a run starts: else each run without a dot would be
+# tried again from each of its characters, and a long one would cost the square of its length.
+_DOTTED_RUN = re.compile(f"(?<![^{_SPACES}])[^{_SPACES}.]*\\.[^{_SPACES}]*")
 
 
 @cache
@@ -181,7 +184,7 @@ def _light() -> re.Pattern[str]:
 
 def _utf16_units(text: str) -> str:
     """The text as JavaScript sees it: one character per UTF-16 code unit."""
-    return _ASTRAL.sub(_surrogate_pair, text)
+    return text if text.isascii() else _ASTRAL.sub(_surrogate_pair, text)
 
 
 def _surrogate_pair(match: re.Match[str]) -> str:
@@ -210,13 +213,10 @@ def url_spans(units: str, *, require_protocol: bool = False) -> list[tuple[int, 
     `require_protocol`: only URLs with http(s):// (Mastodon's rule)."""
     spans: list[tuple[int, int]] = []
     # A URL never spans white space, and white space is a valid character before one: matching
-    # each run of non-space that holds a dot on its own gives twitter-text's result at a fraction
-    # of the cost. (Runs are found by a plain `[^space]+`: a pattern that must find a dot inside
-    # would scan each run again from every start.)
-    for run in _RUN.finditer(units):
+    # each run of non-space that holds a dot (most words hold none, and a URL needs one before its
+    # TLD) on its own gives twitter-text's result at a fraction of the cost.
+    for run in _DOTTED_RUN.finditer(units):
         text = run.group(0)
-        if "." not in text:  # most words: no URL without a dot before its TLD
-            continue
         if _is_plain_url(text):
             spans.append((run.start(), run.end()))
         elif _has_dot_tld(text):

@@ -61,9 +61,11 @@ def timed(function):
             hooks += time.perf_counter() - begun
     return wrapper
 
-if generator == "mkdocs":  # the generator's own modules, loaded by the build anyway
+if generator == "mkdocs":  # the generator's own modules, which every build loads before its plugins
     from mkdocs.__main__ import cli
-    from mkdocs import plugins, config
+    from mkdocs import plugins
+    from mkdocs.config import defaults  # the config schema (jinja2, markdown, the theme machinery)
+    from mkdocs.structure import pages
 else:
     from pelican import main, signals
 if with_plugin:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -141,6 +140,8 @@ class _Reader:
         names = list(allowed)
         for key in mapping:
             if str(key) not in names:
+                import difflib  # only to name a likely typo
+
                 close = difflib.get_close_matches(str(key), names, n=1)
                 hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(names)}"
                 raise self.fail((*path, str(key)), f"unknown key{hint}")
@@ -259,6 +260,8 @@ def _platform(reader: _Reader, name: Any, value: Any) -> PlatformSettings:
     path: KeyPath = ("platforms", str(name))
     known = registry.names()
     if name not in known:
+        import difflib  # only to name a likely typo
+
         close = difflib.get_close_matches(str(name), known, n=1)
         hint = f"did you mean '{close[0]}'?" if close else f"known platforms: {', '.join(known)}"
         raise reader.fail(path, f"unknown platform; {hint}")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # loaded on first use: a post with a description, or nothing new, needs no parser
@@ -27,43 +26,13 @@ def _markdown() -> tuple[MarkdownIt, MarkdownIt]:
 MAX_HTML_FRAGMENT = 50_000  # characters of a summary or feed entry read: what is past it is never shown
 
 
-# Phrasing elements: no word break around them (`an <strong>excerpt</strong>:` reads "an excerpt:").
-_INLINE_TAGS = frozenset(
-    {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "i", "ins", "kbd", "mark"}
-    | {"q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var"}
-)
-
-
-class _VisibleText(HTMLParser):
-    """Text as a reader sees it: comments, scripts and styles dropped, entities decoded, each tag
-    but a phrasing one a word break. An HTML parser, not a regex: `<!-- a > b -->` is one comment."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.hidden = 0  # inside <script> or <style>
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.hidden += tag in ("script", "style")
-        if tag not in _INLINE_TAGS:
-            self.parts.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style") and self.hidden:
-            self.hidden -= 1
-        if tag not in _INLINE_TAGS:
-            self.parts.append(" ")
-
-    def handle_data(self, data: str) -> None:
-        if not self.hidden:
-            self.parts.append(data)
-
-
 def plain_text_of_html(fragment: str) -> str:
     """Visible text of an HTML fragment (Pelican summaries, feed entries), on one line."""
     if "<" not in fragment and "&" not in fragment:  # plain text (most titles): nothing to parse
         return _SPACE.sub(" ", fragment[:MAX_HTML_FRAGMENT]).strip()
-    parser = _VisibleText()
+    from postion_publish.visible_text import VisibleText  # here: Markdown posts need no HTML parser
+
+    parser = VisibleText()
     parser.feed(fragment[:MAX_HTML_FRAGMENT])
     parser.close()
     return _SPACE.sub(" ", "".join(parser.parts)).strip()

@@ -8,10 +8,13 @@ carries the figures as a summary for people reading it in git.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import operator
 import secrets
 from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields, replace
-from operator import attrgetter
+from functools import cached_property
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -120,16 +123,24 @@ def cycle_start(today: dt.date, billing_day: int) -> dt.date:
 
 @dataclass(frozen=True)
 class Ledger:
-    attempts: tuple[Attempt, ...] = ()  # oldest first: new entries append, so git diffs stay small
+    """The history as the file holds it: each attempt a record of `Attempt.to_json` form, oldest
+    first (new ones append, so git diffs stay small). A run reads and writes thousands of them and
+    looks at a few fields: Attempt objects are made only for those who ask (`attempts`)."""
+
+    records: tuple[Mapping[str, Any], ...] = ()
     tokens: Mapping[str, Any] = field(default_factory=dict)
 
+    @cached_property
+    def attempts(self) -> tuple[Attempt, ...]:
+        return tuple(map(Attempt.from_json, self.records))
+
     def with_attempt(self, attempt: Attempt) -> Ledger:
-        return replace(self, attempts=(*self.attempts, attempt))
+        return replace(self, records=(*self.records, attempt.to_json()))
 
     def quota(self, settings: QuotaSettings, now: dt.datetime) -> Quota:
         start = cycle_start(now.date(), settings.billing_day)
         since = utc_text(dt.datetime(start.year, start.month, start.day, tzinfo=dt.UTC))
-        used = sum(1 for attempt in self.attempts if attempt.status == Status.PUBLISHED and attempt.time >= since)
+        used = sum(1 for record in self.records if record["status"] == Status.PUBLISHED and record["time"] >= since)
         return Quota(used, settings.monthly_units, _add_month(start, settings.billing_day), start)
 
     def newest_first(self, limit: int | None = None) -> list[Attempt]:
@@ -142,7 +153,7 @@ class Ledger:
     def to_json(self, quota: Quota) -> dict[str, Any]:
         return {
             "version": VERSION,
-            "attempts": [attempt.to_json() for attempt in self.attempts],
+            "attempts": list(self.records),
             "quota": {**quota.to_json(), "cycle_start": quota.cycle_start.isoformat()},
             "tokens": dict(self.tokens),
         }
@@ -152,9 +163,9 @@ def with_missing_history(ledger: Ledger, state: State) -> tuple[Ledger, int]:
     """The ledger with an attempt for each (post, platform) the state says is announced but the
     history does not hold: a run killed between the two writes. The post is live, so it belongs in
     the history and the quota. Returns (ledger, number added)."""
-    published = [attempt for attempt in ledger.attempts if attempt.status == Status.PUBLISHED]
-    recorded = set(map(attrgetter("post_id", "platform"), published))
-    recorded.update(map(attrgetter("post", "platform"), published))
+    published = [record for record in ledger.records if record["status"] == Status.PUBLISHED]
+    recorded = set(map(itemgetter("post_id", "platform"), published))
+    recorded.update(map(itemgetter("post", "platform"), published))
     added = []
     for post_id, entry in state.posts.items():
         for platform, record in entry.get("platforms", {}).items():
@@ -178,7 +189,8 @@ def with_missing_history(ledger: Ledger, state: State) -> tuple[Ledger, int]:
                 )
     if not added:
         return ledger, 0
-    return replace(ledger, attempts=(*ledger.attempts, *sorted(added, key=lambda a: a.time))), len(added)
+    ordered = sorted(added, key=lambda attempt: attempt.time)
+    return replace(ledger, records=(*ledger.records, *(attempt.to_json() for attempt in ordered))), len(added)
 
 
 def load_ledger(root: Path) -> Ledger:
@@ -193,15 +205,15 @@ def with_journal(ledger: Ledger, root: Path) -> Ledger:
     """The ledger with the attempts a run still sending, or killed, recorded in the journal: each
     once, whether or not an earlier fold already wrote it (see `journal`)."""
     folder = root / STATE_DIR
-    added: list[Attempt] = []
+    added: list[Mapping[str, Any]] = []
     known: set[str] | None = None
     for event, line in read_events(folder, ATTEMPT_EVENT):
-        attempt = _parse_attempt(event, journal_path(folder), "attempt", line)
-        known = known if known is not None else {a.id for a in ledger.attempts}
-        if attempt.id not in known:
-            known.add(attempt.id)
-            added.append(attempt)
-    return replace(ledger, attempts=(*ledger.attempts, *added)) if added else ledger
+        record = _parse_attempt(event, journal_path(folder), "attempt", line)
+        known = known if known is not None else set(map(itemgetter("id"), ledger.records))
+        if record["id"] not in known:
+            known.add(record["id"])
+            added.append(record)
+    return replace(ledger, records=(*ledger.records, *added)) if added else ledger
 
 
 ATTEMPT_FIELDS: dict[str, Expectation] = {
@@ -233,11 +245,11 @@ def parse_ledger(data: Mapping[str, Any], path: Path) -> Ledger:
         for key, entry in zip(keys(), entries, strict=True):
             _check_status(entry, path, key)
     check_many(entries, keys, ATTEMPT_FIELDS, file=path, required=REQUIRED_ATTEMPT_FIELDS)
-    attempts = list(map(Attempt.from_json, entries))
+    records = _in_written_form(entries)
     tokens = data.get("tokens", {})
     if not isinstance(tokens, dict):
         raise BadInput("'tokens' must be an object", file=path, key="tokens")
-    return Ledger(tuple(attempts), tokens)
+    return Ledger(tuple(records), tokens)
 
 
 def _check_status(entry: Any, path: Path, key: str) -> None:
@@ -245,14 +257,33 @@ def _check_status(entry: Any, path: Path, key: str) -> None:
         raise BadInput(f"each attempt needs a status, one of {', '.join(STATUSES)}", file=path, key=key)
 
 
-def _parse_attempt(entry: Any, path: Path, key: str, line: int) -> Attempt:
-    """An attempt of the journal."""
+# The fields of an attempt as `Attempt.to_json` writes them: "unreviewed" only where it is true.
+_WRITTEN_FIELDS = frozenset(KNOWN_ATTEMPT_FIELDS - {"unreviewed"})
+
+
+def _in_written_form(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The (checked) records with the fields a run writes, no fewer and no more: those of a ledger
+    this version wrote are kept as they are (found in C, without a loop); older or hand-written
+    ones are rewritten so."""
+    usual = list(map(operator.eq, itertools.repeat(_WRITTEN_FIELDS), map(dict.keys, records)))
+    if all(usual):
+        return records
+    return [record if written else _written_form(record) for record, written in zip(records, usual, strict=True)]
+
+
+def _written_form(record: Mapping[str, Any]) -> dict[str, Any]:
+    """A record as a run writes it: older or hand-written ones gain their fields' defaults."""
+    return Attempt.from_json(record).to_json()
+
+
+def _parse_attempt(entry: Any, path: Path, key: str, line: int) -> dict[str, Any]:
+    """An attempt of the journal, in written form."""
     try:
         _check_status(entry, path, key)
         check_fields(entry, ATTEMPT_FIELDS, file=path, key=key, required=REQUIRED_ATTEMPT_FIELDS)
     except BadInput as error:
         raise BadInput(error.reason, file=path, line=line, key=error.key) from None
-    return Attempt.from_json(entry)
+    return _written_form(entry)
 
 
 def save_ledger(root: Path, ledger: Ledger, settings: QuotaSettings, now: dt.datetime) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -98,6 +97,8 @@ def parse_options(
     known = (*OPTION_KEYS, *platforms)
     for key in raw:
         if key not in known:
+            import difflib  # only to name a likely typo
+
             close = difflib.get_close_matches(str(key), known, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(known)}"
             raise fail(str(key), f"unknown key{hint}")

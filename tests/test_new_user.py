@@ -181,8 +181,9 @@ def test_the_pelican_plugin_reads_articles_outside_the_working_folder(tmp_path: 
         tags=[],
         category="misc",
     )
-    post, _ = _post(article, "https://blog.example.com", content)
+    post, _ = _post(article, "https://blog.example.com", str(content), os.getcwd())
     assert post.id == "hello" and post.url == "https://blog.example.com/hello.html"
+    assert post.source_file == os.path.relpath(content / "hello.md")
 
 
 @pytest.mark.parametrize(

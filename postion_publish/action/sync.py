@@ -52,8 +52,8 @@ def _progress(record: dict[str, Any]) -> tuple[int, int]:
 
 def merge_ledgers(ours: Ledger, theirs: Ledger) -> Ledger:
     """Every attempt of both (by id), in time order; token dates of both."""
-    attempts = {attempt.id: attempt for attempt in (*theirs.attempts, *ours.attempts)}
-    ordered = tuple(sorted(attempts.values(), key=lambda attempt: (attempt.time, attempt.id)))
+    records = {record["id"]: record for record in (*theirs.records, *ours.records)}
+    ordered = tuple(sorted(records.values(), key=lambda record: (record["time"], record["id"])))
     return Ledger(ordered, {**theirs.tokens, **ours.tokens})
 
 

@@ -7,7 +7,6 @@ makes its captions stale: the plan says so and uses the template; nothing is reg
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Mapping
@@ -42,6 +41,8 @@ class StoredCaptions:
 
 def inputs_hash(post: Post) -> str:
     data = {"title": post.title, "excerpt": post.excerpt, "tags": list(post.tags), "url": post.url}
+    import hashlib  # here: a blog with no stored captions does without it
+
     return hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -52,6 +53,8 @@ def captions_dir(root: Path) -> Path:
 def caption_path(root: Path, post_id: str) -> Path:
     """One file per post: its id made safe as a file name, with a short hash against collisions."""
     safe = re.sub(r"[^A-Za-z0-9._-]+", "-", post_id).strip("-.")[:80] or "post"
+    import hashlib
+
     digest = hashlib.sha256(post_id.encode()).hexdigest()[:8]
     return captions_dir(root) / f"{safe}-{digest}.yml"
 

@@ -4,6 +4,7 @@ lines, what the plan would announce. It never publishes and never needs the netw
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -12,6 +13,13 @@ from typing import Any
 from postion_publish.errors import BadInput
 from postion_publish.posts import Post, parse_options
 from postion_publish.sources.manifest import write_manifest
+
+
+def relative_path(path: str, start: str) -> str:
+    """`os.path.relpath(path, start)` for normalised absolute paths, at the cost of a slice where
+    `path` is inside `start` (relpath normalises both again, for each of a build's posts)."""
+    prefix = start.rstrip(os.sep) + os.sep
+    return path[len(prefix) :] if path.startswith(prefix) else os.path.relpath(path, start)
 
 
 @dataclass(frozen=True)
@@ -41,8 +49,10 @@ def finish_build(
     if not config_path.exists():
         return BuildReport(manifest, (head, f"no {config_path}; `postion init` writes one"), ())
     try:
-        with_options = [
-            replace(post, options=parse_options(raw, file=post.source_file or "", lines={}, block_line=None))
+        with_options = [  # most posts have no `postion:` block: the Post as it is
+            post
+            if raw is None
+            else replace(post, options=parse_options(raw, file=post.source_file or "", lines={}, block_line=None))
             for post, raw in posts
         ]
         summary, warnings = _plan_summary(with_options, config_path)

@@ -23,7 +23,7 @@ from typing import Any
 from pelican import signals
 
 from postion_publish.excerpt import plain_text_of_html
-from postion_publish.integrations.build import finish_build
+from postion_publish.integrations.build import finish_build, relative_path
 from postion_publish.posts import Post, to_utc
 from postion_publish.sources.manifest import is_preview_site_url
 
@@ -50,14 +50,14 @@ def _options(raw: Any, source: str) -> Any:
     return raw
 
 
-def _post(article: Any, site_url: str, content_root: str) -> tuple[Post, Any]:
+def _post(article: Any, site_url: str, content_root: str, working_folder: str) -> tuple[Post, Any]:
     metadata = dict(article.metadata)
-    # relpath, not relative_to: `pelican` may run from any folder, and the build must not fail for it.
-    # abspath, not resolve: Pelican joins PATH and the file's name as they are, and resolving (a few
-    # system calls a folder) made half the plugin's time in a 500-post build.
+    # A relative path, not relative_to: `pelican` may run from any folder, and the build must not
+    # fail for it. abspath, not resolve: Pelican joins PATH and the file's name as they are, and
+    # resolving (a few system calls a folder) made half the plugin's time in a 500-post build.
     full = os.path.abspath(article.source_path)
-    source = os.path.relpath(full)
-    relative = Path(os.path.relpath(full, content_root)).with_suffix("")
+    source = relative_path(full, working_folder)
+    relative = Path(relative_path(full, content_root)).with_suffix("")
     summary = metadata.get("description") or plain_text_of_html(str(getattr(article, "summary", "") or ""))
     image = metadata.get("og_image") or metadata.get("image")
     tags = [tag.name for tag in getattr(article, "tags", [])]
@@ -84,9 +84,9 @@ def _finish(pelican: Any) -> None:
     site_url = str(settings.get("SITEURL") or "")
     content_root = Path(settings.get("PATH", "content"))
     try:
-        root = os.path.abspath(content_root)
+        root, working_folder = os.path.abspath(content_root), os.getcwd()
         report = finish_build(
-            [_post(article, site_url, root) for article in _articles],
+            [_post(article, site_url, root, working_folder) for article in _articles],
             output_dir=Path(settings["OUTPUT_PATH"]),
             generator="pelican",
             site_url=site_url or None,

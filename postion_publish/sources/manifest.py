@@ -39,7 +39,12 @@ def is_preview_site_url(site_url: str | None) -> bool:
         return False
 
 
+_PLAIN = frozenset((str, int, float, bool, type(None)))
+
+
 def _json_safe(value: Any) -> Any:
+    if type(value) in _PLAIN:  # most values: tested first, a manifest holds every post's metadata
+        return value
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     if isinstance(value, Mapping):

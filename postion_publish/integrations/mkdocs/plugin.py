@@ -26,7 +26,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.pages import Page
 
 from postion_publish.excerpt import excerpt_from_html, excerpt_from_markdown
-from postion_publish.integrations.build import finish_build
+from postion_publish.integrations.build import finish_build, relative_path
 from postion_publish.posts import Post, to_utc
 from postion_publish.sources.manifest import is_preview_site_url
 
@@ -91,7 +91,7 @@ class PostionPlugin(BasePlugin[PostionConfig]):  # type: ignore[no-untyped-call]
             author = _first(meta, "author")
         else:
             return None
-        source = os.path.relpath(page.file.abs_src_path or page.file.src_uri)
+        source = relative_path(os.path.abspath(page.file.abs_src_path or page.file.src_uri), os.getcwd())
         description = _first(meta, "description")
         post = Post(
             id=str(meta.get("id") or page.file.src_uri.rsplit(".", 1)[0]),

@@ -42,7 +42,7 @@ def make_blog(folder: Path, sandbox: Sandbox, announced: int, new: int) -> Path:
         }
         for n in range(announced)
     }
-    history = [  # as the runs that announced them recorded it
+    history = [  # as the runs that announced them recorded it (every field, in the file's own form)
         {
             "id": f"{n:010x}",
             "time": "2026-01-02T00:00:00Z",
@@ -51,6 +51,8 @@ def make_blog(folder: Path, sandbox: Sandbox, announced: int, new: int) -> Path:
             "platform": "discord",
             "status": "published",
             "url": f"https://x/{n}",
+            "error": None,
+            "error_kind": None,
             "attempts": 1,
             "parts": 1,
         }

@@ -165,11 +165,14 @@ def with_missing_history(ledger: Ledger, state: State) -> tuple[Ledger, int]:
     the history and the quota. Returns (ledger, number added)."""
     published = [record for record in ledger.records if record["status"] == Status.PUBLISHED]
     recorded = set(map(itemgetter("post_id", "platform"), published))
+    pairs = {(post_id, platform) for post_id, entry in state.posts.items() for platform in entry.get("platforms", {})}
+    if pairs <= recorded:  # the usual case, in set operations: the state may hold thousands of posts
+        return ledger, 0
     recorded.update(map(itemgetter("post", "platform"), published))
     added = []
     for post_id, entry in state.posts.items():
         for platform, record in entry.get("platforms", {}).items():
-            if (post_id, platform) in recorded:  # the usual case, tested first: the state may be large
+            if (post_id, platform) in recorded:
                 continue
             announced = record.get("status") == PlatformStatus.ANNOUNCED and record.get("time")
             url = str(entry.get("url", post_id))

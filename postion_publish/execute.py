@@ -107,16 +107,12 @@ class Recorder:
         """Every due (post, platform) not yet recorded, recorded as pending before anything is sent
         (so that a post first seen in a run that sends on some platforms stays due on the others),
         in one write to the journal."""
-        marked = self.state.with_pending(pairs)
+        self.state, marked = self.state.with_pending(pairs)
         events = [
-            {"post": key, "url": entry["url"], "platform": platform, "record": record}
-            for key, entry in marked.posts.items()
-            if self.state.posts.get(key) is not entry  # with_pending copies only what it changes
-            for platform, record in entry.get("platforms", {}).items()
-            if self.state.posts.get(key, {}).get("platforms", {}).get(platform) is not record
+            {"post": key, "url": url, "platform": platform, "record": {"status": PlatformStatus.PENDING}}
+            for key, url, platform in marked
         ]
         self.journal.append(STATE_EVENT, *events)
-        self.state = marked
 
     def update(self, post: Post, platform: str, **changes: Any) -> None:
         key = self.state.entry_id(post) or post.id
@@ -162,7 +158,7 @@ class Recorder:
         self.journal.close()
         if self.journal.written or self.tokens_changed:
             crash_point("before-fold")
-            fold_journal(self.root, self.state, self.ledger, self.settings.quota, self.clock())
+            fold_journal(self.root, self.state, self.ledger, self.quota())
 
 
 @dataclass

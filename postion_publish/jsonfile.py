@@ -42,13 +42,21 @@ def read_json_object(path: Path, *, what: str) -> dict[str, Any]:
 
 
 def dumps(data: Any) -> str:
-    """Sorted keys and stable indentation, so that git diffs of state and ledger stay small.
-    orjson writes the same text as `json.dumps(indent=2, sort_keys=True, ensure_ascii=False)`,
-    25 times faster; json still writes what orjson cannot (an integer beyond 64 bits)."""
+    """Sorted keys and stable indentation, so that git diffs of state and ledger stay small."""
+    return encoded(data).decode()
+
+
+def encoded(data: Any, *, sort_keys: bool = True) -> bytes:
+    """`dumps` as UTF-8 (`sort_keys=False`: keys in the order given, for what a command prints:
+    as bytes, a plan of 20,000 messages is never held as a string of 4-byte characters). orjson
+    writes the same text as `json.dumps(indent=2, ensure_ascii=False)`, 10 to 25 times faster
+    (json's indented output is written in Python); json writes what orjson cannot (an integer
+    beyond 64 bits, a lone surrogate, shown as "?")."""
     try:
-        return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode() + "\n"
+        return orjson.dumps(data, option=orjson.OPT_INDENT_2 | (orjson.OPT_SORT_KEYS if sort_keys else 0)) + b"\n"
     except TypeError:
-        return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        text = json.dumps(data, indent=2, sort_keys=sort_keys, ensure_ascii=False) + "\n"
+        return text.encode("utf-8", "replace")
 
 
 def write_atomic(path: Path, text: str, mode: int = 0o644, *, durable: bool = True) -> None:

@@ -290,13 +290,18 @@ def _parse_attempt(entry: Any, path: Path, key: str, line: int) -> dict[str, Any
 
 
 def save_ledger(root: Path, ledger: Ledger, settings: QuotaSettings, now: dt.datetime) -> None:
-    write_json_atomic(ledger_path(root), ledger.to_json(ledger.quota(settings, now)))
+    write_ledger(root, ledger, ledger.quota(settings, now))
 
 
-def fold_journal(root: Path, state: State, ledger: Ledger, settings: QuotaSettings, now: dt.datetime) -> None:
+def write_ledger(root: Path, ledger: Ledger, quota: Quota) -> None:
+    """`quota`: the ledger's, as counted already (from a history of thousands of attempts)."""
+    write_json_atomic(ledger_path(root), ledger.to_json(quota))
+
+
+def fold_journal(root: Path, state: State, ledger: Ledger, quota: Quota) -> None:
     """Write state and ledger (which hold the journal's events, as loaded or as recorded) once
     each, atomically, then remove the journal. A crash before the removal only means folding again."""
     save_state(root, state)
     crash_point("during-fold")
-    save_ledger(root, ledger, settings, now)
+    write_ledger(root, ledger, quota)
     remove_journal(root / STATE_DIR)

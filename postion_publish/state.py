@@ -138,17 +138,19 @@ class State:
     ) -> State:
         return self.with_record(post, platform, {"status": status, **(details or {})})
 
-    def with_pending(self, pairs: Iterable[tuple[Post, str]]) -> State:
+    def with_pending(self, pairs: Iterable[tuple[Post, str]]) -> tuple[State, list[tuple[str, str, str]]]:
         """Mark (post, platform) pairs pending unless already recorded: before a run sends anything,
-        so that a post first seen now keeps every platform it is due on, even those this run skips."""
-        state = self
+        so that a post first seen now keeps every platform it is due on, even those this run skips.
+        Returns the new state and what it marked: (entry key, post URL, platform)."""
+        state, marked = self, []
         by_url = self.url_index()  # once: the state may hold thousands of posts
         for post, platform in pairs:
             key = state.entry_id(post, by_url) or post.id
             if not state.posts.get(key, {}).get("platforms", {}).get(platform):
                 state = state.with_entry_record(key, post.url, platform, {"status": PlatformStatus.PENDING})
                 by_url[post.url] = key
-        return state
+                marked.append((key, post.url, platform))
+        return state, marked
 
     def to_json(self) -> dict[str, Any]:
         return {"version": VERSION, "posts": {key: dict(value) for key, value in self.posts.items()}}

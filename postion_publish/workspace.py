@@ -104,7 +104,7 @@ def _open_records(settings: Settings, options: RunOptions) -> tuple[State, Ledge
     state = load_state(settings.root)
     ledger, added = with_missing_history(load_ledger(settings.root), state)
     if (added or journal_path(settings.root / STATE_DIR).exists()) and not options.dry_run:
-        fold_journal(settings.root, state, ledger, settings.quota, options.clock())
+        fold_journal(settings.root, state, ledger, ledger.quota(settings.quota, options.clock()))
     return state, ledger
 
 
@@ -155,7 +155,7 @@ def _execute(
         recorder.close()
     for notice in notices_of(tokens):
         options.on_notice(notice)
-    return results, recorder.ledger.quota(settings.quota, options.clock())
+    return results, recorder.quota()
 
 
 def publish(

@@ -1,7 +1,8 @@
 """What the build hooks cost in a build with nothing new: a MkDocs (Material blog) and a Pelican site
 of 500 posts, every one already announced, built with and without postion's plugin.
 
-Printed for each generator: the time inside the hooks (and the plugin's import), which is stable,
+Printed for each generator: the time inside the hooks (and the plugin's import, taken after the
+generator's own modules that every build loads first: what the plugin adds), which is stable,
 as a share of the build (issue 12's target: ≤ 2 %), and the whole build with and without the plugin
 (median of 3 each, interleaved), which is noisy. Asserts nothing.
 Run: python benchmarks/build_hook_overhead.py [--posts N] [--runs N]

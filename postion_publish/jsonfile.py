@@ -138,6 +138,7 @@ def _all_of(kind: type) -> Callable[[list[Any]], bool]:
 
 _ONLY_TEXT = frozenset((str,))
 _ONLY_INT = frozenset((int,))
+_ONLY_DICT = frozenset((dict,))
 TEXT: Expectation = ("text", lambda value: isinstance(value, str), _all_of(str))
 COUNT: Expectation = ("a whole number from 0", lambda value: type(value) is int and value >= 0, _all_counts)
 TIME: Expectation = ("a time like 2026-01-31T09:30:00Z", _is_time, _all_times)
@@ -148,9 +149,6 @@ FLAG: Expectation = ("true or false", lambda value: isinstance(value, bool), _al
 
 def all_objects(values: Sequence[Any]) -> bool:
     return _ONLY_DICT.issuperset(map(type, values))
-
-
-_ONLY_DICT = frozenset((dict,))
 
 
 def all_among(allowed: frozenset[Any], values: list[Any]) -> bool:

@@ -15,7 +15,7 @@ import click
 from postion_publish import platforms as registry
 from postion_publish.errors import BadInput, PostionError
 from postion_publish.inert import one_line
-from postion_publish.jsonfile import encoded
+from postion_publish.jsonfile import encoded, encoded_lists
 
 if TYPE_CHECKING:
     from postion_publish.results import JobResult
@@ -204,10 +204,13 @@ def plan(as_json: bool, as_markdown: bool, config_path: Path, now: str | None) -
 
     the_plan, unsettled = load_plan(config_path, _now(now))
     if as_json:
-        data = report.plan_json(the_plan)
+        lists = report.plan_json(the_plan)
         if unsettled:
-            data["unsettled"] = [report.unsettled_json(item) for item in unsettled]
-        click.echo(encoded(data, sort_keys=False), nl=False)
+            lists.append(("unsettled", [report.unsettled_json(item) for item in unsettled]))
+        output = sys.stdout.buffer
+        for chunk in encoded_lists(lists):
+            output.write(chunk)
+        output.flush()
     elif as_markdown:
         click.echo(report.plan_markdown(the_plan), nl=False)
     else:

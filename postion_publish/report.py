@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from postion_publish.errors import ErrorKind, PlanWarning
@@ -24,27 +24,27 @@ def warning_text(warning: PlanWarning) -> str:
     return f"{where}: {warning.message}" if where else warning.message
 
 
-def plan_json(plan: Plan) -> dict[str, Any]:
-    jobs = []
-    for job in plan.jobs:
-        messages: list[dict[str, Any]] = []
-        for message in job.messages:
-            entry = {"text": message.text, "length": message.length, "limit": message.limit, **message.details}
-            messages.append(entry)
-        jobs.append(
-            {
-                "post": job.post.url,
-                "post_id": job.post.id,
-                "title": job.post.title,
-                "platform": job.platform,
-                "messages": messages,
-                "warnings": [warning_text(warning) for warning in job.warnings],
-            }
-        )
+def plan_json(plan: Plan) -> list[tuple[str, Iterable[dict[str, Any]]]]:
+    """`postion plan --json`: its lists, each made as it is written (see jsonfile.encoded_lists)."""
+    return [
+        ("jobs", map(_job_json, plan.jobs)),
+        ("scheduled", [{"post": p.url, "post_id": p.id, "date": p.date.isoformat()} for p in plan.scheduled]),
+        ("not_planned", [{"post": n.post.url, "post_id": n.post.id, "reason": n.reason} for n in plan.not_planned]),
+    ]
+
+
+def _job_json(job: Job) -> dict[str, Any]:
+    messages = [
+        {"text": message.text, "length": message.length, "limit": message.limit, **message.details}
+        for message in job.messages
+    ]
     return {
-        "jobs": jobs,
-        "scheduled": [{"post": p.url, "post_id": p.id, "date": p.date.isoformat()} for p in plan.scheduled],
-        "not_planned": [{"post": n.post.url, "post_id": n.post.id, "reason": n.reason} for n in plan.not_planned],
+        "post": job.post.url,
+        "post_id": job.post.id,
+        "title": job.post.title,
+        "platform": job.platform,
+        "messages": messages,
+        "warnings": [warning_text(warning) for warning in job.warnings],
     }
 
 

@@ -20,7 +20,11 @@ def _markdown() -> tuple[MarkdownIt, MarkdownIt]:
     parsing of a post's other paragraphs was two thirds of the time of a plan of many new posts."""
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark").disable("inline"), MarkdownIt("commonmark")
+    whole = MarkdownIt("commonmark")
+    # A link's address is never part of an excerpt: it is still checked (a `javascript:` one stays
+    # text), but not percent-encoded first, which was an eighth of the inline parser's time.
+    whole.normalizeLink = lambda url: url  # type: ignore[method-assign]
+    return MarkdownIt("commonmark").disable("inline"), whole
 
 
 MAX_HTML_FRAGMENT = 50_000  # characters of a summary or feed entry read: what is past it is never shown

@@ -173,7 +173,7 @@ def build_job(
     messages = tuple(
         Message(
             text=part,
-            length=rule.measure(part),
+            length=rule.length(part),
             limit=rule.limit,
             details=rule.message_details(part),
             problem=rule.problem(part),

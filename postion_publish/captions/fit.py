@@ -65,7 +65,7 @@ def fit_caption(
 
     # The largest word count whose caption fits, searched from where the lengths say it should be:
     # two or three renderings instead of a bisection's seven or eight.
-    best = _largest_fitting(caption_with, _estimate(words, rule.measure(full) - rule.limit), len(words) - 1)
+    best = _largest_fitting(caption_with, _estimate(words, rule.length(full) - rule.limit), len(words) - 1)
     if best is not None:
         return Fitted((best,))
     shortest = tidy(render(""))

@@ -17,6 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from core_python import core_python
+
 from postion_publish.demo import sandbox_environment
 from postion_publish.sandbox import Sandbox
 
@@ -71,7 +73,7 @@ def make_blog(folder: Path, sandbox: Sandbox, announced: int, new: int) -> Path:
     return config
 
 
-def one_run(announced: int, new: int) -> float:
+def one_run(python: str, announced: int, new: int) -> float:
     sandbox = Sandbox()
     sandbox.start(0)
     try:
@@ -82,7 +84,7 @@ def one_run(announced: int, new: int) -> float:
             env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: modules compiled once
             started = time.perf_counter()
             done = subprocess.run(
-                [sys.executable, "-m", "postion_publish", "publish", "-c", str(config)],
+                [python, "-m", "postion_publish", "publish", "-c", str(config)],
                 env=env,
                 cwd=folder,
                 capture_output=True,
@@ -103,10 +105,11 @@ def main() -> int:
     parser.add_argument("--new", type=int, default=10)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    python = core_python()  # as installed: the core dependencies only
     empty, large = [], []
     for _ in range(args.runs):  # interleaved, so that both see the same machine
-        empty.append(one_run(0, args.new))
-        large.append(one_run(args.announced, args.new))
+        empty.append(one_run(python, 0, args.new))
+        large.append(one_run(python, args.announced, args.new))
     small, big = statistics.median(empty), statistics.median(large)
     print(f"publish {args.new} new posts to 2 platforms, median of {args.runs} runs each:")
     print(f"  empty state: {small:.2f} s; {args.announced:,} announced posts in the state: {big:.2f} s")

@@ -1,6 +1,7 @@
 """How long `postion plan` takes, and how much memory, on small and large blogs. Prints figures;
 asserts nothing. Each case is the median of three runs of the whole command (interpreter start
-included; compiled modules, as installed), its peak memory the largest of the three:
+included; compiled modules, with the core dependencies only, as installed: see core_python.py), its
+peak memory the largest of the three:
 - small: 3 posts, all new, 6 platforms (issue 12's target: ≤ 0.2 s);
 - typical: 10,000 posts, 100 new, 6 platforms (≤ 1 s);
 - busy: 10,000 posts, all new, on 2 platforms (≤ 2 s and ≤ 150 MB).
@@ -17,10 +18,11 @@ import json
 import os
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from core_python import core_python
 
 CONFIG = """\
 site_url: https://blog.example.com
@@ -68,7 +70,7 @@ def make_blog(folder: Path, count: int, announced: int, config: str = CONFIG) ->
     (folder / ".postion" / "state.json").write_text(json.dumps({"version": 1, "posts": state_posts}), encoding="utf-8")
 
 
-def time_plan(folder: Path, source: Path | None) -> tuple[float, float, int]:
+def time_plan(python: str, folder: Path, source: Path | None) -> tuple[float, float, int]:
     """Median wall time of three runs, the peak memory (MB) and the number of jobs planned.
     `source`: run that checkout's code instead of this one."""
     env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
@@ -76,7 +78,7 @@ def time_plan(folder: Path, source: Path | None) -> tuple[float, float, int]:
         env["PYTHONPATH"] = str(source)
     times, peaks = [], []
     for _ in range(3):
-        command = [sys.executable, "-m", "postion_publish", "plan", "--json", "-c", str(folder / "postion.yml")]
+        command = [python, "-m", "postion_publish", "plan", "--json", "-c", str(folder / "postion.yml")]
         with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
             started = time.perf_counter()
             # From the blog's folder: `-m` puts the working folder first on the path, before PYTHONPATH.
@@ -105,16 +107,17 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=10_000)
     parser.add_argument("--baseline", type=Path, help="another checkout to run side by side")
     args = parser.parse_args()
+    python = core_python()
     with tempfile.TemporaryDirectory() as temporary:
         for name, posts, new, config, target in CASES:
             count = posts or args.posts
             fresh = count if new is None else new
             folder = Path(temporary) / name
             make_blog(folder, count, count - fresh, config)
-            seconds, peak, jobs = time_plan(folder, None)
+            seconds, peak, jobs = time_plan(python, folder, None)
             line = f"{name:8} {count:>6} posts, {fresh:>6} new: {jobs:>6} jobs in {seconds:5.2f} s, {peak:4.0f} MB"
             if args.baseline is not None:
-                old_seconds, old_peak, _ = time_plan(folder, args.baseline)
+                old_seconds, old_peak, _ = time_plan(python, folder, args.baseline)
                 line += f"  | baseline {old_seconds:5.2f} s, {old_peak:4.0f} MB: {seconds / old_seconds:.2f}× the time"
             print(f"{line}  (target {target})")
 

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from core_python import core_python
+
 from postion_publish.demo import sandbox_environment
 from postion_publish.sandbox import Sandbox
 
@@ -105,27 +107,6 @@ def self_signed(folder: Path) -> tuple[Path, Path] | None:
     subject = ["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-days", "1"]
     subprocess.run([*request, *subject, "-keyout", str(key), "-out", str(cert)], capture_output=True, check=True)
     return cert, key
-
-
-def core_python(cache: Path) -> str:
-    """A Python with postion-publish and its core dependencies only, as the Action installs it (the
-    development environment holds rich and pygments, which httpx then imports: 70 ms more). Made
-    once in the cache folder; an editable install, so that it runs this checkout."""
-    repo = Path(__file__).resolve().parent.parent
-    folder = cache / f"core-venv-py{sys.version_info.major}{sys.version_info.minor}"
-    python = folder / "bin" / "python"
-    if not python.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True)
-    done = subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", str(repo)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        print(f"(a core-only environment could not be made, the current one is used: {done.stderr.strip()[-200:]})")
-        return sys.executable
-    return str(python)
 
 
 def crosspost(cli: Path, cert: Path) -> Callable[[Sandbox, Path], tuple[list[str], dict[str, str], Path]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import operator
-import secrets
+import os
 from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields, replace
 from functools import cached_property
@@ -49,7 +49,7 @@ def ledger_path(root: Path) -> Path:
 
 
 def new_attempt_id() -> str:
-    return secrets.token_hex(5)
+    return os.urandom(5).hex()  # what secrets.token_hex does, without loading hmac and random for `plan`
 
 
 @dataclass  # not frozen (treat it as if it were): a frozen one takes ten times as long to build, and a

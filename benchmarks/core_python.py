@@ -1,0 +1,33 @@
+"""The Python the command-line benchmarks run postion-publish with: postion-publish and its core
+dependencies only, as `pip install postion-publish` (and the Action) installs it. A development
+environment holds more (rich and pygments, which httpx then imports; mkdocs, pelican): their
+start-up is not a user's."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+CACHE = Path.home() / ".cache" / "postion-bench"
+
+
+def core_python(cache: Path = CACHE) -> str:
+    """A Python with postion-publish and its core dependencies only, as the Action installs it (the
+    development environment holds rich and pygments, which httpx then imports: 70 ms more). Made
+    once in the cache folder; an editable install, so that it runs this checkout."""
+    repo = Path(__file__).resolve().parent.parent
+    folder = cache / f"core-venv-py{sys.version_info.major}{sys.version_info.minor}"
+    python = folder / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True)
+    done = subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", str(repo)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        print(f"(a core-only environment could not be made, the current one is used: {done.stderr.strip()[-200:]})")
+        return sys.executable
+    return str(python)

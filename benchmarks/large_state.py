@@ -2,7 +2,9 @@
 10,000 posts already announced in it (and their 10,000 attempts in the history), side by side in
 one run (the machines are noisy), and print the ratio (issue 12's target: within 10 %).
 
-Run: python benchmarks/large_state.py [--announced N] [--new N] [--runs N]
+With --baseline DIR (another checkout's folder, e.g. a `git worktree` of an older commit) that code
+runs too, interleaved, and the ratios between the two are printed.
+Run: python benchmarks/large_state.py [--announced N] [--new N] [--runs N] [--baseline DIR]
 """
 
 from __future__ import annotations
@@ -73,7 +75,8 @@ def make_blog(folder: Path, sandbox: Sandbox, announced: int, new: int) -> Path:
     return config
 
 
-def one_run(python: str, announced: int, new: int) -> float:
+def one_run(python: str, announced: int, new: int, source: Path | None = None) -> float:
+    """`source`: run that checkout's code instead of this one."""
     sandbox = Sandbox()
     sandbox.start(0)
     try:
@@ -82,6 +85,8 @@ def one_run(python: str, announced: int, new: int) -> float:
             config = make_blog(folder, sandbox, announced, new)
             env = {**os.environ, **sandbox_environment(sandbox, folder)}
             env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: modules compiled once
+            if source is not None:
+                env["PYTHONPATH"] = str(source)  # the blog's folder is the working one: not this checkout
             started = time.perf_counter()
             done = subprocess.run(
                 [python, "-m", "postion_publish", "publish", "-c", str(config)],
@@ -104,16 +109,25 @@ def main() -> int:
     parser.add_argument("--announced", type=int, default=10_000)
     parser.add_argument("--new", type=int, default=10)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--baseline", type=Path, help="another checkout to run side by side")
     args = parser.parse_args()
     python = core_python()  # as installed: the core dependencies only
-    empty, large = [], []
-    for _ in range(args.runs):  # interleaved, so that both see the same machine
-        empty.append(one_run(python, 0, args.new))
-        large.append(one_run(python, args.announced, args.new))
-    small, big = statistics.median(empty), statistics.median(large)
+    sources = {"this checkout": None} | ({"baseline": args.baseline} if args.baseline else {})
+    times: dict[tuple[str, int], list[float]] = {}
+    for _ in range(args.runs):  # interleaved, so that all see the same machine
+        for name, source in sources.items():
+            for announced in (0, args.announced):
+                times.setdefault((name, announced), []).append(one_run(python, announced, args.new, source))
     print(f"publish {args.new} new posts to 2 platforms, median of {args.runs} runs each:")
-    print(f"  empty state: {small:.2f} s; {args.announced:,} announced posts in the state: {big:.2f} s")
-    print(f"  ratio large / empty: {big / small:.2f} (target ≤ 1.10)")
+    medians = {key: statistics.median(values) for key, values in times.items()}
+    for name in sources:
+        small, big = medians[(name, 0)], medians[(name, args.announced)]
+        print(f"  {name}: empty state {small:.2f} s; {args.announced:,} announced posts in the state: {big:.2f} s")
+        print(f"    ratio large / empty: {big / small:.2f} (target ≤ 1.10); the large state adds {big - small:.2f} s")
+    if args.baseline:
+        for announced, label in ((0, "empty state"), (args.announced, "large state")):
+            ratio = medians[("this checkout", announced)] / medians[("baseline", announced)]
+            print(f"  {label}: this checkout takes {ratio:.2f}× the baseline's time")
     return 0
 
 

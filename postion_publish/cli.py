@@ -704,8 +704,8 @@ def run() -> None:
     try:
         main()
         leaving = SystemExit(0)
-    except SystemExit as exit:  # click ends every command so
-        leaving = exit
+    except SystemExit as ended:  # click ends every command so
+        leaving = ended
     if isinstance(leaving.code, str):
         print(leaving.code, file=sys.stderr)
     status = leaving.code if isinstance(leaving.code, int) else int(leaving.code is not None)

@@ -86,7 +86,6 @@ def _tco_url() -> re.Pattern[str]:
     return re.compile(f"^https?:\\/\\/t\\.co\\/([a-z0-9]+)(?:\\?{_QUERY_CHARS}*{_QUERY_END})?", re.IGNORECASE)
 
 
-_RUN = re.compile(f"[^{_SPACES}]+")
 # A run holding a dot. It may only start where a run starts: else each run without a dot would be
 # tried again from each of its characters, and a long one would cost the square of its length.
 _DOTTED_RUN = re.compile(f"(?<![^{_SPACES}])[^{_SPACES}.]*\\.[^{_SPACES}]*")

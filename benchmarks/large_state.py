@@ -3,8 +3,10 @@
 one run (the machines are noisy), and print the ratio (issue 12's target: within 10 %).
 
 With --baseline DIR (another checkout's folder, e.g. a `git worktree` of an older commit) that code
-runs too, interleaved, and the ratios between the two are printed.
-Run: python benchmarks/large_state.py [--announced N] [--new N] [--runs N] [--baseline DIR]
+runs too, interleaved, and the ratios between the two are printed. Before each timed run, a run
+with nothing new, as the blog's previous run would have been (--cold: none, as if the files had
+been written by another tool or the cache folder were lost: then every value is checked).
+Run: python benchmarks/large_state.py [--announced N] [--new N] [--runs N] [--baseline DIR] [--cold]
 """
 
 from __future__ import annotations
@@ -25,12 +27,15 @@ from postion_publish.demo import sandbox_environment
 from postion_publish.sandbox import Sandbox
 
 
-def make_blog(folder: Path, sandbox: Sandbox, announced: int, new: int) -> Path:
-    (folder / "posts").mkdir(parents=True)
+def write_new_posts(folder: Path, new: int) -> None:
     for number in range(new):
         (folder / "posts" / f"new-{number}.md").write_text(
             f"---\ntitle: New post {number}\ndate: 2026-03-01\n---\nSomething new, number {number}.\n", encoding="utf-8"
         )
+
+
+def make_blog(folder: Path, sandbox: Sandbox, announced: int) -> Path:
+    (folder / "posts").mkdir(parents=True)
     posts = {
         f"old-{n}": {
             "url": f"https://blog.example.com/old-{n}/",
@@ -75,33 +80,35 @@ def make_blog(folder: Path, sandbox: Sandbox, announced: int, new: int) -> Path:
     return config
 
 
-def one_run(python: str, announced: int, new: int, source: Path | None = None) -> float:
-    """`source`: run that checkout's code instead of this one."""
+def one_run(python: str, announced: int, new: int, source: Path | None = None, *, cold: bool = False) -> float:
+    """`source`: run that checkout's code instead of this one. Unless `cold`, a run with nothing
+    new comes first, untimed, as the blog's previous run (which left its cache folder); `cold`:
+    the files were written by another tool, or the cache folder was lost."""
     sandbox = Sandbox()
     sandbox.start(0)
     try:
         with tempfile.TemporaryDirectory() as temporary:
             folder = Path(temporary)
-            config = make_blog(folder, sandbox, announced, new)
+            config = make_blog(folder, sandbox, announced)
             env = {**os.environ, **sandbox_environment(sandbox, folder)}
             env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: modules compiled once
             if source is not None:
                 env["PYTHONPATH"] = str(source)  # the blog's folder is the working one: not this checkout
+            command = [python, "-m", "postion_publish", "publish", "-c", str(config)]
+            if not cold:
+                run_checked(command, env, folder)
+            write_new_posts(folder, new)
             started = time.perf_counter()
-            done = subprocess.run(
-                [python, "-m", "postion_publish", "publish", "-c", str(config)],
-                env=env,
-                cwd=folder,
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            elapsed = time.perf_counter() - started
-            if done.returncode != 0:
-                raise SystemExit(done.stdout + done.stderr)
-            return elapsed
+            run_checked(command, env, folder)
+            return time.perf_counter() - started
     finally:
         sandbox.stop()
+
+
+def run_checked(command: list[str], env: dict[str, str], folder: Path) -> None:
+    done = subprocess.run(command, env=env, cwd=folder, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(done.stdout + done.stderr)
 
 
 def main() -> int:
@@ -110,6 +117,7 @@ def main() -> int:
     parser.add_argument("--new", type=int, default=10)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--baseline", type=Path, help="another checkout to run side by side")
+    parser.add_argument("--cold", action="store_true", help="no run before: state and ledger written by another tool")
     args = parser.parse_args()
     python = core_python()  # as installed: the core dependencies only
     sources = {"this checkout": None} | ({"baseline": args.baseline} if args.baseline else {})
@@ -117,8 +125,10 @@ def main() -> int:
     for _ in range(args.runs):  # interleaved, so that all see the same machine
         for name, source in sources.items():
             for announced in (0, args.announced):
-                times.setdefault((name, announced), []).append(one_run(python, announced, args.new, source))
-    print(f"publish {args.new} new posts to 2 platforms, median of {args.runs} runs each:")
+                elapsed = one_run(python, announced, args.new, source, cold=args.cold)
+                times.setdefault((name, announced), []).append(elapsed)
+    after = "files written by another tool" if args.cold else "the run before had nothing new"
+    print(f"publish {args.new} new posts to 2 platforms ({after}), median of {args.runs} runs each:")
     medians = {key: statistics.median(values) for key, values in times.items()}
     for name in sources:
         small, big = medians[(name, 0)], medians[(name, args.announced)]

@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from postion_publish import platforms as registry
-from postion_publish.adapters import cache_dir
+from postion_publish.cachedir import cache_dir
 from postion_publish.jsonfile import write_atomic, write_json_atomic
 from postion_publish.sandbox import Sandbox
 from postion_publish.state import STATE_DIR, STATE_FILE

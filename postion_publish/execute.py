@@ -48,6 +48,7 @@ from postion_publish.attachments import (
     public_url,
     site_file_for,
 )
+from postion_publish.checked import CheckedFiles
 from postion_publish.config import Settings
 from postion_publish.errors import (
     BadInput,
@@ -64,7 +65,7 @@ from postion_publish.plan import Job, refit
 from postion_publish.posts import Post
 from postion_publish.redact import Redactor
 from postion_publish.results import JobResult, Status
-from postion_publish.state import STATE_DIR, PlatformStatus, State, utc_text
+from postion_publish.state import STATE_DIR, PlatformStatus, State, put_record, utc_text
 from postion_publish.tokens.store import RedactingStore, TokenStore
 
 Clock = Callable[[], dt.datetime]
@@ -95,10 +96,12 @@ class Recorder:
     state: State
     ledger: Ledger
     clock: Clock
+    checked: CheckedFiles | None = None  # where the files written are remembered as checked
     reserved_units: int = 0  # jobs under way, counted against the quota before they succeed
     journal: JournalWriter = field(init=False)
     tokens_changed: bool = False
     _quota: Quota | None = None
+    _posts: dict[str, Any] | None = None  # the recorder's own copy of the state's posts (see `update`)
 
     def __post_init__(self) -> None:
         self.journal = JournalWriter(self.root / STATE_DIR)
@@ -119,7 +122,10 @@ class Recorder:
         record = {**self.state.record(post, platform), **changes}
         record = {name: value for name, value in record.items() if value is not None}
         self.journal.append(STATE_EVENT, {"post": key, "url": post.url, "platform": platform, "record": record})
-        self.state = self.state.with_entry_record(key, post.url, platform, record)
+        if self._posts is None:  # copied once, then changed in place: not 10,000 posts copied per event
+            self._posts = dict(self.state.posts)
+        put_record(self._posts, key, post.url, platform, record)
+        self.state = State(self._posts)
 
     def finish(self, result: JobResult, parts: int) -> JobResult:
         attempt = Attempt(
@@ -158,7 +164,7 @@ class Recorder:
         self.journal.close()
         if self.journal.written or self.tokens_changed:
             crash_point("before-fold")
-            fold_journal(self.root, self.state, self.ledger, self.quota())
+            fold_journal(self.root, self.state, self.ledger, self.quota(), self.checked)
 
 
 @dataclass

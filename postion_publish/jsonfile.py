@@ -19,19 +19,29 @@ from postion_publish.errors import BadInput
 
 def read_json_object(path: Path, *, what: str) -> dict[str, Any]:
     """Load a JSON object. A missing, empty or corrupt file is a BadInput naming it: never a reset."""
+    return parse_json_object(read_json_bytes(path, what=what), path, what=what)
+
+
+def read_json_bytes(path: Path, *, what: str) -> bytes:
+    """The bytes of a JSON file, for `parse_json_object` (and a digest of them: see `checked`)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_bytes()
     except FileNotFoundError:
         raise BadInput(f"the {what} does not exist", file=path) from None
-    except (OSError, UnicodeDecodeError) as error:
+    except OSError as error:
         raise BadInput(f"the {what} cannot be read ({error.__class__.__name__})", file=path) from None
-    if not text.strip():
+
+
+def parse_json_object(raw: bytes, path: Path, *, what: str) -> dict[str, Any]:
+    if not raw.strip():
         raise BadInput(f"the {what} is empty; restore it from git (git checkout -- {path})", file=path)
     try:
-        data = orjson.loads(text)  # 2 to 3 times json's speed on a large state or ledger
+        data = orjson.loads(raw)  # 2 to 3 times json's speed on a large state or ledger
     except orjson.JSONDecodeError:
         try:  # json names the line
-            data = json.loads(text)
+            data = json.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError as error:
+            raise BadInput(f"the {what} cannot be read ({error.__class__.__name__})", file=path) from None
         except json.JSONDecodeError as error:
             raise BadInput(
                 f"the {what} is not valid JSON ({error.msg}); restore it from git", file=path, line=error.lineno
@@ -78,7 +88,7 @@ def encoded_lists(lists: Sequence[tuple[str, Iterable[Any]]]) -> Iterator[bytes]
     yield b"\n}\n"
 
 
-def write_atomic(path: Path, text: str, mode: int = 0o644, *, durable: bool = True) -> None:
+def write_atomic(path: Path, text: str | bytes, mode: int = 0o644, *, durable: bool = True) -> None:
     """Write through a temporary file in the same folder and rename it over the target, so a crash
     leaves either the old file or the new one, never half of one. A folder that cannot be written
     (read-only, a full disk) is a BadInput naming the file; the old file is left as it was.
@@ -90,8 +100,8 @@ def write_atomic(path: Path, text: str, mode: int = 0o644, *, durable: bool = Tr
 
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         os.chmod(temporary, mode)
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(text.encode("utf-8") if isinstance(text, str) else text)
             stream.flush()
             if durable:
                 os.fsync(stream.fileno())
@@ -111,8 +121,11 @@ def _remove(temporary: str | None) -> None:
             os.unlink(temporary)
 
 
-def write_json_atomic(path: Path, data: Any, mode: int = 0o644, *, durable: bool = True) -> None:
-    write_atomic(path, dumps(data), mode, durable=durable)
+def write_json_atomic(path: Path, data: Any, mode: int = 0o644, *, durable: bool = True) -> bytes:
+    """Returns the bytes written."""
+    raw = encoded(data)
+    write_atomic(path, raw, mode, durable=durable)
+    return raw
 
 
 # --- checking what a file holds: valid JSON can still hold values no run could have written ------

@@ -18,6 +18,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+from postion_publish.checked import LEDGER, CheckedFiles
 from postion_publish.config import QuotaSettings
 from postion_publish.errors import BadInput, ErrorKind
 from postion_publish.journal import ATTEMPT_EVENT, crash_point, journal_path, read_events, remove_journal
@@ -32,7 +33,8 @@ from postion_publish.jsonfile import (
     check_fields,
     check_many,
     field_values,
-    read_json_object,
+    parse_json_object,
+    read_json_bytes,
     write_json_atomic,
 )
 from postion_publish.results import Status
@@ -196,12 +198,18 @@ def with_missing_history(ledger: Ledger, state: State) -> tuple[Ledger, int]:
     return replace(ledger, records=(*ledger.records, *(attempt.to_json() for attempt in ordered))), len(added)
 
 
-def load_ledger(root: Path) -> Ledger:
+def load_ledger(root: Path, checked: CheckedFiles | None = None) -> Ledger:
     """The ledger; a missing one is an empty history (the first run creates it). An empty or
-    corrupt file is an error, never silently replaced: the quota and history live there."""
+    corrupt file is an error, never silently replaced: the quota and history live there.
+    `checked`: where the digests of files already checked are kept (see `checked`)."""
     path = ledger_path(root)
-    ledger = parse_ledger(read_json_object(path, what="ledger"), path) if path.exists() else Ledger()
-    return with_journal(ledger, root)
+    if not path.exists():
+        return with_journal(Ledger(), root)
+    raw = read_json_bytes(path, what="ledger")
+    data = parse_json_object(raw, path, what="ledger")
+    if checked is not None and checked.vouches(LEDGER, raw):
+        return with_journal(Ledger(tuple(data["attempts"]), data.get("tokens", {})), root)
+    return with_journal(parse_ledger(data, path), root)
 
 
 def with_journal(ledger: Ledger, root: Path) -> Ledger:
@@ -293,15 +301,19 @@ def save_ledger(root: Path, ledger: Ledger, settings: QuotaSettings, now: dt.dat
     write_ledger(root, ledger, ledger.quota(settings, now))
 
 
-def write_ledger(root: Path, ledger: Ledger, quota: Quota) -> None:
-    """`quota`: the ledger's, as counted already (from a history of thousands of attempts)."""
-    write_json_atomic(ledger_path(root), ledger.to_json(quota))
+def write_ledger(root: Path, ledger: Ledger, quota: Quota) -> bytes:
+    """`quota`: the ledger's, as counted already (from a history of thousands of attempts).
+    Returns the bytes written."""
+    return write_json_atomic(ledger_path(root), ledger.to_json(quota))
 
 
-def fold_journal(root: Path, state: State, ledger: Ledger, quota: Quota) -> None:
+def fold_journal(root: Path, state: State, ledger: Ledger, quota: Quota, checked: CheckedFiles | None = None) -> None:
     """Write state and ledger (which hold the journal's events, as loaded or as recorded) once
-    each, atomically, then remove the journal. A crash before the removal only means folding again."""
-    save_state(root, state)
+    each, atomically, then remove the journal. A crash before the removal only means folding again.
+    `checked`: where to remember the files written, as checked (see `checked`)."""
+    written_state = save_state(root, state)
     crash_point("during-fold")
-    write_ledger(root, ledger, quota)
+    written_ledger = write_ledger(root, ledger, quota)
     remove_journal(root / STATE_DIR)
+    if checked is not None:
+        checked.remember_written(written_state, written_ledger)

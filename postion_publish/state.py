@@ -22,6 +22,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from postion_publish.checked import STATE, CheckedFiles
 from postion_publish.errors import BadInput
 from postion_publish.journal import STATE_EVENT, journal_path, read_events
 from postion_publish.jsonfile import (
@@ -36,7 +37,8 @@ from postion_publish.jsonfile import (
     check_fields,
     check_many,
     field_values,
-    read_json_object,
+    parse_json_object,
+    read_json_bytes,
     write_json_atomic,
 )
 from postion_publish.posts import Post
@@ -125,12 +127,7 @@ class State:
     def with_entry_record(self, key: str, url: str, platform: str, record: Mapping[str, Any]) -> State:
         """Record one platform of the entry `key` (the post's id, or the one first recorded for its URL)."""
         updated = dict(self.posts)
-        entry = dict(updated.get(key, {}))
-        entry["url"] = url
-        platforms = dict(entry.get("platforms", {}))
-        platforms[platform] = dict(record)
-        entry["platforms"] = platforms
-        updated[key] = entry
+        put_record(updated, key, url, platform, record)
         return State(updated)
 
     def with_platform_status(
@@ -142,23 +139,36 @@ class State:
         """Mark (post, platform) pairs pending unless already recorded: before a run sends anything,
         so that a post first seen now keeps every platform it is due on, even those this run skips.
         Returns the new state and what it marked: (entry key, post URL, platform)."""
-        state, marked = self, []
-        by_url = self.url_index()  # once: the state may hold thousands of posts
+        updated, marked = dict(self.posts), []  # copied once: the state may hold thousands of posts
+        state = State(updated)
+        by_url = self.url_index()
         for post, platform in pairs:
             key = state.entry_id(post, by_url) or post.id
-            if not state.posts.get(key, {}).get("platforms", {}).get(platform):
-                state = state.with_entry_record(key, post.url, platform, {"status": PlatformStatus.PENDING})
+            if not updated.get(key, {}).get("platforms", {}).get(platform):
+                put_record(updated, key, post.url, platform, {"status": PlatformStatus.PENDING})
                 by_url[post.url] = key
                 marked.append((key, post.url, platform))
         return state, marked
 
     def to_json(self) -> dict[str, Any]:
-        return {"version": VERSION, "posts": {key: dict(value) for key, value in self.posts.items()}}
+        posts = self.posts if isinstance(self.posts, dict) else dict(self.posts)
+        return {"version": VERSION, "posts": posts}
 
 
-def load_state(root: Path) -> State:
+def put_record(posts: dict[str, Any], key: str, url: str, platform: str, record: Mapping[str, Any]) -> None:
+    """`State.with_entry_record` in place, on a copy of a state's posts that its owner changes."""
+    entry = dict(posts.get(key, {}))
+    entry["url"] = url
+    platforms = dict(entry.get("platforms", {}))
+    platforms[platform] = dict(record)
+    entry["platforms"] = platforms
+    posts[key] = entry
+
+
+def load_state(root: Path, checked: CheckedFiles | None = None) -> State:
     """Read the state file, with what a run still sending, or killed, recorded in the journal
-    since. Missing is a BadInput that explains `init --baseline`."""
+    since. Missing is a BadInput that explains `init --baseline`. `checked`: where the digests
+    of files already checked are kept (see `checked`)."""
     path = state_path(root)
     if not path.exists():
         raise BadInput(
@@ -167,7 +177,11 @@ def load_state(root: Path) -> State:
             f"{STATE_DIR}/, and from then on only new posts are announced",
             file=path,
         )
-    return with_journal(parse_state(read_json_object(path, what="state file"), path), root)
+    raw = read_json_bytes(path, what="state file")
+    data = parse_json_object(raw, path, what="state file")
+    if checked is not None and checked.vouches(STATE, raw):
+        return with_journal(State(data["posts"]), root)
+    return with_journal(parse_state(data, path), root)
 
 
 JOURNAL_EVENT_FIELDS: dict[str, Expectation] = {"post": TEXT, "url": TEXT, "platform": TEXT, "record": OBJECT}
@@ -253,5 +267,6 @@ def _check_marks(record: Mapping[str, Any], path: Path, key: str) -> None:
         check_fields(part, PART_FIELDS, file=path, key=f"{key}.parts.{index}", required=("id", "url"))
 
 
-def save_state(root: Path, state: State) -> None:
-    write_json_atomic(state_path(root), state.to_json())
+def save_state(root: Path, state: State) -> bytes:
+    """Returns the bytes written."""
+    return write_json_atomic(state_path(root), state.to_json())

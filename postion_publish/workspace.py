@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from postion_publish.captions.stored import load_captions
+from postion_publish.checked import CheckedFiles
 from postion_publish.config import Settings, load_settings
 from postion_publish.errors import BadInput, ErrorKind, PostionError
 from postion_publish.journal import journal_path
@@ -97,15 +98,24 @@ class RunOutcome:
         )
 
 
-def _open_records(settings: Settings, options: RunOptions) -> tuple[State, Ledger]:
+def _open_records(settings: Settings, options: RunOptions) -> tuple[State, Ledger, CheckedFiles]:
     """State and ledger, read under the lock, with what a killed run left: its journal is folded
     into the files, and what it announced but never recorded is added to the history (so that
-    history and quota match what is on the platforms). Written back at once."""
-    state = load_state(settings.root)
-    ledger, added = with_missing_history(load_ledger(settings.root), state)
-    if (added or journal_path(settings.root / STATE_DIR).exists()) and not options.dry_run:
-        fold_journal(settings.root, state, ledger, ledger.quota(settings.quota, options.clock()))
-    return state, ledger
+    history and quota match what is on the platforms). Written back at once. Files as a run left
+    them are not checked again (see `checked`)."""
+    checked = CheckedFiles.of(settings.root, options.environ)
+    state = load_state(settings.root, checked)
+    ledger = load_ledger(settings.root, checked)
+    added = 0
+    if not checked.vouches_for_both():
+        ledger, added = with_missing_history(ledger, state)
+    journal_left = journal_path(settings.root / STATE_DIR).exists()
+    if not options.dry_run:
+        if added or journal_left:
+            fold_journal(settings.root, state, ledger, ledger.quota(settings.quota, options.clock()), checked)
+        else:
+            checked.remember_seen()
+    return state, ledger, checked
 
 
 def _check_platforms(settings: Settings, platforms: Sequence[str]) -> None:
@@ -120,6 +130,7 @@ def _execute(
     ledger: Ledger,
     jobs: list[Job],
     options: RunOptions,
+    checked: CheckedFiles,
     due: Sequence[Job] = (),
 ) -> tuple[list[JobResult], Quota]:
     """Send `jobs`. `due`: every job of the plan, recorded as pending first (see Recorder.mark_pending)."""
@@ -135,7 +146,7 @@ def _execute(
         for result in results:
             options.on_result(result)
         return results, ledger.quota(settings.quota, options.clock())
-    recorder = Recorder(settings.root, settings, state, ledger, options.clock)
+    recorder = Recorder(settings.root, settings, state, ledger, options.clock, checked)
     recorder.mark_pending((job.post, job.platform) for job in due)
     tokens = options.tokens or store_for_run(options.environ)
     executor = Executor(
@@ -165,7 +176,7 @@ def publish(
     settings = load_settings(config_path)
     _check_platforms(settings, platforms)
     with _lock(settings, options):
-        state, ledger = _open_records(settings, options)  # under the lock: a run that just ended is seen
+        state, ledger, checked = _open_records(settings, options)  # under the lock: a run that just ended is seen
         posts = read_posts(settings, settled=state.is_settled, publishing=not options.dry_run)
         plan = make_plan(posts, state, settings, options.clock(), load_captions(settings.root))
         if settings.ai is not None and settings.ai.unreviewed == "generate" and not options.dry_run:
@@ -179,7 +190,7 @@ def publish(
             raise BadInput(f"--post {post_url}: no new post has that URL (see `postion plan`)")
         chosen, waiting = _live_only(chosen, options)
         # Every due pair is recorded as pending before anything is sent, those not chosen included.
-        results, quota = _execute(settings, state, ledger, chosen, options, due=plan.jobs)
+        results, quota = _execute(settings, state, ledger, chosen, options, checked, due=plan.jobs)
     return RunOutcome(waiting + results, quota, plan.scheduled, tuple(find_unsettled(state, ledger)))
 
 
@@ -234,7 +245,7 @@ def post_manually(
     _check_platforms(settings, platforms)
     captions = captions or {}
     with _lock(settings, options):
-        state, ledger = _open_records(settings, options)
+        state, ledger, checked = _open_records(settings, options)
         post = next((p for p in read_posts(settings, publishing=not options.dry_run) if p.url == url), None)
         if post is None:
             if not captions:
@@ -252,7 +263,7 @@ def post_manually(
                 skipped.append(name)
                 continue
             jobs.append(build_job(post, settings.platforms[name], settings, captions.get(name), stored=stored))
-        results, quota = _execute(settings, state, ledger, jobs, options, due=jobs)
+        results, quota = _execute(settings, state, ledger, jobs, options, checked, due=jobs)
     for name in skipped:
         record = state.record(post, name)
         note = f"already {record.get('status')} on {name}" + (f": {record['url']}" if record.get("url") else "")
@@ -273,10 +284,10 @@ def retry(
     settings = load_settings(config_path)
     ids = list(attempt_ids)
     with _lock(settings, options):
-        state, ledger = _open_records(settings, options)
+        state, ledger, checked = _open_records(settings, options)
         attempts = _attempts_to_retry(ledger, state, ids)
         if posted_url is not None:
-            return _settle_as_posted(settings, state, ledger, attempts, posted_url, options)
+            return _settle_as_posted(settings, state, ledger, attempts, posted_url, options, checked)
         posts = {post.id: post for post in read_posts(settings, publishing=True)}
         jobs = []
         for attempt in attempts:
@@ -294,14 +305,20 @@ def retry(
             jobs.append(build_job(post, settings.platforms[attempt.platform], settings))
         if not options.dry_run:
             save_state(settings.root, state)
-        results, quota = _execute(settings, state, ledger, jobs, options)
+        results, quota = _execute(settings, state, ledger, jobs, options, checked)
         retried = {attempt.id for attempt in attempts}
         left = [u for u in find_unsettled(state, ledger) if u.attempt_id not in retried]
     return RunOutcome(results, quota, unsettled=tuple(left))
 
 
 def _settle_as_posted(
-    settings: Settings, state: State, ledger: Ledger, attempts: list[Attempt], url: str, options: RunOptions
+    settings: Settings,
+    state: State,
+    ledger: Ledger,
+    attempts: list[Attempt],
+    url: str,
+    options: RunOptions,
+    checked: CheckedFiles,
 ) -> RunOutcome:
     from urllib.parse import urlsplit
 
@@ -315,7 +332,7 @@ def _settle_as_posted(
     post = Post(id=attempt.post_id, url=attempt.post, title=attempt.post, date=options.clock())
     if state.status(attempt.post_id, attempt.platform) == PlatformStatus.ANNOUNCED:
         raise BadInput(f"attempt {attempt.id}: {attempt.post} is already announced on {attempt.platform}")
-    recorder = Recorder(settings.root, settings, state, ledger, options.clock)
+    recorder = Recorder(settings.root, settings, state, ledger, options.clock, checked)
     now = utc_text(options.clock())
     try:
         recorder.update(

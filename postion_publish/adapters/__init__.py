@@ -6,7 +6,6 @@ import asyncio
 import ssl
 from collections.abc import Mapping
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,14 +18,6 @@ from postion_publish.platforms import PlatformSpec
 from postion_publish.tokens.store import MemoryStore, TokenStore, credential
 
 USER_AGENT = "postion-publish (+https://github.com/postion/postion-publish)"
-
-
-def cache_dir(environ: Mapping[str, str]) -> Path:
-    """Where sessions are cached between runs: outside the repository, never committed."""
-    if environ.get("POSTION_CACHE_DIR"):
-        return Path(environ["POSTION_CACHE_DIR"])
-    base = environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "postion"
 
 
 class DeadlineClient(httpx.AsyncClient):

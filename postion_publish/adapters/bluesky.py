@@ -320,7 +320,7 @@ def _retry_after(response: httpx.Response, now: dt.datetime) -> float | None:
 
 def build(platform: PlatformSettings, context: BuildContext, client: httpx.AsyncClient) -> BlueskyAdapter:
     """The adapter for `platforms.bluesky` (registry: postion_publish.platforms)."""
-    from postion_publish.adapters import cache_dir
+    from postion_publish.cachedir import cache_dir
 
     secrets = context.secrets
     handle = str(platform.options["handle"])

@@ -20,13 +20,6 @@ if TYPE_CHECKING:
     from nacl.secret import SecretBox
 
 
-def cache_file(folder: Path, kind: str, *identity: str) -> Path:
-    """`folder/<kind>-<digest>.json`: the digest names the server without writing its address (or
-    a webhook's token) in the file name."""
-    digest = hashlib.sha256("|".join(identity).encode()).hexdigest()[:16]
-    return folder / f"{kind}-{digest}.json"
-
-
 def read_fact(path: Path | None, now: dt.datetime, max_age: dt.timedelta | None = None) -> Mapping[str, Any] | None:
     """What was cached, unless it is older than `max_age` (None: it never goes stale)."""
     if path is None:

@@ -30,7 +30,7 @@ from postion_publish.adapters.base import (
     retry_after_seconds,
     wall_clock,
 )
-from postion_publish.adapters.cached import cache_file, read_fact, write_fact
+from postion_publish.adapters.cached import read_fact, write_fact
 from postion_publish.adapters.images import DISCORD_IMAGES, fit_image, fit_or_none
 from postion_publish.config import PlatformSettings
 from postion_publish.errors import AuthExpired, PlatformError, RateLimited
@@ -190,7 +190,7 @@ def build(platform: PlatformSettings, context: BuildContext, client: httpx.Async
     webhook = context.secrets["POSTION_DISCORD_WEBHOOK_URL"]
     if not _WEBHOOK.fullmatch(webhook):  # never echo the value: it is the secret
         raise AuthExpired(NAME, "POSTION_DISCORD_WEBHOOK_URL is not a webhook URL (…/api/webhooks/ID/TOKEN)")
-    from postion_publish.adapters import cache_dir
+    from postion_publish.cachedir import cache_dir, cache_file
 
     options = platform.options
     webhook_id = webhook.rsplit("/", 1)[0]  # …/webhooks/ID: the token stays out of the cache's name

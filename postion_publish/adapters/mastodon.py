@@ -33,7 +33,7 @@ from postion_publish.adapters.base import (
     retry_after_seconds,
     wall_clock,
 )
-from postion_publish.adapters.cached import cache_file, read_fact, write_fact
+from postion_publish.adapters.cached import read_fact, write_fact
 from postion_publish.adapters.images import MASTODON_IMAGES, fit_image
 from postion_publish.config import PlatformSettings
 from postion_publish.errors import PlatformError
@@ -170,7 +170,7 @@ def _retry_after(response: httpx.Response, now: dt.datetime) -> float | None:
 
 def build(platform: PlatformSettings, context: BuildContext, client: httpx.AsyncClient) -> MastodonAdapter:
     """The adapter for `platforms.mastodon` (registry: postion_publish.platforms)."""
-    from postion_publish.adapters import cache_dir
+    from postion_publish.cachedir import cache_dir, cache_file
 
     return MastodonAdapter(
         client,

@@ -318,7 +318,7 @@ class ThreadsAdapter:
 
 def build(platform: PlatformSettings, context: BuildContext, client: httpx.AsyncClient) -> ThreadsAdapter:
     """The adapter for `platforms.threads` (registry: postion_publish.platforms)."""
-    from postion_publish.adapters import cache_dir
+    from postion_publish.cachedir import cache_dir
 
     user_id = platform.options.get("user_id")
     key = hashlib.sha256(f"{str(client.base_url).rstrip('/')}|{user_id or 'me'}".encode()).hexdigest()[:16]

@@ -1,0 +1,124 @@
+"""A run does not check again the state and ledger a run left (their digests are kept in the cache
+folder), and checks everything as soon as a byte of them changed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from test_crash import stored
+
+from conftest import sandbox_env, write_post
+from postion_publish import ledger as ledger_module
+from postion_publish import state as state_module
+from postion_publish import workspace
+from postion_publish.checked import CheckedFiles, _checking_code, digest_of
+from postion_publish.cli import main
+from postion_publish.sandbox import Sandbox
+
+
+def publish(blog: Path, env: dict[str, str]) -> Result:
+    return CliRunner().invoke(main, ["publish", "-c", str(blog / "postion.yml"), "--platform", "mastodon"], env=env)
+
+
+def read(blog: Path, name: str) -> Any:
+    return json.loads((blog / ".postion" / name).read_text(encoding="utf-8"))
+
+
+def write(blog: Path, name: str, data: Any) -> None:
+    (blog / ".postion" / name).write_text(json.dumps(data), encoding="utf-8")
+
+
+def first_record(state: Any) -> Any:
+    return next(iter(state["posts"].values()))["platforms"]["mastodon"]
+
+
+def forbid_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    def unexpected(*_: Any) -> Any:
+        raise AssertionError("checked again")
+
+    monkeypatch.setattr(state_module, "parse_state", unexpected)
+    monkeypatch.setattr(ledger_module, "parse_ledger", unexpected)
+    monkeypatch.setattr(workspace, "with_missing_history", unexpected)
+
+
+def test_the_files_a_run_wrote_are_not_checked_again(sandbox: Sandbox, live_blog: Path, monkeypatch: Any) -> None:
+    env = sandbox_env(sandbox, live_blog)
+    assert publish(live_blog, env).exit_code == 0
+    write_post(live_blog, "third.md", "title: Third post\ndate: 2026-03-03", "The third one.")
+    forbid_checks(monkeypatch)
+    second = publish(live_blog, env)
+    assert second.exit_code == 0, second.output
+    assert stored(sandbox, "mastodon") == 3
+    third = publish(live_blog, env)  # nothing new; the files the second run wrote are vouched for too
+    assert third.exit_code == 0, third.output
+
+
+def test_files_found_sound_are_not_checked_again(sandbox: Sandbox, live_blog: Path, monkeypatch: Any) -> None:
+    env = sandbox_env(sandbox, live_blog)
+    assert publish(live_blog, env).exit_code == 0
+    write(live_blog, "state.json", read(live_blog, "state.json"))  # another writer: other bytes, same values
+    assert publish(live_blog, env).exit_code == 0  # checked (nothing new: nothing written), and remembered
+    forbid_checks(monkeypatch)
+    assert publish(live_blog, env).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "change", "key"),
+    [
+        (
+            "state.json",
+            lambda data: next(iter(data["posts"].values()))["platforms"]["mastodon"].update(time="later"),
+            "time",
+        ),
+        ("ledger.json", lambda data: data["attempts"][0].update(attempts=-1), "attempts.0.attempts"),
+    ],
+)
+def test_a_file_changed_since_is_checked_again(
+    sandbox: Sandbox, live_blog: Path, name: str, change: Any, key: str
+) -> None:
+    env = sandbox_env(sandbox, live_blog)
+    assert publish(live_blog, env).exit_code == 0
+    data = read(live_blog, name)
+    change(data)
+    write(live_blog, name, data)
+    refused = publish(live_blog, env)
+    assert refused.exit_code == 2 and key in refused.output and name in refused.output
+
+
+def test_an_attempt_missing_from_a_changed_history_is_found(sandbox: Sandbox, live_blog: Path) -> None:
+    env = sandbox_env(sandbox, live_blog)
+    assert publish(live_blog, env).exit_code == 0
+    ledger = read(live_blog, "ledger.json")
+    write(live_blog, "ledger.json", {**ledger, "attempts": ledger["attempts"][1:]})  # say, a bad merge
+    assert publish(live_blog, env).exit_code == 0
+    attempts = read(live_blog, "ledger.json")["attempts"]
+    assert len(attempts) == 2 and attempts[-1]["error_kind"] == "reconciled"
+    assert stored(sandbox, "mastodon") == 2  # nothing sent again
+
+
+def test_a_record_made_by_other_code_vouches_for_nothing(sandbox: Sandbox, live_blog: Path) -> None:
+    env = sandbox_env(sandbox, live_blog)
+    assert publish(live_blog, env).exit_code == 0
+    state = read(live_blog, "state.json")
+    first_record(state)["status"] = "done"
+    write(live_blog, "state.json", state)
+    raw = (live_blog / ".postion" / "state.json").read_bytes()
+    record = CheckedFiles.of(live_blog, env).path
+    assert record is not None
+    vouched = {"state": digest_of(raw), "ledger": digest_of((live_blog / ".postion" / "ledger.json").read_bytes())}
+    record.write_text(json.dumps({"code": "an older version's", **vouched}), encoding="utf-8")
+    refused = publish(live_blog, env)
+    assert refused.exit_code == 2 and "status must be one of" in refused.output
+    assert _checking_code() != "an older version's"
+
+
+def test_a_cache_folder_that_cannot_be_written_costs_only_the_checks(sandbox: Sandbox, live_blog: Path) -> None:
+    (live_blog / "not-a-folder").write_text("", encoding="utf-8")
+    env = {**sandbox_env(sandbox, live_blog), "POSTION_CACHE_DIR": str(live_blog / "not-a-folder")}
+    first = publish(live_blog, env)
+    assert first.exit_code == 0, first.output
+    assert stored(sandbox, "mastodon") == 2

@@ -4,8 +4,8 @@ one run (the machines are noisy), and print the ratio (issue 12's target: within
 
 With --baseline DIR (another checkout's folder, e.g. a `git worktree` of an older commit) that code
 runs too, interleaved, and the ratios between the two are printed. Before each timed run, a run
-with nothing new, as the blog's previous run would have been (--cold: none, as if the files had
-been written by another tool or the cache folder were lost: then every value is checked).
+that announces one post, as the blog's previous run (--cold: none, as if the files had been
+written by another tool or the cache folder were lost: then every value is checked).
 Run: python benchmarks/large_state.py [--announced N] [--new N] [--runs N] [--baseline DIR] [--cold]
 """
 
@@ -27,9 +27,9 @@ from postion_publish.demo import sandbox_environment
 from postion_publish.sandbox import Sandbox
 
 
-def write_new_posts(folder: Path, new: int) -> None:
+def write_new_posts(folder: Path, new: int, name: str = "new") -> None:
     for number in range(new):
-        (folder / "posts" / f"new-{number}.md").write_text(
+        (folder / "posts" / f"{name}-{number}.md").write_text(
             f"---\ntitle: New post {number}\ndate: 2026-03-01\n---\nSomething new, number {number}.\n", encoding="utf-8"
         )
 
@@ -81,9 +81,9 @@ def make_blog(folder: Path, sandbox: Sandbox, announced: int) -> Path:
 
 
 def one_run(python: str, announced: int, new: int, source: Path | None = None, *, cold: bool = False) -> float:
-    """`source`: run that checkout's code instead of this one. Unless `cold`, a run with nothing
-    new comes first, untimed, as the blog's previous run (which left its cache folder); `cold`:
-    the files were written by another tool, or the cache folder was lost."""
+    """`source`: run that checkout's code instead of this one. Unless `cold`, a run that announces
+    one post comes first, untimed, as the blog's previous run (which left its files and its cache
+    folder); `cold`: the files were written by another tool, or the cache folder was lost."""
     sandbox = Sandbox()
     sandbox.start(0)
     try:
@@ -96,6 +96,7 @@ def one_run(python: str, announced: int, new: int, source: Path | None = None, *
                 env["PYTHONPATH"] = str(source)  # the blog's folder is the working one: not this checkout
             command = [python, "-m", "postion_publish", "publish", "-c", str(config)]
             if not cold:
+                write_new_posts(folder, 1, "previous")
                 run_checked(command, env, folder)
             write_new_posts(folder, new)
             started = time.perf_counter()
@@ -127,7 +128,7 @@ def main() -> int:
             for announced in (0, args.announced):
                 elapsed = one_run(python, announced, args.new, source, cold=args.cold)
                 times.setdefault((name, announced), []).append(elapsed)
-    after = "files written by another tool" if args.cold else "the run before had nothing new"
+    after = "files written by another tool" if args.cold else "after a run that announced one post"
     print(f"publish {args.new} new posts to 2 platforms ({after}), median of {args.runs} runs each:")
     medians = {key: statistics.median(values) for key, values in times.items()}
     for name in sources:

@@ -23,9 +23,8 @@ from pathlib import Path
 from postion_publish.cachedir import cache_dir, cache_file
 from postion_publish.errors import BadInput
 from postion_publish.jsonfile import write_json_atomic
-
-STATE = "state"
-LEDGER = "ledger"
+from postion_publish.ledger import LEDGER_FILE
+from postion_publish.state import STATE_FILE
 
 
 def _checking_code() -> str:
@@ -41,12 +40,14 @@ def digest_of(raw: bytes) -> str:
 
 
 class CheckedFiles:
-    """The record of one repository's files; `vouches` tells whether bytes just read need checking."""
+    """The record of one repository's files: the digests of those a run checked (`vouches`), and
+    of those it wrote itself (`wrote`: in its own layout, whose summary a run may trust; see
+    `ledger.WrittenRecords`)."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path  # None: nothing is vouched for, nothing is remembered
         self.seen: dict[str, str] = {}  # what this run read: name -> digest
-        self._known: dict[str, str] | None = None
+        self._record: dict[str, dict[str, str]] | None = None  # "checked" and "written": name -> digest
         self._code: str | None = None
 
     @classmethod
@@ -61,43 +62,52 @@ class CheckedFiles:
                 self._code, self.path = "", None
         return self._code
 
-    def known(self) -> dict[str, str]:
-        if self._known is None:
-            self._known = {}
+    def record(self) -> dict[str, dict[str, str]]:
+        if self._record is None:
+            self._record = {"checked": {}, "written": {}}
             if self.path is not None:
                 with contextlib.suppress(OSError, ValueError):
                     data = json.loads(self.path.read_text(encoding="utf-8"))
                     if isinstance(data, dict) and data.get("code") == self.code():
-                        self._known = {name: data[name] for name in (STATE, LEDGER) if isinstance(data.get(name), str)}
-        return self._known
+                        for kind in self._record:
+                            digests = data.get(kind)
+                            if isinstance(digests, dict):
+                                self._record[kind] = {k: v for k, v in digests.items() if isinstance(v, str)}
+        return self._record
 
     def vouches(self, name: str, raw: bytes) -> bool:
-        """Whether these bytes of file `name` are those a run of this code wrote or checked."""
+        """Whether these bytes of file `name` (STATE_FILE, LEDGER_FILE) are those a run of this
+        code wrote or checked."""
         if self.path is None:
             return False
         self.seen[name] = digest_of(raw)
-        return self.known().get(name) == self.seen[name]
+        return self.record()["checked"].get(name) == self.seen[name]
+
+    def wrote(self, name: str) -> bool:
+        """Whether the bytes of `name` just vouched for are those a run of this code wrote."""
+        return name in self.seen and self.record()["written"].get(name) == self.seen[name]
 
     def vouches_for_both(self) -> bool:
         """State and ledger as one run left them, together: nothing missing from the history."""
-        known = self.known()
-        return bool(known) and all(known.get(name) == self.seen.get(name) for name in (STATE, LEDGER))
+        checked = self.record()["checked"]
+        return all(name in self.seen and checked.get(name) == self.seen[name] for name in (STATE_FILE, LEDGER_FILE))
 
     def remember_seen(self) -> None:
         """The files read were checked and found sound together."""
-        if self.path is not None and set(self.seen) == {STATE, LEDGER} and not self.vouches_for_both():
-            self._write(self.seen)
+        if self.path is not None and set(self.seen) == {STATE_FILE, LEDGER_FILE} and not self.vouches_for_both():
+            written = {name: digest for name, digest in self.record()["written"].items() if self.seen[name] == digest}
+            self._write(dict(self.seen), written)
 
     def remember_written(self, state: bytes, ledger: bytes) -> None:
         """The bytes a run just wrote, from what it had checked."""
         if self.path is not None:
-            self.seen = {STATE: digest_of(state), LEDGER: digest_of(ledger)}
-            self._write(self.seen)
+            self.seen = {STATE_FILE: digest_of(state), LEDGER_FILE: digest_of(ledger)}
+            self._write(dict(self.seen), dict(self.seen))
 
-    def _write(self, digests: Mapping[str, str]) -> None:
+    def _write(self, checked: dict[str, str], written: dict[str, str]) -> None:
         """Best effort: a folder that cannot be written only costs the next run the checks."""
         code = self.code()
         if self.path is not None:
-            self._known = dict(digests)
+            self._record = {"checked": checked, "written": written}
             with contextlib.suppress(BadInput):
-                write_json_atomic(self.path, {"code": code, **digests}, durable=False)
+                write_json_atomic(self.path, {"code": code, **self._record}, durable=False)

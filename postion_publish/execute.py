@@ -22,7 +22,7 @@ import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -48,7 +48,6 @@ from postion_publish.attachments import (
     public_url,
     site_file_for,
 )
-from postion_publish.checked import CheckedFiles
 from postion_publish.config import Settings
 from postion_publish.errors import (
     BadInput,
@@ -67,6 +66,9 @@ from postion_publish.redact import Redactor
 from postion_publish.results import JobResult, Status
 from postion_publish.state import STATE_DIR, PlatformStatus, State, put_record, utc_text
 from postion_publish.tokens.store import RedactingStore, TokenStore
+
+if TYPE_CHECKING:
+    from postion_publish.checked import CheckedFiles
 
 Clock = Callable[[], dt.datetime]
 MAX_CARD_DESCRIPTION = 300

@@ -11,14 +11,15 @@ import datetime as dt
 import itertools
 import operator
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import MISSING, dataclass, field, fields, replace
 from functools import cached_property
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from postion_publish.checked import LEDGER, CheckedFiles
+import orjson
+
 from postion_publish.config import QuotaSettings
 from postion_publish.errors import BadInput, ErrorKind
 from postion_publish.journal import ATTEMPT_EVENT, crash_point, journal_path, read_events, remove_journal
@@ -32,13 +33,18 @@ from postion_publish.jsonfile import (
     all_objects,
     check_fields,
     check_many,
+    encoded,
     field_values,
     parse_json_object,
     read_json_bytes,
+    write_atomic,
     write_json_atomic,
 )
 from postion_publish.results import Status
 from postion_publish.state import STATE_DIR, PlatformStatus, State, save_state, utc_text
+
+if TYPE_CHECKING:
+    from postion_publish.checked import CheckedFiles
 
 LEDGER_FILE = "ledger.json"
 VERSION = 1
@@ -123,27 +129,89 @@ def cycle_start(today: dt.date, billing_day: int) -> dt.date:
     return dt.date(year, month, billing_day)
 
 
+# The layout `jsonfile.encoded` gives a ledger of one attempt or more: the attempts first, each an
+# object indented by four spaces, whose strings escape their line ends; then quota, tokens, version.
+_ATTEMPTS_START = b'{\n  "attempts": [\n'
+_ATTEMPTS_END = b"\n  ],"
+
+
+class WrittenRecords:
+    """The attempts of a ledger file a run wrote (see `checked.CheckedFiles.wrote`), parsed only
+    when someone asks for them. A run that adds a few attempts to 10,000 needs their count in the
+    quota's cycle (the file's own `quota`) and, to write the file again, their bytes as they are
+    (`spliced`): parsing them and encoding them again was a fifth of what such a history added."""
+
+    def __init__(self, raw: bytes, end: int, rest: Mapping[str, Any]) -> None:
+        self.raw = raw
+        self.end = end  # where the last attempt ends
+        self.rest = rest  # the file's quota, tokens and version
+
+    @classmethod
+    def of(cls, raw: bytes) -> WrittenRecords | None:
+        """None unless `raw` has that layout."""
+        end = raw.find(_ATTEMPTS_END) if raw.startswith(_ATTEMPTS_START) else -1
+        if end < 0:  # no attempts yet, or another layout
+            return None
+        try:
+            rest = orjson.loads(b"{" + raw[end + len(_ATTEMPTS_END) :])
+        except orjson.JSONDecodeError:
+            return None
+        return cls(raw, end, rest) if isinstance(rest, dict) and isinstance(rest.get("tokens", {}), dict) else None
+
+    @cached_property
+    def records(self) -> tuple[Mapping[str, Any], ...]:
+        return tuple(orjson.loads(self.raw)["attempts"])
+
+    def used_since(self, start: dt.date) -> int | None:
+        """The published attempts from `start` on, as the file's quota counted them (None: it
+        counted another cycle's)."""
+        quota = self.rest.get("quota")
+        if not isinstance(quota, dict) or quota.get("cycle_start") != start.isoformat():
+            return None
+        used = quota.get("used")
+        return used if type(used) is int else None
+
+    def spliced(self, added: tuple[Mapping[str, Any], ...], rest: Mapping[str, Any]) -> bytes:
+        """The bytes `encoded` gives the whole ledger: these attempts, then `added`, then `rest`."""
+        head = self.raw[: self.end]
+        if added:
+            items = encoded({"attempts": list(added)})
+            head += b",\n" + items[len(_ATTEMPTS_START) : -len(b"\n  ]\n}\n")]
+        return head + _ATTEMPTS_END + encoded(dict(rest))[1:]
+
+
 @dataclass(frozen=True)
 class Ledger:
     """The history as the file holds it: each attempt a record of `Attempt.to_json` form, oldest
     first (new ones append, so git diffs stay small). A run reads and writes thousands of them and
     looks at a few fields: Attempt objects are made only for those who ask (`attempts`)."""
 
-    records: tuple[Mapping[str, Any], ...] = ()
+    loaded: tuple[Mapping[str, Any], ...] = ()  # the attempts, or those after `written`'s
     tokens: Mapping[str, Any] = field(default_factory=dict)
+    written: WrittenRecords | None = None  # the earlier attempts, still as the file holds them
+
+    @cached_property
+    def records(self) -> tuple[Mapping[str, Any], ...]:
+        """Every attempt, oldest first."""
+        return (*self.written.records, *self.loaded) if self.written is not None else self.loaded
 
     @cached_property
     def attempts(self) -> tuple[Attempt, ...]:
         return tuple(map(Attempt.from_json, self.records))
 
+    def appended(self, records: Iterable[Mapping[str, Any]]) -> Ledger:
+        return replace(self, loaded=(*self.loaded, *records))
+
     def with_attempt(self, attempt: Attempt) -> Ledger:
-        return replace(self, records=(*self.records, attempt.to_json()))
+        return self.appended((attempt.to_json(),))
 
     def quota(self, settings: QuotaSettings, now: dt.datetime) -> Quota:
         start = cycle_start(now.date(), settings.billing_day)
         since = utc_text(dt.datetime(start.year, start.month, start.day, tzinfo=dt.UTC))
-        used = sum(1 for record in self.records if record["status"] == Status.PUBLISHED and record["time"] >= since)
-        return Quota(used, settings.monthly_units, _add_month(start, settings.billing_day), start)
+        earlier = self.written.used_since(start) if self.written is not None else None
+        counted = self.records if earlier is None else self.loaded
+        used = sum(1 for record in counted if record["status"] == Status.PUBLISHED and record["time"] >= since)
+        return Quota((earlier or 0) + used, settings.monthly_units, _add_month(start, settings.billing_day), start)
 
     def newest_first(self, limit: int | None = None) -> list[Attempt]:
         ordered = list(reversed(self.attempts))
@@ -153,9 +221,12 @@ class Ledger:
         return next((attempt for attempt in self.attempts if attempt.id == attempt_id), None)
 
     def to_json(self, quota: Quota) -> dict[str, Any]:
+        return {"attempts": list(self.records), **self.rest_json(quota)}
+
+    def rest_json(self, quota: Quota) -> dict[str, Any]:
+        """All but the attempts."""
         return {
             "version": VERSION,
-            "attempts": list(self.records),
             "quota": {**quota.to_json(), "cycle_start": quota.cycle_start.isoformat()},
             "tokens": dict(self.tokens),
         }
@@ -195,7 +266,7 @@ def with_missing_history(ledger: Ledger, state: State) -> tuple[Ledger, int]:
     if not added:
         return ledger, 0
     ordered = sorted(added, key=lambda attempt: attempt.time)
-    return replace(ledger, records=(*ledger.records, *(attempt.to_json() for attempt in ordered))), len(added)
+    return ledger.appended(attempt.to_json() for attempt in ordered), len(added)
 
 
 def load_ledger(root: Path, checked: CheckedFiles | None = None) -> Ledger:
@@ -206,10 +277,13 @@ def load_ledger(root: Path, checked: CheckedFiles | None = None) -> Ledger:
     if not path.exists():
         return with_journal(Ledger(), root)
     raw = read_json_bytes(path, what="ledger")
-    data = parse_json_object(raw, path, what="ledger")
-    if checked is not None and checked.vouches(LEDGER, raw):
+    if checked is not None and checked.vouches(LEDGER_FILE, raw):
+        written = WrittenRecords.of(raw) if checked.wrote(LEDGER_FILE) else None
+        if written is not None:
+            return with_journal(Ledger(tokens=written.rest.get("tokens", {}), written=written), root)
+        data = parse_json_object(raw, path, what="ledger")
         return with_journal(Ledger(tuple(data["attempts"]), data.get("tokens", {})), root)
-    return with_journal(parse_ledger(data, path), root)
+    return with_journal(parse_ledger(parse_json_object(raw, path, what="ledger"), path), root)
 
 
 def with_journal(ledger: Ledger, root: Path) -> Ledger:
@@ -224,7 +298,7 @@ def with_journal(ledger: Ledger, root: Path) -> Ledger:
         if record["id"] not in known:
             known.add(record["id"])
             added.append(record)
-    return replace(ledger, records=(*ledger.records, *added)) if added else ledger
+    return ledger.appended(added) if added else ledger
 
 
 ATTEMPT_FIELDS: dict[str, Expectation] = {
@@ -304,7 +378,11 @@ def save_ledger(root: Path, ledger: Ledger, settings: QuotaSettings, now: dt.dat
 def write_ledger(root: Path, ledger: Ledger, quota: Quota) -> bytes:
     """`quota`: the ledger's, as counted already (from a history of thousands of attempts).
     Returns the bytes written."""
-    return write_json_atomic(ledger_path(root), ledger.to_json(quota))
+    if ledger.written is None:
+        return write_json_atomic(ledger_path(root), ledger.to_json(quota))
+    raw = ledger.written.spliced(ledger.loaded, ledger.rest_json(quota))
+    write_atomic(ledger_path(root), raw)
+    return raw
 
 
 def fold_journal(root: Path, state: State, ledger: Ledger, quota: Quota, checked: CheckedFiles | None = None) -> None:

@@ -20,9 +20,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from postion_publish.checked import STATE, CheckedFiles
 from postion_publish.errors import BadInput
 from postion_publish.journal import STATE_EVENT, journal_path, read_events
 from postion_publish.jsonfile import (
@@ -42,6 +41,9 @@ from postion_publish.jsonfile import (
     write_json_atomic,
 )
 from postion_publish.posts import Post
+
+if TYPE_CHECKING:
+    from postion_publish.checked import CheckedFiles
 
 STATE_DIR = ".postion"
 STATE_FILE = "state.json"
@@ -179,7 +181,7 @@ def load_state(root: Path, checked: CheckedFiles | None = None) -> State:
         )
     raw = read_json_bytes(path, what="state file")
     data = parse_json_object(raw, path, what="state file")
-    if checked is not None and checked.vouches(STATE, raw):
+    if checked is not None and checked.vouches(STATE_FILE, raw):
         return with_journal(State(data["posts"]), root)
     return with_journal(parse_state(data, path), root)
 

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from postion_publish.captions.stored import load_captions
-from postion_publish.checked import CheckedFiles
 from postion_publish.config import Settings, load_settings
 from postion_publish.errors import BadInput, ErrorKind, PostionError
 from postion_publish.journal import journal_path
@@ -23,6 +22,7 @@ from postion_publish.sources import read_posts
 from postion_publish.state import STATE_DIR, PlatformStatus, State, load_state, save_state, state_path, utc_text
 
 if TYPE_CHECKING:  # publishing needs httpx and the adapters; `postion plan` does not load them
+    from postion_publish.checked import CheckedFiles
     from postion_publish.execute import RetryPolicy
     from postion_publish.tokens.store import TokenStore
 
@@ -103,6 +103,8 @@ def _open_records(settings: Settings, options: RunOptions) -> tuple[State, Ledge
     into the files, and what it announced but never recorded is added to the history (so that
     history and quota match what is on the platforms). Written back at once. Files as a run left
     them are not checked again (see `checked`)."""
+    from postion_publish.checked import CheckedFiles  # here: `plan` does without hashlib
+
     checked = CheckedFiles.of(settings.root, options.environ)
     state = load_state(settings.root, checked)
     ledger = load_ledger(settings.root, checked)

@@ -3,7 +3,10 @@ folder), and checks everything as soon as a byte of them changed."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import random
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +20,10 @@ from postion_publish import state as state_module
 from postion_publish import workspace
 from postion_publish.checked import CheckedFiles, _checking_code, digest_of
 from postion_publish.cli import main
+from postion_publish.config import QuotaSettings
+from postion_publish.jsonfile import encoded
+from postion_publish.ledger import Attempt, Ledger, load_ledger, write_ledger
+from postion_publish.results import Status
 from postion_publish.sandbox import Sandbox
 
 
@@ -109,8 +116,9 @@ def test_a_record_made_by_other_code_vouches_for_nothing(sandbox: Sandbox, live_
     raw = (live_blog / ".postion" / "state.json").read_bytes()
     record = CheckedFiles.of(live_blog, env).path
     assert record is not None
-    vouched = {"state": digest_of(raw), "ledger": digest_of((live_blog / ".postion" / "ledger.json").read_bytes())}
-    record.write_text(json.dumps({"code": "an older version's", **vouched}), encoding="utf-8")
+    ledger = (live_blog / ".postion" / "ledger.json").read_bytes()
+    vouched = {"state.json": digest_of(raw), "ledger.json": digest_of(ledger)}
+    record.write_text(json.dumps({"code": "an older version's", "checked": vouched}), encoding="utf-8")
     refused = publish(live_blog, env)
     assert refused.exit_code == 2 and "status must be one of" in refused.output
     assert _checking_code() != "an older version's"
@@ -122,3 +130,52 @@ def test_a_cache_folder_that_cannot_be_written_costs_only_the_checks(sandbox: Sa
     first = publish(live_blog, env)
     assert first.exit_code == 0, first.output
     assert stored(sandbox, "mastodon") == 2
+
+
+def random_attempt(chance: random.Random, number: int) -> Attempt:
+    odd = ["é", "😀", "日本", '"', "\\", "\n", "\u2028", "\t", "a\u0301", "<b>", "{}", "],"]
+    text = "".join(chance.choice([*odd, "x", " "]) for _ in range(chance.randint(0, 12)))
+    day = chance.choice(["2026-10-31", "2026-11-01", "2026-11-15", "2026-12-01"])
+    return Attempt(
+        id=f"{number:010x}",
+        time=f"{day}T0{chance.randint(0, 9)}:00:00Z",
+        post=f"https://blog.example.com/{text}/",
+        post_id=text or "p",
+        platform=chance.choice(["x", "bluesky", "mastodon"]),
+        status=chance.choice([Status.PUBLISHED, Status.FAILED]),
+        url=chance.choice([None, f"https://x.example/{number}"]),
+        error=chance.choice([None, text]),
+        attempts=chance.randint(1, 3),
+        parts=chance.randint(0, 3),
+        unreviewed=chance.random() < 0.2,
+    )
+
+
+def test_a_ledger_a_run_wrote_is_written_again_as_a_whole_write_would(tmp_path: Path) -> None:
+    """The attempts of a file a run wrote are kept as bytes and the new ones spliced in: the file is
+    byte for byte what encoding the whole would give, and its quota is the one counted."""
+    chance = random.Random(12)
+    settings = QuotaSettings(monthly_units=300, billing_day=1)
+    for case in range(60):
+        earlier = [random_attempt(chance, number) for number in range(chance.randint(0, 30))]
+        tokens = chance.choice([{}, {"x": {"expires": "2027-01-01T00:00:00Z", "note": "é😀"}}])
+        now = dt.datetime(2026, 11, chance.randint(1, 30), tzinfo=dt.UTC)
+        ledger = Ledger(tuple(attempt.to_json() for attempt in earlier), tokens)
+        raw = write_ledger(tmp_path, ledger, ledger.quota(settings, now))
+        checked = CheckedFiles(tmp_path / "checked.json")
+        checked.remember_written(b"", raw)
+        loaded = load_ledger(tmp_path, checked)
+        assert (loaded.written is not None) == bool(earlier), case  # an empty history is parsed
+        later = now + dt.timedelta(days=chance.choice([0, 3, 40]))  # the same cycle, or the next
+        for number in range(chance.randint(0, 4)):
+            attempt = random_attempt(chance, 1000 + number)
+            ledger, loaded = ledger.with_attempt(attempt), loaded.with_attempt(attempt)
+        if chance.random() < 0.3:
+            ledger, loaded = (
+                replace(ledger, tokens={"new": "token record"}),
+                replace(loaded, tokens={"new": "token record"}),
+            )
+        quota = ledger.quota(settings, later)
+        assert loaded.quota(settings, later) == quota, case
+        assert write_ledger(tmp_path, loaded, quota) == encoded(ledger.to_json(quota)), case
+        assert loaded.records == ledger.records, case

@@ -136,6 +136,15 @@ def _execute(
     due: Sequence[Job] = (),
 ) -> tuple[list[JobResult], Quota]:
     """Send `jobs`. `due`: every job of the plan, recorded as pending first (see Recorder.mark_pending)."""
+    if options.dry_run:
+        results = [JobResult(job, Status.DRY_RUN) for job in jobs]
+        for result in results:
+            options.on_result(result)
+        return results, ledger.quota(settings.quota, options.clock())
+    if jobs:
+        from postion_publish import tls
+
+        tls.prepare()  # the certificates are read in a thread while the network code loads
     import asyncio
 
     from postion_publish.connections import after_rotation
@@ -143,11 +152,6 @@ def _execute(
     from postion_publish.tokens.github import notices_of, store_for_run
     from postion_publish.tokens.store import RedactingStore
 
-    if options.dry_run:
-        results = [JobResult(job, Status.DRY_RUN) for job in jobs]
-        for result in results:
-            options.on_result(result)
-        return results, ledger.quota(settings.quota, options.clock())
     recorder = Recorder(settings.root, settings, state, ledger, options.clock, checked)
     recorder.mark_pending((job.post, job.platform) for job in due)
     tokens = options.tokens or store_for_run(options.environ)

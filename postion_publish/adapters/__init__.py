@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import ssl
 from collections.abc import Mapping
-from functools import cache
 from typing import Any
 
 import httpx
 
-from postion_publish import platforms
+from postion_publish import platforms, tls
 from postion_publish.adapters.base import Adapter, BuildContext, Clock, wall_clock
 from postion_publish.config import PlatformSettings
 from postion_publish.errors import AuthExpired
@@ -37,13 +35,6 @@ class DeadlineClient(httpx.AsyncClient):
             raise httpx.ReadTimeout(f"no complete answer within {self.deadline:g} s", request=request) from None
 
 
-@cache
-def tls_context() -> ssl.SSLContext:
-    """One for all the clients of a run: reading the trusted certificates takes 30 ms each time.
-    As httpx makes it (certifi's, or SSL_CERT_FILE / SSL_CERT_DIR where set)."""
-    return httpx.create_ssl_context()
-
-
 def new_client(
     base_url: str | None = None,
     timeout: float = 20.0,
@@ -51,7 +42,7 @@ def new_client(
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> httpx.AsyncClient:
     return DeadlineClient(
-        verify=tls_context(),
+        verify=tls.context(),  # one for all the clients of a run (see `tls`)
         base_url=base_url or "",
         timeout=httpx.Timeout(min(timeout, deadline), connect=min(10.0, deadline)),
         headers={"User-Agent": USER_AGENT},

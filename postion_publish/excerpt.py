@@ -6,6 +6,8 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from postion_publish.simple_markdown import simple_excerpt
+
 if TYPE_CHECKING:  # loaded on first use: a post with a description, or nothing new, needs no parser
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
@@ -68,17 +70,25 @@ def excerpt_from_markdown(body: str) -> str:
     # Before a marker the whole text is the excerpt, but never more than MAX_MARKED_TEXT of it is
     # parsed: a 50 MB post must not be read as Markdown to be cut to a few thousand characters.
     end = min(marker.start(), MAX_MARKED_TEXT) if marker else FIRST_PARAGRAPH_WINDOW
+    simple = simple_excerpt(body[:end], every_paragraph=marker is not None)
+    if simple is not None:
+        return simple
+    return excerpt_with_parser(body[:end], every_paragraph=marker is not None)
+
+
+def excerpt_with_parser(region: str, *, every_paragraph: bool) -> str:
+    """The text of the first paragraph of `region` (`every_paragraph`: of all), read by markdown-it."""
     blocks, whole = _markdown()
     env: dict[str, Any] = {}  # the reference definitions the blocks hold, for links in the paragraphs
     texts: list[str] = []
     inside_paragraph = False
-    for token in blocks.parse(body[:end], env):
+    for token in blocks.parse(region, env):
         if token.type == "paragraph_open":
             inside_paragraph = True
         elif token.type == "paragraph_close":
             inside_paragraph = False
-            if not marker and texts:
-                break  # no marker: the first paragraph is the excerpt
+            if not every_paragraph and texts:
+                break
         elif token.type == "inline" and inside_paragraph:
             texts.append(_inline_text(whole.parseInline(token.content, env)[0]))
     return _SPACE.sub(" ", " ".join(texts)).strip()

@@ -88,14 +88,19 @@ def hashtag(tag: str) -> str:
     return "#" + "".join(words)
 
 
+@lru_cache(maxsize=1024)
+def hashtags(tags: tuple[str, ...]) -> str:
+    """Once per set of tags: a caption is rendered several times per platform while it is fitted."""
+    return " ".join(tag for tag in (hashtag(t) for t in tags) if len(tag) > 1)
+
+
 def template_context(post: Post, platform: str, excerpt: str | None = None) -> dict[str, Any]:
-    tags = list(post.tags)
     return {
         "title": post.title,
         "excerpt": post.excerpt if excerpt is None else excerpt,
         "url": post.url,
-        "tags": tags,
-        "hashtags": " ".join(tag for tag in (hashtag(t) for t in tags) if len(tag) > 1),
+        "tags": list(post.tags),
+        "hashtags": hashtags(tuple(post.tags)),
         "date": post.date.date(),
         "author": post.author or "",
         "image": post.image or "",

@@ -11,6 +11,7 @@ PyYAML reads it. `tests/test_simple_yaml.py` compares the two on generated front
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from yaml.constructor import SafeConstructor
@@ -25,6 +26,7 @@ _REFUSED = "\t\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff"  # 
 _PLAIN_VALUE = re.compile(_STARTS_NOTHING + f"(?:(?!: | #)[^{_REFUSED}])+(?<!:)")
 _PLAIN_ITEM = re.compile(_STARTS_NOTHING + f"[^{_REFUSED}:#,\\[\\]{{}}'\"]+")  # in a flow list: no more
 _RESOLVER = Resolver()
+_TYPED_FIRST = frozenset(Resolver.yaml_implicit_resolvers)
 _CONSTRUCTOR = SafeConstructor()
 _STR = "tag:yaml.org,2002:str"
 _BUILT = {  # tag → PyYAML's constructor for it
@@ -68,8 +70,12 @@ def _value(raw: str) -> Any:
     return _scalar(raw)
 
 
+@lru_cache(maxsize=1024)
 def _tag(text: str) -> str:
-    """The type PyYAML gives a plain scalar (its implicit resolvers)."""
+    """The type PyYAML gives a plain scalar (its implicit resolvers, which only look at a text
+    whose first character starts some other type: most titles are known to be text at once)."""
+    if text and text[0] not in _TYPED_FIRST and None not in _TYPED_FIRST:
+        return _STR
     return str(_RESOLVER.resolve(ScalarNode, text, (True, False)))  # type: ignore[no-untyped-call]
 
 

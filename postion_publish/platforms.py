@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
@@ -55,6 +56,7 @@ class PlatformSpec:
         return builder
 
 
+@cache  # once per reference: every job of a plan asks for its platform's rule
 def _load(reference: str) -> Any:
     module, _, attribute = reference.partition(":")
     return getattr(import_module(module), attribute)

@@ -9,7 +9,9 @@ the cache folder of an earlier run (a session, the instance's limit, the webhook
 
 Needs Node.js and npm: crosspost is installed into a cache folder (~/.cache/postion-bench). Without
 them, or without the registry, it says so and stops. Nothing is asserted: figures are printed.
-Run: python benchmarks/versus_crosspost.py [--latencies 0.1 0.25 0.5] [--runs 5]
+With --baseline DIR (another checkout's folder, e.g. a `git worktree` of an older commit) that code
+runs too, interleaved, fresh and cached.
+Run: python benchmarks/versus_crosspost.py [--latencies 0.1 0.25 0.5] [--runs 5] [--baseline DIR]
 """
 
 from __future__ import annotations
@@ -129,9 +131,10 @@ def crosspost(cli: Path, cert: Path) -> Callable[[Sandbox, Path], tuple[list[str
 
 
 def postion(
-    python: str, cert: Path, cache: Path | None
+    python: str, cert: Path, cache: Path | None, source: Path | None = None
 ) -> Callable[[Sandbox, Path], tuple[list[str], dict[str, str], Path]]:
-    """A one-post blog; `cache`: the cache folder to keep between runs (None: a new one each run)."""
+    """A one-post blog; `cache`: the cache folder to keep between runs (None: a new one each run);
+    `source`: run that checkout's code instead of this one."""
 
     def launch(sandbox: Sandbox, folder: Path) -> tuple[list[str], dict[str, str], Path]:
         base = sandbox.base_url
@@ -153,6 +156,8 @@ def postion(
         env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: compiled once, not at every start
         if cache is not None:
             env["POSTION_CACHE_DIR"] = str(cache)
+        if source is not None:
+            env["PYTHONPATH"] = str(source)  # the blog's folder is the working one: not this checkout
         command = [python, "-m", "postion_publish", "publish", "-c", str(folder / "postion.yml")]
         return command, env, folder
 
@@ -187,6 +192,7 @@ def main() -> int:
     parser.add_argument("--latencies", type=float, nargs="+", default=[0.1, 0.25, 0.5])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "postion-bench")
+    parser.add_argument("--baseline", type=Path, help="another checkout of postion to run side by side")
     args = parser.parse_args()
     cli = install_peer(args.cache)
     if cli is None:
@@ -206,6 +212,10 @@ def main() -> int:
             Tool("postion, fresh login", postion(python, cert, None)),
             Tool("postion, cached session", postion(python, cert, warm_cache)),
         ]
+        if args.baseline:
+            old_cache = folder / "baseline-cache"
+            tools.append(Tool("baseline, fresh login", postion(python, cert, None, args.baseline)))
+            tools.append(Tool("baseline, cached session", postion(python, cert, old_cache, args.baseline)))
         for latency in args.latencies:
             sandbox = Sandbox(latency=latency)
             sandbox.start(0, tls=tls)
@@ -227,6 +237,7 @@ def report(tools: list[Tool], latencies: list[float], runs: int) -> None:
     header = "".join(f"{f'{latency * 1000:g} ms':>9}" for latency in latencies)
     print(f"{'':26}{header}   fitted            first request   requests (bluesky/mastodon/discord)")
     fitted: dict[str, tuple[float, float]] = {}
+    first_requests: dict[str, float] = {}
     for tool in tools:
         medians = [statistics.median(run.seconds for run in tool.runs[latency]) for latency in latencies]
         a, b = fit(list(zip(latencies, medians, strict=True)))
@@ -235,13 +246,17 @@ def report(tools: list[Tool], latencies: list[float], runs: int) -> None:
         counts = [run.requests for latency in latencies for run in tool.runs[latency]]
         typical = "/".join(str(statistics.median_low(c[name] for c in counts)) for name in PLATFORMS)
         cells = "".join(f"{median:>8.2f}s" for median in medians)
-        first = statistics.median(firsts)
+        first = first_requests[tool.name] = statistics.median(firsts)
         print(f"{tool.name:26}{cells}   {a:.2f} s + {b:.2f} × latency   {first:.2f} s         {typical}")
     peer_a, peer_b = fitted[tools[0].name]
     print()
+    peer_first = first_requests[tools[0].name]
     for tool in tools[1:]:
         a, b = fitted[tool.name]
-        print(f"{tool.name}: fixed cost {a / peer_a:.2f} × crosspost's, latencies {b:.2f} against {peer_b:.2f}")
+        print(
+            f"{tool.name}: fixed cost {a / peer_a:.2f} × crosspost's, latencies {b:.2f} against {peer_b:.2f}, "
+            f"first request {first_requests[tool.name] / peer_first:.2f} × crosspost's"
+        )
     print("targets: fresh login ≤ 0.35 s + 2 × latency; cached session ≤ 0.35 s + 1 × latency; first request ≤ 0.2 s")
 
 

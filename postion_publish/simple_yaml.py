@@ -18,7 +18,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
-_KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +(.*?))? *")
+_KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +(.*))?")  # greedy, then stripped: linear time
 # A plain value: it starts with a letter, a digit or a character that starts nothing in YAML, and
 # holds no line break of YAML's, character it refuses, `: ` or ` #` (a comment), and no tab.
 _STARTS_NOTHING = r"(?![\-?:,\[\]{}#&*!|>'\"%@`])"
@@ -44,10 +44,10 @@ def simple_front_matter(text: str) -> dict[str, Any] | None:
         matched = _KEY_LINE.fullmatch(line)
         if matched is None:
             return None
-        key, raw = matched.groups()
+        key, raw = matched.group(1), (matched.group(2) or "").rstrip(" ")
         if _tag(key) != _STR:  # `yes:`, `null:`…
             return None
-        value = _value(raw or "")
+        value = _value(raw)
         if value is _DOUBT:
             return None
         data[key] = value

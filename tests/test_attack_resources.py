@@ -124,6 +124,24 @@ def test_long_unbroken_text_is_counted_in_linear_time(blog_with_state: Path, key
     assert all(message["length"] > 0 for job in jobs for message in job["messages"])
 
 
+SIMPLE_READER_INPUTS = {  # what the readers without a parser (simple_yaml, simple_markdown) see first
+    "spaces-in-a-value": ("title: x" + " " * 60_000 + "y", "Text."),
+    "colons": ("title: " + "x:" * 30_000, "Text."),
+    "a-long-list": ("title: T\ntags: [" + "x, " * 20_000 + "]", "Text."),
+    "brackets": ("title: T", "A " + "[a](b" * 30_000 + "\n\n<!-- more -->"),
+    "stars": ("title: T", "A " + "*a " * 30_000 + "\n\n<!-- more -->"),
+    "backticks-and-lines": ("title: T", "A `" + "b\n" * 30_000 + "\n<!-- more -->"),
+}
+
+
+@pytest.mark.parametrize(("front", "body"), SIMPLE_READER_INPUTS.values(), ids=SIMPLE_READER_INPUTS.keys())
+def test_front_matter_and_paragraphs_are_read_in_linear_time(blog_with_state: Path, front: str, body: str) -> None:
+    write_post(blog_with_state, "odd.md", f"date: 2026-03-03\n{front}", body)
+    result = plan_limited(blog_with_state, "--json", seconds=5)  # well under a second each (quadratic: 10 s)
+    assert result.returncode in (0, 2), result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_a_fifty_megabyte_post_is_planned_from_its_first_kilobytes(blog_with_state: Path) -> None:
     body = "ab." * 17_000_000 + "\n\n<!-- more -->\n"
     write_post(blog_with_state, "huge.md", "title: Huge\ndate: 2026-03-03", body)

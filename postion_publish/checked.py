@@ -52,7 +52,10 @@ class CheckedFiles:
 
     @classmethod
     def of(cls, root: Path, environ: Mapping[str, str]) -> CheckedFiles:
-        return cls(cache_file(cache_dir(environ), "checked", str(root.resolve())))
+        try:
+            return cls(cache_file(cache_dir(environ), "checked", str(root.resolve())))
+        except (RuntimeError, OSError):  # no home folder to find a cache folder in: everything is checked
+            return cls(None)
 
     def code(self) -> str:
         if self._code is None:

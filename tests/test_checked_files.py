@@ -179,3 +179,12 @@ def test_a_ledger_a_run_wrote_is_written_again_as_a_whole_write_would(tmp_path: 
         assert loaded.quota(settings, later) == quota, case
         assert write_ledger(tmp_path, loaded, quota) == encoded(ledger.to_json(quota)), case
         assert loaded.records == ledger.records, case
+
+
+def test_without_a_cache_folder_to_find_everything_is_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    checked = CheckedFiles.of(Path("."), {})
+    assert checked.path is None and not checked.vouches("state.json", b"{}")

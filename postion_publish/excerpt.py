@@ -69,11 +69,11 @@ def excerpt_from_markdown(body: str) -> str:
     marker = MORE_MARKERS.search(body)
     # Before a marker the whole text is the excerpt, but never more than MAX_MARKED_TEXT of it is
     # parsed: a 50 MB post must not be read as Markdown to be cut to a few thousand characters.
-    end = min(marker.start(), MAX_MARKED_TEXT) if marker else FIRST_PARAGRAPH_WINDOW
-    simple = simple_excerpt(body[:end], every_paragraph=marker is not None)
+    region = body[: min(marker.start(), MAX_MARKED_TEXT) if marker else FIRST_PARAGRAPH_WINDOW]
+    simple = simple_excerpt(region, every_paragraph=marker is not None)
     if simple is not None:
         return simple
-    return excerpt_with_parser(body[:end], every_paragraph=marker is not None)
+    return excerpt_with_parser(region, every_paragraph=marker is not None)
 
 
 def excerpt_with_parser(region: str, *, every_paragraph: bool) -> str:

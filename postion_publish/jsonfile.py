@@ -51,14 +51,10 @@ def parse_json_object(raw: bytes, path: Path, *, what: str) -> dict[str, Any]:
     return data
 
 
-def dumps(data: Any) -> str:
-    """Sorted keys and stable indentation, so that git diffs of state and ledger stay small."""
-    return encoded(data).decode()
-
-
 def encoded(data: Any, *, sort_keys: bool = True) -> bytes:
-    """`dumps` as UTF-8 (`sort_keys=False`: keys in the order given, for what a command prints:
-    as bytes, a plan of 20,000 messages is never held as a string of 4-byte characters). orjson
+    """UTF-8 JSON with sorted keys and stable indentation, so that git diffs of state and ledger
+    stay small (`sort_keys=False`: keys in the order given, for what a command prints: as bytes, a
+    plan of 20,000 messages is never held as a string of 4-byte characters). orjson
     writes the same text as `json.dumps(indent=2, ensure_ascii=False)`, 10 to 25 times faster
     (json's indented output is written in Python); json writes what orjson cannot (an integer
     beyond 64 bits, a lone surrogate, shown as "?")."""

@@ -4,8 +4,10 @@ lines, what the plan would announce. It never publishes and never needs the netw
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,21 @@ def relative_path(path: str, start: str) -> str:
     `path` is inside `start` (relpath normalises both again, for each of a build's posts)."""
     prefix = start.rstrip(os.sep) + os.sep
     return path[len(prefix) :] if path.startswith(prefix) else os.path.relpath(path, start)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector held off while a hook runs, at the end of a build. What
+    the hook allocates is little and short-lived, but its allocations are what set off the next
+    full collection, which walks every object of the generator's site (13 to 19 ms for Pelican's
+    500 posts, a third of the hook): deferred to the generator, which is about to end."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @dataclass(frozen=True)

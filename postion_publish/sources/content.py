@@ -22,6 +22,8 @@ from postion_publish.yaml_positions import check_expansion, load_located
 
 SUFFIXES = (".md", ".markdown")
 MAX_FRONT_MATTER = 64 * 1024
+_CHUNK = 256 * 1024
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)  # Windows: no newline translation
 MAX_FRONT_MATTER_NODES = 5_000  # values once every alias is expanded: far above any real post
 _ID_KEY = re.compile(r"^id\s*:", re.MULTILINE)
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
@@ -92,12 +94,24 @@ def read_content_folder(settings: Settings, settled: Callable[[str], bool] | Non
 
 def _read(path: Path | str) -> str:
     try:
-        with open(path, "rb") as stream:  # a third faster than a text stream, for one read
-            text = stream.read().decode("utf-8")
+        text = _read_bytes(path).decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise BadInput(f"cannot read this post ({error.__class__.__name__})", file=path) from None
     # Line ends as a text stream gives them (universal newlines): \r\n and \r become \n.
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def _read_bytes(path: Path | str) -> bytes:
+    """The file's bytes, read with `os.read`: a buffered stream's objects cost as much as the
+    reading itself (40 ms more on 10,000 posts)."""
+    descriptor = os.open(path, _READ_FLAGS)
+    try:
+        chunks = []
+        while chunk := os.read(descriptor, _CHUNK):
+            chunks.append(chunk)
+    finally:
+        os.close(descriptor)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _split(text: str, label: str = "post") -> tuple[str | None, str, int]:

@@ -247,6 +247,12 @@ async def post_image(post: Post, name: str, alt: str, key: str, settings: Settin
     return replace(load_image(post, path, alt, key), url=public_url(path, roots, settings.site_url))
 
 
+def _fits_every_server(job: Job) -> bool:
+    """A caption that fits the platform's default limit whole: a server's higher limit changes
+    nothing (servers with a lower limit than the platform's default are not known)."""
+    return job.whole and not any(message.problem for message in job.messages)
+
+
 @dataclass
 class Executor:
     recorder: Recorder
@@ -296,7 +302,7 @@ class Executor:
                     for job in jobs
                 ]
             adapter, client = built
-            limit = self._server_limit(adapter)
+            limit = self._server_limit(adapter, jobs)
             try:
                 return [await self._run_job(adapter, await self._fit_to_server(adapter, job, limit)) for job in jobs]
             finally:
@@ -310,19 +316,21 @@ class Executor:
             if client is not None:
                 await client.aclose()
 
-    def _server_limit(self, adapter: Adapter) -> asyncio.Task[int | None] | None:
+    def _server_limit(self, adapter: Adapter, jobs: list[Job]) -> asyncio.Task[int | None] | None:
         """Some servers publish their own limit (Mastodon instances): asked alongside the first
-        post (or read from the cache folder), unless the config sets it (`server_limit_key`)."""
+        post (or read from the cache folder), unless the config sets it (`server_limit_key`) or
+        every caption fits whole (then no limit changes anything, and the request is not made)."""
         key = platforms.spec(adapter.name).server_limit_key
         if key is None or key in self.recorder.settings.platforms[adapter.name].options:
+            return None
+        if all(map(_fits_every_server, jobs)):
             return None
         return asyncio.create_task(adapter.character_limit())
 
     async def _fit_to_server(self, adapter: Adapter, job: Job, limit: asyncio.Task[int | None] | None) -> Job:
         """The job refitted to the server's limit where that changes it. A caption that fits the
-        default limit whole goes out at once, without waiting for the limit: a higher one changes
-        nothing (servers with a lower limit than the platform's default are not known)."""
-        if limit is None or (job.whole and not any(message.problem for message in job.messages)):
+        default limit whole goes out at once, without waiting for the limit."""
+        if limit is None or _fits_every_server(job):
             return job
         server_limit = await limit
         if server_limit is None or all(message.limit == server_limit for message in job.messages):

@@ -149,7 +149,8 @@ class WrittenRecords:
     @classmethod
     def of(cls, raw: bytes) -> WrittenRecords | None:
         """None unless `raw` has that layout."""
-        end = raw.find(_ATTEMPTS_END) if raw.startswith(_ATTEMPTS_START) else -1
+        # From the end: what follows the attempts is short, and holds no array of its own.
+        end = raw.rfind(_ATTEMPTS_END) if raw.startswith(_ATTEMPTS_START) else -1
         if end < 0:  # no attempts yet, or another layout
             return None
         try:

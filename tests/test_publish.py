@@ -283,6 +283,8 @@ def test_a_caption_cut_at_the_default_limit_is_refitted_to_the_instances_in_plan
 def test_the_instance_limit_never_delays_a_post_and_is_asked_once_a_day(sandbox: Sandbox, live_blog: Path) -> None:
     import threading
 
+    long = "A sentence that goes on. " * 40  # cut at Mastodon's default 500: the instance's limit matters
+    write_post(live_blog, "second.md", f"title: Second post\ndate: 2026-03-02\ndescription: {long.strip()}")
     posted = threading.Event()
     lookups: list[bool] = []
 
@@ -298,13 +300,30 @@ def test_the_instance_limit_never_delays_a_post_and_is_asked_once_a_day(sandbox:
         config = (live_blog / "postion.yml").read_text()
         (live_blog / "postion.yml").write_text(config.replace(f"{sandbox.base_url}/mastodon", server.url))
         first = run_publish(sandbox, live_blog)
-        write_post(live_blog, "third.md", "title: Third post\ndate: 2026-03-03", "The third one.")
+        write_post(live_blog, "third.md", f"title: Third post\ndate: 2026-03-03\ndescription: {long.strip()}")
         second = run_publish(sandbox, live_blog)
     finally:
         server.stop()
     assert lookups == [True]  # asked alongside the first post, then read from the cache folder
     statuses = [path for method, path in server.requests if method == "POST"]
-    assert len(statuses) == 3 and not first.failed and not second.failed
+    sent = [r for r in (*first.results, *second.results) if r.job.platform == "mastodon"]
+    assert len(statuses) == sum(len(r.job.messages) for r in sent) and not first.failed and not second.failed
+    assert [len(r.job.messages) > 1 for r in sent] == [False, True, True]  # the long ones: threads
+
+
+def test_the_instance_limit_is_not_asked_when_every_caption_fits_whole(sandbox: Sandbox, live_blog: Path) -> None:
+    def mastodon(method: str, path: str) -> Answer:
+        return Answer(body=json.dumps({"id": path, "url": "https://mastodon.example/@me/1"}).encode())
+
+    server = ScriptedServer(mastodon)
+    try:
+        config = (live_blog / "postion.yml").read_text()
+        (live_blog / "postion.yml").write_text(config.replace(f"{sandbox.base_url}/mastodon", server.url))
+        outcome = run_publish(sandbox, live_blog)
+    finally:
+        server.stop()
+    assert not outcome.failed
+    assert server.requests == [("POST", "/api/v1/statuses")] * 2  # one request a post: no limit changes a whole caption
 
 
 def test_a_webhooks_guild_is_asked_once_then_kept(sandbox: Sandbox, live_blog: Path) -> None:

@@ -10,7 +10,8 @@ the cache folder of an earlier run (a session, the instance's limit, the webhook
 Needs Node.js and npm: crosspost is installed into a cache folder (~/.cache/postion-bench). Without
 them, or without the registry, it says so and stops. Nothing is asserted: figures are printed.
 With --baseline DIR (another checkout's folder, e.g. a `git worktree` of an older commit) that code
-runs too, interleaved, fresh and cached.
+runs too, interleaved, fresh and cached. Also timed, interleaved: a Python that only loads what any
+httpx client over TLS loads (asyncio, httpx, a default TLS context), the floor of a fixed cost.
 Run: python benchmarks/versus_crosspost.py [--latencies 0.1 0.25 0.5] [--runs 5] [--baseline DIR]
 """
 
@@ -164,6 +165,17 @@ def postion(
     return launch
 
 
+# What every asyncio + httpx client over TLS does before it can send anything (certificates read).
+FLOOR = "import asyncio, ssl, httpx; ssl.create_default_context()"
+
+
+def time_floor(python: str) -> float:
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    started = time.perf_counter()
+    subprocess.run([python, "-c", FLOOR], env=env, cwd=tempfile.gettempdir(), check=True)
+    return time.perf_counter() - started
+
+
 def measure(tool: Tool, sandbox: Sandbox, log: RequestLog) -> Run:
     with tempfile.TemporaryDirectory() as temporary:
         command, env, cwd = tool.launch(sandbox, Path(temporary))
@@ -216,6 +228,7 @@ def main() -> int:
             old_cache = folder / "baseline-cache"
             tools.append(Tool("baseline, fresh login", postion(python, cert, None, args.baseline)))
             tools.append(Tool("baseline, cached session", postion(python, cert, old_cache, args.baseline)))
+        floors: list[float] = []
         for latency in args.latencies:
             sandbox = Sandbox(latency=latency)
             sandbox.start(0, tls=tls)
@@ -226,13 +239,14 @@ def main() -> int:
                 for _ in range(args.runs):
                     for tool in tools:
                         tool.runs.setdefault(latency, []).append(measure(tool, sandbox, log))
+                    floors.append(time_floor(python))
             finally:
                 sandbox.stop()
-    report(tools, args.latencies, args.runs)
+    report(tools, args.latencies, args.runs, statistics.median(floors))
     return 0
 
 
-def report(tools: list[Tool], latencies: list[float], runs: int) -> None:
+def report(tools: list[Tool], latencies: list[float], runs: int, floor: float) -> None:
     print(f"one post to {', '.join(PLATFORMS)}; medians of {runs} runs per latency, interleaved\n")
     header = "".join(f"{f'{latency * 1000:g} ms':>9}" for latency in latencies)
     print(f"{'':26}{header}   fitted            first request   requests (bluesky/mastodon/discord)")
@@ -257,6 +271,10 @@ def report(tools: list[Tool], latencies: list[float], runs: int) -> None:
             f"{tool.name}: fixed cost {a / peer_a:.2f} × crosspost's, latencies {b:.2f} against {peer_b:.2f}, "
             f"first request {first_requests[tool.name] / peer_first:.2f} × crosspost's"
         )
+    print(
+        f"the floor, Python loading asyncio, httpx and a TLS context and nothing else: {floor:.2f} s "
+        f"= {floor / peer_a:.2f} × crosspost's fixed cost"
+    )
     print("targets: fresh login ≤ 0.35 s + 2 × latency; cached session ≤ 0.35 s + 1 × latency; first request ≤ 0.2 s")
 
 

@@ -6,6 +6,9 @@ With --baseline DIR (another checkout's folder, e.g. a `git worktree` of an olde
 runs too, interleaved, and the ratios between the two are printed. Before each timed run, a run
 that announces one post, as the blog's previous run (--cold: none, as if the files had been
 written by another tool or the cache folder were lost: then every value is checked).
+Also timed, in the large blog after its run: the floor of any run that keeps these two committed
+JSON files, rewritten atomically (read both, parse the state, encode it, write both through a
+temporary file, fsync and rename), without anything else.
 Run: python benchmarks/large_state.py [--announced N] [--new N] [--runs N] [--baseline DIR] [--cold]
 """
 
@@ -80,10 +83,46 @@ def make_blog(folder: Path, sandbox: Sandbox, announced: int) -> Path:
     return config
 
 
-def one_run(python: str, announced: int, new: int, source: Path | None = None, *, cold: bool = False) -> float:
+FLOOR = r"""
+import json, os, sys, time
+import orjson
+folder = sys.argv[1]
+def rewrite(name, data):
+    path = os.path.join(folder, name)
+    with open(path + ".tmp", "wb") as stream:
+        stream.write(data)
+        stream.flush()
+        os.fsync(stream.fileno())
+    os.replace(path + ".tmp", path)
+started = time.perf_counter()
+with open(os.path.join(folder, "state.json"), "rb") as stream:
+    state = stream.read()
+with open(os.path.join(folder, "ledger.json"), "rb") as stream:
+    ledger = stream.read()
+read = time.perf_counter()
+encoded = orjson.dumps(orjson.loads(state), option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
+parsed = time.perf_counter()
+rewrite("state.json", encoded)
+rewrite("ledger.json", ledger)
+print(json.dumps({"io": read - started + time.perf_counter() - parsed, "parse": parsed - read}))
+"""
+
+
+def time_floor(python: str, folder: Path) -> tuple[float, float]:
+    """The files' floor (see the module's docstring): (reading and writing, parsing and encoding the state)."""
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    done = subprocess.run([python, "-c", FLOOR, str(folder / ".postion")], env=env, check=True, capture_output=True)
+    figures = json.loads(done.stdout)
+    return figures["io"], figures["parse"]
+
+
+def one_run(
+    python: str, announced: int, new: int, source: Path | None = None, *, cold: bool = False
+) -> tuple[float, tuple[float, float] | None]:
     """`source`: run that checkout's code instead of this one. Unless `cold`, a run that announces
     one post comes first, untimed, as the blog's previous run (which left its files and its cache
-    folder); `cold`: the files were written by another tool, or the cache folder was lost."""
+    folder); `cold`: the files were written by another tool, or the cache folder was lost.
+    Returns the run's time and, with announced posts, the files' floor measured after it."""
     sandbox = Sandbox()
     sandbox.start(0)
     try:
@@ -101,7 +140,8 @@ def one_run(python: str, announced: int, new: int, source: Path | None = None, *
             write_new_posts(folder, new)
             started = time.perf_counter()
             run_checked(command, env, folder)
-            return time.perf_counter() - started
+            elapsed = time.perf_counter() - started
+            return elapsed, (time_floor(python, folder) if announced else None)
     finally:
         sandbox.stop()
 
@@ -123,11 +163,14 @@ def main() -> int:
     python = core_python()  # as installed: the core dependencies only
     sources = {"this checkout": None} | ({"baseline": args.baseline} if args.baseline else {})
     times: dict[tuple[str, int], list[float]] = {}
+    floors: list[tuple[float, float]] = []
     for _ in range(args.runs):  # interleaved, so that all see the same machine
         for name, source in sources.items():
             for announced in (0, args.announced):
-                elapsed = one_run(python, announced, args.new, source, cold=args.cold)
+                elapsed, floor = one_run(python, announced, args.new, source, cold=args.cold)
                 times.setdefault((name, announced), []).append(elapsed)
+                if floor is not None and source is None:
+                    floors.append(floor)
     after = "files written by another tool" if args.cold else "after a run that announced one post"
     print(f"publish {args.new} new posts to 2 platforms ({after}), median of {args.runs} runs each:")
     medians = {key: statistics.median(values) for key, values in times.items()}
@@ -135,6 +178,13 @@ def main() -> int:
         small, big = medians[(name, 0)], medians[(name, args.announced)]
         print(f"  {name}: empty state {small:.2f} s; {args.announced:,} announced posts in the state: {big:.2f} s")
         print(f"    ratio large / empty: {big / small:.2f} (target ≤ 1.10); the large state adds {big - small:.2f} s")
+    small = medians[("this checkout", 0)]
+    io, parse = (statistics.median(floor[part] for floor in floors) for part in (0, 1))
+    print(
+        f"  the floor: reading the large state and ledger and writing both back atomically, {io * 1000:.0f} ms "
+        f"= {io / small:.0%} of the empty-state run; parsing and encoding the state, {parse * 1000:.0f} ms "
+        f"= {parse / small:.0%} more"
+    )
     if args.baseline:
         for announced, label in ((0, "empty state"), (args.announced, "large state")):
             ratio = medians[("this checkout", announced)] / medians[("baseline", announced)]

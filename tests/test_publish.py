@@ -312,18 +312,14 @@ def test_the_instance_limit_never_delays_a_post_and_is_asked_once_a_day(sandbox:
 
 
 def test_the_instance_limit_is_not_asked_when_every_caption_fits_whole(sandbox: Sandbox, live_blog: Path) -> None:
+    requests: list[tuple[str, str]] = []
+
     def mastodon(method: str, path: str) -> Answer:
+        requests.append((method, path))
         return Answer(body=json.dumps({"id": path, "url": "https://mastodon.example/@me/1"}).encode())
 
-    server = ScriptedServer(mastodon)
-    try:
-        config = (live_blog / "postion.yml").read_text()
-        (live_blog / "postion.yml").write_text(config.replace(f"{sandbox.base_url}/mastodon", server.url))
-        outcome = run_publish(sandbox, live_blog)
-    finally:
-        server.stop()
-    assert not outcome.failed
-    assert server.requests == [("POST", "/api/v1/statuses")] * 2  # one request a post: no limit changes a whole caption
+    assert not with_mastodon_at(sandbox, live_blog, mastodon).failed
+    assert requests == [("POST", "/api/v1/statuses")] * 2  # one request a post: no limit changes a whole caption
 
 
 def test_a_webhooks_guild_is_asked_once_then_kept(sandbox: Sandbox, live_blog: Path) -> None:

@@ -14,13 +14,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import statistics
 import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+
+from core_python import installed_environment
 
 POSTION = """\
 site_url: https://blog.example.com
@@ -136,8 +137,7 @@ def make_pelican(folder: Path, posts: int, with_plugin: bool) -> None:
 
 
 def build(folder: Path, generator: str, with_plugin: bool) -> dict[str, float]:
-    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
-    env["NO_MKDOCS_2_WARNING"] = "1"
+    env = installed_environment(NO_MKDOCS_2_WARNING="1")
     command = [sys.executable, "-c", DRIVER, generator, "1" if with_plugin else "0"]
     done = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:

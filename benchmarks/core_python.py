@@ -5,11 +5,19 @@ start-up is not a user's."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 CACHE = Path.home() / ".cache" / "postion-bench"
+
+
+def installed_environment(**extra: str) -> dict[str, str]:
+    """This process's environment, with `extra`, as an installed postion runs in: modules compiled
+    once, not at every start (without PYTHONDONTWRITEBYTECODE, which development shells may set)."""
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    return env | extra
 
 
 def core_python(cache: Path = CACHE) -> str:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -24,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from core_python import core_python
+from core_python import core_python, installed_environment
 
 from postion_publish.demo import sandbox_environment
 from postion_publish.sandbox import Sandbox
@@ -110,7 +109,7 @@ print(json.dumps({"io": read - started + time.perf_counter() - parsed, "parse": 
 
 def time_floor(python: str, folder: Path) -> tuple[float, float]:
     """The files' floor (see the module's docstring): (reading and writing, parsing and encoding the state)."""
-    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    env = installed_environment()
     done = subprocess.run([python, "-c", FLOOR, str(folder / ".postion")], env=env, check=True, capture_output=True)
     figures = json.loads(done.stdout)
     return figures["io"], figures["parse"]
@@ -129,8 +128,7 @@ def one_run(
         with tempfile.TemporaryDirectory() as temporary:
             folder = Path(temporary)
             config = make_blog(folder, sandbox, announced)
-            env = {**os.environ, **sandbox_environment(sandbox, folder)}
-            env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: modules compiled once
+            env = installed_environment(**sandbox_environment(sandbox, folder))
             if source is not None:
                 env["PYTHONPATH"] = str(source)  # the blog's folder is the working one: not this checkout
             command = [python, "-m", "postion_publish", "publish", "-c", str(config)]

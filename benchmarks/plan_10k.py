@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from core_python import core_python
+from core_python import core_python, installed_environment
 
 CONFIG = """\
 site_url: https://blog.example.com
@@ -73,7 +73,7 @@ def make_blog(folder: Path, count: int, announced: int, config: str = CONFIG) ->
 def time_plan(python: str, folder: Path, source: Path | None) -> tuple[float, float, int]:
     """Median wall time of three runs, the peak memory (MB) and the number of jobs planned.
     `source`: run that checkout's code instead of this one."""
-    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    env = installed_environment()
     if source is not None:
         env["PYTHONPATH"] = str(source)
     times, peaks = [], []

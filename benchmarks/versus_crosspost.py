@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core_python import core_python
+from core_python import core_python, installed_environment
 
 from postion_publish.demo import sandbox_environment
 from postion_publish.sandbox import Sandbox
@@ -153,8 +153,7 @@ def postion(
             f"  discord: {{web_base: {base}/discord}}\n",
             encoding="utf-8",
         )
-        env = {**os.environ, **sandbox_environment(sandbox, folder), "SSL_CERT_FILE": str(cert)}
-        env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: compiled once, not at every start
+        env = installed_environment(**sandbox_environment(sandbox, folder), SSL_CERT_FILE=str(cert))
         if cache is not None:
             env["POSTION_CACHE_DIR"] = str(cache)
         if source is not None:
@@ -170,9 +169,8 @@ FLOOR = "import asyncio, ssl, httpx; ssl.create_default_context()"
 
 
 def time_floor(python: str) -> float:
-    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
     started = time.perf_counter()
-    subprocess.run([python, "-c", FLOOR], env=env, cwd=tempfile.gettempdir(), check=True)
+    subprocess.run([python, "-c", FLOOR], env=installed_environment(), cwd=tempfile.gettempdir(), check=True)
     return time.perf_counter() - started
 
 

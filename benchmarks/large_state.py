@@ -175,7 +175,8 @@ def main() -> int:
     for name in sources:
         small, big = medians[(name, 0)], medians[(name, args.announced)]
         print(f"  {name}: empty state {small:.2f} s; {args.announced:,} announced posts in the state: {big:.2f} s")
-        print(f"    ratio large / empty: {big / small:.2f} (target ≤ 1.10); the large state adds {big - small:.2f} s")
+        added = (big - small) * 1000
+        print(f"    ratio large / empty: {big / small:.2f} (target ≤ 1.10); the large state adds {added:.0f} ms")
     small = medians[("this checkout", 0)]
     io, parse = (statistics.median(floor[part] for floor in floors) for part in (0, 1))
     print(

@@ -33,7 +33,7 @@ def read_json_bytes(path: Path, *, what: str) -> bytes:
 
 
 def parse_json_object(raw: bytes, path: Path, *, what: str) -> dict[str, Any]:
-    if not raw.strip():
+    if raw.isspace() or not raw:  # a test, not `strip()`: that copied megabytes to look at the first byte
         raise BadInput(f"the {what} is empty; restore it from git (git checkout -- {path})", file=path)
     try:
         data = orjson.loads(raw)  # 2 to 3 times json's speed on a large state or ledger
@@ -59,7 +59,9 @@ def encoded(data: Any, *, sort_keys: bool = True) -> bytes:
     (json's indented output is written in Python); json writes what orjson cannot (an integer
     beyond 64 bits, a lone surrogate, shown as "?")."""
     try:
-        return orjson.dumps(data, option=orjson.OPT_INDENT_2 | (orjson.OPT_SORT_KEYS if sort_keys else 0)) + b"\n"
+        # The newline by orjson: `+ b"\n"` copied the whole text (3 MB for a state of 10,000 posts).
+        options = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE | (orjson.OPT_SORT_KEYS if sort_keys else 0)
+        return orjson.dumps(data, option=options)
     except TypeError:
         text = json.dumps(data, indent=2, sort_keys=sort_keys, ensure_ascii=False) + "\n"
         return text.encode("utf-8", "replace")

@@ -173,12 +173,13 @@ class WrittenRecords:
         return used if type(used) is int else None
 
     def spliced(self, added: tuple[Mapping[str, Any], ...], rest: Mapping[str, Any]) -> bytes:
-        """The bytes `encoded` gives the whole ledger: these attempts, then `added`, then `rest`."""
-        head = self.raw[: self.end]
+        """The bytes `encoded` gives the whole ledger: these attempts, then `added`, then `rest`.
+        Joined once: the attempts already written (megabytes) are copied once, not once a piece."""
+        pieces: list[bytes | memoryview] = [memoryview(self.raw)[: self.end]]
         if added:
             items = encoded({"attempts": list(added)})
-            head += b",\n" + items[len(_ATTEMPTS_START) : -len(b"\n  ]\n}\n")]
-        return head + _ATTEMPTS_END + encoded(dict(rest))[1:]
+            pieces += [b",\n", memoryview(items)[len(_ATTEMPTS_START) : -len(b"\n  ]\n}\n")]]
+        return b"".join([*pieces, _ATTEMPTS_END, memoryview(encoded(dict(rest)))[1:]])
 
 
 @dataclass(frozen=True)

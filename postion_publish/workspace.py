@@ -147,7 +147,6 @@ def _execute(
         tls.prepare()  # the certificates are read in a thread while the network code loads
     import asyncio
 
-    from postion_publish.connections import after_rotation
     from postion_publish.execute import Executor, Recorder, RetryPolicy
     from postion_publish.tokens.github import notices_of, store_for_run
     from postion_publish.tokens.store import RedactingStore
@@ -166,6 +165,8 @@ def _execute(
     try:
         results = asyncio.run(executor.run(jobs))
         if isinstance(executor.tokens, RedactingStore) and executor.tokens.rotated:
+            from postion_publish.connections import after_rotation
+
             # The connection records: refreshed now (and, for Threads, 60 more days).
             recorder.with_tokens(after_rotation(recorder.ledger.tokens, executor.tokens.rotated, options.clock()))
     finally:

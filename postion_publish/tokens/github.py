@@ -13,9 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from postion_publish.github import GitHub, GitHubError
 from postion_publish.tokens.store import FileStore, TokenStore, default_token_file
+
+if TYPE_CHECKING:  # loaded when a run writes secrets: most runs write none
+    from postion_publish.github import GitHub
 
 SECRETS_TOKEN = "POSTION_GITHUB_SECRETS_TOKEN"
 
@@ -35,6 +38,8 @@ class GitHubSecretsStore:
         return self.values.get(name)
 
     def put(self, name: str, value: str) -> None:
+        from postion_publish.github import GitHubError
+
         self.values[name] = value
         try:
             self.github.put_secret(name, value)
@@ -83,6 +88,8 @@ def store_for_run(environ: Mapping[str, str]) -> TokenStore:
         return FileStore(default_token_file(environ), environ)
     token, repository = environ.get(SECRETS_TOKEN, "").strip(), environ.get("GITHUB_REPOSITORY", "")
     if token and repository:
+        from postion_publish.github import GitHub
+
         api = environ.get("GITHUB_API_URL") or "https://api.github.com"
         return GitHubSecretsStore(GitHub(api, repository, token))
     return RunnerFileStore(default_token_file(environ), environ)

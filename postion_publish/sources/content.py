@@ -22,12 +22,12 @@ from postion_publish.yaml_positions import check_expansion, load_located
 
 SUFFIXES = (".md", ".markdown")
 MAX_FRONT_MATTER = 64 * 1024
-_CHUNK = 256 * 1024
-_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)  # Windows: no newline translation
 MAX_FRONT_MATTER_NODES = 5_000  # values once every alias is expanded: far above any real post
 _ID_KEY = re.compile(r"^id\s*:", re.MULTILINE)
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 _NOT_SLUG = re.compile(r"[\W_]+")
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)  # Windows: no newline translation
+_CHUNK = 256 * 1024
 _HANDLER = YAMLHandler()
 try:
     _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]

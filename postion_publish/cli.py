@@ -154,7 +154,7 @@ def init(baseline: bool, force: bool, config_path: Path, now: str | None) -> Non
         return
     from postion_publish.config import load_settings
     from postion_publish.ledger import Ledger, ledger_path, save_ledger
-    from postion_publish.plan import check_unique
+    from postion_publish.posts import check_unique
     from postion_publish.sources import read_posts
     from postion_publish.state import State, load_state, save_state, state_path
 

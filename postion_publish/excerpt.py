@@ -13,7 +13,6 @@ if TYPE_CHECKING:  # loaded on first use: a post with a description, or nothing 
     from markdown_it.token import Token
 
 MORE_MARKERS = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
-_SPACE = re.compile(r"\s+")
 
 
 @lru_cache(maxsize=1)
@@ -33,15 +32,21 @@ MAX_HTML_FRAGMENT = 50_000  # characters of a summary or feed entry read: what i
 
 
 def plain_text_of_html(fragment: str) -> str:
-    """Visible text of an HTML fragment (Pelican summaries, feed entries), on one line."""
+    """Visible text of an HTML fragment (Pelican summaries, feed entries), on one line (`split()`
+    breaks where `\\s+` does, in a fifth of the time)."""
     if "<" not in fragment and "&" not in fragment:  # plain text (most titles): nothing to parse
-        return _SPACE.sub(" ", fragment[:MAX_HTML_FRAGMENT]).strip()
-    from postion_publish.visible_text import VisibleText  # here: Markdown posts need no HTML parser
+        return " ".join(fragment[:MAX_HTML_FRAGMENT].split())
+    # Here: Markdown posts need no HTML parser.
+    from postion_publish.visible_text import VisibleText, simple_visible_text
 
-    parser = VisibleText()
-    parser.feed(fragment[:MAX_HTML_FRAGMENT])
-    parser.close()
-    return _SPACE.sub(" ", "".join(parser.parts)).strip()
+    fragment = fragment[:MAX_HTML_FRAGMENT]
+    text = simple_visible_text(fragment)
+    if text is None:
+        parser = VisibleText()
+        parser.feed(fragment)
+        parser.close()
+        text = "".join(parser.parts)
+    return " ".join(text.split())
 
 
 def _inline_text(token: Token) -> str:
@@ -91,7 +96,7 @@ def excerpt_with_parser(region: str, *, every_paragraph: bool) -> str:
                 break
         elif token.type == "inline" and inside_paragraph:
             texts.append(_inline_text(whole.parseInline(token.content, env)[0]))
-    return _SPACE.sub(" ", " ".join(texts)).strip()
+    return " ".join(" ".join(texts).split())
 
 
 _PARAGRAPH = re.compile(r"<p(?:\s[^>]*)?>(.*?)</p>", re.DOTALL | re.IGNORECASE)

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from postion_publish.config import PlatformSettings, Settings, TemplateText
-from postion_publish.errors import BadInput, PlanWarning
-from postion_publish.posts import Post
+from postion_publish.errors import PlanWarning
+from postion_publish.posts import Post, check_unique
 from postion_publish.state import State
 
 if TYPE_CHECKING:
@@ -64,25 +64,6 @@ def _left_out_because(post: Post, settings: Settings, now: dt.datetime) -> str |
     if settings.since is not None and post.date.date() < settings.since:
         return f"dated before `since` ({settings.since.isoformat()} in {settings.file.name})"
     return None
-
-
-def check_unique(posts: Iterable[Post]) -> list[Post]:
-    """Two posts with one id or one URL would be announced as one: that is bad input."""
-    seen_ids: dict[str, Post] = {}
-    seen_urls: dict[str, Post] = {}
-    result = []
-    for post in posts:
-        for seen, key, what in ((seen_ids, post.id, "id"), (seen_urls, post.url, "URL")):
-            if key in seen:
-                raise BadInput(
-                    f"two posts have the {what} '{key}' (the other is {seen[key].source_file}); "
-                    "give one of them its own `id:` or slug",
-                    file=post.source_file,
-                    line=post.source_line,
-                )
-            seen[key] = post
-        result.append(post)
-    return result
 
 
 def make_plan(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -154,3 +154,22 @@ def to_utc(value: Any, *, file: str, line: int | None, key: str = "date") -> dt.
     if moment.tzinfo is None:
         return moment.replace(tzinfo=dt.UTC)
     return moment.astimezone(dt.UTC)
+
+
+def check_unique(posts: Iterable[Post]) -> list[Post]:
+    """Two posts with one id or one URL would be announced as one: that is bad input."""
+    seen_ids: dict[str, Post] = {}
+    seen_urls: dict[str, Post] = {}
+    result = []
+    for post in posts:
+        for seen, key, what in ((seen_ids, post.id, "id"), (seen_urls, post.url, "URL")):
+            if key in seen:
+                raise BadInput(
+                    f"two posts have the {what} '{key}' (the other is {seen[key].source_file}); "
+                    "give one of them its own `id:` or slug",
+                    file=post.source_file,
+                    line=post.source_line,
+                )
+            seen[key] = post
+        result.append(post)
+    return result

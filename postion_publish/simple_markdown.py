@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 
-_SPACE = re.compile(r"\s+")
 _ORDERED_ITEM = re.compile(r"\s*\d{1,9}[.)](?:[ \t]|$)")  # a list item may start within a paragraph
 # `[text](address)`: plain text, an address without spaces, parentheses or control characters, no title.
 _LINK = re.compile(r"(?<!!)\[([^\[\]\\`*_<>&!\n]+)\]\(([^\s()<>\\`\x00-\x1f\x7f]+)\)")
@@ -51,7 +50,7 @@ def simple_excerpt(region: str, *, every_paragraph: bool) -> str | None:
         if text is None:
             return None
         texts.append(text)
-    return _SPACE.sub(" ", " ".join(texts)).strip()
+    return " ".join(" ".join(texts).split())
 
 
 def _plain_line(line: str, *, first: bool) -> bool:

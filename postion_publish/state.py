@@ -100,6 +100,12 @@ class State:
             return False
         return all(record.get("status") != PlatformStatus.PENDING for record in entry.get("platforms", {}).values())
 
+    def settles_all(self, posts: Iterable[Post]) -> bool:
+        """Every post recorded, with nothing left to do: no plan, whatever the config, has a job
+        for any of them (a platform added since is not due for recorded posts)."""
+        by_url = self.url_index()
+        return all((key := self.entry_id(post, by_url)) is not None and self.is_settled(key) for post in posts)
+
     def status(self, post_id: str, platform: str) -> str | None:
         status = self.posts.get(post_id, {}).get("platforms", {}).get(platform, {}).get("status")
         return str(status) if status is not None else None

@@ -3,6 +3,7 @@ MkDocs pages and feed entries with. Apart, so that a plan of Markdown posts neve
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 # Phrasing elements: no word break around them (`an <strong>excerpt</strong>:` reads "an excerpt:").
@@ -10,6 +11,34 @@ _INLINE_TAGS = frozenset(
     {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "i", "ins", "kbd", "mark"}
     | {"q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var"}
 )
+
+# Elements whose content the parser reads as raw text (or, in newer Pythons, escapable raw text):
+# never on the simple path.
+_RAW_TEXT_TAGS = frozenset({"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes"})
+_RAW_TEXT_TAGS |= {"noscript", "plaintext"}
+_PLAIN_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)>")  # no attributes, not self-closing
+
+
+def simple_visible_text(fragment: str) -> str | None:
+    """The text `VisibleText` reads from a fragment of bare tags and text (`<p>An <em>excerpt</em>
+    </p>`, most summaries), without the parser: a fifth of its time. None for anything else (an
+    entity, an attribute, a comment, a `<` in the text, a raw-text element): the parser reads it.
+    `tests/test_visible_text.py` compares the two on generated fragments."""
+    if "&" in fragment:
+        return None
+    parts: list[str] = []
+    end = 0
+    for tag in _PLAIN_TAG.finditer(fragment):
+        text = fragment[end : tag.start()]
+        name = tag.group(2).lower()
+        if "<" in text or name in _RAW_TEXT_TAGS:
+            return None
+        parts.append(text if name in _INLINE_TAGS else text + " ")
+        end = tag.end()
+    if "<" in fragment[end:]:
+        return None
+    parts.append(fragment[end:])
+    return "".join(parts)
 
 
 class VisibleText(HTMLParser):

@@ -230,3 +230,40 @@ def test_the_collector_is_held_off_inside_a_hook_and_left_as_it_was() -> None:
         assert not gc.isenabled()  # a generator that runs without it keeps it off
     finally:
         gc.enable()
+
+
+FINISH = """
+import sys
+from pathlib import Path
+from postion_publish.integrations.build import finish_build
+from postion_publish.posts import Post, to_utc
+day = to_utc("2026-01-01", file="", line=None)
+posts = [
+    (Post(id=f"post-{n}", url=f"https://blog.example.com/{n}/", title=f"Post {n}", date=day), None)
+    for n in range(int(sys.argv[1]))
+]
+report = finish_build(posts, output_dir=Path("out"), generator="pelican", site_url="https://blog.example.com",
+                      preview=False, config_path=Path("postion.yml"))
+print(report.lines[-1], *report.warnings, "yaml" in sys.modules, sep="|")
+"""
+
+
+def test_a_build_with_nothing_new_is_told_so_by_the_state_alone(tmp_path: Path) -> None:
+    """Every post of the build recorded and settled: no config, whatever it says, gives a job, so
+    neither it nor PyYAML is loaded (a tenth of a Pelican build's hook). Anything new is planned."""
+    state = {"post-0": {"url": "https://blog.example.com/0/", "platforms": {"mastodon": {"status": "announced"}}}}
+    (tmp_path / ".postion").mkdir()
+    (tmp_path / ".postion" / "state.json").write_text(json.dumps({"version": 1, "posts": state}))
+    (tmp_path / "postion.yml").write_text("site_url: [not: a config\n")
+
+    def finish(posts: int) -> list[str]:
+        done = subprocess.run([sys.executable, "-c", FINISH, str(posts)], cwd=tmp_path, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip().split("|")
+
+    assert finish(1) == ["nothing new to announce", "False"]
+    _, problem, loaded = finish(2)  # post-1 is new: the config is read, and its error shown
+    assert problem.startswith("cannot plan:") and "postion.yml" in problem and loaded == "True"
+    state["post-0"]["platforms"]["mastodon"]["status"] = "pending"  # a retry is a job too
+    (tmp_path / ".postion" / "state.json").write_text(json.dumps({"version": 1, "posts": state}))
+    assert finish(1)[1].startswith("cannot plan:")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from postion_publish.errors import BadInput
-from postion_publish.posts import Post, parse_options
+from postion_publish.posts import Post, check_unique, parse_options
 from postion_publish.sources.manifest import write_manifest
 
 
@@ -79,17 +79,23 @@ def finish_build(
 
 
 def _plan_summary(posts: list[Post], config_path: Path) -> tuple[str, tuple[str, ...]]:
+    from postion_publish.state import load_state, state_path
+
+    root = config_path.parent  # Settings.root
+    if not state_path(root).exists():
+        return "no state file yet; run `postion init --baseline` before the first publish", ()
+    state = load_state(root)
+    if state.settles_all(check_unique(posts)):
+        # The usual build: the state alone says it, and neither the config (nor PyYAML) nor the
+        # planner is loaded. `postion plan` and `publish` still check the config on every run.
+        return "nothing new to announce", ()
     from postion_publish.captions.stored import load_captions
     from postion_publish.config import load_settings
     from postion_publish.plan import make_plan
     from postion_publish.report import warning_text
-    from postion_publish.state import load_state, state_path
 
-    settings = load_settings(config_path)
-    if not state_path(settings.root).exists():
-        return "no state file yet; run `postion init --baseline` before the first publish", ()
-    state, now = load_state(settings.root), dt.datetime.now(dt.UTC)
-    if not make_plan(posts, state, settings, now).jobs:  # the usual build: stored captions not even read
+    settings, now = load_settings(config_path), dt.datetime.now(dt.UTC)
+    if not make_plan(posts, state, settings, now).jobs:  # stored captions not even read
         return "nothing new to announce", ()
     plan = make_plan(posts, state, settings, now, load_captions(settings.root))
     new_posts = len({job.post.id for job in plan.jobs})

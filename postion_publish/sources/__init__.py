@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from postion_publish.config import Settings
-from postion_publish.posts import Post
+if TYPE_CHECKING:  # a build hook with nothing new loads neither the config nor PyYAML
+    from postion_publish.config import Settings
+    from postion_publish.posts import Post
 
 
 def read_posts(

@@ -12,16 +12,18 @@ import ipaddress
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from postion_publish.config import Settings
 from postion_publish.errors import BadInput
 from postion_publish.jsonfile import read_json_object, write_json_atomic
 from postion_publish.posts import Post, parse_options, to_utc
 
 MANIFEST_FILE = "postion-manifest.json"
 VERSION = 1
+
+if TYPE_CHECKING:  # a build hook with nothing new loads neither the config nor PyYAML
+    from postion_publish.config import Settings
 
 
 def is_preview_site_url(site_url: str | None) -> bool:

@@ -1,0 +1,53 @@
+"""Fragments of bare tags and text are read without the HTML parser (`simple_visible_text`): on
+generated fragments, whatever it reads is what the parser reads, and it reads the usual kind."""
+
+from __future__ import annotations
+
+import random
+
+from postion_publish.excerpt import plain_text_of_html
+from postion_publish.visible_text import VisibleText, simple_visible_text
+
+TAGS = ["<p>", "</p>", "<P>", "</P>", "<em>", "</em>", "<Strong>", "</strong>", "<h1>", "</h1>", "<br>", "<li>"]
+TAGS += ["<span>", "</span>", "<div>", "</div>", "<a>", "</a>", "<script>", "</script>", "<style>", "</style>"]
+TAGS += ["<title>", "</title>", "<textarea>", "<xmp>", "<plaintext>", "<noscript>", "<iframe>", "<code>"]
+OTHER = ["<br/>", "<br />", '<a href="x">', "<a href=x>", "<!-- c -->", "<!-- a > b -->", "<!doctype html>", "<?x?>"]
+OTHER += ["</p >", "<p\n>", "</", "<", ">", "< b", "a<b", "<1>", "</3>", "&amp;", "&lt;", "&#60;", "&", "&x"]
+OTHER += ["<![CDATA[x]]>"]
+WORDS = ["An", "excerpt", "café", "日本語", "🚀", " ", "  ", "\n", "\t", "\r\n", "a, b.", "x > y", "\x00", "'q'", '"q"']
+WORDS += ["-->", "--", "]]>", "/", "=", "#", ";", "\u00a0", "\u2028"]
+
+
+def fragment(chance: random.Random) -> str:
+    pieces = []
+    for _ in range(chance.randint(0, 8)):
+        roll = chance.random()
+        pieces.append(chance.choice(TAGS if roll < 0.4 else OTHER if roll < 0.5 else WORDS))
+    return "".join(pieces)
+
+
+def parsed(text: str) -> str:
+    parser = VisibleText()
+    parser.feed(text)
+    parser.close()
+    return "".join(parser.parts)
+
+
+def test_what_it_reads_the_parser_reads_alike() -> None:
+    chance = random.Random(2026)
+    read = 0
+    for _ in range(20_000):
+        text = fragment(chance)
+        simple = simple_visible_text(text)
+        if simple is not None:
+            read += 1
+            assert simple == parsed(text), repr(text)
+    assert read > 3_000  # it is taken often enough for this to say something
+
+
+def test_the_usual_summary_is_read_without_the_parser() -> None:
+    text = "<p>The excerpt of <em>a post</em>, 日本語 🚀.</p>\n<p>Second</p>"
+    assert simple_visible_text(text) == parsed(text)
+    assert plain_text_of_html(text) == "The excerpt of a post, 日本語 🚀. Second"
+    for doubt in ["a &amp; b", '<a href="x">x</a>', "<!-- c -->", "a < b", "<script>x</script>", "<br/>", "<p"]:
+        assert simple_visible_text(doubt) is None, doubt

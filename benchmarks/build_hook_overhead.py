@@ -6,7 +6,7 @@ generator's own modules that every build loads first: what the plugin adds), whi
 as a share of the build (issue 12's target: ≤ 2 %), and the whole build with and without the plugin
 (median of 3 each, interleaved), which is noisy; for Pelican, also how long its articles take to
 give their URLs (Pelican's work, which the hook asks for). Asserts nothing.
-Run: python benchmarks/build_hook_overhead.py [--posts N] [--runs N]
+Run: python benchmarks/build_hook_overhead.py [--posts N] [--runs N] [--only mkdocs|pelican]
 """
 
 from __future__ import annotations
@@ -159,8 +159,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--posts", type=int, default=500)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--only", choices=("mkdocs", "pelican"), help="one generator (default: both)")
     args = parser.parse_args()
     for generator, make in (("mkdocs", make_mkdocs), ("pelican", make_pelican)):
+        if args.only not in (None, generator):
+            continue
         with tempfile.TemporaryDirectory() as temporary:
             plain, hooked = Path(temporary) / "without", Path(temporary) / "with"
             make(plain, args.posts, False)

@@ -6,8 +6,6 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from postion_publish.simple_markdown import simple_excerpt
-
 if TYPE_CHECKING:  # loaded on first use: a post with a description, or nothing new, needs no parser
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
@@ -75,6 +73,8 @@ def excerpt_from_markdown(body: str) -> str:
     # Before a marker the whole text is the excerpt, but never more than MAX_MARKED_TEXT of it is
     # parsed: a 50 MB post must not be read as Markdown to be cut to a few thousand characters.
     region = body[: min(marker.start(), MAX_MARKED_TEXT) if marker else FIRST_PARAGRAPH_WINDOW]
+    from postion_publish.simple_markdown import simple_excerpt  # here: summaries (Pelican) need none of it
+
     simple = simple_excerpt(region, every_paragraph=marker is not None)
     if simple is not None:
         return simple

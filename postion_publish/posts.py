@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from postion_publish import platforms as registry
 from postion_publish.errors import BadInput
 from postion_publish.excerpt import excerpt_from_markdown
 
@@ -93,6 +92,8 @@ def parse_options(
         return PostOptions()
     if not isinstance(raw, dict):
         raise fail(None, "must be a mapping, e.g. `postion: {skip: [linkedin]}`")
+    from postion_publish import platforms as registry  # here: a build hook with nothing new needs no registry
+
     platforms = registry.names()
     known = (*OPTION_KEYS, *platforms)
     for key in raw:

@@ -11,6 +11,7 @@ if TYPE_CHECKING:  # loaded on first use: a post with a description, or nothing 
     from markdown_it.token import Token
 
 MORE_MARKERS = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
+MAX_EXCERPT = 5_000  # characters: above LinkedIn's 3,000, the longest post any platform takes
 
 
 @lru_cache(maxsize=1)
@@ -110,3 +111,15 @@ def excerpt_from_html(page: str) -> str:
     region = page[: min(marker.start(), MAX_MARKED_TEXT)] if marker else page[: 4 * FIRST_PARAGRAPH_WINDOW]
     paragraphs = _PARAGRAPH.findall(region)
     return plain_text_of_html(" ".join(paragraphs if marker else paragraphs[:1]))
+
+
+def one_line_excerpt(text: str) -> str:
+    """One line on every route (MkDocs keeps the newline that ends `description: >`), cut at a word
+    boundary before MAX_EXCERPT characters. Every platform's limit is far below it, and every
+    caption is measured several times while it is fitted: what cannot be posted is not counted."""
+    text = " ".join(text[: 2 * MAX_EXCERPT].split())
+    if len(text) <= MAX_EXCERPT:
+        return text
+    cut = text[: MAX_EXCERPT - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > MAX_EXCERPT // 2 else cut).rstrip() + "…"

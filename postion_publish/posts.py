@@ -9,10 +9,9 @@ from functools import cached_property
 from typing import Any
 
 from postion_publish.errors import BadInput
-from postion_publish.excerpt import excerpt_from_markdown
+from postion_publish.excerpt import excerpt_from_markdown, one_line_excerpt
 
 OPTION_KEYS = ("skip", "template", "image", "alt", "ai")  # and one hand-written caption per platform
-MAX_EXCERPT = 5_000  # characters: above LinkedIn's 3,000, the longest post any platform takes
 
 
 @dataclass(frozen=True)
@@ -57,20 +56,7 @@ class Post:
     def excerpt(self) -> str:
         """The description, else the text before `<!-- more -->`, else the first paragraph; at
         most MAX_EXCERPT characters. Computed on first use: a plan needs it only for new posts."""
-        text = self.description if self.description is not None else excerpt_from_markdown(self.body)
-        # One line on every route (MkDocs keeps the newline that ends `description: >`).
-        return bounded_excerpt(" ".join(text[: 2 * MAX_EXCERPT].split()))
-
-
-def bounded_excerpt(text: str) -> str:
-    """Cut at a word boundary before MAX_EXCERPT characters. Every platform's limit is far below
-    it, and every caption is measured several times while it is fitted: what cannot be posted is
-    not counted."""
-    if len(text) <= MAX_EXCERPT:
-        return text
-    cut = text[: MAX_EXCERPT - 1]
-    space = cut.rfind(" ")
-    return (cut[:space] if space > MAX_EXCERPT // 2 else cut).rstrip() + "…"
+        return one_line_excerpt(self.description if self.description is not None else excerpt_from_markdown(self.body))
 
 
 def parse_options(
@@ -132,29 +118,6 @@ def parse_options(
         alt=raw.get("alt"),
         ai=raw.get("ai"),
     )
-
-
-def to_utc(value: Any, *, file: str, line: int | None, key: str = "date") -> dt.datetime:
-    """A front-matter date as an aware UTC datetime. Bare dates are midnight UTC; naive times are UTC."""
-    if isinstance(value, dt.datetime):
-        moment = value
-    elif isinstance(value, dt.date):
-        moment = dt.datetime(value.year, value.month, value.day)
-    elif isinstance(value, str):
-        try:
-            moment = dt.datetime.fromisoformat(value.strip().replace(" ", "T", 1))
-        except ValueError:
-            raise BadInput(
-                f"cannot read the date {value!r}; write it like 2026-01-31 or 2026-01-31T09:30:00+01:00",
-                file=file,
-                line=line,
-                key=key,
-            ) from None
-    else:
-        raise BadInput(f"a date is needed, not {value!r}", file=file, line=line, key=key)
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC)
 
 
 def check_unique(posts: Iterable[Post]) -> list[Post]:

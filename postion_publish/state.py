@@ -40,10 +40,10 @@ from postion_publish.jsonfile import (
     read_json_bytes,
     write_json_atomic,
 )
-from postion_publish.posts import Post
 
 if TYPE_CHECKING:
     from postion_publish.checked import CheckedFiles
+    from postion_publish.posts import Post
 
 STATE_DIR = ".postion"
 STATE_FILE = "state.json"
@@ -100,11 +100,17 @@ class State:
             return False
         return all(record.get("status") != PlatformStatus.PENDING for record in entry.get("platforms", {}).values())
 
-    def settles_all(self, posts: Iterable[Post]) -> bool:
-        """Every post recorded, with nothing left to do: no plan, whatever the config, has a job
-        for any of them (a platform added since is not due for recorded posts)."""
-        by_url = self.url_index()
-        return all((key := self.entry_id(post, by_url)) is not None and self.is_settled(key) for post in posts)
+    def settles_all(self, posts: Iterable[tuple[str, str]]) -> bool:
+        """Every post, given as (id, url), recorded with nothing left to do: no plan, whatever the
+        config, has a job for any of them (a platform added since is not due for recorded posts)."""
+        by_url: dict[str, str] | None = None
+        for post_id, url in posts:
+            if post_id not in self.posts:
+                by_url = self.url_index() if by_url is None else by_url
+                post_id = by_url.get(url, "")
+            if not self.is_settled(post_id):
+                return False
+        return True
 
     def status(self, post_id: str, platform: str) -> str | None:
         status = self.posts.get(post_id, {}).get("platforms", {}).get(platform, {}).get("status")

@@ -233,37 +233,44 @@ def test_the_collector_is_held_off_inside_a_hook_and_left_as_it_was() -> None:
 
 
 FINISH = """
+import datetime as dt
 import sys
 from pathlib import Path
 from postion_publish.integrations.build import finish_build
-from postion_publish.posts import Post, to_utc
-day = to_utc("2026-01-01", file="", line=None)
-posts = [
-    (Post(id=f"post-{n}", url=f"https://blog.example.com/{n}/", title=f"Post {n}", date=day), None)
+from postion_publish.sources.manifest import manifest_entry
+entries = [
+    manifest_entry(id=f"post-{n}", url=f"https://blog.example.com/{n}/", title=f"Post {n}",
+                   date=dt.datetime(2026, 1, 1, tzinfo=dt.UTC), excerpt="", tags=(), author=None, image=None,
+                   image_alt=None, source_file=None, options=sys.argv[2] or None, meta={})
     for n in range(int(sys.argv[1]))
 ]
-report = finish_build(posts, output_dir=Path("out"), generator="pelican", site_url="https://blog.example.com",
+report = finish_build(entries, output_dir=Path("out"), generator="pelican", site_url="https://blog.example.com",
                       preview=False, config_path=Path("postion.yml"))
-print(report.lines[-1], *report.warnings, "yaml" in sys.modules, sep="|")
+loaded = [name for name in ("yaml", "postion_publish.config", "postion_publish.posts") if name in sys.modules]
+print(report.lines[-1], *report.warnings, " ".join(loaded), sep="|")
 """
 
 
 def test_a_build_with_nothing_new_is_told_so_by_the_state_alone(tmp_path: Path) -> None:
     """Every post of the build recorded and settled: no config, whatever it says, gives a job, so
-    neither it nor PyYAML is loaded (a tenth of a Pelican build's hook). Anything new is planned."""
+    neither it (nor PyYAML) nor the Post model is loaded (half a Pelican build's hook). Anything new
+    is planned, from the entries as `postion plan` reads them back."""
     state = {"post-0": {"url": "https://blog.example.com/0/", "platforms": {"mastodon": {"status": "announced"}}}}
     (tmp_path / ".postion").mkdir()
     (tmp_path / ".postion" / "state.json").write_text(json.dumps({"version": 1, "posts": state}))
     (tmp_path / "postion.yml").write_text("site_url: [not: a config\n")
 
-    def finish(posts: int) -> list[str]:
-        done = subprocess.run([sys.executable, "-c", FINISH, str(posts)], cwd=tmp_path, capture_output=True, text=True)
+    def finish(posts: int, options: str = "") -> list[str]:
+        command = [sys.executable, "-c", FINISH, str(posts), options]
+        done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
         return done.stdout.strip().split("|")
 
-    assert finish(1) == ["nothing new to announce", "False"]
+    assert finish(1) == ["nothing new to announce", ""]  # nor the Post model
     _, problem, loaded = finish(2)  # post-1 is new: the config is read, and its error shown
-    assert problem.startswith("cannot plan:") and "postion.yml" in problem and loaded == "True"
+    assert problem.startswith("cannot plan:") and "postion.yml" in problem and "yaml" in loaded
+    _, problem, _ = finish(1, "not a mapping")  # a bad block is shown even when nothing is new
+    assert problem.startswith("cannot plan:") and "key 'postion': must be a mapping" in problem
     state["post-0"]["platforms"]["mastodon"]["status"] = "pending"  # a retry is a job too
     (tmp_path / ".postion" / "state.json").write_text(json.dumps({"version": 1, "posts": state}))
     assert finish(1)[1].startswith("cannot plan:")

@@ -148,7 +148,7 @@ def test_an_excerpt_is_one_line_on_every_route() -> None:
 
 def test_a_preview_manifest_is_said_in_the_plan(tmp_path: Path, run: Run) -> None:
     from postion_publish.posts import Post
-    from postion_publish.sources.manifest import write_manifest
+    from postion_publish.sources.manifest import post_to_json, write_manifest
 
     (tmp_path / "postion.yml").write_text(
         "site_url: https://blog.example.com\nsource: {type: mkdocs, path: site}\nplatforms:\n  discord: {}\n"
@@ -156,7 +156,7 @@ def test_a_preview_manifest_is_said_in_the_plan(tmp_path: Path, run: Run) -> Non
     (tmp_path / ".postion").mkdir()
     (tmp_path / ".postion" / "state.json").write_text('{"version": 1, "posts": {}}')
     post = Post("a", "https://blog.example.com/a/", "A", dt.datetime(2026, 1, 1, tzinfo=dt.UTC), "Text.")
-    write_manifest(tmp_path / "site", [(post, None)], generator="pelican", site_url=None, preview=True)
+    write_manifest(tmp_path / "site", [post_to_json(post)], generator="pelican", site_url=None, preview=True)
     plan = json.loads(run(tmp_path, "plan", "--json").output)
     assert "from a preview build (pelican, no site URL: a development build)" in plan["jobs"][0]["warnings"][0]
     refused = run(tmp_path, "publish")
@@ -166,7 +166,7 @@ def test_a_preview_manifest_is_said_in_the_plan(tmp_path: Path, run: Run) -> Non
 def test_the_pelican_plugin_reads_articles_outside_the_working_folder(tmp_path: Path) -> None:
     from types import SimpleNamespace
 
-    from postion_publish.integrations.pelican import _post
+    from postion_publish.integrations.pelican import _entry
 
     content = tmp_path / "elsewhere" / "content"
     content.mkdir(parents=True)
@@ -181,9 +181,9 @@ def test_the_pelican_plugin_reads_articles_outside_the_working_folder(tmp_path: 
         tags=[],
         category="misc",
     )
-    post, _ = _post(article, "https://blog.example.com", str(content), os.getcwd())
-    assert post.id == "hello" and post.url == "https://blog.example.com/hello.html"
-    assert post.source_file == os.path.relpath(content / "hello.md")
+    entry = _entry(article, "https://blog.example.com", str(content), os.getcwd())
+    assert entry["id"] == "hello" and entry["url"] == "https://blog.example.com/hello.html"
+    assert entry["source_file"] == os.path.relpath(content / "hello.md") and entry["excerpt"] == "Hi."
 
 
 @pytest.mark.parametrize(

@@ -6,15 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from postion_publish.errors import BadInput
-from postion_publish.posts import Post, check_unique, parse_options
-from postion_publish.sources.manifest import write_manifest
+from postion_publish.sources.manifest import posts_from_entries, write_manifest
 
 
 def relative_path(path: str, start: str) -> str:
@@ -48,7 +47,7 @@ class BuildReport:
 
 
 def finish_build(
-    posts: Sequence[tuple[Post, Any]],
+    entries: list[dict[str, Any]],
     *,
     output_dir: Path,
     generator: str,
@@ -57,38 +56,43 @@ def finish_build(
     config_path: Path,
     content_dir: Path | None = None,
 ) -> BuildReport:
-    """`posts`: each Post with its raw `postion:` block, written to the manifest as it is; a bad
-    block is reported here and is an error for `postion plan`, never a failed site build."""
+    """`entries`: the posts as the manifest holds them (`manifest_entry`), raw `postion:` blocks
+    included; a bad block is reported here and is an error for `postion plan`, never a failed site
+    build. The summary is planned from the entries as `postion plan` reads them back."""
+    content_root = str(content_dir.resolve()) if content_dir is not None else None
     manifest = write_manifest(
-        output_dir, posts, generator=generator, site_url=site_url, preview=preview, content_dir=content_dir
+        output_dir, entries, generator=generator, site_url=site_url, preview=preview, content_root=content_root
     )
-    head = f"{len(posts)} posts in {manifest}" + (" (a preview build: never published)" if preview else "")
+    head = f"{len(entries)} posts in {manifest}" + (" (a preview build: never published)" if preview else "")
     if not config_path.exists():
         return BuildReport(manifest, (head, f"no {config_path}; `postion init` writes one"), ())
     try:
-        with_options = [  # most posts have no `postion:` block: the Post as it is
-            post
-            if raw is None
-            else replace(post, options=parse_options(raw, file=post.source_file or "", lines={}, block_line=None))
-            for post, raw in posts
-        ]
-        summary, warnings = _plan_summary(with_options, config_path)
+        summary, warnings = _plan_summary(entries, manifest, content_root, config_path)
     except BadInput as error:
         return BuildReport(manifest, (head,), (f"cannot plan: {error}",), problem=True)
     return BuildReport(manifest, (head, summary), warnings)
 
 
-def _plan_summary(posts: list[Post], config_path: Path) -> tuple[str, tuple[str, ...]]:
+def _plan_summary(
+    entries: list[dict[str, Any]], manifest: Path, content_root: str | None, config_path: Path
+) -> tuple[str, tuple[str, ...]]:
     from postion_publish.state import load_state, state_path
 
+    # A bad `postion:` block is reported even when nothing is new, as `postion plan` reports it: the
+    # entries with one are read as Posts for it (most have none).
+    if with_options := [entry for entry in entries if entry["postion"] is not None]:
+        posts_from_entries(with_options, manifest, content_root)
     root = config_path.parent  # Settings.root
     if not state_path(root).exists():
         return "no state file yet; run `postion init --baseline` before the first publish", ()
     state = load_state(root)
-    if state.settles_all(check_unique(posts)):
+    pairs = [(entry["id"], entry["url"]) for entry in entries]
+    unique = len({post_id for post_id, _ in pairs}) == len(pairs) == len({url for _, url in pairs})
+    if unique and state.settles_all(pairs):  # else the plan says which two posts are one
         # The usual build: the state alone says it, and neither the config (nor PyYAML) nor the
         # planner is loaded. `postion plan` and `publish` still check the config on every run.
         return "nothing new to announce", ()
+    posts = posts_from_entries(entries, manifest, content_root)
     from postion_publish.captions.stored import load_captions
     from postion_publish.config import load_settings
     from postion_publish.plan import make_plan

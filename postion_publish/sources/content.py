@@ -15,8 +15,9 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from postion_publish.config import Settings
+from postion_publish.dates import to_utc
 from postion_publish.errors import BadInput
-from postion_publish.posts import Post, parse_options, to_utc
+from postion_publish.posts import Post, parse_options
 from postion_publish.simple_yaml import simple_front_matter
 from postion_publish.yaml_positions import check_expansion, load_located
 

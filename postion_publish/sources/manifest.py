@@ -15,15 +15,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from postion_publish.dates import to_utc
 from postion_publish.errors import BadInput
 from postion_publish.jsonfile import read_json_object, write_json_atomic
-from postion_publish.posts import Post, parse_options, to_utc
 
 MANIFEST_FILE = "postion-manifest.json"
 VERSION = 1
 
-if TYPE_CHECKING:  # a build hook with nothing new loads neither the config nor PyYAML
+if TYPE_CHECKING:  # a build hook with nothing new loads neither the config (nor PyYAML) nor the Post model
     from postion_publish.config import Settings
+    from postion_publish.posts import Post
 
 
 def is_preview_site_url(site_url: str | None) -> bool:
@@ -58,35 +59,68 @@ def _json_safe(value: Any) -> Any:
     return str(value)
 
 
-def post_to_json(post: Post, options: Any = None) -> dict[str, Any]:
-    """`options`: the post's raw `postion:` block, kept as written so readers validate it alike."""
+def manifest_entry(
+    *,
+    id: str,
+    url: str,
+    title: str,
+    date: dt.datetime,
+    excerpt: str,
+    tags: Iterable[str],
+    author: str | None,
+    image: str | None,
+    image_alt: str | None,
+    source_file: str | None,
+    options: Any,
+    meta: Mapping[str, Any],
+) -> dict[str, Any]:
+    """One post as the manifest holds it. `options`: its raw `postion:` block, kept as written so
+    that readers validate it alike; `meta`: its front matter or metadata, for templates."""
     return {
-        "id": post.id,
-        "url": post.url,
-        "title": post.title,
-        "date": post.date.isoformat(),
-        "excerpt": post.excerpt,
-        "tags": list(post.tags),
-        "author": post.author,
-        "image": post.image,
-        "image_alt": post.image_alt,
-        "source_file": post.source_file,
+        "id": id,
+        "url": url,
+        "title": title,
+        "date": date.isoformat(),
+        "excerpt": excerpt,
+        "tags": list(tags),
+        "author": author,
+        "image": image,
+        "image_alt": image_alt,
+        "source_file": source_file,
         "postion": _json_safe(options),
-        "meta": _json_safe({key: value for key, value in post.meta.items() if key != "postion"}),
+        "meta": {str(key): _json_safe(value) for key, value in meta.items() if key != "postion"},
     }
+
+
+def post_to_json(post: Post, options: Any = None) -> dict[str, Any]:
+    return manifest_entry(
+        id=post.id,
+        url=post.url,
+        title=post.title,
+        date=post.date,
+        excerpt=post.excerpt,
+        tags=post.tags,
+        author=post.author,
+        image=post.image,
+        image_alt=post.image_alt,
+        source_file=post.source_file,
+        options=options,
+        meta=post.meta,
+    )
 
 
 def write_manifest(
     output_dir: Path,
-    posts: Iterable[tuple[Post, Any]],
+    entries: list[dict[str, Any]],
     *,
     generator: str,
     site_url: str | None,
     preview: bool,
-    content_dir: Path | None = None,
+    content_root: str | None = None,
 ) -> Path:
-    """`content_dir`: the build's source folder (MkDocs docs_dir, Pelican PATH): posts' images are
-    looked for there and never outside it or the output folder."""
+    """`entries`: from `manifest_entry`. `content_root`: the build's source folder (MkDocs
+    docs_dir, Pelican PATH), absolute: posts' images are looked for there and never outside it or
+    the output folder."""
     path = output_dir / MANIFEST_FILE
     write_json_atomic(
         path,
@@ -95,8 +129,8 @@ def write_manifest(
             "generator": generator,
             "site_url": site_url,
             "preview": preview,
-            "content_dir": str(content_dir.resolve()) if content_dir is not None else None,
-            "posts": [post_to_json(post, options) for post, options in posts],
+            "content_dir": content_root,
+            "posts": entries,
         },
         durable=False,  # a build output like the pages beside it: the next build writes it again
     )
@@ -127,29 +161,37 @@ def read_manifest(settings: Settings, *, allow_preview: bool = True) -> list[Pos
         raise BadInput(f"this manifest comes from {preview}", file=path)
     content_dir = data.get("content_dir")
     content_root = content_dir if isinstance(content_dir, str) and content_dir else None
-    posts = [_post_from_json(entry, path, index, content_root) for index, entry in enumerate(data["posts"])]
+    posts = posts_from_entries(data["posts"], path, content_root)
     if preview:  # `plan` and `--dry-run` read it, and say what `publish` will refuse
         return [replace(post, warnings=(*post.warnings, f"from {preview}")) for post in posts]
     return posts
 
 
-def _post_from_json(entry: Any, path: Path, index: int, content_root: str | None) -> Post:
-    key = f"posts.{index}"
-    if not isinstance(entry, dict) or not all(isinstance(entry.get(name), str) for name in ("id", "url", "title")):
-        raise BadInput("each post needs id, url and title", file=path, key=key)
-    label = str(entry.get("source_file") or path)
-    return Post(
-        id=entry["id"],
-        url=entry["url"],
-        title=entry["title"],
-        date=to_utc(entry.get("date"), file=str(path), line=None, key=f"{key}.date"),
-        description=str(entry.get("excerpt") or ""),
-        tags=tuple(str(tag) for tag in entry.get("tags") or []),
-        author=entry.get("author"),
-        image=entry.get("image"),
-        image_alt=entry.get("image_alt"),
-        meta=dict(entry.get("meta") or {}),
-        options=parse_options(entry.get("postion"), file=label, lines={}, block_line=None),
-        source_file=entry.get("source_file"),
-        content_root=content_root,
-    )
+def posts_from_entries(entries: Iterable[Any], path: Path, content_root: str | None) -> list[Post]:
+    """The manifest's entries as Posts, each checked (`postion:` blocks included). `path`: the
+    manifest, for messages."""
+    from postion_publish.posts import Post, parse_options  # here: a build with nothing new makes none
+
+    posts = []
+    for index, entry in enumerate(entries):
+        key = f"posts.{index}"
+        if not isinstance(entry, dict) or not all(isinstance(entry.get(name), str) for name in ("id", "url", "title")):
+            raise BadInput("each post needs id, url and title", file=path, key=key)
+        label = str(entry.get("source_file") or path)
+        post = Post(
+            id=entry["id"],
+            url=entry["url"],
+            title=entry["title"],
+            date=to_utc(entry.get("date"), file=str(path), line=None, key=f"{key}.date"),
+            description=str(entry.get("excerpt") or ""),
+            tags=tuple(str(tag) for tag in entry.get("tags") or []),
+            author=entry.get("author"),
+            image=entry.get("image"),
+            image_alt=entry.get("image_alt"),
+            meta=dict(entry.get("meta") or {}),
+            options=parse_options(entry.get("postion"), file=label, lines={}, block_line=None),
+            source_file=entry.get("source_file"),
+            content_root=content_root,
+        )
+        posts.append(post)
+    return posts

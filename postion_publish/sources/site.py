@@ -20,9 +20,10 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from postion_publish.config import Settings
+from postion_publish.dates import to_utc
 from postion_publish.errors import BadInput
 from postion_publish.excerpt import plain_text_of_html
-from postion_publish.posts import Post, to_utc
+from postion_publish.posts import Post
 
 FEED_NAMES = (
     "atom.xml",

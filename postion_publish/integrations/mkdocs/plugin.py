@@ -25,10 +25,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.pages import Page
 
+from postion_publish.dates import to_utc
 from postion_publish.excerpt import excerpt_from_html, excerpt_from_markdown
 from postion_publish.integrations.build import collector_paused, finish_build, relative_path
-from postion_publish.posts import Post, to_utc
-from postion_publish.sources.manifest import is_preview_site_url
+from postion_publish.posts import Post
+from postion_publish.sources.manifest import is_preview_site_url, post_to_json
 
 log = get_plugin_logger("postion")
 
@@ -56,7 +57,7 @@ def _first(meta: dict[str, Any], *keys: str) -> str | None:
 class PostionPlugin(BasePlugin[PostionConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self.command: str | None = None
-        self.collected: list[tuple[Post, Any]] = []
+        self.collected: list[dict[str, Any]] = []  # manifest entries
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -73,7 +74,7 @@ class PostionPlugin(BasePlugin[PostionConfig]):  # type: ignore[no-untyped-call]
                 self.collected.append(post)
         return context
 
-    def _post(self, page: Page, config: MkDocsConfig) -> tuple[Post, Any] | None:
+    def _post(self, page: Page, config: MkDocsConfig) -> dict[str, Any] | None:
         meta: dict[str, Any] = dict(page.meta)
         material_post = _material_post_class()
         if material_post is not None and isinstance(page, material_post):
@@ -108,7 +109,7 @@ class PostionPlugin(BasePlugin[PostionConfig]):  # type: ignore[no-untyped-call]
             meta=meta,
             source_file=source,
         )
-        return post, meta.get("postion")
+        return post_to_json(post, meta.get("postion"))
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled:

@@ -4,9 +4,11 @@ of 500 posts, every one already announced, built with and without postion's plug
 Printed for each generator: the time inside the hooks (and the plugin's import, taken after the
 generator's own modules that every build loads first: what the plugin adds), which is stable,
 as a share of the build (issue 12's target: ≤ 2 %), and the whole build with and without the plugin
-(median of 3 each, interleaved), which is noisy; for Pelican, also how long its articles take to
+(medians of --runs, interleaved), which is noisy; for Pelican, also how long its articles take to
 give their URLs (Pelican's work, which the hook asks for). Asserts nothing.
-Run: python benchmarks/build_hook_overhead.py [--posts N] [--runs N] [--only mkdocs|pelican]
+With --baseline DIR (another checkout's folder, e.g. a `git worktree` of an older commit) its plugin
+builds the same site too, interleaved, and the ratio of the hooks' times is printed.
+Run: python benchmarks/build_hook_overhead.py [--posts N] [--runs N] [--only mkdocs|pelican] [--baseline DIR]
 """
 
 from __future__ import annotations
@@ -136,8 +138,11 @@ def make_pelican(folder: Path, posts: int, with_plugin: bool) -> None:
     (folder / "postion.yml").write_text(POSTION.format(kind="pelican", output="output"))
 
 
-def build(folder: Path, generator: str, with_plugin: bool) -> dict[str, float]:
+def build(folder: Path, generator: str, with_plugin: bool, source: Path | None = None) -> dict[str, float]:
+    """`source`: the plugin of that checkout instead of this one's."""
     env = installed_environment(NO_MKDOCS_2_WARNING="1")
+    if source is not None:
+        env["PYTHONPATH"] = str(source)  # the blog's folder is the working one: not this checkout
     command = [sys.executable, "-c", DRIVER, generator, "1" if with_plugin else "0"]
     done = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
@@ -160,6 +165,7 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=500)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--only", choices=("mkdocs", "pelican"), help="one generator (default: both)")
+    parser.add_argument("--baseline", type=Path, help="another checkout's plugin, run side by side")
     args = parser.parse_args()
     for generator, make in (("mkdocs", make_mkdocs), ("pelican", make_pelican)):
         if args.only not in (None, generator):
@@ -171,10 +177,12 @@ def main() -> None:
             build(hooked, generator, True)
             announce_everything(hooked)
             build(plain, generator, False)  # warm-up: compiled modules, disk caches
-            without, with_plugin = [], []
+            without, with_plugin, baseline = [], [], []
             for _ in range(args.runs):
                 without.append(build(plain, generator, False))
                 with_plugin.append(build(hooked, generator, True))
+                if args.baseline is not None:
+                    baseline.append(build(hooked, generator, True, args.baseline))
         hooks = statistics.median(run["hooks"] for run in with_plugin)
         build_time = statistics.median(run["build"] for run in with_plugin)
         base = statistics.median(run["build"] for run in without)
@@ -183,6 +191,13 @@ def main() -> None:
             f"of the build (target ≤ 2 %); build {base:.2f} s without the plugin, {build_time:.2f} s with "
             f"({build_time / base - 1:+.1%}, noisy); medians of {args.runs}"
         )
+        if baseline:
+            old = statistics.median(run["hooks"] for run in baseline)
+            old_build = statistics.median(run["build"] for run in baseline)
+            print(
+                f"{'':8} baseline: hooks {old * 1000:.0f} ms = {old / old_build:.1%} of the build; this checkout's "
+                f"hooks take {hooks / old:.2f}× the baseline's"
+            )
         if generator == "pelican":
             urls = statistics.median(run["urls"] for run in with_plugin)
             print(

@@ -4,6 +4,7 @@ The expected values in data/x_weighted_length.json were produced by tools/twitte
 from __future__ import annotations
 
 import json
+import random
 import re
 from pathlib import Path
 
@@ -104,3 +105,29 @@ def test_the_tld_precheck_never_says_no_where_the_grammar_finds_a_tld() -> None:
         )
         if pattern.search(run):
             assert x._has_dot_tld(run), run
+
+
+def test_the_runs_holding_a_dot_are_those_a_pattern_finds() -> None:
+    """`_dotted_runs` goes from dot to dot; the pattern it replaced, tried at each run's start,
+    is the reference: on generated text of words, dots and every kind of white space."""
+    run = re.compile(f"(?<![^{x._SPACES}])[^{x._SPACES}.]*\\.[^{x._SPACES}]*")
+    pieces = [
+        "a",
+        ".",
+        " ",
+        "\n",
+        "\u3000",
+        "\u2028",
+        "x.y",
+        "..",
+        "\t",
+        "é",
+        "\ud83d\ude80",
+        "\x85",
+        "\u180e",
+        "\u200b",
+    ]
+    chance = random.Random(2026)
+    for _ in range(20_000):
+        text = "".join(chance.choice(pieces) for _ in range(chance.randint(0, 12)))
+        assert list(x._dotted_runs(text)) == [match.span() for match in run.finditer(text)], repr(text)

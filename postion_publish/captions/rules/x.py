@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left
+from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
@@ -86,9 +87,22 @@ def _tco_url() -> re.Pattern[str]:
     return re.compile(f"^https?:\\/\\/t\\.co\\/([a-z0-9]+)(?:\\?{_QUERY_CHARS}*{_QUERY_END})?", re.IGNORECASE)
 
 
-# A run holding a dot. It may only start where a run starts: else each run without a dot would be
-# tried again from each of its characters, and a long one would cost the square of its length.
-_DOTTED_RUN = re.compile(f"(?<![^{_SPACES}])[^{_SPACES}.]*\\.[^{_SPACES}]*")
+_SPACE = re.compile(f"[{_SPACES}]")
+
+
+def _dotted_runs(units: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each run of non-space that holds a dot: found from each dot (`str.find`) and
+    the white space either side of it, not by a pattern tried at each character (most of a caption
+    is words without a dot: a fifth of the time)."""
+    backwards: str | None = None  # for the space before a dot: made once, on the first dot
+    end = 0
+    while (dot := units.find(".", end)) >= 0:
+        if backwards is None:
+            backwards = units[::-1]
+        before = _SPACE.search(backwards, len(units) - dot)
+        after = _SPACE.search(units, dot)
+        end = after.start() if after else len(units)
+        yield (len(units) - before.start() if before else 0), end
 
 
 @cache
@@ -214,12 +228,12 @@ def url_spans(units: str, *, require_protocol: bool = False) -> list[tuple[int, 
     # A URL never spans white space, and white space is a valid character before one: matching
     # each run of non-space that holds a dot (most words hold none, and a URL needs one before its
     # TLD) on its own gives twitter-text's result at a fraction of the cost.
-    for run in _DOTTED_RUN.finditer(units):
-        text = run.group(0)
+    for start, end in _dotted_runs(units):
+        text = units[start:end]
         if _is_plain_url(text):
-            spans.append((run.start(), run.end()))
+            spans.append((start, end))
         elif _has_dot_tld(text):
-            spans.extend(_url_spans_in_run(text, run.start(), require_protocol))
+            spans.extend(_url_spans_in_run(text, start, require_protocol))
     return spans
 
 

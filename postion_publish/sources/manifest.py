@@ -178,20 +178,21 @@ def posts_from_entries(entries: Iterable[Any], path: Path, content_root: str | N
         if not isinstance(entry, dict) or not all(isinstance(entry.get(name), str) for name in ("id", "url", "title")):
             raise BadInput("each post needs id, url and title", file=path, key=key)
         label = str(entry.get("source_file") or path)
-        post = Post(
-            id=entry["id"],
-            url=entry["url"],
-            title=entry["title"],
-            date=to_utc(entry.get("date"), file=str(path), line=None, key=f"{key}.date"),
-            description=str(entry.get("excerpt") or ""),
-            tags=tuple(str(tag) for tag in entry.get("tags") or []),
-            author=entry.get("author"),
-            image=entry.get("image"),
-            image_alt=entry.get("image_alt"),
-            meta=dict(entry.get("meta") or {}),
-            options=parse_options(entry.get("postion"), file=label, lines={}, block_line=None),
-            source_file=entry.get("source_file"),
-            content_root=content_root,
+        posts.append(
+            Post(
+                id=entry["id"],
+                url=entry["url"],
+                title=entry["title"],
+                date=to_utc(entry.get("date"), file=str(path), line=None, key=f"{key}.date"),
+                description=str(entry.get("excerpt") or ""),
+                tags=tuple(str(tag) for tag in entry.get("tags") or []),
+                author=entry.get("author"),
+                image=entry.get("image"),
+                image_alt=entry.get("image_alt"),
+                meta=dict(entry.get("meta") or {}),
+                options=parse_options(entry.get("postion"), file=label, lines={}, block_line=None),
+                source_file=entry.get("source_file"),
+                content_root=content_root,
+            )
         )
-        posts.append(post)
     return posts

@@ -69,12 +69,13 @@ class PostionPlugin(BasePlugin[PostionConfig]):  # type: ignore[no-untyped-call]
     @event_priority(-100)  # after Material's blog (-50) has given posts their final URLs
     def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
         if self.config.enabled:
-            post = self._post(page, config)
-            if post is not None:
-                self.collected.append(post)
+            entry = self._entry(page, config)
+            if entry is not None:
+                self.collected.append(entry)
         return context
 
-    def _post(self, page: Page, config: MkDocsConfig) -> dict[str, Any] | None:
+    def _entry(self, page: Page, config: MkDocsConfig) -> dict[str, Any] | None:
+        """The page as the manifest holds it, if it is a post."""
         meta: dict[str, Any] = dict(page.meta)
         material_post = _material_post_class()
         if material_post is not None and isinstance(page, material_post):

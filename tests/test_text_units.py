@@ -61,3 +61,11 @@ def test_a_long_caption_is_split_into_clusters_only_around_its_unusual_character
 
 def test_utf16_units_count_astral_characters_twice_and_a_lone_surrogate_once() -> None:
     assert text_units.utf16_units("a\U0001f680\ud800") == 4
+
+
+def test_the_unusual_characters_are_those_outside_plain_ascii_runs() -> None:
+    chance = random.Random(2026)
+    pieces = ["a", " ", "\r", "\n", "\x7f", "\x80", "é", "日本", "🚀", "\u200d", "\ufe0f", "\U000e0001"]
+    for _ in range(20_000):
+        text = "".join(chance.choice(pieces) for _ in range(chance.randint(0, 10)))
+        assert text_units._unusual(text) == "".join(text_units._NOT_ASCII.findall(text)), repr(text)

@@ -105,10 +105,11 @@ class State:
         config, has a job for any of them (a platform added since is not due for recorded posts)."""
         by_url: dict[str, str] | None = None
         for post_id, url in posts:
+            key: str | None = post_id
             if post_id not in self.posts:
                 by_url = self.url_index() if by_url is None else by_url
-                post_id = by_url.get(url, "")
-            if not self.is_settled(post_id):
+                key = by_url.get(url)  # None: a new post (never an entry that happens to be named "")
+            if key is None or not self.is_settled(key):
                 return False
         return True
 

@@ -110,3 +110,12 @@ def test_a_settled_post_is_not_even_parsed_but_one_with_its_own_id_is(tmp_path: 
     write_post(tmp_path, "own-id.md", "id: custom\ntitle: Own\ndate: 2026-03-01")
     posts = list(read_content_folder(settings, settled=lambda post_id: post_id in {"old", "own-id"}))
     assert [post.id for post in posts] == ["custom"]
+
+
+def test_settles_all_only_for_posts_recorded_with_nothing_left() -> None:
+    announced = {"platforms": {"x": {"status": "announced"}}}
+    state = State({"a": {"url": "https://b/a/", **announced}, "": {"url": "https://b/other/", **announced}})
+    assert state.settles_all([("a", "https://b/a/"), ("renamed", "https://b/a/")])  # by id, then by URL
+    assert not state.settles_all([("a", "https://b/a/"), ("new", "https://b/new/")])  # never the "" entry
+    pending = State({"a": {"url": "https://b/a/", "platforms": {"x": {"status": "pending"}}}})
+    assert not pending.settles_all([("a", "https://b/a/")])

@@ -32,6 +32,25 @@ def read_json_bytes(path: Path, *, what: str) -> bytes:
         raise BadInput(f"the {what} cannot be read ({error.__class__.__name__})", file=path) from None
 
 
+def file_identity(path: Path) -> str | None:
+    """What tells this version of a file from any other without reading it: device, inode, size,
+    and the times of its last change. The kernel sets the change time at every write, and no
+    program can set it back. None: the file cannot be looked at."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return f"{found.st_dev}:{found.st_ino}:{found.st_size}:{found.st_mtime_ns}:{found.st_ctime_ns}"
+
+
+def read_identified(path: Path, *, what: str) -> tuple[bytes, str | None]:
+    """`read_json_bytes`, and the file's identity if it did not change while it was read. Otherwise
+    the identity is None, so that an identity never stands for bytes other than those read."""
+    before = file_identity(path)
+    raw = read_json_bytes(path, what=what)
+    return raw, (before if file_identity(path) == before else None)
+
+
 def parse_json_object(raw: bytes, path: Path, *, what: str) -> dict[str, Any]:
     if not raw or raw.isspace():  # a test, not `strip()`: that copied megabytes to look at the first byte
         raise BadInput(f"the {what} is empty; restore it from git (git checkout -- {path})", file=path)

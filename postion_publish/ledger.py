@@ -36,12 +36,11 @@ from postion_publish.jsonfile import (
     encoded,
     field_values,
     parse_json_object,
-    read_json_bytes,
+    read_identified,
     write_atomic,
-    write_json_atomic,
 )
 from postion_publish.results import Status
-from postion_publish.state import STATE_DIR, PlatformStatus, State, save_state, utc_text
+from postion_publish.state import STATE_DIR, PlatformStatus, State, state_path, utc_text
 
 if TYPE_CHECKING:
     from postion_publish.checked import CheckedFiles
@@ -278,8 +277,8 @@ def load_ledger(root: Path, checked: CheckedFiles | None = None) -> Ledger:
     path = ledger_path(root)
     if not path.exists():
         return with_journal(Ledger(), root)
-    raw = read_json_bytes(path, what="ledger")
-    if checked is not None and checked.vouches(LEDGER_FILE, raw):
+    raw, identity = read_identified(path, what="ledger")
+    if checked is not None and checked.vouches(LEDGER_FILE, raw, identity):
         written = WrittenRecords.of(raw) if checked.wrote(LEDGER_FILE) else None
         if written is not None:
             return with_journal(Ledger(tokens=written.rest.get("tokens", {}), written=written), root)
@@ -380,20 +379,27 @@ def save_ledger(root: Path, ledger: Ledger, settings: QuotaSettings, now: dt.dat
 def write_ledger(root: Path, ledger: Ledger, quota: Quota) -> bytes:
     """`quota`: the ledger's, as counted already (from a history of thousands of attempts).
     Returns the bytes written."""
-    if ledger.written is None:
-        return write_json_atomic(ledger_path(root), ledger.to_json(quota))
-    raw = ledger.written.spliced(ledger.loaded, ledger.rest_json(quota))
+    raw = ledger_bytes(ledger, quota)
     write_atomic(ledger_path(root), raw)
     return raw
+
+
+def ledger_bytes(ledger: Ledger, quota: Quota) -> bytes:
+    """The ledger file's text; the history of a file a run wrote is spliced in as it was read."""
+    if ledger.written is None:
+        return encoded(ledger.to_json(quota))
+    return ledger.written.spliced(ledger.loaded, ledger.rest_json(quota))
 
 
 def fold_journal(root: Path, state: State, ledger: Ledger, quota: Quota, checked: CheckedFiles | None = None) -> None:
     """Write state and ledger (which hold the journal's events, as loaded or as recorded) once
     each, atomically, then remove the journal. A crash before the removal only means folding again.
     `checked`: where to remember the files written, as checked (see `checked`)."""
-    written_state = save_state(root, state)
+    state_raw, ledger_raw = encoded(state.to_json()), ledger_bytes(ledger, quota)
+    digests = checked.digests_meanwhile(state_raw, ledger_raw) if checked is not None else None
+    write_atomic(state_path(root), state_raw)
     crash_point("during-fold")
-    written_ledger = write_ledger(root, ledger, quota)
+    write_atomic(ledger_path(root), ledger_raw)
     remove_journal(root / STATE_DIR)
-    if checked is not None:
-        checked.remember_written(written_state, written_ledger)
+    if checked is not None and digests is not None:
+        checked.remember_written(root, digests())

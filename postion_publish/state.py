@@ -37,7 +37,7 @@ from postion_publish.jsonfile import (
     check_many,
     field_values,
     parse_json_object,
-    read_json_bytes,
+    read_identified,
     write_json_atomic,
 )
 
@@ -78,6 +78,14 @@ class State:
 
     def url_index(self) -> dict[str, str]:
         return {entry["url"]: post_id for post_id, entry in self.posts.items() if "url" in entry}
+
+    def any_unknown(self) -> bool:
+        """Whether the outcome of any (post, platform) is unknown; looked for without a Python loop
+        (a state may hold 10,000 posts)."""
+        entries: list[Any] = list(self.posts.values())
+        platforms = field_values(entries, "platforms", {})
+        records = itertools.chain.from_iterable(map(dict.values, platforms))
+        return PlatformStatus.UNKNOWN.value in map(dict.get, records, itertools.repeat("status"))
 
     def entry_id(self, post: Post, by_url: Mapping[str, str] | None = None) -> str | None:
         """The key under which this post is recorded: its id, else the id recorded for its URL."""
@@ -192,9 +200,9 @@ def load_state(root: Path, checked: CheckedFiles | None = None) -> State:
             f"{STATE_DIR}/, and from then on only new posts are announced",
             file=path,
         )
-    raw = read_json_bytes(path, what="state file")
+    raw, identity = read_identified(path, what="state file")
     data = parse_json_object(raw, path, what="state file")
-    if checked is not None and checked.vouches(STATE_FILE, raw):
+    if checked is not None and checked.vouches(STATE_FILE, raw, identity):
         return with_journal(State(data["posts"]), root)
     return with_journal(parse_state(data, path), root)
 
@@ -282,6 +290,5 @@ def _check_marks(record: Mapping[str, Any], path: Path, key: str) -> None:
         check_fields(part, PART_FIELDS, file=path, key=f"{key}.parts.{index}", required=("id", "url"))
 
 
-def save_state(root: Path, state: State) -> bytes:
-    """Returns the bytes written."""
-    return write_json_atomic(state_path(root), state.to_json())
+def save_state(root: Path, state: State) -> None:
+    write_json_atomic(state_path(root), state.to_json())

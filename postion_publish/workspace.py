@@ -66,14 +66,14 @@ class Unsettled:
 
 
 def find_unsettled(state: State, ledger: Ledger) -> list[Unsettled]:
+    if not state.any_unknown():  # the usual case
+        return []
     unknown = [
         (post_id, entry, platform, record)
         for post_id, entry in state.posts.items()
         for platform, record in entry.get("platforms", {}).items()
         if record.get("status") == PlatformStatus.UNKNOWN
     ]
-    if not unknown:  # the usual case: the history (thousands of attempts) is not searched
-        return []
     latest = {(attempt.post_id, attempt.platform): attempt for attempt in ledger.attempts}
     found = []
     for post_id, entry, platform, record in unknown:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from click.testing import CliRunner, Result
 from test_crash import stored
 
 from conftest import sandbox_env, write_post
+from postion_publish import checked as checked_module
 from postion_publish import ledger as ledger_module
 from postion_publish import state as state_module
 from postion_publish import workspace
@@ -71,6 +73,32 @@ def test_files_found_sound_are_not_checked_again(sandbox: Sandbox, live_blog: Pa
     assert publish(live_blog, env).exit_code == 0  # checked (nothing new: nothing written), and remembered
     forbid_checks(monkeypatch)
     assert publish(live_blog, env).exit_code == 0
+
+
+def test_files_a_run_left_are_not_even_hashed_again(sandbox: Sandbox, live_blog: Path, monkeypatch: Any) -> None:
+    env = sandbox_env(sandbox, live_blog)
+    assert publish(live_blog, env).exit_code == 0
+    forbid_checks(monkeypatch)
+    monkeypatch.setattr(checked_module, "digest_of", forbid_checks)  # called with one argument: fails
+    again = publish(live_blog, env)  # nothing new: nothing written, so nothing to hash either
+    assert again.exit_code == 0, again.output
+
+
+def test_a_file_changed_in_place_to_the_same_size_is_hashed_and_checked_again(
+    sandbox: Sandbox, live_blog: Path
+) -> None:
+    """Same inode, same size: only the change time tells (see the module `checked`)."""
+    env = sandbox_env(sandbox, live_blog)
+    assert publish(live_blog, env).exit_code == 0
+    path = live_blog / ".postion" / "state.json"
+    raw = path.read_bytes()
+    changed = raw.replace(b'"announced"', b'"announcee"', 1)
+    assert len(changed) == len(raw) and changed != raw
+    time.sleep(0.05)  # past the clock tick of the run's own write
+    with path.open("r+b") as stream:  # in place, as some editors save
+        stream.write(changed)
+    refused = publish(live_blog, env)
+    assert refused.exit_code == 2 and "status must be one of" in refused.output
 
 
 @pytest.mark.parametrize(
@@ -163,7 +191,7 @@ def test_a_ledger_a_run_wrote_is_written_again_as_a_whole_write_would(tmp_path: 
         ledger = Ledger(tuple(attempt.to_json() for attempt in earlier), tokens)
         raw = write_ledger(tmp_path, ledger, ledger.quota(settings, now))
         checked = CheckedFiles(tmp_path / "checked.json")
-        checked.remember_written(b"", raw)
+        checked.remember_written(tmp_path, [digest_of(b""), digest_of(raw)])
         loaded = load_ledger(tmp_path, checked)
         assert (loaded.written is not None) == bool(earlier), case  # an empty history is parsed
         later = now + dt.timedelta(days=chance.choice([0, 3, 40]))  # the same cycle, or the next

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from postion_publish.config import parse_settings
+from postion_publish.excerpt import MAX_EXCERPT, one_line_excerpt
 from postion_publish.posts import Post
 from postion_publish.sources.site import read_built_site
 
@@ -66,6 +67,24 @@ def test_a_site_without_a_feed_is_read_from_open_graph_meta(tmp_path: Path) -> N
         "https://eleventy.example.com/img/launch.png",
         "A rocket on a launch pad",
     )
+
+
+def test_a_long_summary_is_cut_by_the_rule_of_every_source(tmp_path: Path) -> None:
+    """As from a content folder: one line, cut at a word before MAX_EXCERPT characters (LinkedIn
+    takes 3,000), and a word longer than that is cut too."""
+    shutil.copytree(SITES / "hugo", tmp_path / "hugo")
+    feed = tmp_path / "hugo" / "index.xml"
+    words = " ".join(f"word{n}" for n in range(1500))  # about 10,000 characters
+    unbroken = "x" * 9000
+    text = feed.read_text(encoding="utf-8")
+    text = text.replace("Hugo puts the &lt;strong&gt;summary&lt;/strong&gt; in the description, as HTML.", words)
+    text = text.replace("The very first post &amp;amp; its summary.", f"First\n\nline. {unbroken}")
+    feed.write_text(text, encoding="utf-8")
+    posts = read(str(tmp_path / "hugo"), "https://hugo.example.com", tmp_path / "site")  # SITES / an absolute path
+    long, unbroken_post = posts["posts/second-hugo-post"], posts["posts/first-hugo-post"]
+    assert long.excerpt == one_line_excerpt(words) and 3000 < len(long.excerpt) <= MAX_EXCERPT
+    assert long.excerpt.endswith("…") and long.excerpt[:-1] == words[: len(long.excerpt) - 1]
+    assert len(unbroken_post.excerpt) == MAX_EXCERPT and unbroken_post.excerpt.startswith("First line. xxx")
 
 
 def _json_ld_page(number: int, site_url: str) -> str:

@@ -22,7 +22,7 @@ from urllib.parse import urljoin, urlsplit
 from postion_publish.config import Settings
 from postion_publish.dates import to_utc
 from postion_publish.errors import BadInput
-from postion_publish.excerpt import plain_text_of_html
+from postion_publish.excerpt import one_line_excerpt, plain_text_of_html
 from postion_publish.posts import Post
 
 FEED_NAMES = (
@@ -46,7 +46,6 @@ RSS1 = "{http://purl.org/rss/1.0/}"
 RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
-MAX_EXCERPT = 1000
 MAX_PAGE = 2_000_000  # characters of a page read for its head: far beyond any real one
 
 
@@ -189,9 +188,7 @@ def read_feed(feed: Path, site_url: str) -> Iterator[Post]:
 def _post(
     url: str, title: str, date: dt.datetime, summary_html: str, tags: tuple[str, ...], author: str | None, source: Path
 ) -> Post:
-    excerpt = plain_text_of_html(summary_html)
-    if len(excerpt) > MAX_EXCERPT:
-        excerpt = excerpt[:MAX_EXCERPT].rsplit(" ", 1)[0] + "…"
+    excerpt = one_line_excerpt(plain_text_of_html(summary_html))  # the rule of every source
     return Post(post_id(url), url, title or url, date, excerpt, tags=tags, author=author, source_file=str(source))
 
 

@@ -35,7 +35,10 @@ def read_json_bytes(path: Path, *, what: str) -> bytes:
 def file_identity(path: Path) -> str | None:
     """What tells this version of a file from any other without reading it: device, inode, size,
     and the times of its last change. The kernel sets the change time at every write, and no
-    program can set it back. None: the file cannot be looked at."""
+    program can set it back. None: the file cannot be looked at, or the system has no such time
+    (Windows gives the creation time in its place)."""
+    if os.name != "posix":
+        return None
     try:
         found = os.stat(path)
     except OSError:

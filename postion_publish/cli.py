@@ -152,7 +152,10 @@ def init(baseline: bool, force: bool, config_path: Path, now: str | None) -> Non
     if not baseline:
         click.echo(f"{config_path} exists already; `postion init --baseline` marks the current posts as announced.")
         return
+    import os
+
     from postion_publish.config import load_settings
+    from postion_publish.jsonfile import write_atomic
     from postion_publish.ledger import Ledger, ledger_path, save_ledger
     from postion_publish.posts import check_unique
     from postion_publish.sources import read_posts
@@ -180,8 +183,9 @@ def init(baseline: bool, force: bool, config_path: Path, now: str | None) -> Non
     if not ledger_path(settings.root).exists():
         save_ledger(settings.root, Ledger(), settings.quota, moment)
     ignore = settings.root / ".postion" / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("# written by postion init: the run lock and temporary files are not history\nlock\n*.tmp\n")
+    if not os.path.lexists(ignore):  # write_atomic: never through a link planted there
+        note = "# written by postion init: the run lock and temporary files are not history\n"
+        write_atomic(ignore, note + "lock\n*.tmp\n")
     click.echo(
         f"Marked {added} published post{'s' if added != 1 else ''} as already announced in "
         f"{state_path(settings.root)} ({len(posts) - len(published)} drafts or future posts left new). "

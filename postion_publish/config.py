@@ -21,6 +21,7 @@ from postion_publish.checks import (
     type_name,
 )
 from postion_publish.errors import BadInput
+from postion_publish.repofiles import read_repo_file
 from postion_publish.yaml_positions import KeyPath, LocatedYaml, load_located
 
 SOURCE_TYPES = ("content", "site", "mkdocs", "pelican")
@@ -163,10 +164,14 @@ class _Reader:
         )
 
 
+MAX_CONFIG_FILE = 1024 * 1024  # a config with every platform's templates is a few KB
+
+
 def load_settings(file: Path) -> Settings:
     """Read and validate a postion.yml. Raises BadInput for anything wrong, naming line and key."""
-    try:
-        text = file.read_text(encoding="utf-8")
+    try:  # a link to the config is followed (users make them), but only to a regular file
+        text = read_repo_file(file, what="configuration", limit=MAX_CONFIG_FILE, follow_link=True).decode("utf-8")
+        text = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text  # as read_text read it
     except FileNotFoundError:
         raise BadInput("no configuration here; `postion init` writes a starter postion.yml", file=file) from None
     except (OSError, UnicodeDecodeError) as error:

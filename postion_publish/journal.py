@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from postion_publish.errors import BadInput
+from postion_publish.repofiles import open_repo_file, read_repo_file
 
 JOURNAL_FILE = "journal.jsonl"
 STATE_EVENT = "state"  # {"post": key, "url": the post's URL, "platform": name, "record": {...}}
@@ -51,7 +52,7 @@ class JournalWriter:
         try:
             if self._handle is None:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                self._handle = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+                self._handle = open_repo_file(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, what="journal")
                 _sync_folder(self.path.parent)  # the new file's name survives a power cut too
             while line:  # a regular file takes it all at once, short of a full disk
                 line = line[os.write(self._handle, line) :]
@@ -83,7 +84,7 @@ def read_events(folder: Path, kind: str) -> Iterator[tuple[Mapping[str, Any], in
     naming it, except the last one when it is incomplete: a crash cut it mid-write."""
     path = journal_path(folder)
     try:
-        data = path.read_bytes()
+        data = read_repo_file(path, what="journal")
     except FileNotFoundError:
         return
     except OSError as error:

@@ -23,9 +23,12 @@ def read_json_object(path: Path, *, what: str) -> dict[str, Any]:
 
 
 def read_json_bytes(path: Path, *, what: str) -> bytes:
-    """The bytes of a JSON file, for `parse_json_object` (and a digest of them: see `checked`)."""
+    """The bytes of a JSON file, for `parse_json_object` (and a digest of them: see `checked`): a
+    file of the repository, so neither a link nor beyond a bound (see `repofiles`)."""
+    from postion_publish.repofiles import read_repo_file
+
     try:
-        return path.read_bytes()
+        return read_repo_file(path, what=what)
     except FileNotFoundError:
         raise BadInput(f"the {what} does not exist", file=path) from None
     except OSError as error:

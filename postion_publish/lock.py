@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from postion_publish.errors import BadInput, Locked
+from postion_publish.repofiles import open_repo_file, refuse_linked_folder
 from postion_publish.state import STATE_DIR, utc_text
 
 LOCK_FILE = "lock"
@@ -64,9 +65,10 @@ def _describe(path: Path) -> str:
 def publishing_lock(root: Path) -> Iterator[None]:
     """Hold the lock for the duration, or raise Locked at once if another run holds it."""
     path = root / STATE_DIR / LOCK_FILE
+    refuse_linked_folder(path.parent, f"folder {STATE_DIR}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        handle = open_repo_file(path, os.O_RDWR | os.O_CREAT, what="run lock")
     except OSError as error:
         raise BadInput(f"cannot create the run lock ({error.strerror}); is the folder read-only?", file=path) from None
     try:

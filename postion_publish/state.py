@@ -40,6 +40,7 @@ from postion_publish.jsonfile import (
     read_identified,
     write_json_atomic,
 )
+from postion_publish.repofiles import refuse_linked_folder
 
 if TYPE_CHECKING:
     from postion_publish.checked import CheckedFiles
@@ -193,6 +194,7 @@ def load_state(root: Path, checked: CheckedFiles | None = None) -> State:
     since. Missing is a BadInput that explains `init --baseline`. `checked`: where the digests
     of files already checked are kept (see `checked`)."""
     path = state_path(root)
+    refuse_linked_folder(path.parent, f"folder {STATE_DIR}")
     if not path.exists():
         raise BadInput(
             "no state file yet, so every post on the site would look new. Run `postion init --baseline` "

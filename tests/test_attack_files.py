@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from click.testing import Result
 
 from adapters_support import PNG
 from conftest import sandbox_env, write_post
+from postion_publish import repofiles
 from postion_publish.execute import RetryPolicy
 from postion_publish.sandbox import Sandbox
 from postion_publish.workspace import RunOptions, RunOutcome, publish
@@ -222,3 +224,84 @@ def test_an_empty_lock_file_left_by_a_full_disk_blocks_nothing(sandbox: Sandbox,
     (live_blog / ".postion" / "lock").write_text("")
     outcome = publish_to(sandbox, live_blog)
     assert {r.status for r in outcome.results} == {"published"}
+
+
+# --- 14. links, devices and FIFOs in place of the repository's own files --------------------------
+
+LINKED_FILES = {  # a pull request can commit any of these as a link to a file of the runner
+    "state": ".postion/state.json",
+    "ledger": ".postion/ledger.json",
+    "journal": ".postion/journal.jsonl",
+    "lock": ".postion/lock",
+    "caption file": ".postion/captions/first.yml",
+}
+
+
+@pytest.mark.parametrize("name", LINKED_FILES)
+def test_a_repository_file_linked_outside_is_neither_read_nor_written(
+    sandbox: Sandbox, live_blog: Path, tmp_path: Path, run: Run, name: str
+) -> None:
+    """Before: the lock was truncated through the link, the journal appended to, the others read."""
+    outside = tmp_path / "runner-file"
+    outside.write_bytes(b'{"version": 1, "posts": {}, "attempts": []}')  # readable as any of them
+    link = live_blog / LINKED_FILES[name]
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.unlink(missing_ok=True)
+    link.symlink_to(outside)
+    for command in ("plan", "publish"):
+        result = run(live_blog, command)
+        assert result.exit_code == 2 or (command, name) == ("plan", "lock"), (command, result.output)
+    assert "symbolic link" in result.output and LINKED_FILES[name] in result.output
+    assert "Traceback" not in result.output
+    assert outside.read_bytes() == b'{"version": 1, "posts": {}, "attempts": []}'
+    assert sandbox.store["discord"].get("messages", {}) == {}
+
+
+@pytest.mark.parametrize("folder", [".postion", ".postion/captions"])
+def test_a_repository_folder_linked_outside_is_refused(
+    sandbox: Sandbox, live_blog: Path, tmp_path: Path, run: Run, folder: str
+) -> None:
+    outside = tmp_path / "runner-folder"
+    shutil.copytree(live_blog / ".postion", outside)  # what would be read there is sound: only the link refuses
+    (outside / "captions").mkdir()
+    if folder == ".postion":
+        shutil.rmtree(live_blog / ".postion")
+    (live_blog / folder).symlink_to(outside if folder == ".postion" else outside / "captions")
+    result = run(live_blog, "publish")
+    assert result.exit_code == 2 and "symbolic link" in result.output, result.output
+    assert sorted(path.name for path in outside.iterdir()) == ["captions", "state.json"]  # nothing written there
+    assert sandbox.store["discord"].get("messages", {}) == {}
+
+
+@pytest.mark.parametrize(
+    ("place", "make"),
+    [
+        pytest.param("postion.yml", lambda path: _replace_with_link(path, Path("/dev/zero")), id="config-dev-zero"),
+        pytest.param(".postion/state.json", lambda path: os.mkfifo(path), id="state-fifo"),
+        pytest.param(".postion/captions/x.yml", lambda path: os.mkfifo(path), id="caption-fifo"),
+        pytest.param(".postion/ledger.json", lambda path: os.mkfifo(path), id="ledger-fifo"),
+    ],
+)
+def test_a_device_or_fifo_in_place_of_a_file_is_refused_at_once(
+    live_blog: Path, run: Run, place: str, make: Callable[[Path], None]
+) -> None:
+    """A link to /dev/zero read memory until the run was killed; a FIFO waited forever."""
+    path = live_blog / place
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    make(path)
+    result = run(live_blog, "plan")
+    assert result.exit_code == 2 and "not a regular file" in result.output, result.output
+
+
+def test_a_state_file_beyond_its_bound_is_refused(live_blog: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(repofiles, "MAX_RECORD_FILE", 1024 * 1024)
+    state = live_blog / ".postion" / "state.json"
+    state.write_text('{"version": 1, "posts": {}}' + " " * (1024 * 1024), encoding="utf-8")
+    result = run(live_blog, "plan")
+    assert result.exit_code == 2 and "larger than 1 MB" in result.output, result.output
+
+
+def _replace_with_link(path: Path, target: Path) -> None:
+    path.unlink(missing_ok=True)
+    path.symlink_to(target)

@@ -16,10 +16,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from postion_publish.captions.stored import captions_dir
+from postion_publish.captions.stored import MAX_CAPTION_FILE, captions_dir
 from postion_publish.config import Settings
 from postion_publish.errors import PostionError
 from postion_publish.ledger import Ledger, ledger_path, load_ledger, parse_ledger, save_ledger
+from postion_publish.repofiles import read_repo_file
 from postion_publish.state import PlatformStatus, State, load_state, parse_state, save_state, state_path
 
 COMMIT_MESSAGE = "postion: record announced posts [skip ci]"
@@ -87,7 +88,10 @@ def commit_and_push(
     state_file, ledger_file = (str(path.relative_to(repo)) for path in (state_path(root), ledger_path(root)))
     files = [name for name in (state_file, ledger_file) if (repo / name).exists()]
     # Captions generated at publish time (`ai.unreviewed: generate`) are kept with the records.
-    captions = {path: path.read_bytes() for path in sorted(captions_dir(root).glob("*.yml"))}
+    captions = {
+        path: read_repo_file(path, what="caption file", limit=MAX_CAPTION_FILE)
+        for path in sorted(captions_dir(root).glob("*.yml"))
+    }
     _git(repo, "add", "--", *files, *(str(path.relative_to(repo)) for path in captions))
     if _git(repo, "diff", "--cached", "--quiet", check=False).returncode == 0:
         return "nothing to commit"

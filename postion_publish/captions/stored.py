@@ -19,10 +19,11 @@ import yaml
 from postion_publish.errors import BadInput
 from postion_publish.jsonfile import write_atomic
 from postion_publish.posts import Post
+from postion_publish.repofiles import read_repo_file, refuse_linked_folder
 from postion_publish.state import STATE_DIR
 
 CAPTIONS_DIR = "captions"
-MAX_CAPTION_FILE = 1_000_000
+MAX_CAPTION_FILE = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ def caption_path(root: Path, post_id: str) -> Path:
 def load_captions(root: Path) -> dict[str, StoredCaptions]:
     """Every stored caption file, by post id. A file that cannot be read is an error naming it."""
     folder = captions_dir(root)
+    refuse_linked_folder(folder, "captions folder")
     if not folder.is_dir():
         return {}
     found = {}
@@ -73,7 +75,7 @@ def load_captions(root: Path) -> dict[str, StoredCaptions]:
 
 def _read(path: Path) -> StoredCaptions:
     try:
-        text = path.read_text(encoding="utf-8")[:MAX_CAPTION_FILE]
+        text = read_repo_file(path, what="caption file", limit=MAX_CAPTION_FILE).decode("utf-8")
         data = yaml.safe_load(text)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise BadInput(f"cannot read this caption file ({error.__class__.__name__})", file=path) from None

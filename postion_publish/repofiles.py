@@ -45,21 +45,34 @@ def open_repo_file(path: Path, flags: int, *, what: str, follow_link: bool = Fal
 
 def read_repo_file(path: Path, *, what: str, limit: int | None = None, follow_link: bool = False) -> bytes:
     """The bytes of a file of the repository (see `open_repo_file`), at most `limit` of them (whole
-    megabytes; None: MAX_RECORD_FILE): more is a BadInput. Files of /proc say they are empty, so
-    the size only sets the first read."""
+    megabytes; None: MAX_RECORD_FILE): more is a BadInput."""
     limit = MAX_RECORD_FILE if limit is None else limit
-    handle = open_repo_file(path, os.O_RDONLY, what=what, follow_link=follow_link)
+    data = _read_at_most(open_repo_file(path, os.O_RDONLY, what=what, follow_link=follow_link), limit + 1)
+    if len(data) > limit:
+        raise BadInput(f"the {what} is larger than {limit // (1024 * 1024)} MB, far more than a real one", file=path)
+    return data
+
+
+def read_site_page(path: Path, folder: Path, limit: int) -> bytes:
+    """The first `limit` bytes of a page of a built site: a file whose links, if any, stay in the
+    site's `folder` (a page linked to a file of the runner is a BadInput), and a regular file."""
+    if not path.resolve().is_relative_to(folder.resolve()):
+        raise BadInput("this page links outside the built site; postion reads only the site's own files", file=path)
+    return _read_at_most(open_repo_file(path, os.O_RDONLY, what="page", follow_link=True), limit)
+
+
+def _read_at_most(handle: int, limit: int) -> bytes:
+    """Up to `limit` bytes of an open file, which it closes. Files of /proc say they are empty, so
+    the size only sets the first read."""
     try:
-        first = min(os.fstat(handle).st_size, limit) + 1  # usually the whole file, in one read
+        first = min(os.fstat(handle).st_size + 1, limit)  # usually the whole file, in one read
         chunks: list[bytes] = []
         total = 0
-        while total <= limit and (chunk := os.read(handle, min(max(first - total, _CHUNK), limit + 1 - total))):
+        while total < limit and (chunk := os.read(handle, min(max(first - total, _CHUNK), limit - total))):
             chunks.append(chunk)
             total += len(chunk)
     finally:
         os.close(handle)
-    if total > limit:
-        raise BadInput(f"the {what} is larger than {limit // (1024 * 1024)} MB, far more than a real one", file=path)
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 

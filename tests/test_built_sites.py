@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from postion_publish.config import parse_settings
+from postion_publish.errors import BadInput
 from postion_publish.excerpt import MAX_EXCERPT, one_line_excerpt
 from postion_publish.posts import Post
 from postion_publish.sources.site import read_built_site
@@ -85,6 +86,28 @@ def test_a_long_summary_is_cut_by_the_rule_of_every_source(tmp_path: Path) -> No
     assert long.excerpt == one_line_excerpt(words) and 3000 < len(long.excerpt) <= MAX_EXCERPT
     assert long.excerpt.endswith("…") and long.excerpt[:-1] == words[: len(long.excerpt) - 1]
     assert len(unbroken_post.excerpt) == MAX_EXCERPT and unbroken_post.excerpt.startswith("First line. xxx")
+
+
+@pytest.mark.parametrize("target", ["outside-page", "/dev/zero"])
+def test_a_page_linked_outside_the_built_site_is_refused(tmp_path: Path, target: str) -> None:
+    """A committed output folder (GitHub Pages from docs/) may hold links: one to a page of the
+    runner would have been announced, and one to /dev/zero read until memory ran out. (The site
+    is read where it is: a copy would follow the link itself.)"""
+    outside = tmp_path / "runner" / "page.html"
+    outside.parent.mkdir()
+    outside.write_text(_meta_page(1, "https://hugo.example.com"), encoding="utf-8")
+    site = tmp_path / "public"
+    shutil.copytree(SITES / "hugo", site)
+    planted = site / "posts" / "planted" / "index.html"
+    planted.parent.mkdir()
+    planted.symlink_to(outside if target == "outside-page" else Path(target))
+    config = "site_url: https://hugo.example.com\nsource: {type: site, path: public}\nplatforms: {discord: {}}\n"
+    settings = parse_settings(config, tmp_path / "postion.yml")
+    with pytest.raises(BadInput, match="links outside the built site"):
+        read_built_site(settings)
+    planted.unlink()
+    planted.symlink_to(site / "posts" / "first-hugo-post" / "index.html")  # inside the site: read as usual
+    assert "posts/first-hugo-post" in {post.id for post in read_built_site(settings)}
 
 
 def _json_ld_page(number: int, site_url: str) -> str:

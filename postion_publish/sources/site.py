@@ -24,6 +24,7 @@ from postion_publish.dates import to_utc
 from postion_publish.errors import BadInput
 from postion_publish.excerpt import one_line_excerpt, plain_text_of_html
 from postion_publish.posts import Post
+from postion_publish.repofiles import read_site_page
 
 FEED_NAMES = (
     "atom.xml",
@@ -46,7 +47,7 @@ RSS1 = "{http://purl.org/rss/1.0/}"
 RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
-MAX_PAGE = 2_000_000  # characters of a page read for its head: far beyond any real one
+MAX_PAGE = 2_000_000  # bytes of a page read for its head: far beyond any real one
 
 
 def post_id(url: str) -> str:
@@ -133,7 +134,7 @@ def _linked_feeds(folder: Path) -> list[str]:
     if not home.is_file():
         return []
     parser = _FeedLinks()
-    parser.feed(home.read_text(encoding="utf-8", errors="replace")[:MAX_PAGE])
+    parser.feed(read_site_page(home, folder, MAX_PAGE).decode("utf-8", errors="replace"))
     return sorted(parser.hrefs, key=lambda href: "atom" not in href.lower())
 
 
@@ -258,7 +259,7 @@ def read_pages(folder: Path, site_url: str) -> Iterator[Post]:
     """Pages that say they are articles: `article:published_time` in their head."""
     for page in sorted(folder.rglob("*.html")):
         parser = _MetaTags()
-        parser.feed(page.read_text(encoding="utf-8", errors="replace")[:MAX_PAGE])
+        parser.feed(read_site_page(page, folder, MAX_PAGE).decode("utf-8", errors="replace"))
         article = parser.article() if not parser.meta.get("article:published_time") else {}
         published = parser.meta.get("article:published_time") or article.get("datePublished")
         if not published:

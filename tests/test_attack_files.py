@@ -305,3 +305,20 @@ def test_a_state_file_beyond_its_bound_is_refused(live_blog: Path, run: Run, mon
 def _replace_with_link(path: Path, target: Path) -> None:
     path.unlink(missing_ok=True)
     path.symlink_to(target)
+
+
+@pytest.mark.parametrize("how", ["posts-folder-linked", "config-points-out"])
+def test_a_posts_folder_outside_the_repository_is_refused(live_blog: Path, tmp_path: Path, run: Run, how: str) -> None:
+    """Links to posts were confined already; the posts folder itself was not, and its files were announced."""
+    outside = tmp_path / "runner-notes"
+    outside.mkdir()
+    (outside / "notes.md").write_text("---\ntitle: Runner notes\ndate: 2026-03-03\n---\nNot the blog's.\n")
+    if how == "posts-folder-linked":
+        shutil.rmtree(live_blog / "posts")
+        (live_blog / "posts").symlink_to(outside)
+    else:
+        config = live_blog / "postion.yml"
+        config.write_text(config.read_text().replace("path: posts", f"path: {os.path.relpath(outside, live_blog)}"))
+    result = run(live_blog, "plan")
+    assert result.exit_code == 2 and "resolves outside the repository" in result.output, result.output
+    assert "source.path" in result.output and "Runner notes" not in result.output

@@ -15,6 +15,8 @@ def read_posts(
 ) -> list[Post]:
     """The site's posts. `settled(post_id)`: the state has nothing left for it (a reader may skip
     it). `publishing`: a preview build's manifest is refused."""
+    if settings.source.type in ("content", "site"):
+        _check_inside_repository(settings)
     if settings.source.type == "content":
         from postion_publish.sources.content import read_content_folder
 
@@ -26,3 +28,19 @@ def read_posts(
     from postion_publish.sources.manifest import read_manifest
 
     return read_manifest(settings, allow_preview=not publishing)
+
+
+def _check_inside_repository(settings: Settings) -> None:
+    """The posts (or built site) folder, links followed, is inside the repository (the config's
+    folder): a pull request that makes `posts` a link to a folder of the runner would otherwise
+    have its files announced. The files inside are confined by their readers."""
+    from postion_publish.errors import BadInput
+
+    repository = settings.root.resolve()
+    if not settings.source.path.resolve().is_relative_to(repository):
+        raise BadInput(
+            f"source.path {settings.source.path} resolves outside the repository ({repository}); "
+            "postion reads posts only from the repository's own files",
+            file=settings.file,
+            key="source.path",
+        )

@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 
 from postion_publish.adapters import USER_AGENT
+from postion_publish.answers import BoundedClient
 from postion_publish.errors import PostionError
 
 BOT_LOGIN = "github-actions[bot]"
@@ -39,7 +40,7 @@ class Comment:
 class GitHub:
     def __init__(self, api_url: str, repository: str, token: str, transport: httpx.BaseTransport | None = None):
         self.repository = repository
-        self.client = httpx.Client(
+        self.client = BoundedClient(
             base_url=api_url.rstrip("/"),
             headers={
                 "Accept": "application/vnd.github+json",

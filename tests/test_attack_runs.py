@@ -9,13 +9,16 @@ import signal
 import subprocess
 import sys
 import textwrap
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from click.testing import CliRunner, Result
 
 from conftest import sandbox_env, write_post
+from postion_publish.answers import MAX_ANSWER, AnswerTooLarge, BoundedClient
 from postion_publish.cli import main
 from postion_publish.errors import Locked
 from postion_publish.execute import RetryPolicy
@@ -82,6 +85,42 @@ def test_each_run_has_a_deadline_reported_as_transient(
     assert status == "failed" and "deadline (10 s, timeouts.run)" in (error or "")
     state = json.loads((blog / ".postion" / "state.json").read_text())
     assert state["posts"]["hello"]["platforms"]["mastodon"]["status"] == "pending"  # tried again next run
+
+
+# --- 9b. an answer of gigabytes, or a compressed one that expands a thousandfold -----------------
+
+
+def gzip_bomb(size: int) -> bytes:
+    """`size` spaces, gzipped (a thousandth of the size), without holding them."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: the gzip format
+    megabyte = b" " * (1024 * 1024)
+    return b"".join(packer.compress(megabyte) for _ in range(size // len(megabyte))) + packer.flush()
+
+
+@pytest.mark.parametrize("kind", ["huge", "bomb"])
+def test_an_answer_beyond_its_bound_fails_the_job_without_being_read_whole(
+    mastodon_blog: Callable[..., Path], scripted: Callable[..., ScriptedServer], kind: str
+) -> None:
+    """Before, httpx read any answer whole: a bomb of 400 KB became 400 MB in memory."""
+    if kind == "huge":
+        answer = Answer(body=b" " * (MAX_ANSWER + 1) + STATUS)
+    else:
+        answer = Answer(body=gzip_bomb(50 * MAX_ANSWER), headers={"Content-Encoding": "gzip"})
+    server = scripted(lambda method, path: answer)
+    blog = mastodon_blog(server, "timeouts: {request: 30, run: 60}")
+    [(status, error)] = run_publish(blog)
+    assert status == "failed" and f"larger than {MAX_ANSWER // (1024 * 1024)} MB" in (error or ""), error
+
+
+def test_the_other_clients_bound_their_answers_too() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        size = int(request.url.params["size"])
+        return httpx.Response(200, content=b"x" * size)
+
+    with BoundedClient(transport=httpx.MockTransport(handler), base_url="http://127.0.0.1") as client:
+        assert client.get("/", params={"size": 10}).content == b"x" * 10
+        with pytest.raises(AnswerTooLarge):
+            client.get("/", params={"size": MAX_ANSWER + 1})
 
 
 # --- 11. Mastodon's Retry-After without X-RateLimit-Reset ----------------------------------------

@@ -10,6 +10,7 @@ import httpx
 
 from postion_publish import platforms, tls
 from postion_publish.adapters.base import Adapter, BuildContext, Clock, wall_clock
+from postion_publish.answers import read_bounded
 from postion_publish.config import PlatformSettings
 from postion_publish.errors import AuthExpired
 from postion_publish.platforms import PlatformSpec
@@ -26,10 +27,14 @@ class DeadlineClient(httpx.AsyncClient):
         super().__init__(**kwargs)
         self.deadline = deadline
 
-    async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+    async def send(self, request: httpx.Request, *, stream: bool = False, **kwargs: Any) -> httpx.Response:
+        """Its answer read up to MAX_ANSWER bytes (see `answers`), unless the caller streams it."""
         try:
             async with asyncio.timeout(self.deadline):
-                return await super().send(request, **kwargs)
+                response = await super().send(request, stream=True, **kwargs)
+                if not stream:
+                    await read_bounded(response)
+                return response
         except TimeoutError:
             # A timeout like any other: the adapters map it to a transient, maybe-sent failure.
             raise httpx.ReadTimeout(f"no complete answer within {self.deadline:g} s", request=request) from None

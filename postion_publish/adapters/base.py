@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
 
+from postion_publish.answers import AnswerTooLarge
 from postion_publish.errors import AuthExpired, ContentRejected, PlatformError, RateLimited, Transient
 
 if TYPE_CHECKING:
@@ -184,6 +185,8 @@ def network_error(platform: str, error: httpx.HTTPError) -> PlatformError:
     the URL, and a Discord webhook URL is a secret. Only a failure to connect proves nothing
     was sent."""
     never_sent = isinstance(error, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+    if isinstance(error, AnswerTooLarge):
+        return Transient(platform, str(error), maybe_sent=True)
     if isinstance(error, httpx.TimeoutException):
         return Transient(platform, "the request timed out", maybe_sent=not never_sent)
     return Transient(platform, f"network error ({error.__class__.__name__})", maybe_sent=not never_sent)

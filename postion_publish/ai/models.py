@@ -19,6 +19,7 @@ import httpx
 
 from postion_publish.adapters import USER_AGENT
 from postion_publish.adapters.base import json_or_empty, retry_after_seconds
+from postion_publish.answers import BoundedClient
 from postion_publish.config import AISettings
 from postion_publish.errors import PostionError
 from postion_publish.redact import Redactor
@@ -54,7 +55,7 @@ class HttpModel:
                 headers["x-api-key"] = key
         elif key:
             headers["Authorization"] = f"Bearer {key}"
-        self.client = httpx.Client(base_url=base, headers=headers, timeout=timeout, follow_redirects=False)
+        self.client = BoundedClient(base_url=base, headers=headers, timeout=timeout, follow_redirects=False)
         self._redactor = Redactor([key] if key else [])  # a provider may echo the request
 
     def _request(self, system: str, prompt: str) -> tuple[str, dict[str, Any]]:

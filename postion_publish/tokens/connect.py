@@ -35,6 +35,7 @@ from oauthlib.oauth2 import WebApplicationClient
 
 from postion_publish.adapters import USER_AGENT
 from postion_publish.adapters.x import OAuth1, client_authentication
+from postion_publish.answers import BoundedClient
 from postion_publish.config import PlatformSettings
 from postion_publish.errors import AuthExpired, BadInput, PostionError
 
@@ -167,7 +168,7 @@ def _serve_once(server: _Callback) -> None:
 
 
 def _client(base: str) -> httpx.Client:
-    return httpx.Client(base_url=base, timeout=30.0, headers={"User-Agent": USER_AGENT}, follow_redirects=False)
+    return BoundedClient(base_url=base, timeout=30.0, headers={"User-Agent": USER_AGENT}, follow_redirects=False)
 
 
 def _json(response: httpx.Response, what: str) -> dict[str, Any]:

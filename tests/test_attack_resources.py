@@ -63,6 +63,14 @@ def test_a_billion_laughs_in_the_configuration_is_refused(blog_with_state: Path)
     assert_refused(plan_limited(blog_with_state, seconds=20), "postion.yml", "aliases")
 
 
+def test_a_billion_laughs_in_a_caption_file_is_refused(blog_with_state: Path) -> None:
+    """A pull request can add a caption file; `str()` of its post_id filled memory (MemoryError)."""
+    captions = blog_with_state / ".postion" / "captions"
+    captions.mkdir()
+    (captions / "hello.yml").write_text(f"{LAUGHS}\npost_id: *a9\ncaptions: {{discord: hi}}\n")
+    assert_refused(plan_limited(blog_with_state), "hello.yml", "aliases")
+
+
 def test_front_matter_has_a_size_limit_and_a_depth_limit(blog_with_state: Path) -> None:
     write_post(blog_with_state, "big.md", f"title: Big\ndate: 2026-03-03\ndescription: '{'x' * 70_000}'")
     assert_refused(plan_limited(blog_with_state), "big.md", "larger than 64 KB")

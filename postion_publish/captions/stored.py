@@ -21,9 +21,11 @@ from postion_publish.jsonfile import write_atomic
 from postion_publish.posts import Post
 from postion_publish.repofiles import read_repo_file, refuse_linked_folder
 from postion_publish.state import STATE_DIR
+from postion_publish.yaml_positions import load_located
 
 CAPTIONS_DIR = "captions"
 MAX_CAPTION_FILE = 1024 * 1024
+MAX_CAPTION_NODES = 10_000  # values once every alias is expanded: a file holds a few captions
 
 
 @dataclass(frozen=True)
@@ -76,9 +78,10 @@ def load_captions(root: Path) -> dict[str, StoredCaptions]:
 def _read(path: Path) -> StoredCaptions:
     try:
         text = read_repo_file(path, what="caption file", limit=MAX_CAPTION_FILE).decode("utf-8")
-        data = yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+    except (OSError, UnicodeDecodeError) as error:
         raise BadInput(f"cannot read this caption file ({error.__class__.__name__})", file=path) from None
+    # A pull request can add one: its aliases must not expand into a bomb (`str()` of one filled memory).
+    data = load_located(text, file=path, limit=MAX_CAPTION_NODES).data
     if not isinstance(data, dict) or not isinstance(data.get("captions"), dict):
         raise BadInput("a caption file needs `post_id` and a `captions` mapping of platform to text", file=path)
     captions = data["captions"]

@@ -95,7 +95,7 @@ def read_events(folder: Path, kind: str) -> Iterator[tuple[Mapping[str, Any], in
             continue
         try:
             event = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than Python recurses
             if number == len(lines):  # no newline after it: written in part when the run died
                 return
             raise BadInput(

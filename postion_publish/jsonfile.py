@@ -71,6 +71,10 @@ def parse_json_object(raw: bytes, path: Path, *, what: str) -> dict[str, Any]:
             raise BadInput(
                 f"the {what} is not valid JSON ({error.msg}); restore it from git", file=path, line=error.lineno
             ) from None
+        except RecursionError:  # orjson stops at 1,024 levels; json at Python's recursion limit
+            raise BadInput(
+                f"the {what} nests too deeply to be one postion wrote; restore it from git", file=path
+            ) from None
     if not isinstance(data, dict):
         raise BadInput(f"the {what} must hold a JSON object", file=path, line=1)
     return data

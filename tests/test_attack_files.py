@@ -294,6 +294,22 @@ def test_a_device_or_fifo_in_place_of_a_file_is_refused_at_once(
     assert result.exit_code == 2 and "not a regular file" in result.output, result.output
 
 
+@pytest.mark.parametrize(
+    ("name", "text", "needle"),
+    [
+        ("state.json", '{"version": 1, "posts": ' + "[" * 100_000 + "]" * 100_000 + "}", "nests too deeply"),
+        ("journal.jsonl", '{"state": ' + "[" * 100_000 + "]" * 100_000 + "}\n", "line 1: a damaged line"),
+    ],
+)
+def test_json_nested_past_any_recursion_limit_is_exit_2(
+    live_blog: Path, run: Run, name: str, text: str, needle: str
+) -> None:
+    """orjson refused it, and json's fallback (which names the line) raised RecursionError: a traceback."""
+    (live_blog / ".postion" / name).write_text(text, encoding="utf-8")
+    result = run(live_blog, "publish")
+    assert result.exit_code == 2 and needle in result.output and name in result.output, result.output
+
+
 def test_a_state_file_beyond_its_bound_is_refused(live_blog: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(repofiles, "MAX_RECORD_FILE", 1024 * 1024)
     state = live_blog / ".postion" / "state.json"

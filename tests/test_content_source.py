@@ -94,6 +94,32 @@ def test_draft_tags_author_image_and_id(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("front", "draft"),
+    [
+        ("draft: true", True),
+        ("draft: 'true'", True),  # quoted: still a draft (it was announced)
+        ('draft: "Yes"', True),
+        ("draft: false", False),
+        ("draft: 'no'", False),
+        ("status: Draft", True),
+        ("published: false", True),  # Jekyll's
+        ("published: 'false'", True),
+        ("published: true", False),
+        ("published: 2026-01-02", False),  # a date where other generators keep one
+        ("", False),
+    ],
+)
+def test_what_makes_a_draft(tmp_path: Path, front: str, draft: bool) -> None:
+    assert one_post(tmp_path, f"title: T\ndate: 2026-03-01\n{front}").draft is draft
+
+
+@pytest.mark.parametrize("value", ["maybe", "[1]", "2"])
+def test_a_draft_flag_that_says_neither_yes_nor_no_is_refused(tmp_path: Path, value: str) -> None:
+    with pytest.raises(BadInput, match="key 'draft': must be true or false"):
+        one_post(tmp_path, f"title: T\ndate: 2026-03-01\ndraft: {value}")
+
+
 def test_postion_block_skip_and_captions(tmp_path: Path) -> None:
     front = "title: T\ndate: 2026-03-01\nsocial: {cards: false}\npostion:\n  skip: [x]\n  bluesky: Hi"
     post = one_post(tmp_path, front)

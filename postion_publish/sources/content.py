@@ -210,7 +210,7 @@ def _build_post(
         date=date,
         description=str(description).strip() if description else None,
         body=body,
-        draft=meta.get("draft") is True or str(meta.get("status", "")).lower() == "draft",
+        draft=_is_draft(meta, label, lines),
         tags=_tags(meta.get("tags")),
         author=str(author) if author else None,
         image=options.image or _first_str(meta, "image", "cover", "og_image"),
@@ -222,6 +222,25 @@ def _build_post(
         content_root=str(settings.source.path),
         warnings=warnings,
     )
+
+
+_YES, _NO = frozenset(("true", "yes", "on", "1")), frozenset(("false", "no", "off", "0"))
+
+
+def _is_draft(meta: Mapping[str, Any], label: str, lines: Mapping[str, int]) -> bool:
+    """`draft: true` (a quoted "true" too), `status: draft`, or Jekyll's `published: false`. A
+    `draft` that says neither yes nor no is a BadInput: a wrong guess would announce a draft, and
+    an announcement cannot be taken back. (`published` may also be a date elsewhere: only false counts.)"""
+    draft = meta.get("draft")
+    if draft is not None and not isinstance(draft, bool):
+        said = str(draft).strip().lower() if isinstance(draft, str | int) else None
+        if said not in _YES and said not in _NO:
+            shown = repr(draft) if len(repr(draft)) <= 40 else repr(draft)[:39] + "…"
+            raise BadInput(f"must be true or false, not {shown}", file=label, line=lines.get("draft"), key="draft")
+        draft = said in _YES
+    published = meta.get("published")
+    unpublished = published is False or (isinstance(published, str) and published.strip().lower() in _NO)
+    return draft is True or unpublished or str(meta.get("status", "")).lower() == "draft"
 
 
 def _post_url(settings: Settings, raw: Any, slug: str, date: dt.datetime, label: str, lines: Mapping[str, int]) -> str:

@@ -99,8 +99,10 @@ class CheckedFiles:
             return False
         record = self.record()
         known = record["checked"].get(name)
-        same_file = identity is not None and known is not None and record["identities"].get(name) == identity
-        self.seen[name] = known if same_file and known is not None else digest_of(raw)
+        if known is not None and identity is not None and record["identities"].get(name) == identity:
+            self.seen[name] = known  # the very file whose digest was kept: not hashed again
+        else:
+            self.seen[name] = digest_of(raw)
         self.identities[name] = identity
         return known == self.seen[name]
 

@@ -54,9 +54,10 @@ def read_repo_file(path: Path, *, what: str, limit: int | None = None, follow_li
 
 
 def read_site_page(path: Path, folder: Path, limit: int) -> bytes:
-    """The first `limit` bytes of a page of a built site: a file whose links, if any, stay in the
-    site's `folder` (a page linked to a file of the runner is a BadInput), and a regular file."""
-    if not path.resolve().is_relative_to(folder.resolve()):
+    """The first `limit` bytes of a page of a built site: a regular file, and if it is a link, one
+    to a file inside the site's `folder` (a page linked to a file of the runner is a BadInput).
+    Only the page itself can be a link: `rglob` never descends into a linked folder."""
+    if os.path.islink(path) and not path.resolve().is_relative_to(folder.resolve()):
         raise BadInput("this page links outside the built site; postion reads only the site's own files", file=path)
     return _read_at_most(open_repo_file(path, os.O_RDONLY, what="page", follow_link=True), limit)
 

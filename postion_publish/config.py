@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -169,6 +170,7 @@ MAX_CONFIG_FILE = 1024 * 1024  # a config with every platform's templates is a f
 
 def load_settings(file: Path) -> Settings:
     """Read and validate a postion.yml. Raises BadInput for anything wrong, naming line and key."""
+    _check_link(file)
     try:  # a link to the config is followed (users make them), but only to a regular file
         text = read_repo_file(file, what="configuration", limit=MAX_CONFIG_FILE, follow_link=True).decode("utf-8")
         text = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text  # as read_text read it
@@ -177,6 +179,20 @@ def load_settings(file: Path) -> Settings:
     except (OSError, UnicodeDecodeError) as error:
         raise BadInput(f"cannot read the configuration ({error.__class__.__name__})", file=file) from None
     return parse_settings(text, file)
+
+
+def _check_link(file: Path) -> None:
+    """A config that is a link must point into its own folder, outside `.git/`: a pull request could
+    otherwise make it a link to a file of the runner (or to `.git/config`, which holds the checkout's
+    token), whose keys and values would then be quoted by the config's error messages."""
+    if not os.path.islink(file):
+        return
+    folder = file.parent.resolve()
+    target = file.resolve()
+    if not target.is_relative_to(folder) or ".git" in target.relative_to(folder).parts:
+        raise BadInput(
+            "the configuration is a link out of its folder (or into .git/); put the file itself here", file=file
+        )
 
 
 def parse_settings(text: str, file: Path) -> Settings:

@@ -276,7 +276,7 @@ def test_a_repository_folder_linked_outside_is_refused(
 @pytest.mark.parametrize(
     ("place", "make"),
     [
-        pytest.param("postion.yml", lambda path: _replace_with_link(path, Path("/dev/zero")), id="config-dev-zero"),
+        pytest.param("postion.yml", lambda path: _replace_with_link(path, _fifo(path.with_name("c"))), id="cfg-fifo"),
         pytest.param(".postion/state.json", lambda path: os.mkfifo(path), id="state-fifo"),
         pytest.param(".postion/captions/x.yml", lambda path: os.mkfifo(path), id="caption-fifo"),
         pytest.param(".postion/ledger.json", lambda path: os.mkfifo(path), id="ledger-fifo"),
@@ -316,6 +316,33 @@ def test_a_state_file_beyond_its_bound_is_refused(live_blog: Path, run: Run, mon
     state.write_text('{"version": 1, "posts": {}}' + " " * (1024 * 1024), encoding="utf-8")
     result = run(live_blog, "plan")
     assert result.exit_code == 2 and "larger than 1 MB" in result.output, result.output
+
+
+def _fifo(path: Path) -> Path:
+    os.mkfifo(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("target", "refused"),
+    [("/dev/zero", True), ("outside", True), (".git/config", True), ("config/postion.yml", False)],
+)
+def test_a_config_link_may_only_point_into_its_folder(
+    live_blog: Path, tmp_path: Path, run: Run, target: str, refused: bool
+) -> None:
+    """Error messages quote a config's keys: a link to a file of the runner, or to .git/config (the
+    checkout's token), would have had them quoted in a pull request's public log."""
+    config = live_blog / "postion.yml"
+    real = {"outside": tmp_path / "elsewhere.yml", "/dev/zero": Path("/dev/zero")}.get(target, live_blog / target)
+    if real != Path("/dev/zero"):
+        real.parent.mkdir(parents=True, exist_ok=True)
+        real.write_text(config.read_text())
+    _replace_with_link(config, real)
+    result = run(live_blog, "plan")
+    if refused:
+        assert result.exit_code == 2 and "link out of its folder" in result.output, result.output
+    else:
+        assert result.exit_code == 0, result.output
 
 
 def _replace_with_link(path: Path, target: Path) -> None:

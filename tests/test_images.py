@@ -7,6 +7,8 @@ import builtins
 import datetime as dt
 import io
 import random
+import struct
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -51,6 +53,32 @@ def test_a_format_the_platform_refuses_is_converted() -> None:
 def test_an_image_that_fits_goes_as_it_is() -> None:
     small = Image(PNG, "image/png", "alt", "pixel.png")
     assert fit_image(small, X_IMAGES) is small
+
+
+def png_declaring(side: int) -> bytes:
+    """A 70-byte PNG whose header says `side` × `side` pixels: a decompression bomb's shape."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0")) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize("side", [12_000, 14_000])  # Pillow warns above 9,459 and refuses above 13,377
+def test_an_image_of_too_many_pixels_is_refused_before_it_is_decoded(
+    side: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Converting a 445 KB PNG of 12,000 × 12,000 pixels for LinkedIn took 1.5 GB."""
+
+    def never(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("decoded")
+
+    monkeypatch.setattr(PillowImage.Image, "load", never)
+    bomb = Image(png_declaring(side), "image/png", "alt", "bomb.png")
+    with pytest.raises(ContentRejected, match=r"too large to convert|cannot be read"):
+        fit_image(bomb, LINKEDIN_IMAGES)
+    assert fit_image(bomb, X_IMAGES) is bomb  # no pixel limit: it goes as it is, never decoded
 
 
 @pytest.fixture

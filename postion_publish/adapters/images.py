@@ -6,12 +6,21 @@ fix it. The alt text is carried through every conversion."""
 from __future__ import annotations
 
 import io
+import warnings
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from postion_publish.adapters.base import Image
 from postion_publish.errors import ContentRejected
 
+if TYPE_CHECKING:  # Pillow is optional
+    from PIL.ImageFile import ImageFile
+
 JPEG, PNG, GIF, WEBP = "image/jpeg", "image/png", "image/gif", "image/webp"
+# Beyond this an image is not decoded to be converted: a post's PNG of 400 KB can declare 12,000 ×
+# 12,000 pixels, and converting it took 1.5 GB. 40 megapixels (a large camera's photo) take 160 MB.
+MAX_DECODED_PIXELS = 40_000_000
+_TOO_LARGE_TO_TELL = (2**31, 2**31)  # what Pillow refuses to open: above every platform's limit
 
 
 @dataclass(frozen=True)
@@ -59,7 +68,11 @@ def fit_image(image: Image, limits: ImageLimits) -> Image:
     except ImportError:
         raise _refused(image, limits, "install postion-publish[images] to convert it automatically") from None
     try:
-        with PillowImage.open(io.BytesIO(image.data)) as opened:
+        with _opened(image.data) as opened:
+            width, height = opened.size  # from the header: nothing is decoded yet
+            if width * height > MAX_DECODED_PIXELS:
+                fix = f"at {width:,} × {height:,} pixels it is too large to convert: resize it to 40 megapixels or less"
+                raise _refused(image, limits, fix)
             # PNG keeps transparency where the platform takes PNG; anything else becomes a JPEG.
             keep_png = PNG in limits.formats and opened.mode in ("RGBA", "LA", "P")
             picture = opened.convert("RGBA" if keep_png else "RGB")  # also drops EXIF, as platforms ask
@@ -92,6 +105,16 @@ def fit_or_none(image: Image, limits: ImageLimits) -> Image | None:
         return None
 
 
+def _opened(data: bytes) -> ImageFile:
+    """Pillow's image, from its header (nothing is decoded yet), without Pillow's warning about a
+    decompression bomb: the sizes are checked here (MAX_DECODED_PIXELS)."""
+    from PIL import Image as PillowImage
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PillowImage.DecompressionBombWarning)
+        return PillowImage.open(io.BytesIO(data))
+
+
 def _refused(image: Image, limits: ImageLimits, fix: str) -> ContentRejected:
     kinds = ", ".join(sorted(kind.split("/")[1].upper() for kind in limits.formats))
     return ContentRejected(
@@ -107,8 +130,10 @@ def _pixel_size(image: Image) -> tuple[int, int] | None:
     except ImportError:
         return None
     try:
-        with PillowImage.open(io.BytesIO(image.data)) as opened:
+        with _opened(image.data) as opened:
             width, height = opened.size
             return int(width), int(height)
+    except PillowImage.DecompressionBombError:
+        return _TOO_LARGE_TO_TELL
     except (OSError, ValueError):
         return None

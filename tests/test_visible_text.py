@@ -7,7 +7,7 @@ import random
 
 from conftest import answered_alike
 from postion_publish.excerpt import plain_text_of_html
-from postion_publish.visible_text import VisibleText, simple_visible_text
+from postion_publish.visible_text import VisibleText, simple_visible_text, without_open_tail
 
 TAGS = ["<p>", "</p>", "<P>", "</P>", "<em>", "</em>", "<Strong>", "</strong>", "<h1>", "</h1>", "<br>", "<li>"]
 TAGS += ["<span>", "</span>", "<div>", "</div>", "<a>", "</a>", "<script>", "</script>", "<style>", "</style>"]
@@ -45,3 +45,16 @@ def test_the_usual_summary_is_read_without_the_parser() -> None:
     assert plain_text_of_html(text) == "The excerpt of a post, 日本語 🚀. Second"
     for doubt in ["a &amp; b", '<a href="x">x</a>', "<!-- c -->", "a < b", "<script>x</script>", "<br/>", "<p"]:
         assert simple_visible_text(doubt) is None, doubt
+
+
+def test_an_open_tail_reads_as_before_in_one_pass() -> None:
+    """`without_open_tail` changes no text the parser reads (the fragments end in every way, an
+    open tag or comment included)."""
+    tails = ["<a", "<a<a", "</a", "<?x", "<!-- x", "<!x", "<a href='x", "< b", "a<b<c", ""]
+    answered = answered_alike(
+        lambda chance: fragment(chance) + chance.choice(tails),
+        without_open_tail,
+        lambda text, safe: parsed(text) == parsed(str(safe)),
+    )
+    assert answered == 20_000
+    assert without_open_tail("<p>x</p><a<a<!-- c") == "<p>x</p>&lt;a&lt;a<!-- c"  # the time: test_attack_resources

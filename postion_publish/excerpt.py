@@ -36,13 +36,13 @@ def plain_text_of_html(fragment: str) -> str:
     if "<" not in fragment and "&" not in fragment:  # plain text (most titles): nothing to parse
         return " ".join(fragment[:MAX_HTML_FRAGMENT].split())
     # Here: Markdown posts need no HTML parser.
-    from postion_publish.visible_text import VisibleText, simple_visible_text, without_open_tail
+    from postion_publish.visible_text import VisibleText, parsable, simple_visible_text
 
     fragment = fragment[:MAX_HTML_FRAGMENT]
     text = simple_visible_text(fragment)
     if text is None:
         parser = VisibleText()
-        parser.feed(without_open_tail(fragment))
+        parser.feed(parsable(fragment))
         parser.close()
         text = "".join(parser.parts)
     return " ".join(text.split())

@@ -20,13 +20,19 @@ _PLAIN_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)>")  # no attributes, not s
 
 
 _LT_BUT_A_DECLARATION = re.compile(r"<(?!!)")
+# `<![` opens a marked section, which the parser (3.11) reads with `_markupbase`: any other start
+# than one of these names (`<![foo[`, `<![ x`, `<![<![`) raises AssertionError there.
+_UNREADABLE_MARKED_SECTION = re.compile(r"<!\[(?!(?i:temp|cdata|ignore|include|rcdata|if|else|endif)(?![-_.a-zA-Z0-9]))")
 
 
-def without_open_tail(html: str) -> str:
-    """`html` with each `<` after its last `>` given as `&lt;`. Python's HTMLParser (3.11) rescans
-    to the end of the text from every such `<` (a tag it cannot finish): quadratic, 7 s for 100,000
-    characters of `<a<a…`, and an hour for a 2 MB page. Each is read as text anyway, so the result
-    is the same; `<!` stays (a comment left open is read in one pass)."""
+def parsable(html: str) -> str:
+    """`html` as Python's HTMLParser (3.11) reads it, the same text, in one pass and without
+    failing. Each `<` after the last `>` is given as `&lt;`: the parser rescans to the end of the
+    text from every such `<` (a tag it cannot finish), which was quadratic (7 s for 100,000
+    characters of `<a<a…`, an hour for a 2 MB page), and reads each as text anyway (`<!` stays: a
+    comment left open is read in one pass). And a `<![` the parser cannot read is `&lt;![`."""
+    if "<![" in html:
+        html = _UNREADABLE_MARKED_SECTION.sub("&lt;![", html)
     tail = html.rfind(">") + 1
     if "<" not in html[tail:]:
         return html

@@ -25,7 +25,7 @@ from postion_publish.errors import BadInput
 from postion_publish.excerpt import one_line_excerpt, plain_text_of_html
 from postion_publish.posts import Post
 from postion_publish.repofiles import read_site_page
-from postion_publish.visible_text import without_open_tail
+from postion_publish.visible_text import parsable
 
 FEED_NAMES = (
     "atom.xml",
@@ -135,7 +135,7 @@ def _linked_feeds(folder: Path) -> list[str]:
     if not home.is_file():
         return []
     parser = _FeedLinks()
-    parser.feed(without_open_tail(read_site_page(home, folder, MAX_PAGE).decode("utf-8", errors="replace")))
+    parser.feed(parsable(read_site_page(home, folder, MAX_PAGE).decode("utf-8", errors="replace")))
     return sorted(parser.hrefs, key=lambda href: "atom" not in href.lower())
 
 
@@ -260,7 +260,7 @@ def read_pages(folder: Path, site_url: str) -> Iterator[Post]:
     """Pages that say they are articles: `article:published_time` in their head."""
     for page in sorted(folder.rglob("*.html")):
         parser = _MetaTags()
-        parser.feed(without_open_tail(read_site_page(page, folder, MAX_PAGE).decode("utf-8", errors="replace")))
+        parser.feed(parsable(read_site_page(page, folder, MAX_PAGE).decode("utf-8", errors="replace")))
         article = parser.article() if not parser.meta.get("article:published_time") else {}
         published = parser.meta.get("article:published_time") or article.get("datePublished")
         if not published:

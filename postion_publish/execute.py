@@ -332,7 +332,10 @@ class Executor:
         default limit whole goes out at once, without waiting for the limit."""
         if limit is None or _fits_every_server(job):
             return job
-        server_limit = await limit
+        try:
+            server_limit = await limit
+        except Exception:  # an optional fact: a server that cannot tell it leaves the default limit
+            server_limit = None
         if server_limit is None or all(message.limit == server_limit for message in job.messages):
             return job
         platform = self.recorder.settings.platforms[adapter.name]

@@ -22,7 +22,8 @@ _PLAIN_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)>")  # no attributes, not s
 _LT_BUT_A_DECLARATION = re.compile(r"<(?!!)")
 # `<![` opens a marked section, which the parser (3.11) reads with `_markupbase`: any other start
 # than one of these names (`<![foo[`, `<![ x`, `<![<![`) raises AssertionError there.
-_UNREADABLE_MARKED_SECTION = re.compile(r"<!\[(?!(?i:temp|cdata|ignore|include|rcdata|if|else|endif)(?![-_.a-zA-Z0-9]))")
+_READABLE_SECTION_NAME = r"(?i:temp|cdata|ignore|include|rcdata|if|else|endif)(?![-_.a-zA-Z0-9])"
+_UNREADABLE_MARKED_SECTION = re.compile(rf"<!\[(?!{_READABLE_SECTION_NAME})")
 
 
 def parsable(html: str) -> str:

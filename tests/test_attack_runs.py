@@ -112,6 +112,31 @@ def test_an_answer_beyond_its_bound_fails_the_job_without_being_read_whole(
     assert status == "failed" and f"larger than {MAX_ANSWER // (1024 * 1024)} MB" in (error or ""), error
 
 
+@pytest.mark.parametrize("configuration", [[], "x", {"statuses": []}, {"statuses": {"max_characters": True}}])
+def test_an_instance_document_of_any_shape_leaves_the_default_limit(
+    tmp_path: Path, scripted: Callable[..., ScriptedServer], configuration: object
+) -> None:
+    """`configuration` as a list stopped the whole run with AttributeError (a traceback)."""
+
+    def script(method: str, path: str) -> Answer:
+        if path.startswith("/api/v2/instance"):
+            return Answer(body=json.dumps({"configuration": configuration}).encode())
+        return Answer(body=STATUS)
+
+    server = scripted(script)
+    (tmp_path / "postion.yml").write_text(
+        "site_url: https://blog.example.com\nsource: {type: content, path: posts}\n"
+        f"platforms:\n  mastodon: {{instance: {server.url}}}\n"  # no max_characters: the instance is asked
+    )
+    write_post(tmp_path, "long.md", "title: Long\ndate: 2026-03-01", "word " * 300)  # cut to 500: worth asking
+    (tmp_path / ".postion").mkdir()
+    (tmp_path / ".postion" / "state.json").write_text('{"version": 1, "posts": {}}')
+    options = RunOptions(environ={"POSTION_MASTODON_TOKEN": "t0ken-value", "POSTION_CACHE_DIR": str(tmp_path)})
+    [result] = publish(tmp_path / "postion.yml", options).results
+    assert result.status == "published", result.error
+    assert ("GET", "/api/v2/instance") in server.requests
+
+
 def test_the_other_clients_bound_their_answers_too() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         size = int(request.url.params["size"])

@@ -88,8 +88,11 @@ class MastodonAdapter:
             response = await self._send("GET", "/api/v2/instance")
         except PlatformError:
             return None
-        limit = json_or_empty(response).get("configuration", {}).get("statuses", {}).get("max_characters")
-        if response.status_code != 200 or not isinstance(limit, int) or limit <= 0:
+        # The instance's answer, any shape: `configuration` as a list once stopped the whole run.
+        configuration = json_or_empty(response).get("configuration")
+        statuses = configuration.get("statuses") if isinstance(configuration, dict) else None
+        limit = statuses.get("max_characters") if isinstance(statuses, dict) else None
+        if response.status_code != 200 or type(limit) is not int or limit <= 0:  # bool is an int too
             return None
         write_fact(self.limit_cache, self.clock(), max_characters=limit)
         return limit

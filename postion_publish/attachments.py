@@ -21,6 +21,7 @@ import httpx
 from postion_publish.adapters.base import Image
 from postion_publish.errors import ContentRejected
 from postion_publish.posts import Post
+from postion_publish.urls import split_url
 
 MAX_IMAGE_BYTES = 20 * 1024 * 1024  # above every platform's limit: larger files are never read whole
 MIME_BY_SUFFIX = {
@@ -107,8 +108,8 @@ def public_url(path: Path, roots: Sequence[Path], site_url: str) -> str | None:
 
 def site_file_for(url: str, site_url: str, site_folder: Path) -> Path | None:
     """The built site's own file for a URL of the site (for a build before the deploy), if any."""
-    page, site = urlsplit(url), urlsplit(site_url)
-    if page.hostname != site.hostname:
+    page, site = split_url(url), urlsplit(site_url)
+    if page is None or page.hostname != site.hostname:
         return None
     relative = PurePosixPath(unquote(page.path)).relative_to("/") if page.path.startswith("/") else None
     base = PurePosixPath(site.path or "/").relative_to("/")
@@ -130,7 +131,8 @@ async def download_image(
 ) -> Image:
     """An image the post names by URL: fetched only from the site's own host (a post must not make
     the runner fetch anything else), without redirects, at most MAX_IMAGE_BYTES, bytes sniffed."""
-    if urlsplit(url).hostname != urlsplit(site_url).hostname or urlsplit(url).scheme not in ("http", "https"):
+    parts = split_url(url)
+    if parts is None or parts.hostname != urlsplit(site_url).hostname or parts.scheme not in ("http", "https"):
         raise image_refused(
             post, key, f"{url}: only images on the site's own host ({urlsplit(site_url).hostname}) are used"
         )
@@ -153,7 +155,7 @@ async def download_image(
     mime = sniff_mime(bytes(data[:16]))
     if mime is None:
         raise image_refused(post, key, f"{url} is not a PNG, JPEG, GIF or WebP image")
-    name = PurePosixPath(urlsplit(url).path).name or "image"
+    name = PurePosixPath(parts.path).name or "image"
     return Image(bytes(data), mime, alt, name, url)
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
+
+from postion_publish.urls import split_url
 
 Check = Callable[[Any], str | None]  # returns what is wrong, or None
 
@@ -21,8 +22,8 @@ def is_bool(value: Any) -> str | None:
 def is_http_url(value: Any) -> str | None:
     if not isinstance(value, str):
         return f"must be a URL, not {type_name(value)}"
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    parts = split_url(value)  # None: urllib cannot read it, e.g. "https://[::1"
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
         return f"must be an http(s) URL, not '{value}'"
     return None
 

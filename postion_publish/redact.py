@@ -13,7 +13,9 @@ import binascii
 import json
 import re
 from collections.abc import Iterable, Mapping
-from urllib.parse import quote, quote_plus, urlsplit
+from urllib.parse import quote, quote_plus
+
+from postion_publish.urls import split_url
 
 # POSTION_* variables that are settings, not credentials.
 NOT_SECRET = (
@@ -65,8 +67,9 @@ def secret_forms(value: str) -> set[str]:
         base64.urlsafe_b64encode(encoded).decode().rstrip("="),
         json.dumps(value)[1:-1],
     }
-    if value.startswith(("http://", "https://")):
-        path = urlsplit(value).path.rstrip("/")
+    parts = split_url(value) if value.startswith(("http://", "https://")) else None
+    if parts is not None:
+        path = parts.path.rstrip("/")
         forms.add(path)
         token = path.rsplit("/", 1)[-1]
         if len(token) >= 8:

@@ -327,13 +327,13 @@ def _settle_as_posted(
     options: RunOptions,
     checked: CheckedFiles,
 ) -> RunOutcome:
-    from urllib.parse import urlsplit
-
     from postion_publish.execute import Recorder
+    from postion_publish.urls import split_url
 
     if len(attempts) != 1:
         raise BadInput("--posted takes exactly one attempt id: the one whose post is at that URL")
-    if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
+    parts = split_url(url)
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
         raise BadInput(f"--posted needs the post's live URL (http or https), not {url!r}")
     attempt = attempts[0]
     post = Post(id=attempt.post_id, url=attempt.post, title=attempt.post, date=options.clock())

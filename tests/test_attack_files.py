@@ -3,8 +3,11 @@ unwritable `.postion/` files. Every item was an attack that worked before it was
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import json
 import os
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +19,11 @@ from click.testing import Result
 from adapters_support import PNG
 from conftest import sandbox_env, write_post
 from postion_publish import repofiles
+from postion_publish.attachments import download_image, site_file_for
+from postion_publish.errors import ContentRejected
 from postion_publish.execute import RetryPolicy
+from postion_publish.posts import Post
+from postion_publish.redact import Redactor
 from postion_publish.sandbox import Sandbox
 from postion_publish.workspace import RunOptions, RunOutcome, publish
 
@@ -365,3 +372,36 @@ def test_a_posts_folder_outside_the_repository_is_refused(live_blog: Path, tmp_p
     result = run(live_blog, "plan")
     assert result.exit_code == 2 and "resolves outside the repository" in result.output, result.output
     assert "source.path" in result.output and "Runner notes" not in result.output
+
+
+# --- 15. addresses urllib cannot read (an IPv6 address left open) --------------------------------
+
+UNREADABLE = "https://[::1"
+
+
+@pytest.mark.parametrize(
+    ("where", "key"),
+    [("front matter", "url"), ("site_url", "site_url"), ("instance", "platforms.mastodon.instance")],
+)
+def test_an_address_urllib_cannot_read_is_bad_input_naming_its_key(
+    live_blog: Path, run: Run, where: str, key: str
+) -> None:
+    """urllib raises ValueError for these: a traceback from `plan`, for a guest post's front matter."""
+    config = live_blog / "postion.yml"
+    if where == "front matter":
+        write_post(live_blog, "third.md", f'title: Third\ndate: 2026-03-03\nurl: "{UNREADABLE}"')
+    elif where == "site_url":
+        config.write_text(re.sub(r"(?m)^site_url: .*$", f'site_url: "{UNREADABLE}"', config.read_text()))
+    else:
+        config.write_text(re.sub(r"instance: [^,}]+", f'instance: "{UNREADABLE}"', config.read_text()))
+    result = run(live_blog, "plan")
+    assert result.exit_code == 2 and f"'{key}'" in result.output and "Traceback" not in result.output, result.output
+
+
+def test_unreadable_addresses_elsewhere_are_refused_or_passed_over() -> None:
+    post = Post(id="p", url="https://blog.example.com/p/", title="P", date=dt.datetime(2026, 3, 1, tzinfo=dt.UTC))
+    with pytest.raises(ContentRejected, match="own host"):  # a post's image URL
+        asyncio.run(download_image(post, UNREADABLE + "/x.png", "alt", "image", "https://blog.example.com", deadline=1))
+    assert site_file_for(UNREADABLE, "https://blog.example.com", Path(".")) is None
+    redactor = Redactor([UNREADABLE + "/api/webhooks/1/abcdefghij"])  # a secret like a webhook URL
+    assert "[::1" not in redactor.scrub(f"echoed {UNREADABLE}/api/webhooks/1/abcdefghij", limit=None)

@@ -110,6 +110,25 @@ def test_a_page_linked_outside_the_built_site_is_refused(tmp_path: Path, target:
     assert "posts/first-hugo-post" in {post.id for post in read_built_site(settings)}
 
 
+def test_an_address_urllib_cannot_read_is_passed_over(tmp_path: Path) -> None:
+    """A feed entry's link or a page's og:url of `https://[::1` raised ValueError: a traceback."""
+    site = tmp_path / "public"
+    shutil.copytree(SITES / "hugo", site)
+    feed = site / "index.xml"
+    feed.write_text(
+        feed.read_text().replace("https://hugo.example.com/posts/first-hugo-post/</link>", "https://[::1</link>")
+    )
+    page = site / "posts" / "first-hugo-post" / "index.html"
+    said = '<meta property="article:published_time" content="2026-02-02T08:30:00Z"><meta property="og:url" content="https://[::1">'
+    page.write_text(page.read_text().replace("<head>", "<head>" + said, 1))
+    config = "site_url: https://hugo.example.com\nsource: {type: site, path: public}\nplatforms: {discord: {}}\n"
+    posts = {post.url for post in read_built_site(parse_settings(config, tmp_path / "postion.yml"))}
+    assert posts == {  # the page's own address in place of its og:url
+        "https://hugo.example.com/posts/second-hugo-post/",
+        "https://hugo.example.com/posts/first-hugo-post/",
+    }
+
+
 def _json_ld_page(number: int, site_url: str) -> str:
     """An Eleventy theme's post: schema.org BlogPosting, no `article:` meta."""
     data = {

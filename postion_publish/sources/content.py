@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import yaml
 from frontmatter.default_handlers import YAMLHandler
@@ -19,6 +19,7 @@ from postion_publish.dates import to_utc
 from postion_publish.errors import BadInput
 from postion_publish.posts import Post, parse_options
 from postion_publish.simple_yaml import simple_front_matter
+from postion_publish.urls import join_url, split_url
 from postion_publish.yaml_positions import check_expansion, load_located
 
 SUFFIXES = (".md", ".markdown")
@@ -246,9 +247,15 @@ def _is_draft(meta: Mapping[str, Any], label: str, lines: Mapping[str, int]) -> 
 def _post_url(settings: Settings, raw: Any, slug: str, date: dt.datetime, label: str, lines: Mapping[str, int]) -> str:
     base = settings.site_url + "/"
     if isinstance(raw, str) and raw.strip():
-        url = urljoin(base, raw.strip().lstrip("/"))
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc or any(c in url for c in ' \t\r\n<>"`'):
+        url = join_url(base, raw.strip().lstrip("/"))  # None: urllib cannot read it (`https://[::1`)
+        parts = split_url(url) if url is not None else None
+        if (
+            url is None
+            or parts is None
+            or parts.scheme not in ("http", "https")
+            or not parts.netloc
+            or any(c in url for c in ' \t\r\n<>"`')
+        ):
             raise BadInput(
                 "a post's url must be a web address (http or https)", file=label, line=lines.get("url"), key="url"
             )

@@ -25,6 +25,7 @@ from postion_publish.errors import BadInput
 from postion_publish.excerpt import one_line_excerpt, plain_text_of_html
 from postion_publish.posts import Post
 from postion_publish.repofiles import read_site_page
+from postion_publish.urls import join_url, split_url
 from postion_publish.visible_text import parsable
 
 FEED_NAMES = (
@@ -105,9 +106,10 @@ def _inside(folder: Path, relative: str) -> Path | None:
 
 def _site_file(folder: Path, href: str, site_url: str) -> Path | None:
     """The file of the built site a link of its home page points at (its own host only)."""
-    target = urlsplit(urljoin(site_url + "/", href))
+    joined = join_url(site_url + "/", href)
+    target = split_url(joined) if joined is not None else None
     site = urlsplit(site_url)
-    if target.netloc and target.netloc != site.netloc:
+    if target is None or (target.netloc and target.netloc != site.netloc):
         return None
     path = target.path.removeprefix(site.path.rstrip("/"))
     if not path.endswith("/"):
@@ -157,7 +159,7 @@ def read_feed(feed: Path, site_url: str) -> Iterator[Post]:
         raise BadInput(f"the feed is not valid XML ({error})", file=feed, line=error.position[0]) from None
     if root.tag == f"{RDF}RDF":  # RSS 1.0
         for item in root.iter(f"{RSS1}item"):
-            url = urljoin(site_url + "/", _text(item.find(f"{RSS1}link")) or item.get(f"{RDF}about", ""))
+            url = join_url(site_url + "/", _text(item.find(f"{RSS1}link")) or item.get(f"{RDF}about", ""))
             date = _text(item.find(f"{DC}date"))
             if url and date:
                 summary = _text(item.find(f"{RSS1}description")) or _text(item.find(f"{CONTENT}encoded"))
@@ -167,9 +169,9 @@ def read_feed(feed: Path, site_url: str) -> Iterator[Post]:
     if root.tag == f"{ATOM}feed":
         for entry in root.iter(f"{ATOM}entry"):
             links = [link for link in entry.iter(f"{ATOM}link") if link.get("rel", "alternate") == "alternate"]
-            url = urljoin(site_url + "/", links[0].get("href", "")) if links else _text(entry.find(f"{ATOM}id"))
+            url = join_url(site_url + "/", links[0].get("href", "")) if links else _text(entry.find(f"{ATOM}id"))
             published = _text(entry.find(f"{ATOM}published")) or _text(entry.find(f"{ATOM}updated"))
-            if not published:
+            if not published or not url or split_url(url) is None:  # None: an address urllib cannot read
                 continue
             summary = _text(entry.find(f"{ATOM}summary")) or _text(entry.find(f"{ATOM}content"))
             tags = tuple(c.get("term", "") for c in entry.iter(f"{ATOM}category") if c.get("term"))
@@ -177,11 +179,11 @@ def read_feed(feed: Path, site_url: str) -> Iterator[Post]:
             yield _post(url, _text(entry.find(f"{ATOM}title")), _date(published, feed), summary, tags, author, feed)
     else:  # RSS 0.9x and 2.0
         for item in root.iter("item"):
-            url = urljoin(site_url + "/", _text(item.find("link")) or _text(item.find("guid")))
+            url = join_url(site_url + "/", _text(item.find("link")) or _text(item.find("guid")))
             tags = tuple(_text(category) for category in item.iter("category") if _text(category))
             published = _text(item.find("pubDate")) or _text(item.find(f"{DC}date"))
-            if not published:
-                continue  # an entry without a date cannot be placed; its page may still carry one
+            if not published or url is None:
+                continue  # an entry without a date (or a readable address) cannot be placed; its page may
             summary = _text(item.find("description")) or _text(item.find(f"{CONTENT}encoded"))
             author = _text(item.find(f"{DC}creator")) or None
             yield _post(url, _text(item.find("title")), _date(published, feed), summary, tags, author, feed)
@@ -268,7 +270,8 @@ def read_pages(folder: Path, site_url: str) -> Iterator[Post]:
         relative = page.relative_to(folder).as_posix()
         fallback = urljoin(site_url + "/", relative.removesuffix("index.html"))
         linked = article.get("url") if isinstance(article.get("url"), str) else None
-        url = parser.meta.get("og:url") or parser.canonical or linked or fallback
+        said = (parser.meta.get("og:url"), parser.canonical, linked)  # the first urllib can read
+        url = next((address for address in said if address and split_url(address) is not None), fallback)
         title = parser.meta.get("og:title") or str(article.get("headline") or "") or parser.title.strip()
         description = (
             parser.meta.get("og:description") or parser.meta.get("description") or str(article.get("description") or "")

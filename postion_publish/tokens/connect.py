@@ -38,6 +38,7 @@ from postion_publish.adapters.x import OAuth1, client_authentication
 from postion_publish.answers import BoundedClient
 from postion_publish.config import PlatformSettings
 from postion_publish.errors import AuthExpired, BadInput, PostionError
+from postion_publish.urls import split_url
 
 CALLBACK_PATH = "/callback"
 DEFAULT_PORT = 8976
@@ -146,7 +147,8 @@ def authorize(url: str, redirect_uri: str, state: str, prompter: Prompter, *, pa
     if query is None:
         prompter.say(f"Open this address in a browser, authorize, then paste the address it sends you to:\n  {url}")
         pasted = prompter.ask("The address you were sent to").strip()
-        query = {key: values[-1] for key, values in parse_qs(urlsplit(pasted).query).items()}
+        parts = split_url(pasted)  # None: nothing urllib can read, so no code in it either
+        query = {key: values[-1] for key, values in parse_qs(parts.query if parts else "").items()}
     if "error" in query:
         raise ConnectFailed(f"authorization refused: {query.get('error_description') or query['error']}")
     if not hmac.compare_digest(query.get("state", ""), state):

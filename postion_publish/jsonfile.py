@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 
 from postion_publish.errors import BadInput
+from postion_publish.repofiles import read_repo_file
 
 
 def read_json_object(path: Path, *, what: str) -> dict[str, Any]:
@@ -25,8 +26,6 @@ def read_json_object(path: Path, *, what: str) -> dict[str, Any]:
 def read_json_bytes(path: Path, *, what: str) -> bytes:
     """The bytes of a JSON file, for `parse_json_object` (and a digest of them: see `checked`): a
     file of the repository, so neither a link nor beyond a bound (see `repofiles`)."""
-    from postion_publish.repofiles import read_repo_file
-
     try:
         return read_repo_file(path, what=what)
     except FileNotFoundError:

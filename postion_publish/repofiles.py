@@ -5,9 +5,9 @@ at a device that never ends (`/dev/zero`), or at a FIFO that never answers.
 
 So each of these files is opened without following a link, must be a regular file, and is read
 only up to a bound. The config is the one exception: a user may link `postion.yml` on purpose, so
-its link is followed, but only to a regular file in its own folder (`config`). Links among a post's images and files are
-handled where those are found (`attachments`, `sources.content`). The folders that hold these
-files must not be links either (`refuse_linked_folder`).
+its link is followed, but only to a regular file in its own folder (`config`). Links among a
+post's images and files are handled where those are found (`attachments`, `sources.content`). The
+folders that hold these files must not be links either (`refuse_linked_folder`).
 """
 
 from __future__ import annotations

@@ -71,7 +71,8 @@ def fit_image(image: Image, limits: ImageLimits) -> Image:
         with _opened(image.data) as opened:
             width, height = opened.size  # from the header: nothing is decoded yet
             if width * height > MAX_DECODED_PIXELS:
-                fix = f"at {width:,} × {height:,} pixels it is too large to convert: resize it to 40 megapixels or less"
+                most = f"{MAX_DECODED_PIXELS // 1_000_000} megapixels"
+                fix = f"at {width:,} × {height:,} pixels it is too large to convert: resize it to {most} or less"
                 raise _refused(image, limits, fix)
             # PNG keeps transparency where the platform takes PNG; anything else becomes a JPEG.
             keep_png = PNG in limits.formats and opened.mode in ("RGBA", "LA", "P")

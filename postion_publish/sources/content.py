@@ -236,7 +236,7 @@ def _is_draft(meta: Mapping[str, Any], label: str, lines: Mapping[str, int]) -> 
     if draft is not None and not isinstance(draft, bool):
         said = str(draft).strip().lower() if isinstance(draft, str | int) else None
         if said not in _YES and said not in _NO:
-            shown = repr(draft) if len(repr(draft)) <= 40 else repr(draft)[:39] + "…"
+            shown = repr(draft) if len(repr(draft)) <= 40 else repr(draft)[:39] + "…"  # as check_fields shows
             raise BadInput(f"must be true or false, not {shown}", file=label, line=lines.get("draft"), key="draft")
         draft = said in _YES
     published = meta.get("published")

@@ -183,7 +183,7 @@ def read_feed(feed: Path, site_url: str) -> Iterator[Post]:
             tags = tuple(_text(category) for category in item.iter("category") if _text(category))
             published = _text(item.find("pubDate")) or _text(item.find(f"{DC}date"))
             if not published or url is None:
-                continue  # an entry without a date (or a readable address) cannot be placed; its page may
+                continue  # no date, or no address urllib can read: not placed (its page may still be)
             summary = _text(item.find("description")) or _text(item.find(f"{CONTENT}encoded"))
             author = _text(item.find(f"{DC}creator")) or None
             yield _post(url, _text(item.find("title")), _date(published, feed), summary, tags, author, feed)

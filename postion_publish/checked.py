@@ -31,7 +31,7 @@ from pathlib import Path
 
 from postion_publish.cachedir import cache_dir, cache_file
 from postion_publish.errors import BadInput
-from postion_publish.jsonfile import file_identity, write_json_atomic
+from postion_publish.jsonfile import Pieces, file_identity, write_json_atomic
 from postion_publish.ledger import LEDGER_FILE
 from postion_publish.state import STATE_DIR, STATE_FILE
 
@@ -41,19 +41,24 @@ _KINDS = ("checked", "written", "identities")
 def _checking_code() -> str:
     """A digest of the modules whose checks a record vouches for (read, not imported: they import this)."""
     digest = hashlib.sha256()
-    for name in ("jsonfile.py", "ledger.py", "state.py"):
+    for name in ("jsonfile.py", "ledger.py", "state.py", "written_posts.py"):
         digest.update(Path(__file__).with_name(name).read_bytes())
     return digest.hexdigest()
 
 
-def digest_of(raw: bytes) -> str:
-    return hashlib.sha256(raw).hexdigest()
+def digest_of(raw: bytes | Pieces) -> str:
+    if isinstance(raw, bytes):
+        return hashlib.sha256(raw).hexdigest()
+    digest = hashlib.sha256()
+    for piece in raw:
+        digest.update(piece)
+    return digest.hexdigest()
 
 
 class CheckedFiles:
     """The record of one repository's files: the digests of those a run checked (`vouches`), and
-    of those it wrote itself (`wrote`: in its own layout, whose summary a run may trust; see
-    `ledger.WrittenRecords`)."""
+    of those it wrote itself (`wrote`: in its own layout, which a run may read without parsing
+    the whole; see `ledger.WrittenRecords` and `written_posts`)."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path  # None: nothing is vouched for, nothing is remembered
@@ -121,7 +126,7 @@ class CheckedFiles:
             written = {name: digest for name, digest in self.record()["written"].items() if self.seen[name] == digest}
             self._write(dict(self.seen), written, self.identities)
 
-    def digests_meanwhile(self, *raws: bytes) -> Callable[[], list[str]]:
+    def digests_meanwhile(self, *raws: bytes | Pieces) -> Callable[[], list[str]]:
         """The digests of `raws`, computed in a thread while the caller writes them, for
         `remember_written`. The returned function waits for them; an empty list if hashing failed,
         or if nothing is remembered anyway."""

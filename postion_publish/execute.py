@@ -19,7 +19,7 @@ import asyncio
 import datetime as dt
 import hashlib
 import random
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -64,7 +64,7 @@ from postion_publish.plan import Job, refit
 from postion_publish.posts import Post
 from postion_publish.redact import Redactor
 from postion_publish.results import JobResult, Status
-from postion_publish.state import STATE_DIR, PlatformStatus, State, put_record, utc_text
+from postion_publish.state import STATE_DIR, PlatformStatus, State, editable_posts, put_record, utc_text
 from postion_publish.tokens.store import RedactingStore, TokenStore
 
 if TYPE_CHECKING:
@@ -103,7 +103,7 @@ class Recorder:
     journal: JournalWriter = field(init=False)
     tokens_changed: bool = False
     _quota: Quota | None = None
-    _posts: dict[str, Any] | None = None  # the recorder's own copy of the state's posts (see `update`)
+    _posts: MutableMapping[str, Any] | None = None  # the recorder's own copy of the state's posts (see `update`)
 
     def __post_init__(self) -> None:
         self.journal = JournalWriter(self.root / STATE_DIR)
@@ -125,7 +125,7 @@ class Recorder:
         record = {name: value for name, value in record.items() if value is not None}
         self.journal.append(STATE_EVENT, {"post": key, "url": post.url, "platform": platform, "record": record})
         if self._posts is None:  # copied once, then changed in place: not 10,000 posts copied per event
-            self._posts = dict(self.state.posts)
+            self._posts = editable_posts(self.state.posts)
         put_record(self._posts, key, post.url, platform, record)
         self.state = State(self._posts)
 

@@ -114,7 +114,10 @@ def encoded_lists(lists: Sequence[tuple[str, Iterable[Any]]]) -> Iterator[bytes]
     yield b"\n}\n"
 
 
-def write_atomic(path: Path, text: str | bytes, mode: int = 0o644, *, durable: bool = True) -> None:
+Pieces = Sequence[bytes | memoryview]  # a file's text, not joined: megabytes are not copied once more
+
+
+def write_atomic(path: Path, text: str | bytes | Pieces, mode: int = 0o644, *, durable: bool = True) -> None:
     """Write through a temporary file in the same folder and rename it over the target, so a crash
     leaves either the old file or the new one, never half of one. A folder that cannot be written
     (read-only, a full disk) is a BadInput naming the file; the old file is left as it was.
@@ -127,7 +130,10 @@ def write_atomic(path: Path, text: str | bytes, mode: int = 0o644, *, durable: b
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         os.chmod(temporary, mode)
         with os.fdopen(handle, "wb") as stream:
-            stream.write(text.encode("utf-8") if isinstance(text, str) else text)
+            if isinstance(text, str | bytes):
+                stream.write(text.encode("utf-8") if isinstance(text, str) else text)
+            else:
+                stream.writelines(text)
             stream.flush()
             if durable:
                 os.fsync(stream.fileno())

@@ -29,6 +29,7 @@ from postion_publish.jsonfile import (
     TEXT,
     TIME,
     Expectation,
+    Pieces,
     all_among,
     all_objects,
     check_fields,
@@ -40,7 +41,7 @@ from postion_publish.jsonfile import (
     write_atomic,
 )
 from postion_publish.results import Status
-from postion_publish.state import STATE_DIR, PlatformStatus, State, state_path, utc_text
+from postion_publish.state import STATE_DIR, PlatformStatus, State, state_path, state_text, utc_text
 
 if TYPE_CHECKING:
     from postion_publish.checked import CheckedFiles
@@ -138,7 +139,7 @@ class WrittenRecords:
     """The attempts of a ledger file a run wrote (see `checked.CheckedFiles.wrote`), parsed only
     when someone asks for them. A run that adds a few attempts to 10,000 needs their count in the
     quota's cycle (the file's own `quota`) and, to write the file again, their bytes as they are
-    (`spliced`): parsing them and encoding them again was a fifth of what such a history added."""
+    (`pieces`): parsing them and encoding them again was a fifth of what such a history added."""
 
     def __init__(self, raw: bytes, end: int, rest: Mapping[str, Any]) -> None:
         self.raw = raw
@@ -171,14 +172,14 @@ class WrittenRecords:
         used = quota.get("used")
         return used if type(used) is int else None
 
-    def spliced(self, added: tuple[Mapping[str, Any], ...], rest: Mapping[str, Any]) -> bytes:
-        """The bytes `encoded` gives the whole ledger: these attempts, then `added`, then `rest`.
-        Joined once: the attempts already written (megabytes) are copied once, not once a piece."""
+    def pieces(self, added: tuple[Mapping[str, Any], ...], rest: Mapping[str, Any]) -> Pieces:
+        """The bytes `encoded` gives the whole ledger, in pieces: these attempts (megabytes, not
+        copied), then `added`, then `rest`."""
         pieces: list[bytes | memoryview] = [memoryview(self.raw)[: self.end]]
         if added:
             items = encoded({"attempts": list(added)})
             pieces += [b",\n", memoryview(items)[len(_ATTEMPTS_START) : -len(b"\n  ]\n}\n")]]
-        return b"".join([*pieces, _ATTEMPTS_END, memoryview(encoded(dict(rest)))[1:]])
+        return [*pieces, _ATTEMPTS_END, memoryview(encoded(dict(rest)))[1:]]
 
 
 @dataclass(frozen=True)
@@ -379,23 +380,24 @@ def save_ledger(root: Path, ledger: Ledger, settings: QuotaSettings, now: dt.dat
 def write_ledger(root: Path, ledger: Ledger, quota: Quota) -> bytes:
     """`quota`: the ledger's, as counted already (from a history of thousands of attempts).
     Returns the bytes written."""
-    raw = ledger_bytes(ledger, quota)
+    raw = ledger_text(ledger, quota)
+    raw = raw if isinstance(raw, bytes) else b"".join(raw)
     write_atomic(ledger_path(root), raw)
     return raw
 
 
-def ledger_bytes(ledger: Ledger, quota: Quota) -> bytes:
-    """The ledger file's text; the history of a file a run wrote is spliced in as it was read."""
+def ledger_text(ledger: Ledger, quota: Quota) -> bytes | Pieces:
+    """The ledger file's text; of a file a run wrote, in pieces: the attempts added after its own."""
     if ledger.written is None:
         return encoded(ledger.to_json(quota))
-    return ledger.written.spliced(ledger.loaded, ledger.rest_json(quota))
+    return ledger.written.pieces(ledger.loaded, ledger.rest_json(quota))
 
 
 def fold_journal(root: Path, state: State, ledger: Ledger, quota: Quota, checked: CheckedFiles | None = None) -> None:
     """Write state and ledger (which hold the journal's events, as loaded or as recorded) once
     each, atomically, then remove the journal. A crash before the removal only means folding again.
     `checked`: where to remember the files written, as checked (see `checked`)."""
-    state_raw, ledger_raw = encoded(state.to_json()), ledger_bytes(ledger, quota)
+    state_raw, ledger_raw = state_text(state), ledger_text(ledger, quota)
     digests = checked.digests_meanwhile(state_raw, ledger_raw) if checked is not None else None
     write_atomic(state_path(root), state_raw)
     crash_point("during-fold")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import operator
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -35,12 +35,14 @@ from postion_publish.jsonfile import (
     all_objects,
     check_fields,
     check_many,
+    encoded,
     field_values,
     parse_json_object,
     read_identified,
-    write_json_atomic,
+    write_atomic,
 )
 from postion_publish.repofiles import refuse_linked_folder
+from postion_publish.written_posts import WrittenPosts
 
 if TYPE_CHECKING:
     from postion_publish.checked import CheckedFiles
@@ -77,13 +79,24 @@ class State:
 
     posts: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
-    def url_index(self) -> dict[str, str]:
+    def url_index(self, urls: Iterable[str] = ()) -> dict[str, str]:
+        """URL -> the id of the (last) post recorded with it. Of a file a run wrote, only the URLs
+        in `urls` are looked for (see `written_posts`); of any other, all are in."""
+        if isinstance(self.posts, WrittenPosts):
+            return self.posts.url_index(urls)
         return {entry["url"]: post_id for post_id, entry in self.posts.items() if "url" in entry}
+
+    def urls_of_unknown_ids(self, posts: Iterable[Post]) -> list[str]:
+        """The URLs of these posts whose id is not recorded: those to look up in `url_index`."""
+        return [post.url for post in posts if post.id not in self.posts]
 
     def any_unknown(self) -> bool:
         """Whether the outcome of any (post, platform) is unknown; looked for without a Python loop
-        (a state may hold 10,000 posts)."""
-        entries: list[Any] = list(self.posts.values())
+        (a state may hold 10,000 posts), in a file a run wrote without parsing it."""
+        posts = self.posts
+        if isinstance(posts, WrittenPosts) and not posts.file.holds(b'"status": "unknown"'):
+            posts = posts.changes
+        entries: list[Any] = list(posts.values())
         platforms = field_values(entries, "platforms", {})
         records = itertools.chain.from_iterable(map(dict.values, platforms))
         return PlatformStatus.UNKNOWN.value in map(dict.get, records, itertools.repeat("status"))
@@ -92,7 +105,7 @@ class State:
         """The key under which this post is recorded: its id, else the id recorded for its URL."""
         if post.id in self.posts:
             return post.id
-        return (by_url if by_url is not None else self.url_index()).get(post.url)
+        return (by_url if by_url is not None else self.url_index([post.url])).get(post.url)
 
     def platforms_due(self, post: Post, platforms: Iterable[str], by_url: Mapping[str, str] | None = None) -> list[str]:
         """The platforms this post still has to be announced on."""
@@ -112,11 +125,11 @@ class State:
     def settles_all(self, posts: Iterable[tuple[str, str]]) -> bool:
         """Every post, given as (id, url), recorded with nothing left to do: no plan, whatever the
         config, has a job for any of them (a platform added since is not due for recorded posts)."""
-        by_url: dict[str, str] | None = None
-        for post_id, url in posts:
+        pairs, by_url = list(posts), None
+        for post_id, url in pairs:
             key: str | None = post_id
             if post_id not in self.posts:
-                by_url = self.url_index() if by_url is None else by_url
+                by_url = by_url or self.url_index(url for post_id, url in pairs if post_id not in self.posts)
                 key = by_url.get(url)  # None: a new post (never an entry that happens to be named "")
             if key is None or not self.is_settled(key):
                 return False
@@ -128,8 +141,9 @@ class State:
 
     def with_baseline(self, posts: Iterable[Post], now: dt.datetime) -> tuple[State, int]:
         """Every post not yet in the state, marked as already announced. Returns (state, count added)."""
-        updated = dict(self.posts)
-        by_url = self.url_index()
+        posts = list(posts)
+        updated = editable_posts(self.posts)
+        by_url = self.url_index(self.urls_of_unknown_ids(posts))
         added = 0
         for post in posts:
             if self.entry_id(post, by_url) is None and post.id not in updated:
@@ -150,7 +164,7 @@ class State:
 
     def with_entry_record(self, key: str, url: str, platform: str, record: Mapping[str, Any]) -> State:
         """Record one platform of the entry `key` (the post's id, or the one first recorded for its URL)."""
-        updated = dict(self.posts)
+        updated = editable_posts(self.posts)
         put_record(updated, key, url, platform, record)
         return State(updated)
 
@@ -163,9 +177,9 @@ class State:
         """Mark (post, platform) pairs pending unless already recorded: before a run sends anything,
         so that a post first seen now keeps every platform it is due on, even those this run skips.
         Returns the new state and what it marked: (entry key, post URL, platform)."""
-        updated, marked = dict(self.posts), []  # copied once: the state may hold thousands of posts
-        state = State(updated)
-        by_url = self.url_index()
+        updated, marked = editable_posts(self.posts), []  # copied once: the state may hold thousands of posts
+        state, pairs = State(updated), list(pairs)
+        by_url = self.url_index(self.urls_of_unknown_ids(post for post, _ in pairs))
         for post, platform in pairs:
             key = state.entry_id(post, by_url) or post.id
             if not updated.get(key, {}).get("platforms", {}).get(platform):
@@ -175,11 +189,25 @@ class State:
         return state, marked
 
     def to_json(self) -> dict[str, Any]:
-        posts = self.posts if isinstance(self.posts, dict) else dict(self.posts)
+        posts = self.posts
+        if not isinstance(posts, dict):
+            posts = posts.as_dict() if isinstance(posts, WrittenPosts) else dict(posts)
         return {"version": VERSION, "posts": posts}
 
 
-def put_record(posts: dict[str, Any], key: str, url: str, platform: str, record: Mapping[str, Any]) -> None:
+def state_text(state: State) -> bytes | list[bytes | memoryview]:
+    """The state file's text; of a file a run wrote, in pieces: the posts changed written into it."""
+    if isinstance(state.posts, WrittenPosts):
+        return state.posts.pieces()
+    return encoded(state.to_json())
+
+
+def editable_posts(posts: Mapping[str, Mapping[str, Any]]) -> MutableMapping[str, Mapping[str, Any]]:
+    """A copy of a state's posts to change: of a file's posts, only the changes are copied."""
+    return posts.copy() if isinstance(posts, WrittenPosts) else dict(posts)
+
+
+def put_record(posts: MutableMapping[str, Any], key: str, url: str, platform: str, record: Mapping[str, Any]) -> None:
     """`State.with_entry_record` in place, on a copy of a state's posts that its owner changes."""
     entry = dict(posts.get(key, {}))
     entry["url"] = url
@@ -203,10 +231,12 @@ def load_state(root: Path, checked: CheckedFiles | None = None) -> State:
             file=path,
         )
     raw, identity = read_identified(path, what="state file")
-    data = parse_json_object(raw, path, what="state file")
     if checked is not None and checked.vouches(STATE_FILE, raw, identity):
-        return with_journal(State(data["posts"]), root)
-    return with_journal(parse_state(data, path), root)
+        written = WrittenPosts.of(raw) if checked.wrote(STATE_FILE) else None
+        if written is not None:
+            return with_journal(State(written), root)
+        return with_journal(State(parse_json_object(raw, path, what="state file")["posts"]), root)
+    return with_journal(parse_state(parse_json_object(raw, path, what="state file"), path), root)
 
 
 JOURNAL_EVENT_FIELDS: dict[str, Expectation] = {"post": TEXT, "url": TEXT, "platform": TEXT, "record": OBJECT}
@@ -293,4 +323,4 @@ def _check_marks(record: Mapping[str, Any], path: Path, key: str) -> None:
 
 
 def save_state(root: Path, state: State) -> None:
-    write_json_atomic(state_path(root), state.to_json())
+    write_atomic(state_path(root), state_text(state))

@@ -19,7 +19,7 @@ from conftest import sandbox_env, write_post
 from postion_publish import checked as checked_module
 from postion_publish import ledger as ledger_module
 from postion_publish import state as state_module
-from postion_publish import workspace
+from postion_publish import workspace, written_posts
 from postion_publish.checked import CheckedFiles, _checking_code, digest_of
 from postion_publish.cli import main
 from postion_publish.config import QuotaSettings
@@ -64,6 +64,30 @@ def test_the_files_a_run_wrote_are_not_checked_again(sandbox: Sandbox, live_blog
     assert stored(sandbox, "mastodon") == 3
     third = publish(live_blog, env)  # nothing new; the files the second run wrote are vouched for too
     assert third.exit_code == 0, third.output
+
+
+def test_a_state_a_run_wrote_is_not_parsed_whole_by_the_next_run(
+    sandbox: Sandbox, live_blog: Path, monkeypatch: Any
+) -> None:
+    """The next run looks its posts up in the bytes and writes the new ones into them (see
+    `written_posts`): the file is the one encoding the whole state gives."""
+    env = sandbox_env(sandbox, live_blog)
+    assert publish(live_blog, env).exit_code == 0
+    write_post(live_blog, "third.md", "title: Third post\ndate: 2026-03-03", "The third one.")
+    write_post(live_blog, "0-first.md", "title: Before the others\ndate: 2026-03-04", "Its id sorts first.")
+
+    def unexpected(*_: Any) -> Any:
+        raise AssertionError("parsed whole")
+
+    monkeypatch.setattr(written_posts.WrittenFile, "whole", property(unexpected))
+    monkeypatch.setattr(state_module, "parse_json_object", unexpected)
+    second = publish(live_blog, env)
+    assert second.exit_code == 0, second.output
+    assert stored(sandbox, "mastodon") == 4
+    raw = (live_blog / ".postion" / "state.json").read_bytes()
+    state = json.loads(raw)
+    assert raw == encoded(state) and len(state["posts"]) == 4
+    assert all(entry["platforms"]["mastodon"]["status"] == "announced" for entry in state["posts"].values())
 
 
 def test_files_found_sound_are_not_checked_again(sandbox: Sandbox, live_blog: Path, monkeypatch: Any) -> None:
@@ -220,3 +244,61 @@ def test_without_a_cache_folder_to_find_everything_is_checked(monkeypatch: pytes
     monkeypatch.setattr(Path, "home", staticmethod(no_home))
     checked = CheckedFiles.of(Path("."), {})
     assert checked.path is None and not checked.vouches("state.json", b"{}")
+
+
+ODD_TEXT = ["é", "😀", "\uffff", "日本", '"', "\\", "\n", "\u2028", "\t", "a\u0301", '": {', "\n    }", "],", "x", " "]
+
+
+def random_text(chance: random.Random, longest: int = 8) -> str:
+    return "".join(chance.choice(ODD_TEXT) for _ in range(chance.randint(0, longest)))
+
+
+def random_record(chance: random.Random) -> dict[str, Any]:
+    status = chance.choice(["announced", "announced", "pending", "unknown"])
+    record: dict[str, Any] = {"status": status, "time": "2026-11-02T00:00:00Z"}
+    if chance.random() < 0.5:
+        record["parts"] = [{"id": random_text(chance), "url": f"https://x.test/{random_text(chance)}"}]
+    if chance.random() < 0.2:
+        record["intent"] = {"index": 0, "started": "2026-11-02T00:00:00Z", "data": {"status": "unknown"}}
+    return record
+
+
+def test_a_state_a_run_wrote_is_read_post_by_post_and_written_as_a_whole_write_would(tmp_path: Path) -> None:
+    """The posts of a file a run wrote are kept as bytes (`written_posts`): every question a run asks
+    of them has the answer the parsed file gives, and the changed posts spliced in give the bytes
+    that encoding the whole state gives."""
+    chance = random.Random(7)
+    for case in range(150):
+        ids = {random_text(chance) + str(number) for number in range(chance.choice([chance.randint(1, 25), 90]))}
+        urls = [f"https://blog.test/{random_text(chance, 3)}" for _ in range(4)]  # shared, at times
+        posts: dict[str, Any] = {
+            post_id: {
+                "url": chance.choice(urls),
+                "platforms": {name: random_record(chance) for name in chance.sample(["x", "bluesky", "y"], 2)},
+            }
+            for post_id in ids
+        }
+        if chance.random() < 0.1:  # a post without a url (hand-written once): URLs found another way
+            next(iter(posts.values())).pop("url")
+        raw = encoded({"version": 1, "posts": posts})
+        whole = state_module.State(json.loads(raw)["posts"])  # as a run reads the file whole: in its order
+        written = state_module.WrittenPosts.of(raw)
+        assert written is not None, case
+        lazy = state_module.State(written)
+        for _ in range(chance.randint(0, 6)):
+            key = chance.choice([*ids, random_text(chance), "\U0010ffff", ""])  # a new post: anywhere in the order
+            url = chance.choice([*urls, posts.get(key, {}).get("url", urls[0])])
+            platform, record = chance.choice(["x", "z"]), random_record(chance)
+            whole = whole.with_entry_record(key, url, platform, record)
+            lazy = lazy.with_entry_record(key, url, platform, record)
+        assert list(lazy.posts) == list(whole.posts) and len(lazy.posts) == len(whole.posts), case
+        for key in (*ids, random_text(chance), "\U0010ffff"):
+            assert (key in lazy.posts) == (key in whole.posts), case
+        asked = {*urls, "https://blog.test/none", *(entry.get("url", "") for entry in posts.values())}
+        found, everything = lazy.url_index(asked), whole.url_index()
+        assert {url: found[url] for url in asked if url in found} == {
+            url: everything[url] for url in asked if url in everything
+        }, case
+        assert lazy.any_unknown() == whole.any_unknown(), case
+        assert all(lazy.posts[post_id] == entry for post_id, entry in whole.posts.items()), case
+        assert b"".join(state_module.state_text(lazy)) == encoded(whole.to_json()), case

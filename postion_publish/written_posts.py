@@ -55,6 +55,10 @@ class WrittenFile:
         posts: dict[str, Mapping[str, Any]] = orjson.loads(self.raw)["posts"]
         return posts
 
+    @cached_property
+    def whole_url_index(self) -> dict[str, str]:
+        return {entry["url"]: post_id for post_id, entry in self.whole.items() if "url" in entry}
+
     def _asked_many(self) -> bool:
         """Whether so many posts or URLs were asked about that the file is better parsed whole (once, in C)."""
         return "whole" in self.__dict__ or len(self.found) + len(self.by_url) >= _MANY
@@ -107,8 +111,7 @@ class WrittenFile:
         if wanted and not self._asked_many() and len(wanted) + len(self.by_url) <= _MANY:
             self._search_urls(wanted)
         elif wanted:
-            index = {entry["url"]: post_id for post_id, entry in self.whole.items() if "url" in entry}
-            self.by_url.update((url, index.get(url)) for url in wanted)
+            self.by_url.update((url, self.whole_url_index.get(url)) for url in wanted)
         return {url: post_id for url, post_id in self.by_url.items() if post_id is not None}
 
     def _search_urls(self, wanted: set[str]) -> None:
@@ -130,6 +133,8 @@ class WrittenFile:
     def pieces(self, changes: Mapping[str, Mapping[str, Any]]) -> list[bytes | memoryview]:
         """The bytes `encoded` gives `{"version": 1, "posts": {**file's posts, **changes}}`, in pieces:
         each changed post written over its old one, each new one inserted where its id sorts."""
+        if len(changes) > _MANY:  # a run that changed many posts: encoded whole, at once, in C
+            return [encoded({"version": 1, "posts": {**self.whole, **changes}})]
         view, edits = memoryview(self.raw), []
         for post_id in sorted(changes):
             text = encoded({"version": 1, "posts": {post_id: changes[post_id]}})[len(_HEAD) : -len(_TAIL)]

@@ -31,6 +31,7 @@ from postion_publish.jsonfile import (
     TEXT,
     TIME,
     Expectation,
+    Pieces,
     all_among,
     all_objects,
     check_fields,
@@ -129,7 +130,8 @@ class State:
         for post_id, url in pairs:
             key: str | None = post_id
             if post_id not in self.posts:
-                by_url = by_url or self.url_index(url for post_id, url in pairs if post_id not in self.posts)
+                if by_url is None:
+                    by_url = self.url_index(other_url for other, other_url in pairs if other not in self.posts)
                 key = by_url.get(url)  # None: a new post (never an entry that happens to be named "")
             if key is None or not self.is_settled(key):
                 return False
@@ -195,7 +197,7 @@ class State:
         return {"version": VERSION, "posts": posts}
 
 
-def state_text(state: State) -> bytes | list[bytes | memoryview]:
+def state_text(state: State) -> bytes | Pieces:
     """The state file's text; of a file a run wrote, in pieces: the posts changed written into it."""
     if isinstance(state.posts, WrittenPosts):
         return state.posts.pieces()

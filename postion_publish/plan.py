@@ -76,7 +76,7 @@ def make_plan(
     """`captions`: the stored, reviewed captions by post id (`postion adapt`)."""
     stored = captions or {}
     all_posts = sorted(check_unique(posts), key=lambda post: (post.date, post.id))
-    by_url = state.url_index(state.urls_of_unknown_ids(all_posts))
+    by_url = state.url_index(post.url for post in all_posts if post.id not in state.posts)
     platforms = settings.enabled_platforms
     jobs: list[Job] = []
     left_out: list[NotPlanned] = []

@@ -81,15 +81,12 @@ class State:
     posts: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def url_index(self, urls: Iterable[str] = ()) -> dict[str, str]:
-        """URL -> the id of the (last) post recorded with it. Of a file a run wrote, only the URLs
-        in `urls` are looked for (see `written_posts`); of any other, all are in."""
+        """URL -> the id of the (last) post recorded with it. Of a file a run wrote, only `urls`
+        are looked for (see `written_posts`): those of the posts whose id is not recorded. Of any
+        other file, every URL is in, and `urls` (a generator, best) is not even looked at."""
         if isinstance(self.posts, WrittenPosts):
             return self.posts.url_index(urls)
         return {entry["url"]: post_id for post_id, entry in self.posts.items() if "url" in entry}
-
-    def urls_of_unknown_ids(self, posts: Iterable[Post]) -> list[str]:
-        """The URLs of these posts whose id is not recorded: those to look up in `url_index`."""
-        return [post.url for post in posts if post.id not in self.posts]
 
     def any_unknown(self) -> bool:
         """Whether the outcome of any (post, platform) is unknown; looked for without a Python loop
@@ -131,7 +128,7 @@ class State:
             key: str | None = post_id
             if post_id not in self.posts:
                 if by_url is None:
-                    by_url = self.url_index(other_url for other, other_url in pairs if other not in self.posts)
+                    by_url = self.url_index(other_url for other_id, other_url in pairs if other_id not in self.posts)
                 key = by_url.get(url)  # None: a new post (never an entry that happens to be named "")
             if key is None or not self.is_settled(key):
                 return False
@@ -145,7 +142,7 @@ class State:
         """Every post not yet in the state, marked as already announced. Returns (state, count added)."""
         posts = list(posts)
         updated = editable_posts(self.posts)
-        by_url = self.url_index(self.urls_of_unknown_ids(posts))
+        by_url = self.url_index(post.url for post in posts if post.id not in self.posts)
         added = 0
         for post in posts:
             if self.entry_id(post, by_url) is None and post.id not in updated:
@@ -181,7 +178,7 @@ class State:
         Returns the new state and what it marked: (entry key, post URL, platform)."""
         updated, marked = editable_posts(self.posts), []  # copied once: the state may hold thousands of posts
         state, pairs = State(updated), list(pairs)
-        by_url = self.url_index(self.urls_of_unknown_ids(post for post, _ in pairs))
+        by_url = self.url_index(post.url for post, _ in pairs if post.id not in self.posts)
         for post, platform in pairs:
             key = state.entry_id(post, by_url) or post.id
             if not updated.get(key, {}).get("platforms", {}).get(platform):

@@ -16,6 +16,7 @@ another layout) was never vouched for, and is parsed and checked whole (`state.l
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from functools import cached_property
@@ -26,13 +27,18 @@ import orjson
 from postion_publish.jsonfile import encoded
 
 _STRING = rb'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'  # a JSON string on one line
-_POST_LINE = re.compile(rb"\n    (" + _STRING + rb"): \{")  # a post's first line, with its id
 _POST_START = b'\n    "'
 _POST_END = b"\n    }"
 _HEAD = b'{\n  "posts": {'
 _TAIL = b'\n  },\n  "version": 1\n}\n'
 _URL_FIELD = b'\n      "url": '  # a post's own url: its last field
 _MANY = 64  # posts or URLs looked up one by one before the whole file is parsed once
+
+
+@functools.cache
+def _post_line() -> re.Pattern[bytes]:
+    """A post's first line, with its id (compiled when first needed: `plan` never needs it)."""
+    return re.compile(rb"\n    (" + _STRING + rb"): \{")
 
 
 class WrittenFile:
@@ -65,7 +71,7 @@ class WrittenFile:
 
     def _line_id(self, start: int) -> tuple[str, int]:
         """The id of the post whose line starts at `start`, and where its value starts."""
-        line = _POST_LINE.match(self.raw, start)
+        line = _post_line().match(self.raw, start)
         if line is None:
             raise ValueError(f"not a post's line at byte {start}")  # cannot happen in this layout
         post_id: str = orjson.loads(line[1])

@@ -5,7 +5,8 @@ it whole and encoding it again cost about 20 ms, most of what such a state added
 a run of this code wrote (see `checked.CheckedFiles.wrote`) has the layout `jsonfile.encoded` gives:
 - each post starts on a line of its own, `\\n    "<id>": {`, and no other line starts with four
   spaces and a quote (deeper lines are indented further; strings escape their line ends);
-- the posts are sorted by id, and each ends on the line `\\n    }`; its last field is its `url`.
+- the posts are sorted by id, each ends on the line `\\n    }`, and a post's own `url` is the
+  only field on a line that starts with six spaces and `"url": ` (deeper ones are indented further).
 So a post is found by bisecting the bytes (a few short searches), a URL by one search for the
 URLs asked about, and the posts a run changes are written into the bytes where they belong
 (`pieces`): the same text `encoded` gives the whole state, the other posts copied as they were.
@@ -18,8 +19,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import re
-from collections.abc import Iterable, Iterator, Mapping, MutableMapping
-from functools import cached_property
+from collections.abc import ItemsView, Iterable, Iterator, Mapping, MutableMapping, ValuesView
 from typing import Any
 
 import orjson
@@ -31,7 +31,7 @@ _POST_START = b'\n    "'
 _POST_END = b"\n    }"
 _HEAD = b'{\n  "posts": {'
 _TAIL = b'\n  },\n  "version": 1\n}\n'
-_URL_FIELD = b'\n      "url": '  # a post's own url: its last field
+_URL_FIELD = b'\n      "url": '  # a post's own url (a record's is indented further)
 _MANY = 64  # posts or URLs looked up one by one before the whole file is parsed once
 
 
@@ -56,12 +56,12 @@ class WrittenFile:
             return cls(raw)
         return None  # no post yet (`"posts": {}`), or another layout
 
-    @cached_property
+    @functools.cached_property
     def whole(self) -> dict[str, Mapping[str, Any]]:
         posts: dict[str, Mapping[str, Any]] = orjson.loads(self.raw)["posts"]
         return posts
 
-    @cached_property
+    @functools.cached_property
     def whole_url_index(self) -> dict[str, str]:
         return {entry["url"]: post_id for post_id, entry in self.whole.items() if "url" in entry}
 
@@ -128,7 +128,7 @@ class WrittenFile:
                 needles.append(re.escape(orjson.dumps(url)))
         if not needles:
             return
-        pattern = re.compile(re.escape(_URL_FIELD) + b"(" + b"|".join(needles) + b")" + re.escape(_POST_END))
+        pattern = re.compile(re.escape(_URL_FIELD) + b"(" + b"|".join(needles) + b")")  # quoted: whole strings
         for found in pattern.finditer(self.raw):
             start = self.raw.rfind(_POST_START, 0, found.start())
             self.by_url[orjson.loads(found[1])] = self._line_id(start)[0]
@@ -204,10 +204,10 @@ class WrittenPosts(MutableMapping[str, Mapping[str, Any]]):
     def as_dict(self) -> dict[str, Mapping[str, Any]]:
         return {**self.file.whole, **self.changes}
 
-    def items(self) -> Any:  # every post: the file parsed once, not post by post
+    def items(self) -> ItemsView[str, Mapping[str, Any]]:  # every post: the file parsed once, not one by one
         return self.as_dict().items()
 
-    def values(self) -> Any:
+    def values(self) -> ValuesView[Mapping[str, Any]]:
         return self.as_dict().values()
 
     def url_index(self, urls: Iterable[str]) -> dict[str, str]:

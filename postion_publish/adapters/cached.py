@@ -59,11 +59,11 @@ def write_sealed_fact(path: Path | None, now: dt.datetime, secret: str, **facts:
 
 
 def read_sealed_fact(path: Path | None, now: dt.datetime, secret: str) -> Mapping[str, Any] | None:
-    from nacl.exceptions import CryptoError
-
     cached = read_fact(path, now)
     if cached is None or not isinstance(cached.get("sealed"), str):
-        return None
+        return None  # a first run: PyNaCl is loaded after its first request, not before
+    from nacl.exceptions import CryptoError
+
     try:
         facts = json.loads(_box(secret).decrypt(base64.b64decode(cached["sealed"])))
     except (CryptoError, ValueError, TypeError):

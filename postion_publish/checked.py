@@ -4,8 +4,9 @@ A run reads the whole state and history. With 10,000 announced posts and their 1
 checking every value (`parse_state`, `parse_ledger`) and looking for announcements missing from
 the history (`with_missing_history`) took about 30 ms: a third of what such a blog added to a run.
 Files whose bytes are those a run wrote, or found sound, need neither: the next run (the next
-Action run too, which keeps the cache folder) finds their digests here and skips both. Any other
-change (a hand edit, a merge, a pull request's files) changes the bytes, and everything is checked.
+Action run too, which keeps the cache folder) finds their digests here and skips both; those a
+run wrote are not even parsed whole (`ledger.WrittenRecords`, `written_posts`). Any other change
+(a hand edit, a merge, a pull request's files) changes the bytes, and everything is checked.
 
 Hashing the two files costs about 3.5 ms for each 6 MB read or written. So the record also keeps
 each file's identity (`jsonfile.file_identity`: inode, size, change time). While that identity is

@@ -52,8 +52,6 @@ def _grammar_spans(text: str) -> list[tuple[int, int]]:
 
 
 def test_a_plain_url_is_taken_whole_exactly_where_the_grammar_takes_it() -> None:
-    import random
-
     rnd = random.Random(4)
     tlds = [*sorted(t for t in x._tlds() if t.isascii()), "comm", "Com"]
 
@@ -73,9 +71,6 @@ def test_a_plain_url_is_taken_whole_exactly_where_the_grammar_takes_it() -> None
 
 
 def test_the_tld_precheck_never_says_no_where_the_grammar_finds_a_tld() -> None:
-    import random
-    import re
-
     pattern = re.compile(f"\\.{x._tld_pattern()}", re.IGNORECASE)
     tlds = sorted(x._tlds())
     pieces = [

@@ -158,7 +158,10 @@ def postion(
             env["POSTION_CACHE_DIR"] = str(cache)
         if source is not None:
             env["PYTHONPATH"] = str(source)  # the blog's folder is the working one: not this checkout
-        command = [python, "-m", "postion_publish", "publish", "-c", str(folder / "postion.yml")]
+        # The `postion` command, as the Action runs it (as crosspost runs its own `bin.js`).
+        script = Path(python).parent / "postion"
+        launcher = [str(script)] if script.exists() else [python, "-m", "postion_publish"]
+        command = [*launcher, "publish", "-c", str(folder / "postion.yml")]
         return command, env, folder
 
     return launch

@@ -4,12 +4,13 @@ answer could expand a thousandfold as it is decoded. So an answer is read as a s
 bytes, and more than MAX_ANSWER of them is an error. Every platform's JSON answers are a few
 kilobytes; a Mastodon instance's description is the largest, at tens of kilobytes.
 
-The platform clients (`adapters.DeadlineClient`) read through `read_bounded`; the others (OAuth
-connect, GitHub, the AI provider) are `BoundedClient`s.
+Every client reads through `read_bounded`: the platform clients (`adapters.client.DeadlineClient`)
+and the others (OAuth connect, GitHub, the AI provider), which are `BoundedClient`s.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import httpx
@@ -18,39 +19,28 @@ MAX_ANSWER = 8 * 1024 * 1024  # bytes, decoded
 
 
 class AnswerTooLarge(httpx.ReadError):
-    """More than MAX_ANSWER bytes: for the adapters, a network error after the request was sent."""
+    """More than the bound: for the adapters, a network error after the request was sent."""
 
-    def __init__(self, request: httpx.Request) -> None:
-        super().__init__(f"the answer was larger than {MAX_ANSWER // (1024 * 1024)} MB", request=request)
-
-
-class _Collected:
-    """The decoded bytes of one answer, up to MAX_ANSWER."""
-
-    def __init__(self, request: httpx.Request) -> None:
-        self.request = request
-        self.chunks: list[bytes] = []
-        self.size = 0
-
-    def add(self, chunk: bytes) -> None:
-        self.size += len(chunk)
-        if self.size > MAX_ANSWER:
-            raise AnswerTooLarge(self.request)
-        self.chunks.append(chunk)
-
-    def keep_in(self, response: httpx.Response) -> None:
-        response._content = b"".join(self.chunks)  # where `read` and `aread` keep what they read
+    def __init__(self, request: httpx.Request, limit: int = MAX_ANSWER) -> None:
+        super().__init__(f"the answer was larger than {limit // (1024 * 1024)} MB", request=request)
 
 
-async def read_bounded(response: httpx.Response) -> None:
-    """Read a streamed answer as `Response.aread` does, stopping past MAX_ANSWER decoded bytes."""
-    collected = _Collected(response.request)
+def read_bounded(response: httpx.Response, *, limit: int = MAX_ANSWER, ends: float | None = None) -> None:
+    """Read a streamed answer as `Response.read` does, stopping past `limit` decoded bytes, and
+    past `ends` (on `time.monotonic`'s clock) at the first read that ends after it."""
+    chunks: list[bytes] = []
+    size = 0
     try:
-        async for chunk in response.aiter_bytes():
-            collected.add(chunk)
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > limit:
+                raise AnswerTooLarge(response.request, limit)
+            if ends is not None and time.monotonic() > ends:
+                raise httpx.ReadTimeout("the answer took longer than its deadline", request=response.request)
+            chunks.append(chunk)
     finally:
-        await response.aclose()
-    collected.keep_in(response)
+        response.close()
+    response._content = b"".join(chunks)  # where `read` keeps what it read
 
 
 class BoundedClient(httpx.Client):
@@ -58,13 +48,6 @@ class BoundedClient(httpx.Client):
 
     def send(self, request: httpx.Request, *, stream: bool = False, **kwargs: Any) -> httpx.Response:
         response = super().send(request, stream=True, **kwargs)
-        if stream:
-            return response
-        collected = _Collected(request)
-        try:
-            for chunk in response.iter_bytes():
-                collected.add(chunk)
-        finally:
-            response.close()
-        collected.keep_in(response)
+        if not stream:
+            read_bounded(response)
         return response

@@ -9,7 +9,6 @@ name declares. Any refusal is a ContentRejected that names the post and the key.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import stat
 from collections.abc import Sequence
@@ -18,7 +17,10 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import httpx
 
+from postion_publish import tls
 from postion_publish.adapters.base import Image
+from postion_publish.adapters.client import DeadlineClient
+from postion_publish.answers import AnswerTooLarge
 from postion_publish.errors import ContentRejected
 from postion_publish.posts import Post
 from postion_publish.urls import split_url
@@ -127,7 +129,7 @@ async def download_image(
     site_url: str,
     *,
     deadline: float,
-    transport: httpx.AsyncBaseTransport | None = None,
+    transport: httpx.BaseTransport | None = None,
 ) -> Image:
     """An image the post names by URL: fetched only from the site's own host (a post must not make
     the runner fetch anything else), without redirects, at most MAX_IMAGE_BYTES, bytes sniffed."""
@@ -136,27 +138,24 @@ async def download_image(
         raise image_refused(
             post, key, f"{url}: only images on the site's own host ({urlsplit(site_url).hostname}) are used"
         )
-    data = bytearray()
+    client = DeadlineClient(
+        deadline=deadline, limit=MAX_IMAGE_BYTES, verify=tls.context(), timeout=deadline, transport=transport
+    )
     try:
-        # The whole download within the deadline: a server dripping bytes never trips a read timeout.
-        async with (
-            asyncio.timeout(deadline),
-            httpx.AsyncClient(timeout=deadline, follow_redirects=False, transport=transport) as client,
-            client.stream("GET", url) as response,
-        ):
-            if response.status_code != 200:
-                raise image_refused(post, key, f"{url} answered {response.status_code}")
-            async for chunk in response.aiter_bytes():
-                data += chunk
-                if len(data) > MAX_IMAGE_BYTES:
-                    raise image_refused(post, key, f"{url} is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB")
-    except (httpx.HTTPError, TimeoutError) as error:
+        async with client:  # the whole download within the deadline, at most MAX_IMAGE_BYTES read
+            response = await client.get(url)
+    except AnswerTooLarge:
+        raise image_refused(post, key, f"{url} is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB") from None
+    except httpx.HTTPError as error:
         raise image_refused(post, key, f"{url} could not be fetched ({type(error).__name__})") from None
-    mime = sniff_mime(bytes(data[:16]))
+    if response.status_code != 200:
+        raise image_refused(post, key, f"{url} answered {response.status_code}")
+    data = response.content
+    mime = sniff_mime(data[:16])
     if mime is None:
         raise image_refused(post, key, f"{url} is not a PNG, JPEG, GIF or WebP image")
     name = PurePosixPath(parts.path).name or "image"
-    return Image(bytes(data), mime, alt, name, url)
+    return Image(data, mime, alt, name, url)
 
 
 def image_refused(post: Post, key: str, reason: str) -> ContentRejected:

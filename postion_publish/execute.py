@@ -24,8 +24,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
 from postion_publish import platforms
 from postion_publish.adapters import build_adapter
 from postion_publish.adapters.base import (
@@ -39,6 +37,7 @@ from postion_publish.adapters.base import (
     PartRef,
     SafeToResend,
 )
+from postion_publish.adapters.client import DeadlineClient
 from postion_publish.attachments import (
     download_image,
     find_image,
@@ -285,7 +284,7 @@ class Executor:
         return sorted(results, key=lambda r: order.get((r.job.post.id, r.job.platform), len(order)))
 
     async def _run_platform(self, platform: str, jobs: list[Job]) -> list[JobResult]:
-        client: httpx.AsyncClient | None = None
+        client: DeadlineClient | None = None
         try:
             settings = self.recorder.settings
             built = build_adapter(

@@ -12,18 +12,17 @@ from collections.abc import Iterable
 
 import httpx
 
-from postion_publish.adapters import USER_AGENT, DeadlineClient
+from postion_publish.adapters import USER_AGENT
+from postion_publish.adapters.client import DeadlineClient
 
 REQUEST_DEADLINE = 20.0
 
 
-async def _poll(client: httpx.AsyncClient, url: str, deadline: float, interval: float) -> bool:
+async def _poll(client: DeadlineClient, url: str, deadline: float, interval: float) -> bool:
     while True:
         try:
-            # Only the status is wanted: the page itself is never read (it may be huge, or dripped).
-            async with client.stream("GET", url) as response:
-                if response.status_code == 200:
-                    return True
+            if await client.status(url) == 200:  # the page itself is never read
+                return True
         except httpx.HTTPError:
             pass  # not served yet, or the deploy is switching over
         remaining = deadline - time.monotonic()

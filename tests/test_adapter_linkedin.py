@@ -12,6 +12,7 @@ import pytest
 
 from adapters_support import NOW, MemoryJournal, outgoing, run
 from postion_publish.adapters.base import AlreadyPosted, Intent, PartRef, Unknowable
+from postion_publish.adapters.client import DeadlineClient
 from postion_publish.adapters.linkedin import DEFAULT_VERSION, LinkedInAdapter
 from postion_publish.errors import AuthExpired, ContentRejected, Duplicate, PlatformError, RateLimited, Transient
 from postion_publish.sandbox.linkedin import read_little_text
@@ -44,7 +45,7 @@ def server(post: Handler, seen: list[httpx.Request]) -> Handler:
 
 
 def adapter(handler: Handler) -> LinkedInAdapter:
-    client = httpx.AsyncClient(base_url="https://api.linkedin.com", transport=httpx.MockTransport(handler))
+    client = DeadlineClient(base_url="https://api.linkedin.com", transport=httpx.MockTransport(handler))
     return LinkedInAdapter(client, token="li-token", author=AUTHOR, clock=lambda: NOW, poll_interval=0)
 
 

@@ -15,6 +15,7 @@ import pytest
 
 from adapters_support import NOW, MemoryJournal, outgoing, run
 from postion_publish.adapters.base import AlreadyPosted, Intent, PartRef, SafeToResend
+from postion_publish.adapters.client import DeadlineClient
 from postion_publish.adapters.threads import ThreadsAdapter
 from postion_publish.errors import AuthExpired, ContentRejected, PlatformError, RateLimited, Transient
 from postion_publish.tokens.store import MemoryStore
@@ -76,7 +77,7 @@ class Graph:
 
 
 def adapter(graph: Handler, *, store: MemoryStore | None = None, record: Path | None = None) -> ThreadsAdapter:
-    client = httpx.AsyncClient(base_url="https://graph.threads.net", transport=httpx.MockTransport(graph))
+    client = DeadlineClient(base_url="https://graph.threads.net", transport=httpx.MockTransport(graph))
     return ThreadsAdapter(client, token="token-1", tokens=store, refresh_record=record, clock=lambda: NOW, poll_scale=0)
 
 

@@ -14,6 +14,7 @@ import pytest
 
 from adapters_support import NOW, MemoryJournal, outgoing, run
 from postion_publish.adapters.base import AlreadyPosted, Intent, PartRef, Unknowable
+from postion_publish.adapters.client import DeadlineClient
 from postion_publish.adapters.x import OAuth1, OAuth2Tokens, XAdapter
 from postion_publish.errors import AuthExpired, ContentRejected, Duplicate, PlatformError, RateLimited, Transient
 from postion_publish.tokens.store import MemoryStore
@@ -62,13 +63,13 @@ def server(post: Handler, seen: list[httpx.Request] | None = None) -> Handler:
 
 
 def oauth2_adapter(handler: Handler, store: MemoryStore | None = None, access: str | None = "access-old") -> XAdapter:
-    client = httpx.AsyncClient(base_url="https://api.x.com", transport=httpx.MockTransport(handler))
+    client = DeadlineClient(base_url="https://api.x.com", transport=httpx.MockTransport(handler))
     tokens = OAuth2Tokens(client_id="client-1", refresh="refresh-old", access=access)
     return XAdapter(client, oauth2=tokens, tokens=store or MemoryStore(), clock=lambda: NOW, poll_interval=0)
 
 
 def oauth1_adapter(handler: Handler) -> XAdapter:
-    client = httpx.AsyncClient(base_url="https://api.x.com", transport=httpx.MockTransport(handler))
+    client = DeadlineClient(base_url="https://api.x.com", transport=httpx.MockTransport(handler))
     signing = OAuth1("consumer-key", "consumer-secret", "user-token", "user-secret")
     return XAdapter(client, oauth1_auth=signing, clock=lambda: NOW)
 
@@ -114,7 +115,7 @@ def test_without_an_access_token_the_refresh_comes_first_and_the_new_pair_is_sto
 
 def test_a_confidential_client_refreshes_with_basic_auth() -> None:
     seen: list[httpx.Request] = []
-    client = httpx.AsyncClient(
+    client = DeadlineClient(
         base_url="https://api.x.com", transport=httpx.MockTransport(server(lambda r: created(), seen))
     )
     tokens = OAuth2Tokens(client_id="client-1", refresh="refresh-old", client_secret="s3cret")

@@ -13,6 +13,7 @@ import pytest
 
 from adapters_support import NOW, MemoryJournal, outgoing, run
 from postion_publish.adapters.bluesky import BlueskyAdapter
+from postion_publish.adapters.client import DeadlineClient
 from postion_publish.adapters.discord import DiscordAdapter
 from postion_publish.adapters.mastodon import MastodonAdapter
 from postion_publish.errors import AuthExpired, ContentRejected, PlatformError, RateLimited, Transient
@@ -22,8 +23,8 @@ SESSION = {"accessJwt": "access-1", "refreshJwt": "refresh-1", "did": "did:plc:a
 CREATED = {"uri": "at://did:plc:abc123/app.bsky.feed.post/3k4duaz5vfs2b", "cid": "bafyreib2rxk3rybk"}
 
 
-def client_for(handler: Handler, base: str = "https://pds.example") -> httpx.AsyncClient:
-    return httpx.AsyncClient(base_url=base, transport=httpx.MockTransport(handler))
+def client_for(handler: Handler, base: str = "https://pds.example") -> DeadlineClient:
+    return DeadlineClient(base_url=base, transport=httpx.MockTransport(handler))
 
 
 def bluesky_with(handler: Handler) -> BlueskyAdapter:
@@ -222,7 +223,7 @@ def discord_with(handler: Handler) -> DiscordAdapter:
             )
         return handler(request)
 
-    return DiscordAdapter(httpx.AsyncClient(transport=httpx.MockTransport(route)), webhook_url=WEBHOOK)
+    return DiscordAdapter(DeadlineClient(transport=httpx.MockTransport(route)), webhook_url=WEBHOOK)
 
 
 def test_discord_executes_the_webhook_with_wait_and_builds_the_message_url() -> None:

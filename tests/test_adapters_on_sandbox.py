@@ -12,6 +12,7 @@ from adapters_support import NOW, MemoryJournal, outgoing, run
 from postion_publish.adapters.base import AlreadyPosted, Intent, SafeToResend, Unknowable
 from postion_publish.adapters.bluesky import BlueskyAdapter, rkey_of
 from postion_publish.adapters.cached import read_sealed_fact
+from postion_publish.adapters.client import DeadlineClient
 from postion_publish.adapters.discord import DiscordAdapter
 from postion_publish.adapters.mastodon import MastodonAdapter
 from postion_publish.errors import AuthExpired, ContentRejected, RateLimited, Transient
@@ -19,7 +20,7 @@ from postion_publish.sandbox import Sandbox
 from postion_publish.sandbox.discord import webhook_url
 
 
-def bluesky_adapter(sandbox: Sandbox, client: httpx.AsyncClient, cache: Path | None = None) -> BlueskyAdapter:
+def bluesky_adapter(sandbox: Sandbox, client: DeadlineClient, cache: Path | None = None) -> BlueskyAdapter:
     return BlueskyAdapter(
         client,
         handle=sandbox.credentials.bluesky_handle,
@@ -30,7 +31,7 @@ def bluesky_adapter(sandbox: Sandbox, client: httpx.AsyncClient, cache: Path | N
 
 
 async def publish_bluesky(sandbox: Sandbox, post: Any, cache: Path | None = None) -> tuple[list[Any], MemoryJournal]:
-    async with httpx.AsyncClient(base_url=sandbox.platform_url("bluesky")) as client:
+    async with DeadlineClient(base_url=sandbox.platform_url("bluesky")) as client:
         journal = MemoryJournal()
         refs = await bluesky_adapter(sandbox, client, cache).publish(post, done=[], resend=None, journal=journal)
         return refs, journal
@@ -114,7 +115,7 @@ def test_bluesky_expired_token_is_refreshed_and_the_post_goes_out(sandbox: Sandb
 
 def test_bluesky_wrong_app_password_is_auth_expired(sandbox: Sandbox) -> None:
     async def attempt() -> None:
-        async with httpx.AsyncClient(base_url=sandbox.platform_url("bluesky")) as client:
+        async with DeadlineClient(base_url=sandbox.platform_url("bluesky")) as client:
             adapter = BlueskyAdapter(
                 client, handle=sandbox.credentials.bluesky_handle, app_password="nope-nope-nope-nope"
             )
@@ -129,7 +130,7 @@ def test_bluesky_resolves_a_recorded_rkey_by_looking_it_up(sandbox: Sandbox) -> 
     rkey = journal.events[0][2]["rkey"]
 
     async def resolve(key: str) -> Any:
-        async with httpx.AsyncClient(base_url=sandbox.platform_url("bluesky")) as client:
+        async with DeadlineClient(base_url=sandbox.platform_url("bluesky")) as client:
             adapter = bluesky_adapter(sandbox, client)
             return await adapter.resolve(outgoing("x"), Intent(0, NOW, {"rkey": key}))
 
@@ -154,7 +155,7 @@ def test_bluesky_rate_limit_carries_the_wait(sandbox: Sandbox) -> None:
 
 
 async def publish_mastodon(sandbox: Sandbox, post: Any, token: str | None = None) -> tuple[list[Any], MemoryJournal]:
-    async with httpx.AsyncClient(base_url=sandbox.platform_url("mastodon")) as client:
+    async with DeadlineClient(base_url=sandbox.platform_url("mastodon")) as client:
         journal = MemoryJournal()
         adapter = MastodonAdapter(client, token=token or sandbox.credentials.mastodon_token)
         return await adapter.publish(post, done=[], resend=None, journal=journal), journal
@@ -189,7 +190,7 @@ def test_mastodon_media_with_description(sandbox: Sandbox) -> None:
 
 def test_mastodon_reads_the_instance_limit(sandbox: Sandbox) -> None:
     async def limit() -> int | None:
-        async with httpx.AsyncClient(base_url=sandbox.platform_url("mastodon")) as client:
+        async with DeadlineClient(base_url=sandbox.platform_url("mastodon")) as client:
             return await MastodonAdapter(client, token="t").character_limit()
 
     assert run(limit()) == 500
@@ -210,7 +211,7 @@ def test_mastodon_5xx_is_transient_and_may_have_posted(sandbox: Sandbox) -> None
 def test_mastodon_resolution_resends_only_within_the_idempotency_hour() -> None:
     import datetime as dt
 
-    adapter = MastodonAdapter(httpx.AsyncClient(), token="t", clock=lambda: NOW)
+    adapter = MastodonAdapter(DeadlineClient(), token="t", clock=lambda: NOW)
     recent = Intent(0, NOW - dt.timedelta(minutes=5))
     old = Intent(0, NOW - dt.timedelta(hours=2))
     assert isinstance(run(adapter.resolve(outgoing("x"), recent)), SafeToResend)
@@ -221,7 +222,7 @@ def test_mastodon_resolution_resends_only_within_the_idempotency_hour() -> None:
 
 
 async def publish_discord(sandbox: Sandbox, post: Any, url: str | None = None) -> list[Any]:
-    async with httpx.AsyncClient() as client:
+    async with DeadlineClient() as client:
         adapter = DiscordAdapter(
             client, webhook_url=url or webhook_url(sandbox), web_base=sandbox.platform_url("discord")
         )
@@ -264,7 +265,7 @@ def test_discord_bad_webhook_is_auth_and_never_shows_the_url(sandbox: Sandbox) -
 
 
 def test_discord_cannot_tell_an_unclear_send() -> None:
-    adapter = DiscordAdapter(httpx.AsyncClient(), webhook_url="http://127.0.0.1:1/x")
+    adapter = DiscordAdapter(DeadlineClient(), webhook_url="http://127.0.0.1:1/x")
     assert isinstance(run(adapter.resolve(outgoing("x"), Intent(0, NOW))), Unknowable)
 
 

@@ -8,12 +8,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from click.testing import CliRunner, Result
 
 from conftest import NOW, write_post
 from postion_publish.adapters.base import BuildContext, Intent, Journal, Outgoing, PartRef, Resolution, SafeToResend
+from postion_publish.adapters.client import DeadlineClient
 from postion_publish.captions.rules import LengthRule
 from postion_publish.checks import is_str
 from postion_publish.cli import main
@@ -47,7 +47,7 @@ class FakeAdapter:
         return None
 
 
-def build(platform: PlatformSettings, context: BuildContext, client: httpx.AsyncClient) -> FakeAdapter:
+def build(platform: PlatformSettings, context: BuildContext, client: DeadlineClient) -> FakeAdapter:
     return FakeAdapter(str(platform.options["room"]), context.secrets["POSTION_FAKE_TOKEN"])
 
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping
-from typing import Any
 
 import httpx
 
 from postion_publish import platforms, tls
 from postion_publish.adapters.base import Adapter, BuildContext, Clock, wall_clock
-from postion_publish.answers import read_bounded
+from postion_publish.adapters.client import DeadlineClient
 from postion_publish.config import PlatformSettings
 from postion_publish.errors import AuthExpired
 from postion_publish.platforms import PlatformSpec
@@ -19,33 +17,12 @@ from postion_publish.tokens.store import MemoryStore, TokenStore, credential
 USER_AGENT = "postion-publish (+https://github.com/postion/postion-publish)"
 
 
-class DeadlineClient(httpx.AsyncClient):
-    """An httpx client whose every request, answer included, ends within `deadline` seconds.
-    httpx's own timeouts are per read: a server dripping one byte a second never trips them."""
-
-    def __init__(self, *, deadline: float, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.deadline = deadline
-
-    async def send(self, request: httpx.Request, *, stream: bool = False, **kwargs: Any) -> httpx.Response:
-        """Its answer read up to MAX_ANSWER bytes (see `answers`), unless the caller streams it."""
-        try:
-            async with asyncio.timeout(self.deadline):
-                response = await super().send(request, stream=True, **kwargs)
-                if not stream:
-                    await read_bounded(response)
-                return response
-        except TimeoutError:
-            # A timeout like any other: the adapters map it to a transient, maybe-sent failure.
-            raise httpx.ReadTimeout(f"no complete answer within {self.deadline:g} s", request=request) from None
-
-
 def new_client(
     base_url: str | None = None,
     timeout: float = 20.0,
     deadline: float = 60.0,
-    transport: httpx.AsyncBaseTransport | None = None,
-) -> httpx.AsyncClient:
+    transport: httpx.BaseTransport | None = None,
+) -> DeadlineClient:
     return DeadlineClient(
         verify=tls.context(),  # one for all the clients of a run (see `tls`)
         base_url=base_url or "",
@@ -79,10 +56,10 @@ def build_adapter(
     environ: Mapping[str, str],
     *,
     deadline: float = 60.0,
-    transport: httpx.AsyncBaseTransport | None = None,
+    transport: httpx.BaseTransport | None = None,
     clock: Clock = wall_clock,
     tokens: TokenStore | None = None,
-) -> tuple[Adapter, httpx.AsyncClient] | None:
+) -> tuple[Adapter, DeadlineClient] | None:
     """The platform's adapter and the client it owns, or None where no adapter exists yet.
     `deadline`: seconds one request may take, answer included (config `timeouts.request`);
     `transport`: where requests go instead of the network (tests); `clock`: the run's clock;

@@ -38,6 +38,7 @@ from postion_publish.adapters.base import (
     wall_clock,
 )
 from postion_publish.adapters.cached import read_sealed_fact, write_sealed_fact
+from postion_publish.adapters.client import DeadlineClient
 from postion_publish.adapters.images import BLUESKY_IMAGES, fit_image, fit_or_none
 from postion_publish.captions.rules.bluesky import facets
 from postion_publish.config import PlatformSettings
@@ -75,7 +76,7 @@ class BlueskyAdapter:
 
     def __init__(
         self,
-        client: httpx.AsyncClient,
+        client: DeadlineClient,
         *,
         handle: str,
         app_password: str,
@@ -318,7 +319,7 @@ def _retry_after(response: httpx.Response, now: dt.datetime) -> float | None:
     return None
 
 
-def build(platform: PlatformSettings, context: BuildContext, client: httpx.AsyncClient) -> BlueskyAdapter:
+def build(platform: PlatformSettings, context: BuildContext, client: DeadlineClient) -> BlueskyAdapter:
     """The adapter for `platforms.bluesky` (registry: postion_publish.platforms)."""
     from postion_publish.cachedir import cache_dir
 

@@ -31,6 +31,7 @@ from postion_publish.adapters.base import (
     wall_clock,
 )
 from postion_publish.adapters.cached import read_fact, write_fact
+from postion_publish.adapters.client import DeadlineClient
 from postion_publish.adapters.images import DISCORD_IMAGES, fit_image, fit_or_none
 from postion_publish.config import PlatformSettings
 from postion_publish.errors import AuthExpired, PlatformError, RateLimited
@@ -45,7 +46,7 @@ class DiscordAdapter:
 
     def __init__(
         self,
-        client: httpx.AsyncClient,
+        client: DeadlineClient,
         *,
         webhook_url: str,
         web_base: str = "https://discord.com",
@@ -185,7 +186,7 @@ class DiscordAdapter:
 _WEBHOOK = re.compile(r"https?://[^/\s]+(/[^\s]*)?/api(/v\d+)?/webhooks/\d+/[\w-]+")
 
 
-def build(platform: PlatformSettings, context: BuildContext, client: httpx.AsyncClient) -> DiscordAdapter:
+def build(platform: PlatformSettings, context: BuildContext, client: DeadlineClient) -> DiscordAdapter:
     """The adapter for `platforms.discord` (registry: postion_publish.platforms)."""
     webhook = context.secrets["POSTION_DISCORD_WEBHOOK_URL"]
     if not _WEBHOOK.fullmatch(webhook):  # never echo the value: it is the secret

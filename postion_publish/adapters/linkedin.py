@@ -40,6 +40,7 @@ from postion_publish.adapters.base import (
     network_error,
     wall_clock,
 )
+from postion_publish.adapters.client import DeadlineClient
 from postion_publish.adapters.images import LINKEDIN_IMAGES, fit_image, fit_or_none
 from postion_publish.captions.rules.linkedin import escape_little_text
 from postion_publish.config import PlatformSettings
@@ -68,7 +69,7 @@ class LinkedInAdapter:
 
     def __init__(
         self,
-        client: httpx.AsyncClient,
+        client: DeadlineClient,
         *,
         token: str,
         author: str,
@@ -279,7 +280,7 @@ def _until_midnight_utc(now: dt.datetime) -> float:
     return (midnight - now).total_seconds()
 
 
-def build(platform: PlatformSettings, context: BuildContext, client: httpx.AsyncClient) -> LinkedInAdapter:
+def build(platform: PlatformSettings, context: BuildContext, client: DeadlineClient) -> LinkedInAdapter:
     """The adapter for `platforms.linkedin` (registry: postion_publish.platforms)."""
     names = ("POSTION_LINKEDIN_REFRESH_TOKEN", "POSTION_LINKEDIN_CLIENT_ID", "POSTION_LINKEDIN_CLIENT_SECRET")
     store = context.tokens if context.tokens is not None else MemoryStore()

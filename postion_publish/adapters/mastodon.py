@@ -34,6 +34,7 @@ from postion_publish.adapters.base import (
     wall_clock,
 )
 from postion_publish.adapters.cached import read_fact, write_fact
+from postion_publish.adapters.client import DeadlineClient
 from postion_publish.adapters.images import MASTODON_IMAGES, fit_image
 from postion_publish.config import PlatformSettings
 from postion_publish.errors import PlatformError
@@ -49,7 +50,7 @@ class MastodonAdapter:
 
     def __init__(
         self,
-        client: httpx.AsyncClient,
+        client: DeadlineClient,
         *,
         token: str,
         visibility: str = "public",
@@ -171,7 +172,7 @@ def _retry_after(response: httpx.Response, now: dt.datetime) -> float | None:
     return retry_after_seconds(response.headers.get("retry-after"), now)
 
 
-def build(platform: PlatformSettings, context: BuildContext, client: httpx.AsyncClient) -> MastodonAdapter:
+def build(platform: PlatformSettings, context: BuildContext, client: DeadlineClient) -> MastodonAdapter:
     """The adapter for `platforms.mastodon` (registry: postion_publish.platforms)."""
     from postion_publish.cachedir import cache_dir, cache_file
 

@@ -43,6 +43,7 @@ from postion_publish.adapters.base import (
     posted_where_unknown,
     wall_clock,
 )
+from postion_publish.adapters.client import DeadlineClient
 from postion_publish.adapters.images import THREADS_IMAGES, fits
 from postion_publish.config import PlatformSettings
 from postion_publish.errors import AuthExpired, ContentRejected, PlatformError, RateLimited, Transient
@@ -66,7 +67,7 @@ class ThreadsAdapter:
 
     def __init__(
         self,
-        client: httpx.AsyncClient,
+        client: DeadlineClient,
         *,
         token: str,
         user_id: str | None = None,
@@ -316,7 +317,7 @@ class ThreadsAdapter:
         return TokenInfo(expires=self.clock() + dt.timedelta(seconds=seconds))
 
 
-def build(platform: PlatformSettings, context: BuildContext, client: httpx.AsyncClient) -> ThreadsAdapter:
+def build(platform: PlatformSettings, context: BuildContext, client: DeadlineClient) -> ThreadsAdapter:
     """The adapter for `platforms.threads` (registry: postion_publish.platforms)."""
     from postion_publish.cachedir import cache_dir
 

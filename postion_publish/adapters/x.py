@@ -47,6 +47,7 @@ from postion_publish.adapters.base import (
     posted_where_unknown,
     wall_clock,
 )
+from postion_publish.adapters.client import DeadlineClient
 from postion_publish.adapters.images import X_IMAGES, fit_image
 from postion_publish.config import PlatformSettings
 from postion_publish.errors import AuthExpired, ContentRejected, Duplicate, PlatformError, RateLimited, Transient
@@ -90,7 +91,7 @@ class XAdapter:
 
     def __init__(
         self,
-        client: httpx.AsyncClient,
+        client: DeadlineClient,
         *,
         oauth2: OAuth2Tokens | None = None,
         oauth1_auth: OAuth1 | None = None,
@@ -352,7 +353,7 @@ def _reset_wait(response: httpx.Response, now: dt.datetime) -> float | None:
     return None
 
 
-def build(platform: PlatformSettings, context: BuildContext, client: httpx.AsyncClient) -> XAdapter:
+def build(platform: PlatformSettings, context: BuildContext, client: DeadlineClient) -> XAdapter:
     """The adapter for `platforms.x` (registry: postion_publish.platforms)."""
     secrets = context.secrets
     store = context.tokens if context.tokens is not None else MemoryStore()

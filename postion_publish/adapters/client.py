@@ -104,22 +104,21 @@ async def in_thread(work: Callable[[], T]) -> T:
     loop = asyncio.get_running_loop()
     outcome: asyncio.Future[T] = loop.create_future()
 
-    def deliver(result: T | None, error: BaseException | None) -> None:
-        if outcome.done():  # its caller stopped waiting: what came too late is let go
-            if isinstance(result, httpx.Response):
-                result.close()
-        elif error is not None:
-            outcome.set_exception(error)
-        else:
-            outcome.set_result(result)  # type: ignore[arg-type]
+    def hand_over(settle: Callable[[Any], None], value: Any) -> None:
+        def settled() -> None:
+            if not outcome.done():  # else its caller stopped waiting: what came too late is let go
+                settle(value)
+
+        with contextlib.suppress(RuntimeError):  # the loop has closed: the run is over, no one waits
+            loop.call_soon_threadsafe(settled)
 
     def run() -> None:
         try:
-            result, error = work(), None
-        except BaseException as raised:  # handed to the caller, raised there
-            result, error = None, raised
-        with contextlib.suppress(RuntimeError):  # the loop has closed: the run is over, no one waits
-            loop.call_soon_threadsafe(deliver, result, error)
+            result = work()
+        except BaseException as error:  # handed to the caller, raised there
+            hand_over(outcome.set_exception, error)
+        else:
+            hand_over(outcome.set_result, result)
 
     threading.Thread(target=run, name="postion-request", daemon=True).start()
     return await outcome

@@ -8,11 +8,11 @@ import gc
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from postion_publish.errors import BadInput
+from postion_publish.lean_dataclass import dataclass
 from postion_publish.sources.manifest import posts_from_entries, write_manifest
 
 

@@ -12,11 +12,12 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Protocol
 
 from postion_publish.jsonfile import write_json_atomic
+from postion_publish.lean_dataclass import dataclass
 from postion_publish.redact import Redactor
 
 

@@ -5,12 +5,15 @@ start-up is not a user's."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 CACHE = Path.home() / ".cache" / "postion-bench"
+REPO = Path(__file__).resolve().parent.parent
 
 
 def installed_environment(**extra: str) -> dict[str, str]:
@@ -20,12 +23,14 @@ def installed_environment(**extra: str) -> dict[str, str]:
     return env | extra
 
 
-def core_python(cache: Path = CACHE) -> str:
-    """A Python with postion-publish and its core dependencies only, as the Action installs it (the
-    development environment holds rich and pygments, which httpx then imports: 70 ms more). Made
-    once in the cache folder; an editable install, so that it runs this checkout."""
-    repo = Path(__file__).resolve().parent.parent
-    folder = cache / f"core-venv-py{sys.version_info.major}{sys.version_info.minor}"
+def core_python(cache: Path = CACHE, repo: Path = REPO) -> str:
+    """A Python with `repo`'s postion-publish and its core dependencies only, as the Action installs
+    it (the development environment holds rich and pygments, which httpx then imports: 70 ms more;
+    httpx imports click too, when it is installed). One per set of dependencies, made once in the
+    cache folder, so that another checkout (a --baseline) runs with its own; an editable install."""
+    declared = tomllib.loads((repo / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    dependencies = hashlib.sha256("\n".join(sorted(declared)).encode()).hexdigest()[:8]
+    folder = cache / f"core-venv-py{sys.version_info.major}{sys.version_info.minor}-{dependencies}"
     python = folder / "bin" / "python"
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True)

@@ -160,13 +160,14 @@ def main() -> int:
     parser.add_argument("--cold", action="store_true", help="no run before: state and ledger written by another tool")
     args = parser.parse_args()
     python = core_python()  # as installed: the core dependencies only
+    pythons = {None: python} | ({args.baseline: core_python(repo=args.baseline)} if args.baseline else {})
     sources = {"this checkout": None} | ({"baseline": args.baseline} if args.baseline else {})
     times: dict[tuple[str, int], list[float]] = {}
     floors: list[tuple[float, float]] = []
     for _ in range(args.runs):  # interleaved, so that all see the same machine
         for name, source in sources.items():
             for announced in (0, args.announced):
-                elapsed, floor = one_run(python, announced, args.new, source, cold=args.cold)
+                elapsed, floor = one_run(pythons[source], announced, args.new, source, cold=args.cold)
                 times.setdefault((name, announced), []).append(elapsed)
                 if floor is not None and source is None:
                     floors.append(floor)

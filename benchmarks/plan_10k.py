@@ -108,6 +108,7 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, help="another checkout to run side by side")
     args = parser.parse_args()
     python = core_python()
+    old_python = core_python(repo=args.baseline) if args.baseline is not None else python
     with tempfile.TemporaryDirectory() as temporary:
         for name, posts, new, config, target in CASES:
             count = posts or args.posts
@@ -117,7 +118,7 @@ def main() -> None:
             seconds, peak, jobs = time_plan(python, folder, None)
             line = f"{name:8} {count:>6} posts, {fresh:>6} new: {jobs:>6} jobs in {seconds:5.2f} s, {peak:4.0f} MB"
             if args.baseline is not None:
-                old_seconds, old_peak, _ = time_plan(python, folder, args.baseline)
+                old_seconds, old_peak, _ = time_plan(old_python, folder, args.baseline)
                 line += f"  | baseline {old_seconds:5.2f} s, {old_peak:4.0f} MB: {seconds / old_seconds:.2f}× the time"
             print(f"{line}  (target {target})")
 

@@ -227,8 +227,9 @@ def main() -> int:
         ]
         if args.baseline:
             old_cache = folder / "baseline-cache"
-            tools.append(Tool("baseline, fresh login", postion(python, cert, None, args.baseline)))
-            tools.append(Tool("baseline, cached session", postion(python, cert, old_cache, args.baseline)))
+            old_python = core_python(args.cache, args.baseline)  # with its own dependencies
+            tools.append(Tool("baseline, fresh login", postion(old_python, cert, None, args.baseline)))
+            tools.append(Tool("baseline, cached session", postion(old_python, cert, old_cache, args.baseline)))
         floors: list[float] = []
         for latency in args.latencies:
             sandbox = Sandbox(latency=latency)

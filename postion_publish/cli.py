@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
+import inspect
 import json
 import sys
 from collections.abc import Callable, Sequence
-from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
-
-import click
+from typing import TYPE_CHECKING, Any
 
 from postion_publish import platforms as registry
 from postion_publish.errors import BadInput, PostionError
@@ -20,8 +19,6 @@ from postion_publish.jsonfile import encoded, encoded_lists
 if TYPE_CHECKING:
     from postion_publish.results import JobResult
     from postion_publish.workspace import RunOptions, RunOutcome, Unsettled
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 STARTER_CONFIG = """\
 # postion-publish: announce new posts on social platforms. Reference: README.md
@@ -40,31 +37,25 @@ quota: {{monthly_units: 300, billing_day: 1}}
 """
 
 
+def echo(text: str | bytes = "", *, err: bool = False, nl: bool = True) -> None:
+    """Print at once: the Action's log shows each line as it comes. Bytes (encoded JSON) as they are."""
+    stream = sys.stderr if err else sys.stdout
+    if isinstance(text, bytes):
+        stream.flush()
+        stream.buffer.write(text + b"\n" if nl else text)
+        stream.buffer.flush()
+        return
+    stream.write(f"{text}\n" if nl else text)
+    stream.flush()
+
+
 def _fail(message: str, status: int) -> None:
     import os
 
     from postion_publish.redact import Redactor
 
-    click.echo(f"postion: {Redactor.from_environment(os.environ).scrub(message, limit=None)}", err=True)
+    echo(f"postion: {Redactor.from_environment(os.environ).scrub(message, limit=None)}", err=True)
     sys.exit(status)
-
-
-def handles_errors(command: F) -> F:
-    """Bad input exits 2 with one paragraph; other known failures exit 1; never a traceback for either."""
-
-    @wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except BadInput as error:
-            _fail(f"error: {error}", 2)
-        except PostionError as error:
-            _fail(f"error: {error}", 1)
-        except OSError as error:  # a read-only folder or a full disk, met where no file was expected
-            where = f"{error.filename}: " if error.filename else ""
-            _fail(f"error: {where}{error.strerror or error.__class__.__name__}", 2)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _now(value: str | None) -> dt.datetime:
@@ -77,53 +68,15 @@ def _now(value: str | None) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-def _config_option(default: Path | None, help: str) -> Callable[[F], F]:
-    """`-c/--config`: on every command, and on `postion` itself (`postion -c FILE plan`)."""
-    path_type = click.Path(path_type=Path, dir_okay=False)
-    shown = default is not None
-    option: Callable[[F], F] = click.option(
-        "--config", "-c", "config_path", type=path_type, default=default, show_default=shown, help=help
-    )
-    return option
-
-
-config_option = _config_option(Path("postion.yml"), "The configuration file; .postion/ sits beside it.")
-now_option = click.option("--now", hidden=True, help="Pretend the time is this (ISO 8601), for tests and previews.")
-
-
-EPILOG = """\b
+EPILOG = """\
 Examples:
   postion init && postion init --baseline   start: nothing old is announced
   postion plan                              what would be posted, where (no network)
   postion publish                           post what is new; record it in .postion/
   postion demo                              try it all on a local sandbox
 
-\b
 Exit status: 0 done; 1 a job failed (the others still ran);
 2 bad input or configuration (nothing written). Reference: README.md"""
-
-
-class _Commands(click.Group):
-    """Each command's first docstring line, whole: click cuts summaries at 45 characters."""
-
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [(name, (command.help or "").split("\n")[0]) for name, command in self.commands.items()]
-        with formatter.section("Commands"):
-            formatter.write_dl(sorted(rows))
-
-
-@click.group(
-    cls=_Commands,
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110},
-    epilog=EPILOG,
-)
-@click.version_option(package_name="postion-publish")
-@_config_option(None, "The configuration file, for every command (also accepted after the command).")
-@click.pass_context
-def main(ctx: click.Context, config_path: Path | None) -> None:
-    """Announce your blog's new posts on social platforms, from your build and CI."""
-    if config_path is not None:  # `postion -c FILE plan`: the default of each command's own -c
-        ctx.default_map = {name: {"config_path": str(config_path)} for name in main.commands}
 
 
 def _detected_source(folder: Path) -> tuple[str, str, str]:
@@ -135,22 +88,16 @@ def _detected_source(folder: Path) -> tuple[str, str, str]:
     return "content", "posts", "your Markdown posts (front matter: title, date, …)"
 
 
-@main.command()
-@click.option("--baseline", is_flag=True, help="Mark every current post as already announced.")
-@click.option("--force", is_flag=True, help="With --baseline and a state already: mark the new posts too.")
-@config_option
-@now_option
-@handles_errors
 def init(baseline: bool, force: bool, config_path: Path, now: str | None) -> None:
     """Write a starter postion.yml; with --baseline, mark every current post as announced."""
     if not config_path.exists():
         source_type, source_path, note = _detected_source(config_path.parent)
         starter = STARTER_CONFIG.format(source_type=source_type, source_path=source_path, source_note=note)
         config_path.write_text(starter, encoding="utf-8")
-        click.echo(f"Wrote {config_path}: set site_url, source and platforms, then run `postion init --baseline`.")
+        echo(f"Wrote {config_path}: set site_url, source and platforms, then run `postion init --baseline`.")
         return
     if not baseline:
-        click.echo(f"{config_path} exists already; `postion init --baseline` marks the current posts as announced.")
+        echo(f"{config_path} exists already; `postion init --baseline` marks the current posts as announced.")
         return
     import os
 
@@ -186,19 +133,13 @@ def init(baseline: bool, force: bool, config_path: Path, now: str | None) -> Non
     if not os.path.lexists(ignore):  # write_atomic: never through a link planted there
         note = "# written by postion init: the run lock and temporary files are not history\n"
         write_atomic(ignore, note + "lock\n*.tmp\n")
-    click.echo(
+    echo(
         f"Marked {added} published post{'s' if added != 1 else ''} as already announced in "
         f"{state_path(settings.root)} ({len(posts) - len(published)} drafts or future posts left new). "
         "Commit it: from now on only new posts are announced."
     )
 
 
-@main.command()
-@click.option("--json", "as_json", is_flag=True, help="One JSON object, for machines.")
-@click.option("--markdown", "as_markdown", is_flag=True, help="Markdown, as the pull-request comment shows it.")
-@config_option
-@now_option
-@handles_errors
 def plan(as_json: bool, as_markdown: bool, config_path: Path, now: str | None) -> None:
     """What would be posted, where: each message with its length. No network, no secrets."""
     if as_json and as_markdown:
@@ -216,9 +157,9 @@ def plan(as_json: bool, as_markdown: bool, config_path: Path, now: str | None) -
             output.write(chunk)
         output.flush()
     elif as_markdown:
-        click.echo(report.plan_markdown(the_plan), nl=False)
+        echo(report.plan_markdown(the_plan), nl=False)
     else:
-        click.echo(report.plan_table(the_plan), nl=False)
+        echo(report.plan_table(the_plan), nl=False)
         _echo_unsettled(unsettled)
 
 
@@ -226,27 +167,11 @@ def _echo_unsettled(unsettled: Sequence[Unsettled], err: bool = False) -> None:
     from postion_publish import report
 
     if unsettled:
-        click.echo("\nOutcome unknown (not sent again until you decide):", err=err)
-        click.echo("\n".join(report.unsettled_lines(unsettled)), err=err)
+        echo("\nOutcome unknown (not sent again until you decide):", err=err)
+        echo("\n".join(report.unsettled_lines(unsettled)), err=err)
 
 
 # --- publishing ------------------------------------------------------------------------------
-
-
-class PlatformName(click.ParamType):  # type: ignore[type-arg]
-    """A platform of the registry, read when the command runs (a platform added later counts)."""
-
-    name = "platform"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        from postion_publish import platforms
-
-        if value not in platforms.names():
-            self.fail(f"{value!r} is not a platform; known: {', '.join(platforms.names())}", param, ctx)
-        return str(value)
-
-
-PLATFORM = PlatformName()
 
 
 def _run_options(now: str | None, as_json: bool, dry_run: bool = False, wait_live: float | None = None) -> RunOptions:
@@ -256,7 +181,7 @@ def _run_options(now: str | None, as_json: bool, dry_run: bool = False, wait_liv
     from postion_publish.workspace import RunOptions
 
     def progress(result: JobResult) -> None:
-        click.echo(report.result_line(result), err=as_json)
+        echo(report.result_line(result), err=as_json)
 
     fixed = _now(now) if now else None
     return RunOptions(
@@ -265,7 +190,7 @@ def _run_options(now: str | None, as_json: bool, dry_run: bool = False, wait_liv
         on_result=progress,
         dry_run=dry_run,
         wait_live=wait_live,
-        on_notice=lambda notice: click.echo(f"warning: {notice}", err=True),
+        on_notice=lambda notice: echo(f"warning: {notice}", err=True),
     )
 
 
@@ -279,26 +204,16 @@ def _finish(outcome: RunOutcome, as_json: bool) -> None:
         }
         if outcome.unsettled:  # the documented shape, plus this key only while something waits
             data["unsettled"] = [report.unsettled_json(item) for item in outcome.unsettled]
-        click.echo(encoded(data, sort_keys=False), nl=False)
+        echo(encoded(data, sort_keys=False), nl=False)
     else:
         if not outcome.results:
-            click.echo("Nothing new to announce.")
+            echo("Nothing new to announce.")
         _echo_unsettled(outcome.unsettled)
-        click.echo(report.quota_text(outcome.quota))
+        echo(report.quota_text(outcome.quota))
     if outcome.failed:
         sys.exit(1)
 
 
-@main.command()
-@click.option("--dry-run", is_flag=True, help="Show what would be sent; send and write nothing.")
-@click.option("--platform", "platforms", multiple=True, type=PLATFORM, help="Only this platform (repeatable).")
-@click.option("--post", "post_url", help="Only the new post with this URL.")
-@click.option("--wait-live", is_flag=True, help="First wait until each new post's page is served (HTTP 200).")
-@click.option("--wait-timeout", type=click.FloatRange(min=0), default=600, show_default=True, help="Seconds.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout; progress on stderr.")
-@config_option
-@now_option
-@handles_errors
 def publish(
     dry_run: bool,
     platforms: tuple[str, ...],
@@ -316,24 +231,6 @@ def publish(
     _finish(workspace.publish(config_path, options, platforms=platforms, post_url=post_url), as_json)
 
 
-def _caption_options(command: F) -> F:
-    from postion_publish import platforms  # light: names and checks only
-
-    for name in reversed(platforms.names()):
-        command = click.option(f"--caption-{name}", f"caption_{name}", help=f"The caption for {name}.")(command)
-    return command
-
-
-@main.command()
-@click.argument("url")
-@click.option("--platform", "platforms", multiple=True, type=PLATFORM, help="Only this platform (repeatable).")
-@click.option("--caption", help="The caption for every platform (a template: {{ url }} works).")
-@_caption_options
-@click.option("--ai", "use_ai", is_flag=True, help="Adapt and store its captions first (`postion adapt URL`).")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout; progress on stderr.")
-@config_option
-@now_option
-@handles_errors
 def post(
     url: str,
     platforms: tuple[str, ...],
@@ -354,7 +251,7 @@ def post(
         from postion_publish.ai.adapt import adapt as run_adapt
 
         for line in run_adapt(config_path, os.environ, _now(now), [url], platforms):
-            click.echo(one_line(line), err=as_json)
+            echo(one_line(line), err=as_json)
     captions = {name: caption for name in registry.names() if caption}
     captions.update({key.removeprefix("caption_"): text for key, text in per_platform.items() if text})
     outcome = workspace.post_manually(
@@ -363,18 +260,6 @@ def post(
     _finish(outcome, as_json)
 
 
-@main.command()
-@click.argument("attempt_ids", nargs=-1)
-@click.option(
-    "--posted",
-    "posted_url",
-    metavar="LIVE_URL",
-    help="The attempt did go out, at this URL: record it as published (counted in the quota), send nothing.",
-)
-@click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout; progress on stderr.")
-@config_option
-@now_option
-@handles_errors
 def retry(
     attempt_ids: tuple[str, ...], posted_url: str | None, as_json: bool, config_path: Path, now: str | None
 ) -> None:
@@ -387,11 +272,6 @@ def retry(
     _finish(workspace.retry(config_path, attempt_ids, options, posted_url=posted_url), as_json)
 
 
-@main.command()
-@click.option("--json", "as_json", is_flag=True, help="A JSON list, newest first.")
-@click.option("--limit", type=click.IntRange(min=1), help="Only the newest N attempts.")
-@config_option
-@handles_errors
 def history(as_json: bool, limit: int | None, config_path: Path) -> None:
     """Every attempt: time, post, platform, status, live link, error."""
     from postion_publish import report
@@ -400,16 +280,11 @@ def history(as_json: bool, limit: int | None, config_path: Path) -> None:
 
     attempts = load_ledger(load_settings(config_path).root).newest_first(limit)
     if as_json:
-        click.echo(encoded([report.attempt_json(a) for a in attempts], sort_keys=False), nl=False)
+        echo(encoded([report.attempt_json(a) for a in attempts], sort_keys=False), nl=False)
     else:
-        click.echo(report.history_table(attempts), nl=False)
+        echo(report.history_table(attempts), nl=False)
 
 
-@main.command()
-@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
-@config_option
-@now_option
-@handles_errors
 def quota(as_json: bool, config_path: Path, now: str | None) -> None:
     """Units used this billing cycle (1 per post per platform) and when they reset."""
     from postion_publish import report
@@ -418,20 +293,9 @@ def quota(as_json: bool, config_path: Path, now: str | None) -> None:
 
     settings = load_settings(config_path)
     figures = load_ledger(settings.root).quota(settings.quota, _now(now))
-    click.echo(json.dumps(figures.to_json()) if as_json else report.quota_text(figures))
+    echo(json.dumps(figures.to_json()) if as_json else report.quota_text(figures))
 
 
-PLATFORM_NAMES = registry.names()
-PLATFORM_NAMES = registry.names()
-
-
-@main.command()
-@click.argument("posts", nargs=-1)
-@click.option("--platform", "platforms", multiple=True, type=click.Choice(PLATFORM_NAMES), help="Only this one.")
-@click.option("--force", is_flag=True, help="Write them again, even those stored and up to date.")
-@config_option
-@now_option
-@handles_errors
 def adapt(posts: tuple[str, ...], platforms: tuple[str, ...], force: bool, config_path: Path, now: str | None) -> None:
     """A caption per platform (AI, or deterministic), stored in .postion/captions/ for review."""
     import os
@@ -439,20 +303,22 @@ def adapt(posts: tuple[str, ...], platforms: tuple[str, ...], force: bool, confi
     from postion_publish.ai.adapt import adapt as run_adapt
 
     for line in run_adapt(config_path, os.environ, _now(now), posts, platforms, force=force):
-        click.echo(one_line(line))
+        echo(one_line(line))
 
 
-@main.command()
-@click.argument("platform", type=click.Choice(PLATFORM_NAMES))
-@click.option("--to", type=click.Choice(["github", "file"]), help="Where the credentials go (default: found).")
-@click.option("--client-id", help="The app's client id (X, LinkedIn, Threads); else POSTION_<P>_CLIENT_ID.")
-@click.option("--client-secret", help="The app's client secret (LinkedIn, Threads; confidential X apps).")
-@click.option("--port", type=click.IntRange(1, 65535), default=8976, show_default=True, help="The loopback port.")
-@click.option("--paste", is_flag=True, help="No browser here: paste the address the browser was sent to.")
-@click.option("--oauth1", is_flag=True, help="X: OAuth 1.0a keys instead of OAuth 2.0.")
-@config_option
-@now_option
-@handles_errors
+def _ask(question: str, *, hidden: bool) -> str:
+    """An answer typed at the terminal (hidden: not echoed), asked again while empty."""
+    import getpass
+
+    while True:
+        try:
+            answer = getpass.getpass(f"{question}: ") if hidden else input(f"{question}: ")
+        except EOFError:  # no terminal and nothing more on stdin
+            _fail("error: no answer to: " + question, 1)
+        if answer.strip():
+            return answer
+
+
 def connect(
     platform: str,
     to: str | None,
@@ -473,9 +339,9 @@ def connect(
     from postion_publish.tokens.manage import connect as run_connect
 
     prompter = Prompter(
-        say=click.echo,
-        ask=lambda question: str(click.prompt(question)),
-        ask_secret=lambda question: str(click.prompt(question, hide_input=True)),
+        say=echo,
+        ask=lambda question: _ask(question, hidden=False),
+        ask_secret=lambda question: _ask(question, hidden=True),
     )
     result, where = run_connect(
         load_settings(config_path),
@@ -491,19 +357,11 @@ def connect(
         oauth1=oauth1,
     )
     account = f" as {one_line(result.account)}" if result.account else ""
-    click.echo(
-        f"Connected {display_name(platform)}{account}: {', '.join(result.values)} written to {where.describe()}."
-    )
+    echo(f"Connected {display_name(platform)}{account}: {', '.join(result.values)} written to {where.describe()}.")
     if where.kind == "file":
-        click.echo("For CI, put the same values in the repository's secrets: `postion connect --to github`.")
+        echo("For CI, put the same values in the repository's secrets: `postion connect --to github`.")
 
 
-@main.command()
-@click.argument("platform", type=click.Choice(PLATFORM_NAMES))
-@click.option("--to", type=click.Choice(["github", "file"]), help="Where the credentials are (default: found).")
-@config_option
-@now_option
-@handles_errors
 def disconnect(platform: str, to: str | None, config_path: Path, now: str | None) -> None:
     """Revoke where the platform allows it, delete the credentials, record it."""
     import os
@@ -512,20 +370,9 @@ def disconnect(platform: str, to: str | None, config_path: Path, now: str | None
     from postion_publish.tokens.manage import disconnect as run_disconnect
 
     for line in run_disconnect(load_settings(config_path), platform, os.environ, _now(now), to=to):
-        click.echo(line)
+        echo(line)
 
 
-@main.group(cls=_Commands)
-def tokens() -> None:
-    """Token health: status (exit 1 if any expired), refresh, reminders."""
-
-
-@tokens.command("status")
-@click.option("--check", is_flag=True, help="One cheap live call per platform (never a post).")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
-@config_option
-@now_option
-@handles_errors
 def tokens_status(check: bool, as_json: bool, config_path: Path, now: str | None) -> None:
     """Each connection: 🟢 active, 🟡 expiring within 7 days, 🔴 expired, ⚪ not connected."""
     import os
@@ -536,18 +383,13 @@ def tokens_status(check: bool, as_json: bool, config_path: Path, now: str | None
 
     found = token_status(load_settings(config_path), os.environ, _now(now), check=check)
     if as_json:
-        click.echo(json.dumps({"connections": [status.to_json() for status in found]}, ensure_ascii=False))
+        echo(json.dumps({"connections": [status.to_json() for status in found]}, ensure_ascii=False))
     else:
-        click.echo(status_table(found), nl=False)
+        echo(status_table(found), nl=False)
     if any(status.health == Health.EXPIRED for status in found):
         sys.exit(1)
 
 
-@tokens.command("refresh")
-@click.argument("platform", required=False, type=click.Choice(PLATFORM_NAMES))
-@config_option
-@now_option
-@handles_errors
 def tokens_refresh(platform: str | None, config_path: Path, now: str | None) -> None:
     """Refresh what can be refreshed and write the new values back at once."""
     import os
@@ -557,18 +399,13 @@ def tokens_refresh(platform: str | None, config_path: Path, now: str | None) -> 
 
     results, notices = refresh_tokens(config_path, os.environ, _now(now), (platform,) if platform else ())
     for result in results:
-        click.echo(f"{display_name(result.platform):<9} {one_line(result.message)}")
+        echo(f"{display_name(result.platform):<9} {one_line(result.message)}")
     for notice in notices:
-        click.echo(f"warning: {notice}", err=True)
+        echo(f"warning: {notice}", err=True)
     if notices:
         sys.exit(1)
 
 
-@tokens.command("remind")
-@click.option("--check", is_flag=True, help="Check each connection live first.")
-@config_option
-@now_option
-@handles_errors
 def tokens_remind(check: bool, config_path: Path, now: str | None) -> None:
     """One GitHub issue for what expires within 7 days: opened, updated, closed when healthy."""
     import os
@@ -576,12 +413,9 @@ def tokens_remind(check: bool, config_path: Path, now: str | None) -> None:
     from postion_publish.config import load_settings
     from postion_publish.tokens.health import remind
 
-    click.echo(remind(load_settings(config_path), os.environ, _now(now), check=check))
+    echo(remind(load_settings(config_path), os.environ, _now(now), check=check))
 
 
-@main.command()
-@_config_option(None, "The configuration file (else the action's `config` input, else postion.yml).")
-@handles_errors
 def action(config_path: Path | None) -> None:
     """The GitHub Action's entry point: routes by GITHUB_EVENT_NAME (see action.yml)."""
     import os
@@ -590,7 +424,7 @@ def action(config_path: Path | None) -> None:
     from postion_publish.action.workflow import annotation
 
     def emit(line: str) -> None:
-        click.echo(line)
+        echo(line)
 
     environ = dict(os.environ)
     if config_path is not None:
@@ -612,18 +446,14 @@ def action(config_path: Path | None) -> None:
 def _serve(sandbox_url: str) -> None:
     import time
 
-    click.echo(f"Serving the sandbox at {sandbox_url}/ — press Ctrl-C to stop.")
+    echo(f"Serving the sandbox at {sandbox_url}/ — press Ctrl-C to stop.")
     try:
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
-        click.echo("Stopped.")
+        echo("Stopped.")
 
 
-@main.command()
-@click.option("--port", type=click.IntRange(0, 65535), default=8787, show_default=True, help="0: any free port.")
-@_config_option(None, "Show the keys and credentials for this configuration's platforms only.")
-@handles_errors
 def sandbox(port: int, config_path: Path | None) -> None:
     """A local emulator of the platform APIs, with a page showing what was posted."""
     from postion_publish import platforms
@@ -640,7 +470,7 @@ def sandbox(port: int, config_path: Path | None) -> None:
     modules = {name: platforms.spec(name).sandbox_module() for name in wanted}
     keys = [f"  {name}: {json.dumps(module.settings(emulator))}" for name, module in modules.items()]
     exports = [f"  export {k}={v}" for module in modules.values() for k, v in module.environment(emulator).items()]
-    click.echo(
+    echo(
         "Point postion.yml's platforms at it:\n"
         + "\n".join(keys)
         + "\nand set (sandbox credentials, not secrets):\n"
@@ -649,16 +479,12 @@ def sandbox(port: int, config_path: Path | None) -> None:
     _serve(base)
 
 
-@main.command()
-@click.option("--no-serve", is_flag=True, help="Exit once published instead of serving the links.")
-@_config_option(None, "Not used: the demo publishes its bundled example (see `postion sandbox -c`).")
-@handles_errors
 def demo(no_serve: bool, config_path: Path | None) -> None:
     """The bundled example blog, published to a local sandbox: no accounts needed."""
     import os
 
     if config_path is not None:
-        click.echo(
+        echo(
             f"(-c {config_path} is not used: the demo publishes its bundled example. To try your own blog, "
             f"`postion sandbox -c {config_path}` shows how to point its platforms at the sandbox.)\n"
         )
@@ -668,27 +494,301 @@ def demo(no_serve: bool, config_path: Path | None) -> None:
 
     folder = demo_site.demo_folder(os.environ)
     demo_site.prepare(folder)
-    emulator = demo_site.start_sandbox(folder, on_busy=lambda p: click.echo(f"(port {p} is busy: using another)"))
+    emulator = demo_site.start_sandbox(folder, on_busy=lambda p: echo(f"(port {p} is busy: using another)"))
     config_path = demo_site.write_config(folder, emulator)
-    click.echo(f"The example blog is in {folder}; the sandbox runs at {emulator.base_url}/\n")
-    click.echo(report.plan_table(workspace.load_plan(config_path, dt.datetime.now(dt.UTC))[0]))
+    echo(f"The example blog is in {folder}; the sandbox runs at {emulator.base_url}/\n")
+    echo(report.plan_table(workspace.load_plan(config_path, dt.datetime.now(dt.UTC))[0]))
     options = workspace.RunOptions(
         environ={**os.environ, **demo_site.sandbox_environment(emulator, folder)},
-        on_result=lambda result: click.echo(report.result_line(result)),
+        on_result=lambda result: echo(report.result_line(result)),
     )
     outcome = workspace.publish(config_path, options)
     if not outcome.results:
-        click.echo("Nothing new to announce: every post of the example is published already, here:")
-        click.echo("\n".join(f"  {link}" for link in demo_site.live_links(folder)))
-    click.echo(report.quota_text(outcome.quota))
+        echo("Nothing new to announce: every post of the example is published already, here:")
+        echo("\n".join(f"  {link}" for link in demo_site.live_links(folder)))
+    echo(report.quota_text(outcome.quota))
     if no_serve:
-        click.echo(f"\nThe sandbox stops now (--no-serve): `postion demo` serves these links again from {folder}.")
+        echo(f"\nThe sandbox stops now (--no-serve): `postion demo` serves these links again from {folder}.")
     else:
-        click.echo(f"\nEvery platform's timeline: {emulator.base_url}/")
+        echo(f"\nEvery platform's timeline: {emulator.base_url}/")
         _serve(emulator.base_url)
     emulator.stop()
     if outcome.failed:
         sys.exit(1)
+
+
+# --- the command line -------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Announce your blog's new posts on social platforms, from your build and CI."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    options = vars(_parser(_command_named(args)).parse_args(args))
+    command: Callable[..., None] | None = options.pop("run", None)
+    shown: argparse.ArgumentParser = options.pop("help_of")
+    if command is None:  # `postion` or `postion tokens` alone
+        shown.print_help()
+        sys.exit(2)
+    if options["config_path"] is None:  # given neither before nor after the command
+        options["config_path"] = options["config_default"]
+    for internal in ("config_default", "command", "subcommand"):
+        options.pop(internal, None)
+    arguments = {name: tuple(value) if isinstance(value, list) else value for name, value in options.items()}
+    try:
+        command(**arguments)
+    except BadInput as error:  # bad input exits 2 with one paragraph, other known failures 1: no traceback
+        _fail(f"error: {error}", 2)
+    except PostionError as error:
+        _fail(f"error: {error}", 1)
+    except OSError as error:  # a read-only folder or a full disk, met where no file was expected
+        where = f"{error.filename}: " if error.filename else ""
+        _fail(f"error: {where}{error.strerror or error.__class__.__name__}", 2)
+
+
+CONFIG_HELP = "The configuration file; .postion/ sits beside it (default: postion.yml)."
+JSON_HELP = "One JSON object on stdout; progress on stderr."
+
+
+def _parser(only: str | None = None) -> argparse.ArgumentParser:
+    """`postion`'s parser; with `only`, that command's alone (building all took 8 ms, as long as
+    loading click did: a run needs one)."""
+    parser = argparse.ArgumentParser(
+        prog="postion",
+        description=main.__doc__,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,
+    )
+    parser.add_argument(
+        "--version", action=_Version, nargs=0, default=argparse.SUPPRESS, help="Show the version and exit."
+    )
+    config_help = "The configuration file, for every command (also accepted after the command)."
+    parser.add_argument("-c", "--config", dest="config_path", type=Path, metavar="PATH", help=config_help)
+    parser.set_defaults(help_of=parser)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", dest="command")
+    for name, add in COMMANDS.items():
+        if only is None or name == only:
+            add(commands)
+    return parser
+
+
+def _command_named(args: Sequence[str]) -> str | None:
+    """The known command `args` name, for a parser of it alone; None (every command, for the help
+    or an error listing them) for none, an unknown one or a help asked before it."""
+    rest = iter(args)
+    for arg in rest:
+        if arg in ("-h", "--help"):
+            return None
+        if arg in ("-c", "--config"):
+            next(rest, None)
+        elif not arg.startswith("-"):
+            return arg if arg in COMMANDS else None
+    return None
+
+
+if TYPE_CHECKING:
+    Commands = argparse._SubParsersAction[argparse.ArgumentParser]
+CONFIG = Path("postion.yml")
+
+
+def _add_init(commands: Commands) -> None:
+    sub = _command(commands, init, CONFIG)
+    _flag(sub, "--baseline", "Mark every current post as already announced.")
+    _flag(sub, "--force", "With --baseline and a state already: mark the new posts too.")
+
+
+def _add_plan(commands: Commands) -> None:
+    sub = _command(commands, plan, CONFIG)
+    _flag(sub, "--json", "One JSON object, for machines.", dest="as_json")
+    _flag(sub, "--markdown", "Markdown, as the pull-request comment shows it.", dest="as_markdown")
+
+
+def _add_publish(commands: Commands) -> None:
+    sub = _command(commands, publish, CONFIG)
+    _flag(sub, "--dry-run", "Show what would be sent; send and write nothing.")
+    _platforms_option(sub, "Only this platform (repeatable).")
+    sub.add_argument("--post", dest="post_url", metavar="URL", help="Only the new post with this URL.")
+    _flag(sub, "--wait-live", "First wait until each new post's page is served (HTTP 200).")
+    seconds = _number(float, 0)
+    sub.add_argument("--wait-timeout", type=seconds, default=600, metavar="SECONDS", help="Seconds (default: 600).")
+    _flag(sub, "--json", JSON_HELP, dest="as_json")
+
+
+def _add_post(commands: Commands) -> None:
+    sub = _command(commands, post, CONFIG)
+    sub.add_argument("url")
+    _platforms_option(sub, "Only this platform (repeatable).")
+    sub.add_argument("--caption", metavar="TEXT", help="The caption for every platform (a template: {{ url }} works).")
+    for name in registry.names():
+        sub.add_argument(f"--caption-{name}", dest=f"caption_{name}", metavar="TEXT", help=f"The caption for {name}.")
+    _flag(sub, "--ai", "Adapt and store its captions first (`postion adapt URL`).", dest="use_ai")
+    _flag(sub, "--json", JSON_HELP, dest="as_json")
+
+
+def _add_retry(commands: Commands) -> None:
+    sub = _command(commands, retry, CONFIG)
+    sub.add_argument("attempt_ids", nargs="*", metavar="ID")
+    posted = "The attempt did go out, at this URL: record it as published (counted in the quota), send nothing."
+    sub.add_argument("--posted", dest="posted_url", metavar="LIVE_URL", help=posted)
+    _flag(sub, "--json", JSON_HELP, dest="as_json")
+
+
+def _add_history(commands: Commands) -> None:
+    sub = _command(commands, history, CONFIG, now=False)
+    _flag(sub, "--json", "A JSON list, newest first.", dest="as_json")
+    sub.add_argument("--limit", type=_number(int, 1), metavar="N", help="Only the newest N attempts.")
+
+
+def _add_quota(commands: Commands) -> None:
+    _flag(_command(commands, quota, CONFIG), "--json", "One JSON object.", dest="as_json")
+
+
+def _add_adapt(commands: Commands) -> None:
+    sub = _command(commands, adapt, CONFIG)
+    sub.add_argument("posts", nargs="*", metavar="POST")
+    _platforms_option(sub, "Only this one.")
+    _flag(sub, "--force", "Write them again, even those stored and up to date.")
+
+
+def _add_connect(commands: Commands) -> None:
+    sub = _command(commands, connect, CONFIG)
+    sub.add_argument("platform", type=_platform)
+    sub.add_argument("--to", choices=["github", "file"], help="Where the credentials go (default: found).")
+    client_id = "The app's client id (X, LinkedIn, Threads); else POSTION_<P>_CLIENT_ID."
+    sub.add_argument("--client-id", metavar="ID", help=client_id)
+    client_secret = "The app's client secret (LinkedIn, Threads; confidential X apps)."
+    sub.add_argument("--client-secret", metavar="SECRET", help=client_secret)
+    port = _number(int, 1, 65535)
+    sub.add_argument("--port", type=port, default=8976, metavar="N", help="The loopback port (default: 8976).")
+    _flag(sub, "--paste", "No browser here: paste the address the browser was sent to.")
+    _flag(sub, "--oauth1", "X: OAuth 1.0a keys instead of OAuth 2.0.")
+
+
+def _add_disconnect(commands: Commands) -> None:
+    sub = _command(commands, disconnect, CONFIG)
+    sub.add_argument("platform", type=_platform)
+    sub.add_argument("--to", choices=["github", "file"], help="Where the credentials are (default: found).")
+
+
+def _add_tokens(commands: Commands) -> None:
+    described = "Token health: status (exit 1 if any expired), refresh, reminders."
+    tokens = commands.add_parser("tokens", help=described, description=described, allow_abbrev=False)
+    tokens.set_defaults(help_of=tokens)
+    under = tokens.add_subparsers(title="commands", metavar="COMMAND", dest="subcommand")
+    sub = _command(under, tokens_status, CONFIG, name="status")
+    _flag(sub, "--check", "One cheap live call per platform (never a post).")
+    _flag(sub, "--json", "One JSON object.", dest="as_json")
+    sub = _command(under, tokens_refresh, CONFIG, name="refresh")
+    sub.add_argument("platform", nargs="?", type=_platform)
+    _flag(_command(under, tokens_remind, CONFIG, name="remind"), "--check", "Check each connection live first.")
+
+
+def _add_action(commands: Commands) -> None:
+    its_config = "The configuration file (else the action's `config` input, else postion.yml)."
+    _command(commands, action, None, now=False, config_help=its_config)
+
+
+def _add_sandbox(commands: Commands) -> None:
+    its_config = "Show the keys and credentials for this configuration's platforms only."
+    sub = _command(commands, sandbox, None, now=False, config_help=its_config)
+    port = _number(int, 0, 65535)
+    sub.add_argument("--port", type=port, default=8787, metavar="N", help="0: any free port (default: 8787).")
+
+
+def _add_demo(commands: Commands) -> None:
+    its_config = "Not used: the demo publishes its bundled example (see `postion sandbox -c`)."
+    sub = _command(commands, demo, None, now=False, config_help=its_config)
+    _flag(sub, "--no-serve", "Exit once published instead of serving the links.")
+
+
+COMMANDS: dict[str, Callable[[Commands], None]] = {
+    "init": _add_init,
+    "plan": _add_plan,
+    "publish": _add_publish,
+    "post": _add_post,
+    "retry": _add_retry,
+    "history": _add_history,
+    "quota": _add_quota,
+    "adapt": _add_adapt,
+    "connect": _add_connect,
+    "disconnect": _add_disconnect,
+    "tokens": _add_tokens,
+    "action": _add_action,
+    "sandbox": _add_sandbox,
+    "demo": _add_demo,
+}
+
+
+def _command(
+    commands: Commands,
+    function: Callable[..., None],
+    config: Path | None,
+    *,
+    name: str | None = None,
+    now: bool = True,
+    config_help: str = CONFIG_HELP,
+) -> argparse.ArgumentParser:
+    """A command running `function`, its help from the docstring, with `-c` (after the command
+    too; `config`: its default) and the hidden `--now`."""
+    described = inspect.cleandoc(function.__doc__ or "")
+    sub = commands.add_parser(
+        name or function.__name__,
+        help=described.split("\n")[0],
+        description=described,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,
+    )
+    # SUPPRESS: not given after the command, the value given before it (or None) stays.
+    sub.add_argument(
+        "-c", "--config", dest="config_path", type=Path, metavar="PATH", default=argparse.SUPPRESS, help=config_help
+    )
+    if now:
+        sub.add_argument("--now", help=argparse.SUPPRESS)  # pretend the time is this (ISO 8601): tests, previews
+    sub.set_defaults(run=function, config_default=config)
+    return sub
+
+
+def _flag(command: argparse.ArgumentParser, name: str, help: str, *, dest: str | None = None) -> None:
+    command.add_argument(name, action="store_true", help=help, dest=dest or name[2:].replace("-", "_"))
+
+
+def _platforms_option(command: argparse.ArgumentParser, help: str) -> None:
+    command.add_argument(
+        "--platform", dest="platforms", action="append", default=[], type=_platform, metavar="P", help=help
+    )
+
+
+def _platform(value: str) -> str:
+    """A platform of the registry."""
+    if value not in registry.names():
+        raise argparse.ArgumentTypeError(f"{value!r} is not a platform; known: {', '.join(registry.names())}")
+    return value
+
+
+def _number(kind: Callable[[str], float], low: float, high: float | None = None) -> Callable[[str], Any]:
+    """A number of `kind` within [low, high]."""
+
+    def read(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if value < low or (high is not None and value > high):
+            bounds = f"at least {low:g}" if high is None else f"from {low:g} to {high:g}"
+            raise argparse.ArgumentTypeError(f"{text} is not {bounds}")
+        return value
+
+    return read
+
+
+class _Version(argparse.Action):
+    """`--version`: read from the installed package only when asked."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        from importlib.metadata import version
+
+        echo(f"postion, version {version('postion-publish')}")
+        parser.exit()
 
 
 def run() -> None:
@@ -708,7 +808,7 @@ def run() -> None:
     try:
         main()
         leaving = SystemExit(0)
-    except SystemExit as ended:  # click ends every command so
+    except SystemExit as ended:
         leaving = ended
     if isinstance(leaving.code, str):
         print(leaving.code, file=sys.stderr)

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import yaml
-from click.testing import CliRunner, Result
+from cli_runner import CliRunner, Result
 
 from action_support import PUSH, git, pull_request, run_action
 from ai_fake import FakeModelAPI, Reply, serving

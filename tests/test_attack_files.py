@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import Result
+from cli_runner import Result
 
 from adapters_support import PNG
 from conftest import sandbox_env, write_post

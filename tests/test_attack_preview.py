@@ -9,7 +9,7 @@ import os
 import re
 from pathlib import Path
 
-from click.testing import CliRunner
+from cli_runner import CliRunner
 from markdown_it import MarkdownIt
 
 from action_support import PUSH, git, pull_request, run_action

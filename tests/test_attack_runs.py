@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from click.testing import CliRunner, Result
+from cli_runner import CliRunner, Result
 
 from conftest import sandbox_env, write_post
 from postion_publish.answers import MAX_ANSWER, AnswerTooLarge, BoundedClient

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
-from click.testing import CliRunner
+from cli_runner import CliRunner
 
 from action_support import PUSH, git, pull_request, run_action
 from conftest import sandbox_env, write_post

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from cli_runner import CliRunner
 
 from conftest import REPO
 from postion_publish.cli import main

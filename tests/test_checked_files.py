@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from cli_runner import CliRunner, Result
 from test_crash import stored
 
 from conftest import sandbox_env, write_post

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import Result
+from cli_runner import Result
 
 from conftest import write_post
 from postion_publish.captions.rules import bluesky, x

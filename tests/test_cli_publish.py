@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from click.testing import CliRunner, Result
+from cli_runner import CliRunner, Result
 
 from conftest import sandbox_env
 from postion_publish.cli import main

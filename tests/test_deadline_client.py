@@ -104,7 +104,7 @@ def test_a_run_publishing_to_every_platform_never_loads_anyio(tmp_path: Path) ->
         """
         import sys
         from postion_publish.cli import main
-        main(["demo", "--no-serve"], standalone_mode=False)
+        main(["demo", "--no-serve"])
         print(sorted(name for name in sys.modules if name.startswith(("anyio._core", "anyio._backends", "sniffio"))))
         """
     )

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from cli_runner import CliRunner, Result
 
 from conftest import NOW, sandbox_env, write_post
 from postion_publish.cli import main

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from cli_runner import CliRunner, Result
 
 from conftest import NOW, write_post
 from postion_publish.adapters.base import BuildContext, Intent, Journal, Outgoing, PartRef, Resolution, SafeToResend

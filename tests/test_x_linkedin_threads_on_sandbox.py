@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from cli_runner import CliRunner, Result
 
 from adapters_support import PNG
 from conftest import sandbox_env, write_post

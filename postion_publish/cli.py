@@ -540,6 +540,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         _fail(f"error: {error}", 2)
     except PostionError as error:
         _fail(f"error: {error}", 1)
+    except BrokenPipeError:  # `postion plan | head`: the reader has what it wanted; nothing more to say
+        sys.exit(1)
     except OSError as error:  # a read-only folder or a full disk, met where no file was expected
         where = f"{error.filename}: " if error.filename else ""
         _fail(f"error: {where}{error.strerror or error.__class__.__name__}", 2)

@@ -53,20 +53,21 @@ def _text_stream(raw: io.RawIOBase) -> io.TextIOWrapper:
 
 @contextlib.contextmanager
 def _environment(changes: Mapping[str, str | None]) -> Iterator[None]:
+    """`changes` in os.environ (None: unset) while inside, as it was after."""
     saved = {name: os.environ.get(name) for name in changes}
+    _apply(changes)
     try:
-        for name, value in changes.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
         yield
     finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        _apply(saved)
+
+
+def _apply(values: Mapping[str, str | None]) -> None:
+    for name, value in values.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 class CliRunner:

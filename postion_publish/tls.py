@@ -11,6 +11,8 @@ import os
 import ssl
 import threading
 
+import certifi
+
 
 def _make() -> ssl.SSLContext:
     """As `httpx.create_ssl_context()` makes it: SSL_CERT_FILE, else SSL_CERT_DIR, else certifi's."""
@@ -18,8 +20,6 @@ def _make() -> ssl.SSLContext:
         return ssl.create_default_context(cafile=os.environ["SSL_CERT_FILE"])
     if os.environ.get("SSL_CERT_DIR"):
         return ssl.create_default_context(capath=os.environ["SSL_CERT_DIR"])
-    import certifi  # only here: locating its file loads importlib.resources, tempfile and shutil
-
     return ssl.create_default_context(cafile=certifi.where())
 
 

@@ -8,8 +8,9 @@ wait on the network, run in threads.
 
 Every request, its answer included, ends within `deadline` seconds for its caller, whatever the
 server does: httpx's own timeouts are per read, and a server dripping one byte a second never trips
-them. The caller stops waiting at the deadline. The thread, a daemon, stops reading at its first
-read past it (or with the process), and its connection is closed.
+them. The caller stops waiting at the deadline. The thread, a daemon, stops reading a body at its
+first read past it and closes the connection; one still waiting for headers dripped byte by byte
+ends with the process (every command that sends ends its process).
 """
 
 from __future__ import annotations

@@ -11,7 +11,8 @@ Needs Node.js and npm: crosspost is installed into a cache folder (~/.cache/post
 them, or without the registry, it says so and stops. Nothing is asserted: figures are printed.
 With --baseline DIR (another checkout's folder, e.g. a `git worktree` of an older commit) that code
 runs too, interleaved, fresh and cached. Also timed, interleaved: a Python that only loads what any
-httpx client over TLS loads (asyncio, httpx, a default TLS context), the floor of a fixed cost.
+httpx client over TLS loads (asyncio, httpx, a default TLS context trusting the sandbox's
+certificate, as postion's does), the floor of a fixed cost.
 Run: python benchmarks/versus_crosspost.py [--latencies 0.1 0.25 0.5] [--runs 5] [--baseline DIR]
 """
 
@@ -171,9 +172,12 @@ def postion(
 FLOOR = "import asyncio, ssl, httpx; ssl.create_default_context()"
 
 
-def time_floor(python: str) -> float:
+def time_floor(python: str, cert: Path) -> float:
+    """With the certificates postion is given (the sandbox's one): with a system bundle instead, as
+    SSL_CERT_FILE often names on CI machines, reading it took 20 ms that no run here spends."""
+    env = installed_environment(SSL_CERT_FILE=str(cert))
     started = time.perf_counter()
-    subprocess.run([python, "-c", FLOOR], env=installed_environment(), cwd=tempfile.gettempdir(), check=True)
+    subprocess.run([python, "-c", FLOOR], env=env, cwd=tempfile.gettempdir(), check=True)
     return time.perf_counter() - started
 
 
@@ -241,7 +245,7 @@ def main() -> int:
                 for _ in range(args.runs):
                     for tool in tools:
                         tool.runs.setdefault(latency, []).append(measure(tool, sandbox, log))
-                    floors.append(time_floor(python))
+                    floors.append(time_floor(python, cert))
             finally:
                 sandbox.stop()
     report(tools, args.latencies, args.runs, statistics.median(floors))

@@ -4,6 +4,7 @@ same answers from repr, ==, hash, replace, fields and frozen assignment."""
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import itertools
 from collections.abc import Callable
 from typing import Any, ClassVar
@@ -132,3 +133,118 @@ def test_its_methods_are_named_as_the_class_s_own() -> None:
     assert Point.__repr__.__qualname__.endswith("Point.__repr__")
     assert Point.__eq__.__qualname__.endswith("Point.__eq__")
     assert {Point(1), Point(1), Point(2)} == {Point(1), Point(2)}
+
+
+def made_by_both(body: Callable[[Decorator], type]) -> tuple[type, type]:
+    return body(DECORATORS["standard"]), body(DECORATORS["lean"])
+
+
+def outcome(call: Callable[[], Any]) -> str:
+    try:
+        return repr(call())
+    except (TypeError, ValueError, AttributeError, dataclasses.FrozenInstanceError) as error:
+        return f"{type(error).__name__}: {error}"
+
+
+@pytest.mark.parametrize("frozen", [False, True])
+def test_the_classes_are_made_alike(frozen: bool) -> None:
+    standard, lean = classes(DECORATORS["standard"], frozen), classes(DECORATORS["lean"], frozen)
+    for name in standard:
+        one, other = standard[name], lean[name]
+        assert one.__doc__ == other.__doc__, name
+        assert str(inspect.signature(one)) == str(inspect.signature(other)), name
+        assert repr(one.__dataclass_params__) == repr(other.__dataclass_params__), name  # type: ignore[attr-defined]
+        assert one.__init__.__qualname__ == other.__init__.__qualname__, name  # type: ignore[misc]
+        assert one.__init__.__annotations__ == other.__init__.__annotations__, name  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("frozen", [False, True])
+def test_init_takes_and_refuses_the_same_arguments(frozen: bool) -> None:
+    one, other = (made["Fields"] for made in (classes(d, frozen) for d in DECORATORS.values()))
+    calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = [
+        ((), {}),
+        (("a",), {}),
+        (("a", 1, ("t",), "h", 2, 3, 4, [5], 6), {}),  # one too many: `later` is no parameter
+        (("a",), {"later": 1}),
+        (("a",), {"nope": 1}),
+        (("a",), {"name": "b"}),
+        ((), {"name": "a", "made": [1]}),
+    ]
+    for args, kwargs in calls:
+        assert outcome(lambda a=args, k=kwargs: one(*a, **k)) == outcome(lambda a=args, k=kwargs: other(*a, **k)), args
+    first, second = one("a"), other("a")
+    assert first.made is not one("a").made and second.made is not other("a").made  # a new list each time
+    for target in (first, second) if frozen else ():
+        assert outcome(lambda t=target: delattr(t, "name")) == "FrozenInstanceError: cannot delete field 'name'"
+        assert outcome(lambda t=target: setattr(t, "other", 1)) == "FrozenInstanceError: cannot assign to field 'other'"
+    assert outcome(lambda: dataclasses.replace(first, later=1)) == outcome(lambda: dataclasses.replace(second, later=1))
+
+
+def test_post_init_factories_and_own_init_are_kept() -> None:
+    def body(decorate: Decorator) -> type:
+        @decorate(frozen=True)
+        class Made:
+            self: int  # a field named `self`
+            seen: list[str] = dataclasses.field(default_factory=list, init=False)
+
+            def __post_init__(self) -> None:
+                self.seen.append("post_init")
+                object.__setattr__(self, "doubled", self.self * 2)
+
+        return Made
+
+    for made in made_by_both(body):
+        value = made(self=2)
+        assert (value.self, value.seen, value.doubled) == (2, ["post_init"], 4)
+
+    def own_init(decorate: Decorator) -> type:
+        @decorate
+        class Own:
+            x: int
+
+            def __init__(self) -> None:
+                self.x = 5
+
+        return Own
+
+    assert [made().x for made in made_by_both(own_init)] == [5, 5]
+
+
+def test_the_standard_errors_and_the_classes_it_makes_itself() -> None:
+    def late_default(decorate: Decorator) -> type:
+        @decorate
+        class Late:
+            a: int = 1
+            b: int  # type: ignore[misc]
+
+        return Late
+
+    def frozen_setattr(decorate: Decorator) -> type:
+        @decorate(frozen=True)
+        class Guarded:
+            a: int
+
+            def __setattr__(self, name: str, value: Any) -> None: ...
+
+        return Guarded
+
+    for body in (late_default, frozen_setattr):
+        errors = []
+        for decorate in DECORATORS.values():
+            with pytest.raises(TypeError) as caught:
+                body(decorate)
+            errors.append(str(caught.value))
+        assert errors[0] == errors[1]
+
+    def with_initvar(decorate: Decorator) -> type:
+        @decorate
+        class Scaled:
+            x: int
+            factor: dataclasses.InitVar[int] = 2
+
+            def __post_init__(self, factor: int) -> None:
+                self.x *= factor
+
+        return Scaled
+
+    assert [made(3).x for made in made_by_both(with_initvar)] == [6, 6]

@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import reprlib
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar, dataclass_transform, overload
 
@@ -101,7 +102,7 @@ def _init(cls: type, fields: tuple[dataclasses.Field[Any], ...], frozen: bool) -
     me = "__dataclass_self__" if "self" in {f.name for f in fields} else "self"
     values: dict[str, Any] = {"__dataclass_builtins_object__": object, "_HAS_DEFAULT_FACTORY": _FACTORY}
     parameters, lines = [me], []
-    seen_default = False
+    seen_default: str | None = None  # the last parameter with a default
     for f in fields:
         default = f"_dflt_{f.name}"
         has_factory = f.default_factory is not dataclasses.MISSING
@@ -109,12 +110,13 @@ def _init(cls: type, fields: tuple[dataclasses.Field[Any], ...], frozen: bool) -
             if f.default is not dataclasses.MISSING:
                 values[default] = f.default
                 parameters.append(f"{f.name}={default}")
-                seen_default = True
+                seen_default = f.name
             elif has_factory:
                 parameters.append(f"{f.name}=_HAS_DEFAULT_FACTORY")
-                seen_default = True
+                seen_default = f.name
             elif seen_default:
-                raise TypeError(f"non-default argument {f.name!r} follows default argument")
+                after = f" {seen_default!r}" if sys.version_info >= (3, 13) else ""  # as each version says it
+                raise TypeError(f"non-default argument {f.name!r} follows default argument{after}")
             else:
                 parameters.append(f.name)
         if has_factory:

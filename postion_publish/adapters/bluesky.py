@@ -36,8 +36,8 @@ from postion_publish.adapters.base import (
     retry_after_seconds,
     wall_clock,
 )
-from postion_publish.adapters.cached import prepare_sealing, read_sealed_fact, write_sealed_fact
-from postion_publish.adapters.client import DeadlineClient, meanwhile
+from postion_publish.adapters.cached import read_sealed_fact, write_sealed_fact
+from postion_publish.adapters.client import DeadlineClient
 from postion_publish.adapters.images import BLUESKY_IMAGES, fit_image, fit_or_none
 from postion_publish.captions.rules.bluesky import facets
 from postion_publish.config import PlatformSettings
@@ -116,14 +116,11 @@ class BlueskyAdapter:
         )
 
     async def _create_session(self) -> Session:
-        login = self._send(
+        response = await self._send(
             "POST",
             "/xrpc/com.atproto.server.createSession",
             json={"identifier": self.handle, "password": self._password},
         )
-        # The session is cached, encrypted, as soon as it comes: the cipher is made during the
-        # round trip, not between the login and the post.
-        response = await meanwhile(login, lambda: prepare_sealing(self._password))
         if response.status_code != 200:
             body = json_or_empty(response)
             if response.status_code in (400, 401) and body.get("error") in ("AuthenticationRequired", "InvalidRequest"):

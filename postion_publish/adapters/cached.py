@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import datetime as dt
-import functools
 import hashlib
 import json
 from collections.abc import Mapping
@@ -43,20 +42,12 @@ def write_fact(path: Path | None, now: dt.datetime, **facts: Any) -> None:
         write_json_atomic(path, {**facts, "fetched": now.isoformat()}, mode=0o600)
 
 
-@functools.lru_cache(maxsize=2)
 def _box(secret: str) -> SecretBox:
-    """Made once per credential (see `prepare_sealing`)."""
     from nacl.secret import SecretBox
 
     # The secret is a platform credential (a Bluesky app password: 16 random characters), so one
     # fast hash makes a key nobody can guess; a slow password hash would cost every run its time.
     return SecretBox(hashlib.sha256(b"postion-publish cache\x00" + secret.encode()).digest())
-
-
-def prepare_sealing(secret: str) -> None:
-    """What `write_sealed_fact` needs made beforehand (PyNaCl loaded, 5 ms, and the key), so that
-    a caller can have it done while it waits on the network rather than between two requests."""
-    _box(secret)
 
 
 def write_sealed_fact(path: Path | None, now: dt.datetime, secret: str, **facts: Any) -> None:

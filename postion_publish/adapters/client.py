@@ -19,7 +19,7 @@ import asyncio
 import contextlib
 import threading
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import httpx
@@ -123,16 +123,3 @@ async def in_thread(work: Callable[[], T]) -> T:
 
     threading.Thread(target=run, name="postion-request", daemon=True).start()
     return await outcome
-
-
-async def meanwhile(sending: Coroutine[Any, Any, T], work: Callable[[], object]) -> T:
-    """`await sending`, with `work()` done while its request is in flight: CPU work that would
-    otherwise wait for the answer (or hold the request back) is done during the round trip."""
-    task = asyncio.ensure_future(sending)
-    try:
-        await asyncio.sleep(0)  # the task takes its first step: its request's thread is started
-        work()
-        return await task
-    except BaseException:
-        task.cancel()  # a caller cut off, or `work` failed: its request's answer is let go
-        raise

@@ -75,7 +75,7 @@ def _made_the_standard_way(cls: type, own: dict[str, Any]) -> bool:
     InitVar or keyword-only field (named in an annotation, or a `field(kw_only=True)`)."""
     if any(hasattr(base, "__dataclass_fields__") for base in cls.__mro__[1:]):
         return True
-    for annotation in own.get("__annotations__", {}).values():
+    for annotation in inspect.get_annotations(cls).values():  # its own (Python 3.14 makes them lazily)
         text = annotation if isinstance(annotation, str) else repr(annotation)
         if "InitVar" in text or "KW_ONLY" in text:
             return True

@@ -261,15 +261,21 @@ def post(
 
 
 def retry(
-    attempt_ids: tuple[str, ...], posted_url: str | None, as_json: bool, config_path: Path, now: str | None
+    attempt_ids: tuple[str, ...],
+    posted_url: str | None,
+    again: bool,
+    as_json: bool,
+    config_path: Path,
+    now: str | None,
 ) -> None:
     """Retry failed attempts (all still pending, or the ids given; see `postion history`).
     An attempt whose outcome is unknown is settled here: by its id to send it again, or with
-    --posted LIVE_URL when it did go out."""
+    --posted LIVE_URL when it did go out. A job announced already is never sent again, unless
+    --again says so."""
     from postion_publish import workspace
 
     options = _run_options(now, as_json)
-    _finish(workspace.retry(config_path, attempt_ids, options, posted_url=posted_url), as_json)
+    _finish(workspace.retry(config_path, attempt_ids, options, posted_url=posted_url, again=again), as_json)
 
 
 def history(as_json: bool, limit: int | None, config_path: Path) -> None:
@@ -632,6 +638,7 @@ def _add_retry(commands: Commands) -> None:
     sub.add_argument("attempt_ids", nargs="*", metavar="ID")
     posted = "The attempt did go out, at this URL: record it as published (counted in the quota), send nothing."
     sub.add_argument("--posted", dest="posted_url", metavar="LIVE_URL", help=posted)
+    _flag(sub, "--again", "Post these announced jobs once more, on purpose (a new post, counted in the quota).")
     _flag(sub, "--json", JSON_HELP, dest="as_json")
 
 

@@ -27,6 +27,7 @@ class ErrorKind(StrEnum):
     UNSUPPORTED = "unsupported"  # no adapter in this version
     ALREADY = "already"  # `postion post`: announced there already
     SETTLED = "settled"  # `postion retry ID --posted URL`: the user's word that it went out
+    AGAIN = "again"  # `postion retry ID --again`: a deliberate re-post of an announced job
     RECONCILED = "reconciled"  # announced in the state by a run killed before it wrote the history
 
 

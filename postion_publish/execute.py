@@ -351,6 +351,14 @@ class Executor:
         return finished
 
     async def _run_job(self, adapter: Adapter, job: Job) -> JobResult:
+        record = self.recorder.state.record(job.post, job.platform)
+        if record.get("status") == PlatformStatus.ANNOUNCED and not job.again:
+            # Whatever command asked: an announced job goes out again only on the user's word.
+            where = f": {record['url']}" if record.get("url") else ""
+            note = f"already announced on {job.platform}{where}; not sent again"
+            skipped = JobResult(job, Status.SKIPPED, url=record.get("url"), error=note, error_kind=ErrorKind.ALREADY)
+            self.on_result(skipped)
+            return skipped
         if not self._quota_left():
             quota = self.recorder.quota()
             reason = f"quota exhausted: all {quota.limit} units of this cycle are spent; it resets on {quota.resets}"
@@ -393,6 +401,8 @@ class Executor:
 
     def _journal(self, job: Job) -> JobJournal:
         record = self.recorder.state.record(job.post, job.platform)
+        if job.again and record.get("status") == PlatformStatus.ANNOUNCED:
+            return JobJournal(self.recorder, job, [])  # a new post: the parts of the first copy are not its own
         journal = JobJournal(self.recorder, job, [PartRef.from_json(p) for p in record.get("parts", [])])
         journal.open_intent = recorded_intent(record)  # left by a run that died mid-send
         return journal
@@ -405,6 +415,9 @@ class Executor:
             try:
                 settings = self.recorder.settings
                 outgoing = await outgoing_for(job, self.recorder.clock(), settings, settings.timeouts.request)
+                if repost := self.recorder.state.record(job.post, job.platform).get("repost"):
+                    # A deliberate re-post: keys of its own, or the platform would answer with the first copy.
+                    outgoing = replace(outgoing, key=f"{outgoing.key}|repost{repost}")
                 if journal.open_intent is not None:  # a crash or an unclear failure hid the outcome
                     resend = await self._resolve(adapter, outgoing, journal)
                 if len(journal.done) < len(outgoing.parts):
@@ -432,7 +445,8 @@ class Executor:
             except Exception as error:  # a response of an unexpected shape, or a bug of ours
                 # The send may have gone out: the open intent stays, so the next run resolves it
                 # before sending again. Other jobs and platforms go on.
-                unexpected = PlatformError(job.platform, f"unexpected {type(error).__name__} while publishing")
+                what = "its answer could not be read" if journal.open_intent else "unexpected error while publishing"
+                unexpected = PlatformError(job.platform, f"{what} ({type(error).__name__})")
                 return self._failed(job, journal, unexpected, attempts)
 
     async def _resolve(self, adapter: Adapter, outgoing: Outgoing, journal: JobJournal) -> Intent | None:
@@ -459,12 +473,26 @@ class Executor:
             time=utc_text(self.recorder.clock()),
         )
         crash_point("before-ledger")  # announced in the state, not yet in history: reconciled next run
-        return self._report(JobResult(job, Status.PUBLISHED, first.url, first.id, attempts=attempts), len(journal.done))
+        kind = ErrorKind.AGAIN if job.again else None
+        result = JobResult(job, Status.PUBLISHED, first.url, first.id, error_kind=kind, attempts=attempts)
+        return self._report(result, len(journal.done))
 
     def _failed(
         self, job: Job, journal: JobJournal, error: PlatformError, attempts: int, kind: ErrorKind | None = None
     ) -> JobResult:
-        self.recorder.update(job.post, job.platform, status=PlatformStatus.PENDING)
+        """Not announced. With an intent still open the send may have gone out: that is reported as
+        unknown, never as failed (a user who retried a "failed" send would post twice); the intent
+        stays, so the next run asks the platform (or the user) before sending again."""
+        # A re-post that did not go out leaves the job as it was: announced, at its first copy.
+        status = PlatformStatus.ANNOUNCED if job.again else PlatformStatus.PENDING
+        self.recorder.update(job.post, job.platform, status=status)
+        if journal.open_intent is not None:
+            message = (
+                f"{error}; it may have gone out: the next run asks {platforms.display_name(job.platform)} before "
+                "sending it again"
+            )
+            result = JobResult(job, Status.UNKNOWN, error=message, error_kind=ErrorKind.UNKNOWN, attempts=attempts)
+            return self._report(result, len(journal.done))
         result = JobResult(job, Status.FAILED, error=str(error), error_kind=kind or error.kind, attempts=attempts)
         return self._report(result, len(journal.done))
 
@@ -472,6 +500,6 @@ class Executor:
         self.recorder.update(
             job.post, job.platform, status=PlatformStatus.UNKNOWN, reason=self.redactor.scrub(error.reason)
         )
-        message = f"{job.platform}: outcome unknown, not sent again: {error.reason}"
-        result = JobResult(job, Status.FAILED, error=message, error_kind=ErrorKind.UNKNOWN, attempts=attempts)
+        message = f"{job.platform}: outcome unknown, it may have gone out; not sent again: {error.reason}"
+        result = JobResult(job, Status.UNKNOWN, error=message, error_kind=ErrorKind.UNKNOWN, attempts=attempts)
         return self._report(result, len(journal.done))

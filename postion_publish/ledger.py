@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 
 LEDGER_FILE = "ledger.json"
 VERSION = 1
-STATUSES = (*Status, "unknown")  # "unknown": older ledgers; unknown outcomes are failed + kind
+STATUSES = tuple(Status)  # "unknown": a send whose answer was lost (older ledgers: failed + kind unknown)
 _STATUS_SET = frozenset(STATUSES)
 
 

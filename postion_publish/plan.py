@@ -36,6 +36,7 @@ class Job:
     unreviewed: bool = False  # a stored caption generated at publish time, never reviewed
     whole: bool = True  # the caption fits as rendered: a higher limit would not change the messages
     stored: StoredCaptions | None = field(default=None, compare=False)  # for a refit to a server's limit
+    again: bool = False  # `retry --again`: the user's word to post an announced job once more
 
 
 @dataclass(frozen=True)

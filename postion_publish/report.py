@@ -132,7 +132,13 @@ def _post_markdown(number: int, jobs: list[Job]) -> str:
 
 # --- runs, history, quota --------------------------------------------------------------------
 
-STATUS_MARKS: dict[str, str] = {Status.PUBLISHED: "✓", Status.FAILED: "✗", Status.SKIPPED: "–", Status.DRY_RUN: "·"}
+STATUS_MARKS: dict[str, str] = {
+    Status.PUBLISHED: "✓",
+    Status.FAILED: "✗",
+    Status.UNKNOWN: "?",
+    Status.SKIPPED: "–",
+    Status.DRY_RUN: "·",
+}
 
 
 def result_line(result: JobResult) -> str:

@@ -16,6 +16,7 @@ class Status(StrEnum):
     PUBLISHED = "published"
     FAILED = "failed"
     SKIPPED = "skipped"  # with the reason in `error`
+    UNKNOWN = "unknown"  # sent, or maybe sent, and no readable answer: never reported as failed
     DRY_RUN = "dry-run"
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import field
+from dataclasses import field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -93,9 +93,10 @@ class RunOutcome:
 
     @property
     def failed(self) -> bool:
-        """Exit status 1: a job failed, or was skipped because the quota is spent or its page is not live."""
+        """Exit status 1: a job failed or its outcome is unknown, or it was skipped because the quota
+        is spent or its page is not live."""
         return any(
-            r.status == Status.FAILED or r.error_kind in (ErrorKind.QUOTA, ErrorKind.NOT_LIVE) for r in self.results
+            r.status in (Status.FAILED, Status.UNKNOWN) or r.error_kind in (ErrorKind.QUOTA, ErrorKind.NOT_LIVE) for r in self.results
         )
 
 
@@ -283,40 +284,77 @@ def post_manually(
 
 
 def retry(
-    config_path: Path, attempt_ids: Iterable[str], options: RunOptions, *, posted_url: str | None = None
+    config_path: Path,
+    attempt_ids: Iterable[str],
+    options: RunOptions,
+    *,
+    posted_url: str | None = None,
+    again: bool = False,
 ) -> RunOutcome:
     """Retry failed attempts. Without ids: every (post, platform) whose latest attempt failed and
     is still pending. An id of an attempt whose outcome is unknown is the user's word that it did
     not go out: its open intent is dropped and it is sent again. With `posted_url`, the user's word
-    that it did go out, there: it is recorded as published (and counted in the quota), not sent."""
+    that it did go out, there: it is recorded as published (and counted in the quota), not sent.
+    A (post, platform) announced already is never sent again (whatever attempt names it) unless
+    `again`: the user's word, a deliberate re-post recorded as such."""
     settings = load_settings(config_path)
-    ids = list(attempt_ids)
+    ids = list(dict.fromkeys(attempt_ids))  # an id named twice is one job
+    if again and (not ids or posted_url is not None):
+        raise BadInput("--again re-posts the attempts named by id (see `postion history`), and not with --posted")
     with _lock(settings, options):
         state, ledger, checked = _open_records(settings, options)
-        attempts = _attempts_to_retry(ledger, state, ids)
+        attempts = _attempts_to_retry(ledger, state, ids, again=again)
         if posted_url is not None:
             return _settle_as_posted(settings, state, ledger, attempts, posted_url, options, checked)
         posts = {post.id: post for post in read_posts(settings, publishing=True)}
-        jobs = []
+        jobs: list[Job] = []
+        already: list[JobResult] = []
         for attempt in attempts:
             post = posts.get(attempt.post_id) or next((p for p in posts.values() if p.url == attempt.post), None)
             if post is None:
                 raise BadInput(f"attempt {attempt.id}: the post {attempt.post} is no longer on the site")
             if attempt.platform not in settings.platforms:
                 raise BadInput(f"attempt {attempt.id}: {attempt.platform} is no longer configured")
+            if any(job.post.id == post.id and job.platform == attempt.platform for job in jobs) or any(
+                done.job.post.id == post.id and done.job.platform == attempt.platform for done in already
+            ):
+                continue  # two attempts of one job: it is sent (at most) once
             record = state.record(post, attempt.platform)
-            if state.status(state.entry_id(post) or post.id, attempt.platform) == PlatformStatus.UNKNOWN:
+            status = state.status(state.entry_id(post) or post.id, attempt.platform)
+            job = build_job(post, settings.platforms[attempt.platform], settings)
+            if status == PlatformStatus.ANNOUNCED and not again:
+                already.append(_already_announced(job, record, attempt.id))
+                continue
+            if status == PlatformStatus.ANNOUNCED:  # --again: a new post, with keys of its own
+                # The first copy's parts are not this one's: a crash mid-send must not take them for it.
+                fresh = {k: v for k, v in record.items() if k != "parts"}
+                state = state.with_record(post, attempt.platform, {**fresh, "repost": int(record.get("repost", 0)) + 1})
+                job = replace(job, again=True)
+            elif status == PlatformStatus.UNKNOWN:
                 record = {k: v for k, v in record.items() if k not in ("intent", "reason")}
                 state = state.with_record(post, attempt.platform, {**record, "status": PlatformStatus.PENDING})
             elif "rejected" in record:  # a message too long, muted since it failed: tried (locally) again
                 state = state.with_record(post, attempt.platform, {k: v for k, v in record.items() if k != "rejected"})
-            jobs.append(build_job(post, settings.platforms[attempt.platform], settings))
-        if not options.dry_run:
+            jobs.append(job)
+        for result in already:
+            options.on_result(result)
+        if not options.dry_run and jobs:
             save_state(settings.root, state)
         results, quota = _execute(settings, state, ledger, jobs, options, checked)
         retried = {attempt.id for attempt in attempts}
         left = [u for u in find_unsettled(state, ledger) if u.attempt_id not in retried]
-    return RunOutcome(results, quota, unsettled=tuple(left))
+    return RunOutcome(already + results, quota, unsettled=tuple(left))
+
+
+def _already_announced(job: Job, record: Mapping[str, object], attempt_id: str) -> JobResult:
+    """What `retry` says of a job that went out already: where, and how to post it again on purpose."""
+    where = f": {record['url']}" if record.get("url") else ""
+    note = (
+        f"already announced on {job.platform}{where}; not sent again "
+        f"(`postion retry {attempt_id} --again` posts it once more, on purpose)"
+    )
+    url = str(record["url"]) if record.get("url") else None
+    return JobResult(job, Status.SKIPPED, url=url, error=note, error_kind=ErrorKind.ALREADY)
 
 
 def _settle_as_posted(
@@ -339,7 +377,15 @@ def _settle_as_posted(
     attempt = attempts[0]
     post = Post(id=attempt.post_id, url=attempt.post, title=attempt.post, date=options.clock())
     if state.status(attempt.post_id, attempt.platform) == PlatformStatus.ANNOUNCED:
-        raise BadInput(f"attempt {attempt.id}: {attempt.post} is already announced on {attempt.platform}")
+        recorded = state.posts.get(attempt.post_id, {}).get("platforms", {}).get(attempt.platform, {}).get("url")
+        if recorded != url:
+            raise BadInput(
+                f"attempt {attempt.id}: {attempt.post} is already announced on {attempt.platform}, at {recorded}"
+            )
+        job = Job(post, attempt.platform, ())
+        done = _already_announced(job, {"url": url}, attempt.id)
+        options.on_result(done)
+        return RunOutcome([done], ledger.quota(settings.quota, options.clock()))
     recorder = Recorder(settings.root, settings, state, ledger, options.clock, checked)
     now = utc_text(options.clock())
     try:
@@ -356,14 +402,15 @@ def _settle_as_posted(
     return RunOutcome([result], recorder.ledger.quota(settings.quota, options.clock()), unsettled=tuple(left))
 
 
-def _attempts_to_retry(ledger: Ledger, state: State, ids: list[str]) -> list[Attempt]:
+def _attempts_to_retry(ledger: Ledger, state: State, ids: list[str], *, again: bool = False) -> list[Attempt]:
     if ids:
         chosen = []
         for attempt_id in ids:
             attempt = ledger.find(attempt_id)
             if attempt is None:
                 raise BadInput(f"no attempt with id {attempt_id} in the history (see `postion history`)")
-            if attempt.status not in (Status.FAILED, ErrorKind.UNKNOWN):  # "unknown": older ledgers
+            # A published one is named to say where it went, or to post it again (--again).
+            if attempt.status not in (Status.FAILED, Status.UNKNOWN, Status.PUBLISHED):
                 raise BadInput(f"attempt {attempt_id} is {attempt.status}, not failed: nothing to retry")
             chosen.append(attempt)
         return chosen

@@ -165,6 +165,8 @@ def publish_and_record(
             annotation("warning", warning.message, emit, file=warning.file, line=warning.line)
         if result.status == Status.FAILED:
             annotation("error", f"{result.job.platform}: {result.job.post.url}: {result.error}", emit)
+        elif result.status == Status.UNKNOWN:  # may have gone out: the user decides, never a blind resend
+            annotation("warning", f"{result.job.platform}: {result.job.post.url}: {result.error}", emit)
     for item in outcome.unsettled:  # every run says it again, until the user settles it
         message = f"{item.platform}: {item.post}: outcome unknown ({item.reason}); {report.settle_advice(item)}"
         annotation("warning", message, emit)

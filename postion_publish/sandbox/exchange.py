@@ -18,7 +18,7 @@ from postion_publish.lean_dataclass import dataclass
 if TYPE_CHECKING:
     from postion_publish.sandbox.server import Sandbox
 
-FAILURE_MODES = ("429", "500", "500-after", "timeout", "auth", "echo")
+FAILURE_MODES = ("429", "500", "500-after", "timeout", "auth", "echo", "garbled")
 
 
 # The sandbox's Discord server and channel: in its webhook's answers and in its pages' links.
@@ -109,7 +109,8 @@ def with_failures(
     work: Callable[[], Response],
 ) -> Response:
     """Run a write, unless a failure was ordered: refuse it before the work (429, 500, auth) or
-    spoil the answer after it (500-after, timeout), as a real server under trouble can."""
+    spoil the answer after it (500-after, timeout, garbled: a 200 whose body is no JSON object), as
+    a real server or a proxy under trouble can."""
     failure = sandbox.take_failure(platform, request)
     if failure is not None and failure.mode == "echo":
         return _echo(sandbox, platform, request)
@@ -118,6 +119,8 @@ def with_failures(
     response = work()
     if failure is not None and failure.mode == "500-after":
         return refuse(Failure("500", 1))
+    if failure is not None and failure.mode == "garbled":
+        return Response(200, [[[["the post is stored; this answer says nothing readable"]]]])
     if failure is not None and failure.mode == "timeout":
         time.sleep(failure.delay)  # the work is done; the answer comes too late for the client
     return response

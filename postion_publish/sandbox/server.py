@@ -9,7 +9,8 @@ fail:
     POST /_sandbox/fail {"platform": "bluesky", "mode": "429", "count": 1, "retry_after": 1}
 
 modes: `429` (rate limited), `500` (refused with a 5xx), `500-after` (stored, then a 5xx),
-`timeout` (stored, then no answer for `delay` seconds), `auth` (credential refused or expired),
+`timeout` (stored, then no answer for `delay` seconds), `garbled` (stored, then a 200 whose body
+is not the object the contract promises), `auth` (credential refused or expired),
 `echo` (a 401 whose body quotes the request back: its URL, headers and body, also base64- and
 URL-encoded, as misconfigured servers and proxies do);
 options: `count`, `retry_after`, `delay`, `path_contains` (only requests whose path has it),

@@ -242,3 +242,46 @@ def test_reference_shapes_with_a_ten_item_feed_and_more_posts_on_pages(
         "Note 12, in short.",
         dt.datetime(2026, 2, 12, 8, 0, tzinfo=dt.UTC),
     )
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        '<link rel="alternate" type="application/rss+xml" href="https://hugo.example.com/index.xml">',
+        '<link rel="alternate" type="application/rss+xml" href="index.xml">',
+        '<link rel="alternate" type="application/rss+xml" href="/index.xml">',
+        "",
+    ],
+    ids=["absolute", "relative", "rooted", "none"],
+)
+@pytest.mark.parametrize("config", ["relative", "absolute", "from-elsewhere"])
+def test_a_feed_linked_any_way_is_read_whatever_the_config_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, link: str, config: str
+) -> None:
+    """A relative -c with a feed linked by absolute URL (Pelican, Hugo, Jekyll; the Action's
+    default) stopped `plan` with a ValueError traceback."""
+    from cli_runner import CliRunner
+
+    from postion_publish.cli import main
+
+    blog = tmp_path / "blog"
+    shutil.copytree(SITES / "hugo", blog / "public")
+    (blog / "public" / "index.html").write_text(f"<html><head>{link}</head><body></body></html>", encoding="utf-8")
+    (blog / "postion.yml").write_text(
+        "site_url: https://hugo.example.com\nsource: {type: site, path: public}\nplatforms: {discord: {}}\n",
+        encoding="utf-8",
+    )
+    (blog / ".postion").mkdir()
+    (blog / ".postion" / "state.json").write_text('{"version": 1, "posts": {}}', encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    cwd, path = {
+        "relative": (blog, "postion.yml"),
+        "absolute": (elsewhere, str(blog / "postion.yml")),
+        "from-elsewhere": (elsewhere, "../blog/postion.yml"),
+    }[config]
+    monkeypatch.chdir(cwd)
+    result = CliRunner().invoke(main, ["plan", "--json", "-c", path, "--now", "2026-12-01T00:00:00Z"])
+    assert result.exit_code == 0, result.output
+    planned = {job["post_id"] for job in json.loads(result.stdout)["jobs"]}
+    assert planned == {"posts/first-hugo-post", "posts/second-hugo-post"}

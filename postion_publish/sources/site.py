@@ -93,8 +93,8 @@ def find_feed(folder: Path, settings: Settings) -> tuple[Path | None, str]:
         return feed, f"the feed {settings.source.feed}"
     linked = [path for href in _linked_feeds(folder) if (path := _site_file(folder, href, settings.site_url))]
     for feed in (*linked, *(folder / name for name in FEED_NAMES)):
-        if feed.is_file():
-            return feed, f"the feed {feed.relative_to(folder).as_posix()}"
+        if feed.is_file():  # a linked feed is resolved (`_inside`), `folder` may be relative: name it from both
+            return feed, f"the feed {feed.resolve().relative_to(folder.resolve()).as_posix()}"
     return None, f"a feed linked from index.html or named {', '.join(FEED_NAMES)}"
 
 

@@ -61,6 +61,8 @@ def is_publishable(post: Post, settings: Settings, now: dt.datetime) -> bool:
 def _left_out_because(post: Post, settings: Settings, now: dt.datetime) -> str | None:
     if post.draft:
         return "a draft"
+    if post.undated:
+        return f"no date: add `date: {now.date().isoformat()}` to the front matter of {post.source_file or post.id}"
     if post.date > now:
         return "scheduled"
     if settings.since is not None and post.date.date() < settings.since:

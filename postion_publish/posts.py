@@ -33,6 +33,9 @@ class PostOptions:
         return self.skip_all or platform in self.skip
 
 
+UNDATED = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)  # the date of a post that has none: never due, never scheduled
+
+
 @dataclass(frozen=True)
 class Post:
     id: str  # stable across URL changes: front matter `id`, else the source path
@@ -52,6 +55,7 @@ class Post:
     source_line: int | None = None
     content_root: str | None = None  # the content folder: "/…" paths start here, images stay inside
     warnings: tuple[str, ...] = ()  # what the source noticed, shown with each of the post's jobs
+    undated: bool = False  # no date in its front matter: `date` is UNDATED and it is never announced
 
     @cached_property
     def excerpt(self) -> str:

@@ -17,7 +17,7 @@ from frontmatter.default_handlers import YAMLHandler
 from postion_publish.config import Settings
 from postion_publish.dates import to_utc
 from postion_publish.errors import BadInput
-from postion_publish.posts import Post, parse_options
+from postion_publish.posts import UNDATED, Post, parse_options
 from postion_publish.simple_yaml import simple_front_matter
 from postion_publish.urls import join_url, split_url
 from postion_publish.yaml_positions import check_expansion, load_located
@@ -182,9 +182,9 @@ def _build_post(
     raw_date = meta.get("date")
     if isinstance(raw_date, Mapping):  # Material for MkDocs: `date: {created: …, updated: …}`
         raw_date = raw_date.get("created")
-    if raw_date is None:
-        raise BadInput("the post has no date; add `date: 2026-01-31` to its front matter", file=label, line=1)
-    date = to_utc(raw_date, file=label, line=lines.get("date"))
+    # No date: a draft needs none; a published post is left out of the plan with its reason
+    # (see plan._left_out_because), and the rest of the blog goes on.
+    date = UNDATED if raw_date is None else to_utc(raw_date, file=label, line=lines.get("date"))
     slug = str(meta.get("slug") or slugify(_DATE_PREFIX.sub("", stem)))
     url = _post_url(settings, meta.get("url"), slug, date, label, lines)
     warnings = _url_warnings(settings, url) if meta.get("url") else ()
@@ -222,6 +222,7 @@ def _build_post(
         source_line=1,
         content_root=str(settings.source.path),
         warnings=warnings,
+        undated=raw_date is None,
     )
 
 

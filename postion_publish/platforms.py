@@ -43,6 +43,9 @@ class PlatformSpec:
     # Its module in the sandbox: `handle(sandbox, request)` answers its API; `settings(sandbox)`,
     # `environment(sandbox)` and `texts(store)` serve the demo, the tests and the crash test.
     sandbox: str | None = None
+    # What `disconnect` cannot revoke through the API, for the user to do by hand: where in the
+    # platform's own settings the connection is taken away.
+    revoke_by_hand: str = "in the platform's settings for connected apps"
 
     def sandbox_module(self) -> Any:
         return import_module(self.sandbox) if self.sandbox else None
@@ -81,6 +84,10 @@ _REGISTRY: dict[str, PlatformSpec] = {
             ),
             adapter="postion_publish.adapters.x:build",
             sandbox="postion_publish.sandbox.x",
+            revoke_by_hand=(
+                "Settings → Security and account access → Apps and sessions → Connected apps (OAuth 1.0a keys: "
+                "regenerate them in the developer portal, your app → Keys and tokens)"
+            ),
         ),
         PlatformSpec(
             "bluesky",
@@ -93,6 +100,7 @@ _REGISTRY: dict[str, PlatformSpec] = {
             credentials=(("POSTION_BLUESKY_APP_PASSWORD",),),
             adapter="postion_publish.adapters.bluesky:build",
             sandbox="postion_publish.sandbox.bluesky",
+            revoke_by_hand="delete the app password in Settings → Privacy and security → App passwords",
         ),
         PlatformSpec(
             "mastodon",
@@ -109,6 +117,7 @@ _REGISTRY: dict[str, PlatformSpec] = {
             credentials=(("POSTION_MASTODON_TOKEN",),),
             adapter="postion_publish.adapters.mastodon:build",
             sandbox="postion_publish.sandbox.mastodon",
+            revoke_by_hand="Preferences → Account → Authorized apps (or Development, for an app you made): revoke it",
             server_limit_key="max_characters",
         ),
         PlatformSpec(
@@ -121,6 +130,7 @@ _REGISTRY: dict[str, PlatformSpec] = {
             credentials=(("POSTION_LINKEDIN_ACCESS_TOKEN",),),
             adapter="postion_publish.adapters.linkedin:build",
             sandbox="postion_publish.sandbox.linkedin",
+            revoke_by_hand="Settings → Data privacy → Permitted services: remove the app",
         ),
         PlatformSpec(
             "discord",
@@ -136,6 +146,7 @@ _REGISTRY: dict[str, PlatformSpec] = {
             credentials=(("POSTION_DISCORD_WEBHOOK_URL",),),
             adapter="postion_publish.adapters.discord:build",
             sandbox="postion_publish.sandbox.discord",
+            revoke_by_hand="the channel's settings → Integrations → Webhooks: delete the webhook",
         ),
         PlatformSpec(
             "threads",
@@ -146,6 +157,7 @@ _REGISTRY: dict[str, PlatformSpec] = {
             credentials=(("POSTION_THREADS_ACCESS_TOKEN",),),
             adapter="postion_publish.adapters.threads:build",
             sandbox="postion_publish.sandbox.threads",
+            revoke_by_hand="Settings → Account → Website permissions → Apps and websites: remove the app",
         ),
     )
 }

@@ -386,7 +386,7 @@ def test_disconnect_revokes_deletes_and_records(sandbox: Sandbox, tmp_path: Path
     assert postion("tokens", "refresh", "x", "-c", str(config), "--now", NOW, env=env).returncode == 0
     done = postion("disconnect", "x", "--to", "file", "-c", str(config), "--now", NOW, env=env)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "X: refresh token revoked" in done.stdout and "POSTION_X_REFRESH_TOKEN" in done.stdout
+    assert "X: revoked: refresh token" in done.stdout and "POSTION_X_REFRESH_TOKEN" in done.stdout
     assert sandbox.store["x"]["oauth"]["revoked"]
     assert "POSTION_X_REFRESH_TOKEN" not in json.loads(Path(env["POSTION_TOKEN_FILE"]).read_text())
     record = json.loads((tmp_path / "blog" / ".postion" / "ledger.json").read_text())["tokens"]["x"]

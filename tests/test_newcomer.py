@@ -41,3 +41,39 @@ def test_an_undated_post_or_draft_stops_nothing(live_blog: Path, sandbox: Sandbo
     published = invoke(live_blog, "publish", env=sandbox_env(sandbox, live_blog))
     assert published.exit_code == 0, published.output
     assert published.output.count("✓") == 3  # the dated post, on each of the three platforms
+
+
+# --- 5. disconnect revokes whatever store holds the token ------------------------------------
+
+
+def test_disconnect_revokes_the_token_files_value_with_client_authentication(tmp_path: Path) -> None:
+    import os
+
+    from test_connections import blog_for, postion
+
+    from postion_publish.sandbox.exchange import Credentials
+    from postion_publish.tokens.store import FileStore
+
+    emulator = Sandbox(credentials=Credentials(x_client_secret="confidential-app-secret"))
+    emulator.start(0)
+    try:
+        config = blog_for(emulator, tmp_path / "blog", "x", "mastodon")
+        token_file = tmp_path / "tokens.json"
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("POSTION_", "GITHUB_"))}
+        env |= {"POSTION_TOKEN_FILE": str(token_file), "POSTION_X_CLIENT_SECRET": "confidential-app-secret"}
+        # `connect --to file` put the live tokens in the file; the environment has none of them.
+        store = FileStore(token_file, {})
+        keys = emulator.credentials
+        store.put("POSTION_X_CLIENT_ID", keys.x_client_id)
+        store.put("POSTION_X_REFRESH_TOKEN", keys.x_refresh_token)
+        done = postion("disconnect", "x", "--to", "file", "-c", str(config), "--now", NOW, env=env)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "X: revoked: refresh token" in done.stdout
+        assert emulator.store["x"]["oauth"]["revoked"]
+        assert json.loads(token_file.read_text()) == {}
+        assert "confidential-app-secret" not in done.stdout + done.stderr
+        # what the API cannot revoke is said, with where to do it
+        other = postion("disconnect", "mastodon", "--to", "file", "-c", str(config), "--now", NOW, env=env)
+        assert "Mastodon: revoke by hand: Preferences → Account → Authorized apps" in other.stdout
+    finally:
+        emulator.stop()

@@ -38,6 +38,8 @@ class Credentials:
     discord_webhook_token: str = "sandbox-webhook-token"
     # X: an OAuth 2.0 public client whose refresh tokens rotate, and OAuth 1.0a keys.
     x_client_id: str = "c2FuZGJveCBjbGllbnQ"
+    # A confidential app (a secret): the token and revoke endpoints then want HTTP Basic, as X's do.
+    x_client_secret: str | None = None
     x_refresh_token: str = "sandbox-x-refresh-token"
     x_access_seed: str = "sandbox-x-bearer"  # rotated access tokens start with it
     x_api_key: str = "sandbox-x-api-key"

@@ -22,7 +22,7 @@ import html
 import re
 import time
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, unquote, urlencode
+from urllib.parse import parse_qsl, unquote, unquote_plus, urlencode
 
 from oauthlib.oauth1.rfc5849 import signature, utils
 
@@ -99,10 +99,26 @@ def _generation(token: str, seed: str, kind: str) -> int | None:
     return int(number) if hmac.compare_digest(_token(seed, kind, int(number)), token) else None
 
 
+def _client_authenticated(sandbox: Sandbox, request: Request, form: dict[str, str]) -> bool:
+    """A public client names itself (`client_id`); a confidential one must authenticate with HTTP
+    Basic `client_id:client_secret`, each form-encoded (RFC 6749 §2.3.1), as X requires."""
+    keys = sandbox.credentials
+    if keys.x_client_secret is None:
+        return form.get("client_id") == keys.x_client_id
+    header = request.headers.get("authorization", "")
+    if not header.startswith("Basic "):
+        return False
+    try:
+        user, _, password = base64.b64decode(header[6:]).decode().partition(":")
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return unquote_plus(user) == keys.x_client_id and unquote_plus(password) == keys.x_client_secret
+
+
 def _token_endpoint(sandbox: Sandbox, request: Request) -> Response:
     form = dict(parse_qsl(request.body.decode("utf-8", "replace")))
     invalid = {"error": "invalid_request", "error_description": "Value passed for the token was invalid."}
-    if form.get("client_id") != sandbox.credentials.x_client_id:
+    if not _client_authenticated(sandbox, request, form):
         return Response(401, {"error": "unauthorized_client", "error_description": "Missing valid authorization"})
     if form.get("grant_type") == "authorization_code":
         return _code_grant(sandbox, form)
@@ -169,11 +185,20 @@ def _token_answer(sandbox: Sandbox, generation: int, scope: str) -> dict[str, An
 
 
 def _revoke(sandbox: Sandbox, request: Request) -> Response:
+    """RFC 7009: the client authenticates as at the token endpoint; the family's live refresh or
+    access token revokes it; any other token (spent, unknown) is answered 200 and changes nothing."""
     form = dict(parse_qsl(request.body.decode("utf-8", "replace")))
-    if _generation(form.get("token", ""), sandbox.credentials.x_refresh_token, "refresh") is not None:
-        with sandbox.lock:
-            _oauth(sandbox)["revoked"] = True
-        sandbox.save()
+    if not _client_authenticated(sandbox, request, form):
+        return Response(401, {"error": "unauthorized_client", "error_description": "Missing valid authorization"})
+    keys, token = sandbox.credentials, form.get("token", "")
+    with sandbox.lock:
+        oauth = _oauth(sandbox)
+        live = oauth["generation"]
+        if _generation(token, keys.x_refresh_token, "refresh") == live or (
+            _generation(token, keys.x_access_seed, "access") == live
+        ):
+            oauth["revoked"] = True
+    sandbox.save()
     return Response(200, {"revoked": True})
 
 

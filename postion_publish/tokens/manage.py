@@ -158,37 +158,67 @@ def connect(
 def disconnect(
     settings: Settings, platform: str, environ: Mapping[str, str], now: dt.datetime, *, to: str | None = None
 ) -> list[str]:
-    """Revoke at the platform where it offers revocation (X OAuth 2.0), delete the values from the
-    store, record the disconnection. Returns what was done, line by line."""
-    done = []
-    revoked = _revoke(settings, platform, environ)
-    if revoked:
-        done.append(revoked)
+    """Revoke at the platform where it offers revocation (X OAuth 2.0), whichever store holds the
+    token (the environment, the token file), delete the values from the store, record the
+    disconnection. Returns what was done, and what is left to do by hand, line by line."""
     where = destination(settings, environ, to)
-    names = dict.fromkeys(name for names in platforms.spec(platform).credentials for name in names)
+    names = list(dict.fromkeys(name for names in platforms.spec(platform).credentials for name in names))
+    names.append(f"POSTION_{platform.upper()}_CLIENT_SECRET")  # optional (confidential apps): read, and forgotten
+    names = list(dict.fromkeys(names))
+    held = {name: _held(name, environ, where) for name in names}
+    done = _revoke(settings, platform, held)
     deleted = [name for name in names if where.delete(name)]
     done.append(f"deleted from {where.describe()}: {', '.join(deleted) or 'nothing was there'}")
     ledger = load_ledger(settings.root)
     tokens = updated(ledger.tokens, platform, disconnected=now)
     save_ledger(settings.root, replace(ledger, tokens=tokens), settings.quota, now)
     done.append("recorded in the ledger")
+    if where.kind == "github" or any(environ.get(name) for name in names):
+        done.append(f"remove the POSTION_{platform.upper()}_… values from your environment and other stores too")
     return done
 
 
-def _revoke(settings: Settings, platform: str, environ: Mapping[str, str]) -> str | None:
-    if platform != "x" or not environ.get("POSTION_X_REFRESH_TOKEN") or not environ.get("POSTION_X_CLIENT_ID"):
-        return None  # LinkedIn, Threads, Bluesky, Discord: revoke in the platform's own settings
+def _held(name: str, environ: Mapping[str, str], where: Destination) -> list[str]:
+    """Every value of a credential this machine can see: the token file's (a rotated one is newer)
+    and the environment's. Repository secrets cannot be read back: revoked only if also in the environment."""
+    values = [where.file.stored(name) if where.file is not None else None, environ.get(name, "").strip()]
+    return list(dict.fromkeys(value for value in values if value))
+
+
+def _revoke(settings: Settings, platform: str, held: Mapping[str, list[str]]) -> list[str]:
+    """X's OAuth 2.0 tokens are revoked through its API (RFC 7009; confidential clients
+    authenticate with HTTP Basic, as at the token endpoint); everything else is said, with where."""
+    by_hand = f"{platforms.display_name(platform)}: revoke by hand: {platforms.spec(platform).revoke_by_hand}"
+    tokens = [
+        (value, hint)
+        for name, hint in (("POSTION_X_REFRESH_TOKEN", "refresh_token"), ("POSTION_X_ACCESS_TOKEN", "access_token"))
+        for value in held.get(name, [])
+    ]
+    client_ids = held.get("POSTION_X_CLIENT_ID") or []
+    if platform != "x" or not tokens:
+        return [by_hand]
+    if not client_ids:
+        return [f"X: not revoked: no POSTION_X_CLIENT_ID to revoke with; {by_hand}"]
+    from postion_publish.adapters.x import client_authentication
+
+    client_id = client_ids[0]
+    secret = (held.get("POSTION_X_CLIENT_SECRET") or [None])[0]
     options = settings.platforms.get("x")
     base = (options.api_base if options and options.api_base else "https://api.x.com").rstrip("/")
-    form = {
-        "token": environ["POSTION_X_REFRESH_TOKEN"],
-        "token_type_hint": "refresh_token",
-        "client_id": environ["POSTION_X_CLIENT_ID"],
-    }
-    try:
-        response = httpx.post(f"{base}/2/oauth2/revoke", data=form, timeout=30.0)
-    except httpx.HTTPError:
-        return "X: revocation failed (no answer); revoke the app in X's settings → Connected apps"
-    return (
-        "X: refresh token revoked" if response.status_code == 200 else f"X: revocation refused ({response.status_code})"
-    )
+    headers = client_authentication(client_id, secret)
+    revoked, refused = [], []
+    for value, hint in tokens:
+        form = {"token": value, "token_type_hint": hint, **({} if secret else {"client_id": client_id})}
+        label = hint.replace("_", " ")
+        try:
+            response = httpx.post(f"{base}/2/oauth2/revoke", data=form, headers=headers, timeout=30.0)
+        except httpx.HTTPError:
+            refused.append(f"{label} (no answer)")
+            continue
+        (revoked if response.status_code == 200 else refused).append(
+            label if response.status_code == 200 else f"{label} ({response.status_code})"
+        )
+    lines = [f"X: revoked: {', '.join(dict.fromkeys(revoked))}"] if revoked else []
+    if refused:
+        lines.append(f"X: revocation refused or unanswered: {', '.join(refused)}; {by_hand}")
+    return lines

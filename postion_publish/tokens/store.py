@@ -74,6 +74,12 @@ class FileStore:
             return None
         return entry["value"]
 
+    def stored(self, name: str) -> str | None:
+        """The value kept under `name`, whichever environment value it replaced (`disconnect`
+        revokes it even where the environment now holds another)."""
+        entry = self._read().get(name)
+        return entry["value"] if entry is not None else None
+
     def put(self, name: str, value: str) -> None:
         values = self._read()
         values[name] = {"value": value, "replaces": self._origin(name)}

@@ -191,6 +191,7 @@ def _run_options(now: str | None, as_json: bool, dry_run: bool = False, wait_liv
         dry_run=dry_run,
         wait_live=wait_live,
         on_notice=lambda notice: echo(f"warning: {notice}", err=True),
+        on_progress=lambda line: echo(one_line(line), err=True),
     )
 
 

@@ -53,6 +53,7 @@ class RunOptions:
     tokens: TokenStore | None = None
     on_notice: Callable[[str], None] = lambda notice: None  # e.g. a rotation that could not be kept
     on_secret: Callable[[str], None] = lambda value: None  # a new secret (the Action masks it in the log)
+    on_progress: Callable[[str], None] = lambda line: None  # what a long step is doing (--wait-live)
 
 
 @dataclass(frozen=True)
@@ -227,17 +228,14 @@ def _live_only(jobs: list[Job], options: RunOptions) -> tuple[list[Job], list[Jo
         return jobs, []
     from postion_publish.live import wait_until_live
 
-    live = wait_until_live((job.post.url for job in jobs), options.wait_live, options.wait_interval)
+    outcomes = wait_until_live((job.post.url for job in jobs), options.wait_live, options.wait_interval, options.on_progress)
     waiting = []
     for job in jobs:
-        if job.post.url not in live:
-            reason = (
-                f"{job.post.url} did not answer 200 within {options.wait_live:g} s (is the deploy finished?); "
-                "not announced yet: it stays pending for the next run"
-            )
+        if (why := outcomes.get(job.post.url)) is not None:
+            reason = f"{job.post.url} {why} (is the deploy finished?); not announced yet: it stays pending for the next run"
             waiting.append(JobResult(job, Status.SKIPPED, error=reason, error_kind=ErrorKind.NOT_LIVE))
             options.on_result(waiting[-1])
-    return [job for job in jobs if job.post.url in live], waiting
+    return [job for job in jobs if outcomes.get(job.post.url) is None], waiting
 
 
 def post_manually(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from cli_runner import CliRunner, Result
 
 from conftest import NOW, sandbox_env, write_post
@@ -77,3 +78,53 @@ def test_disconnect_revokes_the_token_files_value_with_client_authentication(tmp
         assert "Mastodon: revoke by hand: Preferences → Account → Authorized apps" in other.stdout
     finally:
         emulator.stop()
+
+
+# --- 6. --wait-live says what it waits for, and a wrong address at once -----------------------
+
+
+def test_wait_live_says_what_it_waits_for_and_fails_fast_on_a_host_that_cannot_be_reached(
+    live_blog: Path, sandbox: Sandbox
+) -> None:
+    import socket
+    import time
+
+    with socket.socket() as probe:  # a port nothing listens on: connection refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = (live_blog / "postion.yml").read_text().replace("https://blog.example.com", f"http://127.0.0.1:{port}")
+    (live_blog / "postion.yml").write_text(config)
+    started = time.monotonic()
+    result = invoke(live_blog, "publish", "--wait-live", "--wait-timeout", "600", env=sandbox_env(sandbox, live_blog))
+    assert time.monotonic() - started < 30  # not the 600 s of the wait
+    assert result.exit_code == 1
+    assert "waiting up to 600 s for 2 pages to be served" in result.stderr
+    assert f"not live: http://127.0.0.1:{port}/first/: cannot reach it" in result.stderr
+    assert "✓" not in result.output
+
+
+def test_wait_live_says_how_long_it_has_waited(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from postion_publish import live
+
+    class NotYet(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    site = ThreadingHTTPServer(("127.0.0.1", 0), NotYet)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    said: list[str] = []
+    monkeypatch.setattr(live, "PROGRESS_EVERY", 0.2)
+    try:
+        url = f"http://127.0.0.1:{site.server_address[1]}/post/"
+        outcome = live.wait_until_live([url], 0.7, 0.05, said.append)
+    finally:
+        site.shutdown()
+    assert outcome[url] is not None and "did not answer 200 within 0.7 s (last: HTTP 404)" in outcome[url]
+    assert any(line.startswith(f"still waiting for {url} (") and "of 0.7 s; last: HTTP 404)" in line for line in said)

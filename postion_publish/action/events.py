@@ -127,6 +127,7 @@ def _options(inputs: ActionInputs, environ: Mapping[str, str], emit: Emit) -> Ru
         on_result=lambda result: emit(report.result_line(result)),
         dry_run=inputs.dry_run,
         wait_live=inputs.wait_live,
+        on_progress=lambda line: emit(one_line(line)),
     )
 
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 STARTER_CONFIG = """\
 # postion-publish: announce new posts on social platforms. Reference: README.md
-site_url: https://blog.example.com      # the address of your published site
+site_url: {site_url:<27} # the address of your published site{site_note}
 source:
   type: {source_type:<33} # content | site | mkdocs | pelican
   path: {source_path:<33} # {source_note}
@@ -79,6 +79,27 @@ Exit status: 0 done; 1 a job failed (the others still ran);
 2 bad input or configuration (nothing written). Reference: README.md"""
 
 
+def _generator_site_url(folder: Path) -> tuple[str, str] | None:
+    """The site's address as its generator is told it (MkDocs' `site_url`, Pelican's `SITEURL`,
+    the published one of publishconf.py first), read as text: a config file is never run."""
+    import re
+
+    sources = (
+        ("mkdocs.yml", r"^site_url:[ \t]*[\"']?(https?://[^\"'\s#]+)"),
+        ("mkdocs.yaml", r"^site_url:[ \t]*[\"']?(https?://[^\"'\s#]+)"),
+        ("publishconf.py", r"^SITEURL[ \t]*=[ \t]*[\"'](https?://[^\"']+)[\"']"),
+        ("pelicanconf.py", r"^SITEURL[ \t]*=[ \t]*[\"'](https?://[^\"']+)[\"']"),
+    )
+    for name, pattern in sources:
+        try:
+            text = (folder / name).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if found := re.search(pattern, text, re.MULTILINE):
+            return found.group(1).rstrip("/"), name
+    return None
+
+
 def _detected_source(folder: Path) -> tuple[str, str, str]:
     """The source a starter config should name: the site generator found beside it, if any."""
     if (folder / "mkdocs.yml").exists() or (folder / "mkdocs.yaml").exists():
@@ -92,7 +113,11 @@ def init(baseline: bool, force: bool, config_path: Path, now: str | None) -> Non
     """Write a starter postion.yml; with --baseline, mark every current post as announced."""
     if not config_path.exists():
         source_type, source_path, note = _detected_source(config_path.parent)
-        starter = STARTER_CONFIG.format(source_type=source_type, source_path=source_path, source_note=note)
+        detected = _generator_site_url(config_path.parent)
+        site_url, site_note = (detected[0], f" (from {detected[1]})") if detected else ("https://blog.example.com", "")
+        starter = STARTER_CONFIG.format(
+            source_type=source_type, source_path=source_path, source_note=note, site_url=site_url, site_note=site_note
+        )
         config_path.write_text(starter, encoding="utf-8")
         echo(f"Wrote {config_path}: set site_url, source and platforms, then run `postion init --baseline`.")
         return

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
-from postion_publish.config import PlatformSettings, Settings, TemplateText
+from postion_publish.config import PlatformSettings, Settings, TemplateText, placeholder_notice
 from postion_publish.errors import PlanWarning
 from postion_publish.lean_dataclass import dataclass
 from postion_publish.posts import Post, check_unique
@@ -52,6 +52,7 @@ class Plan:
     jobs: tuple[Job, ...]
     scheduled: tuple[Post, ...] = ()  # dated in the future: announced once their date has come
     not_planned: tuple[NotPlanned, ...] = ()  # drafts, before `since`, skipped by their block
+    notices: tuple[str, ...] = ()  # about the whole plan, e.g. a placeholder site_url
 
 
 def is_publishable(post: Post, settings: Settings, now: dt.datetime) -> bool:
@@ -99,7 +100,8 @@ def make_plan(
             if name not in skipped
         )
     scheduled = tuple(post for post in all_posts if not post.draft and post.date > now)
-    return Plan(tuple(jobs), scheduled, tuple(left_out))
+    notices = tuple(notice for notice in (placeholder_notice(settings),) if notice)
+    return Plan(tuple(jobs), scheduled, tuple(left_out), notices)
 
 
 def _template_for(post: Post, platform: PlatformSettings, settings: Settings) -> tuple[TemplateText, bool]:

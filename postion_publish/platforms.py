@@ -23,6 +23,7 @@ from postion_publish.lean_dataclass import dataclass
 
 if TYPE_CHECKING:
     from postion_publish.captions.rules import LengthRule
+    from postion_publish.config import PlatformSettings
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,14 @@ class PlatformSpec:
     # What `disconnect` cannot revoke through the API, for the user to do by hand: where in the
     # platform's own settings the connection is taken away.
     revoke_by_hand: str = "in the platform's settings for connected apps"
+    # Where its requests go when that is a credential, not a key of postion.yml (a webhook URL).
+    endpoint_variable: str | None = None
+
+    def endpoint(self, options: PlatformSettings, environ: Mapping[str, str]) -> str:
+        """The address its posts are sent to, as far as config and environment tell."""
+        if self.endpoint_variable and environ.get(self.endpoint_variable):
+            return environ[self.endpoint_variable].strip()
+        return options.api_base or self.default_api_base or ""
 
     def sandbox_module(self) -> Any:
         return import_module(self.sandbox) if self.sandbox else None
@@ -144,6 +153,7 @@ _REGISTRY: dict[str, PlatformSpec] = {
                 "web_base": is_http_url,
             },
             credentials=(("POSTION_DISCORD_WEBHOOK_URL",),),
+            endpoint_variable="POSTION_DISCORD_WEBHOOK_URL",
             adapter="postion_publish.adapters.discord:build",
             sandbox="postion_publish.sandbox.discord",
             revoke_by_hand="the channel's settings → Integrations → Webhooks: delete the webhook",

@@ -30,6 +30,7 @@ def plan_json(plan: Plan) -> list[tuple[str, Iterable[dict[str, Any]]]]:
         ("jobs", map(_job_json, plan.jobs)),
         ("scheduled", [{"post": p.url, "post_id": p.id, "date": p.date.isoformat()} for p in plan.scheduled]),
         ("not_planned", [{"post": n.post.url, "post_id": n.post.id, "reason": n.reason} for n in plan.not_planned]),
+        *([("notices", [{"message": notice} for notice in plan.notices])] if plan.notices else []),
     ]
 
 
@@ -90,6 +91,7 @@ def plan_table(plan: Plan) -> str:
                     lines.extend(f"    │ {one_line(line)}" for line in message.text.split("\n"))
                 lines.extend(f"    ! {one_line(warning_text(w))}" for w in job.warnings)
             lines.append("")
+    lines[:0] = [f"Warning: {one_line(notice)}" for notice in plan.notices]
     for post in plan.scheduled:
         lines.append(f"Scheduled: {one_line(post.title)} ({post.date.isoformat()})")
     for left_out in plan.not_planned:
@@ -105,6 +107,7 @@ def plan_markdown(plan: Plan, max_chars: int | None = None) -> str:
     if not plan.jobs:
         return "**postion-publish:** nothing new to announce.\n"
     text = f"**postion-publish:** {_summary(plan)} once this is merged.\n\n"
+    text += "".join(f"> ⚠️ {code_span(notice)}\n\n" for notice in plan.notices)
     posts = _by_post(plan)
     for number, jobs in enumerate(posts, start=1):
         section = _post_markdown(number, jobs)

@@ -123,6 +123,29 @@ def _open_records(settings: Settings, options: RunOptions) -> tuple[State, Ledge
     return state, ledger, checked
 
 
+def _refuse_placeholder(settings: Settings, jobs: Sequence[Job], environ: Mapping[str, str]) -> None:
+    """A placeholder site_url (`https://blog.example.com`) announced is a dead link nobody can take
+    back: refused before anything is written, unless every platform it would go to is on this
+    machine (the sandbox, the demo, a test server)."""
+    from postion_publish import platforms
+    from postion_publish.config import is_placeholder_site
+    from postion_publish.urls import split_url
+
+    if not jobs or not is_placeholder_site(settings.site_url):
+        return
+    for name in dict.fromkeys(job.platform for job in jobs):
+        parts = split_url(platforms.spec(name).endpoint(settings.platforms[name], environ))
+        host = (parts.hostname or "") if parts is not None else ""
+        # No address known (a credential missing): that job fails on its own, with that reason.
+        if host and host != "localhost" and not host.startswith("127.") and host != "::1":
+            raise BadInput(
+                f"{settings.site_url} is a placeholder: set your site's address before announcing it "
+                f"(nothing was sent to {platforms.display_name(name)} or any other platform)",
+                file=settings.file,
+                key="site_url",
+            )
+
+
 def _check_platforms(settings: Settings, platforms: Sequence[str]) -> None:
     for name in platforms:
         if name not in settings.platforms:
@@ -198,6 +221,8 @@ def publish(
         ]
         if post_url is not None and not any(job.post.url == post_url for job in plan.jobs):
             raise BadInput(f"--post {post_url}: no new post has that URL (see `postion plan`)")
+        if not options.dry_run:
+            _refuse_placeholder(settings, chosen, options.environ)
         chosen, waiting = _live_only(chosen, options)
         # Every due pair is recorded as pending before anything is sent, those not chosen included.
         results, quota = _execute(settings, state, ledger, chosen, options, checked, due=plan.jobs)
@@ -270,6 +295,8 @@ def post_manually(
                 skipped.append(name)
                 continue
             jobs.append(build_job(post, settings.platforms[name], settings, captions.get(name), stored=stored))
+        if not options.dry_run:
+            _refuse_placeholder(settings, jobs, options.environ)
         results, quota = _execute(settings, state, ledger, jobs, options, checked, due=jobs)
     for name in skipped:
         record = state.record(post, name)
@@ -334,6 +361,8 @@ def retry(
             elif "rejected" in record:  # a message too long, muted since it failed: tried (locally) again
                 state = state.with_record(post, attempt.platform, {k: v for k, v in record.items() if k != "rejected"})
             jobs.append(job)
+        if not options.dry_run:
+            _refuse_placeholder(settings, jobs, options.environ)
         for result in already:
             options.on_result(result)
         if not options.dry_run and jobs:

@@ -128,3 +128,65 @@ def test_wait_live_says_how_long_it_has_waited(monkeypatch: pytest.MonkeyPatch) 
         site.shutdown()
     assert outcome[url] is not None and "did not answer 200 within 0.7 s (last: HTTP 404)" in outcome[url]
     assert any(line.startswith(f"still waiting for {url} (") and "of 0.7 s; last: HTTP 404)" in line for line in said)
+
+
+# --- 7. a placeholder site_url; the generator's own ---------------------------------------------
+
+
+def test_a_placeholder_site_url_is_flagged_by_plan_and_refused_by_publish(live_blog: Path) -> None:
+    config = (live_blog / "postion.yml").read_text()
+    config = config.replace("  discord:", "  linkedin: {author: 'urn:li:organization:1'}\n  discord:")
+    (live_blog / "postion.yml").write_text(config)
+    plan = invoke(live_blog, "plan")
+    assert plan.exit_code == 0
+    assert plan.output.startswith("Warning: site_url https://blog.example.com in postion.yml is a placeholder")
+    notices = json.loads(invoke(live_blog, "plan", "--json").stdout)["notices"]
+    assert "placeholder" in notices[0]["message"]
+    before = (live_blog / ".postion" / "state.json").read_bytes()
+    refused = invoke(live_blog, "publish", env={"POSTION_LINKEDIN_ACCESS_TOKEN": "t"})
+    assert refused.exit_code == 2, refused.output
+    assert "key 'site_url': https://blog.example.com is a placeholder" in refused.output
+    assert (live_blog / ".postion" / "state.json").read_bytes() == before
+    assert not (live_blog / ".postion" / "ledger.json").exists()
+
+
+def test_a_real_site_url_has_no_notice(live_blog: Path) -> None:
+    config = (live_blog / "postion.yml").read_text().replace("blog.example.com", "blog.rosa.dev")
+    (live_blog / "postion.yml").write_text(config)
+    assert "notices" not in json.loads(invoke(live_blog, "plan", "--json").stdout)
+
+
+def test_init_takes_site_url_from_the_generator(tmp_path: Path) -> None:
+    mkdocs = tmp_path / "mkdocs"
+    mkdocs.mkdir()
+    (mkdocs / "mkdocs.yml").write_text("site_name: Mine\nsite_url: https://docs.rosa.dev/\ntheme: material\n")
+    assert invoke(mkdocs, "init").exit_code == 0
+    assert "site_url: https://docs.rosa.dev " in (mkdocs / "postion.yml").read_text()
+    assert "(from mkdocs.yml)" in (mkdocs / "postion.yml").read_text()
+    pelican = tmp_path / "pelican"
+    pelican.mkdir()
+    (pelican / "pelicanconf.py").write_text("SITEURL = ''\n")
+    (pelican / "publishconf.py").write_text("from pelicanconf import *\nSITEURL = 'https://rosa.dev'\n")
+    assert invoke(pelican, "init").exit_code == 0
+    text = (pelican / "postion.yml").read_text()
+    assert "site_url: https://rosa.dev " in text and "type: pelican" in text
+
+
+def test_a_build_for_another_address_is_a_warning(tmp_path: Path) -> None:
+    from postion_publish.sources.manifest import MANIFEST_FILE, VERSION
+
+    (tmp_path / "site").mkdir()
+    manifest = {
+        "version": VERSION,
+        "generator": "mkdocs",
+        "site_url": "https://staging.rosa.dev/",
+        "posts": [{"id": "a", "url": "https://staging.rosa.dev/a/", "title": "A", "date": "2026-03-01T00:00:00Z"}],
+    }
+    (tmp_path / "site" / MANIFEST_FILE).write_text(json.dumps(manifest))
+    (tmp_path / "postion.yml").write_text(
+        "site_url: https://rosa.dev\nsource: {type: mkdocs}\nplatforms: {discord: {}}\n"
+    )
+    (tmp_path / ".postion").mkdir()
+    (tmp_path / ".postion" / "state.json").write_text('{"version": 1, "posts": {}}')
+    [job] = json.loads(invoke(tmp_path, "plan", "--json").stdout)["jobs"]
+    assert any("a build for https://staging.rosa.dev" in warning for warning in job["warnings"]), job

@@ -159,6 +159,12 @@ def read_manifest(settings: Settings, *, allow_preview: bool = True) -> list[Pos
         )
     if preview and not allow_preview:
         raise BadInput(f"this manifest comes from {preview}", file=path)
+    built_for = data.get("site_url")
+    if not preview and isinstance(built_for, str) and built_for.rstrip("/") != settings.site_url:
+        preview = (
+            f"a build for {built_for.rstrip('/')} ({data.get('generator')}), while site_url in "
+            f"{settings.file.name} is {settings.site_url}: make them the same, or links will point elsewhere"
+        )
     content_dir = data.get("content_dir")
     content_root = content_dir if isinstance(content_dir, str) and content_dir else None
     posts = posts_from_entries(data["posts"], path, content_root)

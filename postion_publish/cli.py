@@ -563,6 +563,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(2)
     if options["config_path"] is None:  # given neither before nor after the command
         options["config_path"] = options["config_default"]
+        if options["config_default"] is not None:
+            try:
+                options["config_path"] = _located(options["config_default"], command is init)
+            except BadInput as error:
+                _fail(f"error: {error}", 2)
     for internal in ("config_default", "command", "subcommand"):
         options.pop(internal, None)
     arguments = {name: tuple(value) if isinstance(value, list) else value for name, value in options.items()}
@@ -579,7 +584,35 @@ def main(argv: Sequence[str] | None = None) -> None:
         _fail(f"error: {where}{error.strerror or error.__class__.__name__}", 2)
 
 
-CONFIG_HELP = "The configuration file; .postion/ sits beside it (default: postion.yml)."
+CONFIG_HELP = (
+    "The configuration file; .postion/ sits beside it (default: postion.yml here, else in the nearest folder above)."
+)
+
+
+def _located(default: Path, for_init: bool) -> Path:
+    """The config as git finds a repository: here, else in the nearest folder above (said, on
+    stderr). `init` in a subfolder of a configured blog asks before writing a second one."""
+    if default.exists():
+        return default
+    here = Path.cwd()
+    found = next((folder / default for folder in here.parents if (folder / default).is_file()), None)
+    if found is None:
+        return default
+    import os
+
+    shown = Path(os.path.relpath(found, here))
+    if not for_init:
+        echo(f"(using {shown})", err=True)
+        return shown
+    question = f"{shown} configures this blog already: write a second {default} here? [y/N] "
+    if not sys.stdin.isatty():
+        raise BadInput(
+            f"{question.split(':')[0]}: run `postion init` there (`-c {shown}`), or `postion init -c {default}` "
+            "to write a second one here"
+        )
+    if input(question).strip().lower() not in ("y", "yes"):
+        raise BadInput("nothing written")
+    return default
 JSON_HELP = "One JSON object on stdout; progress on stderr."
 
 

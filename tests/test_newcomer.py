@@ -190,3 +190,22 @@ def test_a_build_for_another_address_is_a_warning(tmp_path: Path) -> None:
     (tmp_path / ".postion" / "state.json").write_text('{"version": 1, "posts": {}}')
     [job] = json.loads(invoke(tmp_path, "plan", "--json").stdout)["jobs"]
     assert any("a build for https://staging.rosa.dev" in warning for warning in job["warnings"]), job
+
+
+# --- 8. the config is found from a subfolder ---------------------------------------------------
+
+
+def test_the_config_is_found_from_a_subfolder(live_blog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    deep = live_blog / "posts" / "drafts"
+    deep.mkdir(parents=True)
+    monkeypatch.chdir(deep)
+    plan = CliRunner().invoke(main, ["plan", "--now", NOW])
+    assert plan.exit_code == 0, plan.output
+    assert "(using ../../postion.yml)" in plan.stderr and "First post" in plan.stdout
+    # init there asks first; without a terminal it writes nothing and says what to do
+    init = CliRunner().invoke(main, ["init"])
+    assert init.exit_code == 2 and "../../postion.yml configures this blog already" in init.output
+    assert not (deep / "postion.yml").exists()
+    # -c says where, as always
+    assert CliRunner().invoke(main, ["init", "-c", "postion.yml"]).exit_code == 0
+    assert (deep / "postion.yml").exists()

@@ -97,7 +97,7 @@ class RunOutcome:
         """Exit status 1: a job failed or its outcome is unknown, or it was skipped because the quota
         is spent or its page is not live."""
         return any(
-            r.status in (Status.FAILED, Status.UNKNOWN) or r.error_kind in (ErrorKind.QUOTA, ErrorKind.NOT_LIVE) for r in self.results
+            r.status in (Status.FAILED, Status.UNKNOWN) or (r.status == Status.DRY_RUN and r.error) or r.error_kind in (ErrorKind.QUOTA, ErrorKind.NOT_LIVE) for r in self.results
         )
 
 
@@ -163,7 +163,7 @@ def _execute(
 ) -> tuple[list[JobResult], Quota]:
     """Send `jobs`. `due`: every job of the plan, recorded as pending first (see Recorder.mark_pending)."""
     if options.dry_run:
-        results = [JobResult(job, Status.DRY_RUN) for job in jobs]
+        results = _dry_run(settings, jobs, options)
         for result in results:
             options.on_result(result)
         return results, ledger.quota(settings.quota, options.clock())
@@ -261,6 +261,62 @@ def _live_only(jobs: list[Job], options: RunOptions) -> tuple[list[Job], list[Jo
             waiting.append(JobResult(job, Status.SKIPPED, error=reason, error_kind=ErrorKind.NOT_LIVE))
             options.on_result(waiting[-1])
     return [job for job in jobs if outcomes.get(job.post.url) is None], waiting
+
+
+def _dry_run(settings: Settings, jobs: Sequence[Job], options: RunOptions) -> list[JobResult]:
+    """What a real run would need, checked without sending or writing: each platform's credentials
+    are there (never shown), an attached image exists and may be sent, the state folder can be
+    written, the site_url is not a placeholder. A job that would fail says why (exit 1)."""
+    from postion_publish import platforms
+    from postion_publish.adapters import credentials_of
+    from postion_publish.tokens.store import MemoryStore
+
+    problems: dict[str, str] = {}
+    try:
+        _refuse_placeholder(settings, jobs, options.environ)
+    except BadInput as error:
+        problems[""] = error.reason
+    folder_problem = _unwritable(settings.root / STATE_DIR)
+    results = []
+    for job in jobs:
+        why = problems.get("") or folder_problem
+        if why is None and job.platform not in problems:
+            try:
+                credentials_of(platforms.spec(job.platform), options.environ, MemoryStore())
+            except PostionError as error:
+                problems[job.platform] = str(error)
+        why = why or problems.get(job.platform) or _image_problem(settings, job)
+        results.append(JobResult(job, Status.DRY_RUN, error=f"would fail: {why}" if why else None))
+    return results
+
+
+def _unwritable(folder: Path) -> str | None:
+    """Why a run could not write its records here, else None (a file made and removed at once)."""
+    import tempfile
+
+    try:  # the folder itself, or where it would be made
+        with tempfile.NamedTemporaryFile(dir=folder if folder.is_dir() else folder.parent, prefix=".dry-run-"):
+            pass
+    except OSError as error:
+        return f"{folder} cannot be written ({error.strerror or type(error).__name__})"
+    return None
+
+
+def _image_problem(settings: Settings, job: Job) -> str | None:
+    """An attached image (`postion: {image}`) that publish would refuse; a URL is not downloaded here."""
+    from postion_publish.attachments import find_image, image_roots, load_image
+
+    name = job.post.options.image
+    if not name or name.startswith(("http://", "https://")):
+        return None
+    try:
+        path = find_image(job.post, name, "postion.image", image_roots(job.post, settings.source.path))
+        if path is None:
+            return f"{job.post.source_file or job.post.url}, key 'postion.image': {name} was not found in the site's folders"
+        load_image(job.post, path, job.post.options.alt or "", "postion.image")
+    except PostionError as error:
+        return str(error)
+    return None
 
 
 def post_manually(

@@ -209,3 +209,28 @@ def test_the_config_is_found_from_a_subfolder(live_blog: Path, monkeypatch: pyte
     # -c says where, as always
     assert CliRunner().invoke(main, ["init", "-c", "postion.yml"]).exit_code == 0
     assert (deep / "postion.yml").exists()
+
+
+# --- 9. --dry-run checks what a real run needs --------------------------------------------------
+
+
+def test_dry_run_lists_what_a_real_run_would_fail_on(live_blog: Path, sandbox: Sandbox) -> None:
+    write_post(live_blog, "first.md", "title: First post\ndate: 2026-03-01\npostion: {image: cover.png, alt: A cover}")
+    env = {k: v for k, v in sandbox_env(sandbox, live_blog).items() if k != "POSTION_MASTODON_TOKEN"}
+    result = invoke(live_blog, "publish", "--dry-run", env=env)
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    mastodon = [line for line in lines if line.startswith("· Mastodon")]
+    assert len(mastodon) == 2 and all("would fail: mastodon: no credential: set" in line for line in mastodon)
+    first_bluesky = next(line for line in lines if line.startswith("· Bluesky") and "First post" in line)
+    assert "would fail: " in first_bluesky and "'postion.image': cover.png was not found" in first_bluesky
+    second_bluesky = next(line for line in lines if line.startswith("· Bluesky") and "Second post" in line)
+    assert second_bluesky.endswith("(dry run: not sent)")
+    assert sandbox.store["bluesky"] == {} or not sandbox.store["bluesky"].get("records")
+    assert not (live_blog / ".postion" / "ledger.json").exists()
+    for value in env.values():
+        if value.startswith("sand"):
+            assert value not in result.output  # credentials named, never shown
+    # with everything in place, a dry run passes
+    write_post(live_blog, "first.md", "title: First post\ndate: 2026-03-01")
+    assert invoke(live_blog, "publish", "--dry-run", env=sandbox_env(sandbox, live_blog)).exit_code == 0

@@ -21,7 +21,7 @@ from postion_publish.checks import (
     one_of,
     type_name,
 )
-from postion_publish.errors import BadInput
+from postion_publish.errors import BadInput, ConfigProblems
 from postion_publish.lean_dataclass import dataclass
 from postion_publish.repofiles import read_repo_file
 from postion_publish.yaml_positions import KeyPath, LocatedYaml, load_located
@@ -143,20 +143,32 @@ AI_KEYS: dict[str, Check] = {
 
 
 class _Reader:
-    """Walks the parsed YAML with its positions, raising BadInput that names file, line and key."""
+    """Walks the parsed YAML with its positions, collecting every problem (BadInput naming file,
+    line and key) so that one run shows them all, as a compiler does; `done` raises them together."""
 
     def __init__(self, file: Path, located: LocatedYaml) -> None:
         self.file = file
         self.located = located
+        self.problems: list[BadInput] = []
 
     def fail(self, path: KeyPath, message: str) -> BadInput:
         return BadInput(message, file=self.file, line=self.located.line_of(path), key=".".join(path) or None)
+
+    def report(self, path: KeyPath, message: str) -> None:
+        self.problems.append(self.fail(path, message))
+
+    def done(self) -> None:
+        if len(self.problems) == 1:
+            raise self.problems[0]
+        if self.problems:
+            raise ConfigProblems(self.problems)
 
     def mapping(self, value: Any, path: KeyPath) -> dict[str, Any]:
         if value is None:
             return {}
         if not isinstance(value, dict):
-            raise self.fail(path, f"must be a mapping of keys to values, not {type_name(value)}")
+            self.report(path, f"must be a mapping of keys to values, not {type_name(value)}")
+            return {}
         return value
 
     def known_keys(
@@ -169,14 +181,21 @@ class _Reader:
 
                 close = difflib.get_close_matches(str(key), names, n=1)
                 hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(names)}"
-                raise self.fail((*path, str(key)), f"unknown key{hint}")
+                self.report((*path, str(key)), f"unknown key{hint}")
 
-    def checked(self, mapping: Mapping[str, Any], checks: Mapping[str, Check], path: KeyPath) -> None:
+    def checked(self, mapping: Mapping[str, Any], checks: Mapping[str, Check], path: KeyPath) -> dict[str, Any]:
+        """The entries that pass their checks; each other one is reported."""
         self.known_keys(mapping, checks, path)
+        valid = {}
         for key, value in mapping.items():
+            if key not in checks:
+                continue
             problem = checks[key](value)
             if problem:
-                raise self.fail((*path, key), problem)
+                self.report((*path, key), problem)
+            else:
+                valid[key] = value
+        return valid
 
     def template(self, text: str, path: KeyPath) -> TemplateText:
         position = self.located.positions.get(path)
@@ -223,18 +242,21 @@ def parse_settings(text: str, file: Path) -> Settings:
     top = reader.located.data
     if top is None:
         raise BadInput("the configuration is empty; `postion init` writes a starter", file=file)
-    top = reader.mapping(top, ())
+    if not isinstance(top, dict):
+        raise reader.fail((), f"must be a mapping of keys to values, not {type_name(top)}")
     reader.known_keys(top, TOP_KEYS, ())
 
+    site_url = ""
     if "site_url" not in top:
-        raise BadInput("site_url is required: the address of your published site", file=file, key="site_url")
-    problem = is_http_url(top["site_url"])
-    if problem:
-        raise reader.fail(("site_url",), problem)
-    site_url = str(top["site_url"]).rstrip("/")
+        reader.problems.append(
+            BadInput("site_url is required: the address of your published site", file=file, key="site_url")
+        )
+    elif problem := is_http_url(top["site_url"]):
+        reader.report(("site_url",), problem)
+    else:
+        site_url = str(top["site_url"]).rstrip("/")
 
-    source = reader.mapping(top.get("source"), ("source",))
-    reader.checked(source, SOURCE_KEYS, ("source",))
+    source = reader.checked(reader.mapping(top.get("source"), ("source",)), SOURCE_KEYS, ("source",))
     source_type = source.get("type", "content")
     source_settings = SourceSettings(
         type=source_type,
@@ -243,50 +265,47 @@ def parse_settings(text: str, file: Path) -> Settings:
         feed=source.get("feed"),
     )
     if source_settings.feed is not None and source_type != "site":
-        raise reader.fail(("source", "feed"), "feed is read for `type: site` only")
+        reader.report(("source", "feed"), "feed is read for `type: site` only")
 
     since = top.get("since")
     if since is not None:
-        problem = is_date(since)
-        if problem:
-            raise reader.fail(("since",), problem)
-        if isinstance(since, dt.datetime):
+        if problem := is_date(since):
+            reader.report(("since",), problem)
+            since = None
+        elif isinstance(since, dt.datetime):
             since = since.date()
 
+    template = TemplateText(DEFAULT_TEMPLATE, "default template", str(file), None)
     if "template" in top and (problem := is_str(top["template"])):
-        raise reader.fail(("template",), problem)
-    template = (
-        reader.template(top["template"], ("template",))
-        if "template" in top
-        else TemplateText(DEFAULT_TEMPLATE, "default template", str(file), None)
-    )
+        reader.report(("template",), problem)
+    elif "template" in top:
+        template = reader.template(top["template"], ("template",))
 
     platforms_raw = reader.mapping(top.get("platforms"), ("platforms",))
-    if not platforms_raw:
-        raise reader.fail(("platforms",), f"list at least one platform ({', '.join(registry.names())})")
-    platforms = {name: _platform(reader, name, value) for name, value in platforms_raw.items()}
+    if not platforms_raw and "platforms" not in [p.key for p in reader.problems]:
+        reader.report(("platforms",), f"list at least one platform ({', '.join(registry.names())})")
+    platforms = {
+        name: found for name, value in platforms_raw.items() if (found := _platform(reader, name, value)) is not None
+    }
 
-    quota = reader.mapping(top.get("quota"), ("quota",))
-    reader.checked(quota, QUOTA_KEYS, ("quota",))
-
-    timeouts = reader.mapping(top.get("timeouts"), ("timeouts",))
-    reader.checked(timeouts, TIMEOUT_KEYS, ("timeouts",))
+    quota = reader.checked(reader.mapping(top.get("quota"), ("quota",)), QUOTA_KEYS, ("quota",))
+    timeouts = reader.checked(reader.mapping(top.get("timeouts"), ("timeouts",)), TIMEOUT_KEYS, ("timeouts",))
 
     ai = None
     if "ai" in top:
-        ai_raw = reader.mapping(top["ai"], ("ai",))
-        reader.checked(ai_raw, AI_KEYS, ("ai",))
-        for required in ("provider", "model"):
-            if required not in ai_raw:
-                raise reader.fail(("ai",), f"ai needs '{required}'")
-        ai = AISettings(
-            provider=ai_raw["provider"],
-            model=ai_raw["model"],
-            base_url=ai_raw.get("base_url"),
-            enabled=bool(ai_raw.get("enabled", True)),
-            unreviewed=str(ai_raw.get("unreviewed", "template")),
-        )
-
+        ai_raw = reader.checked(reader.mapping(top["ai"], ("ai",)), AI_KEYS, ("ai",))
+        missing = [required for required in ("provider", "model") if required not in ai_raw]
+        for required in missing:
+            reader.report(("ai",), f"ai needs '{required}'")
+        if not missing:
+            ai = AISettings(
+                provider=ai_raw["provider"],
+                model=ai_raw["model"],
+                base_url=ai_raw.get("base_url"),
+                enabled=bool(ai_raw.get("enabled", True)),
+                unreviewed=str(ai_raw.get("unreviewed", "template")),
+            )
+    reader.done()  # every problem at once, each with its line and key
     return Settings(
         file=file,
         site_url=site_url,
@@ -300,7 +319,8 @@ def parse_settings(text: str, file: Path) -> Settings:
     )
 
 
-def _platform(reader: _Reader, name: Any, value: Any) -> PlatformSettings:
+def _platform(reader: _Reader, name: Any, value: Any) -> PlatformSettings | None:
+    """The platform's settings; None (its problems reported) when they cannot be made."""
     path: KeyPath = ("platforms", str(name))
     known = registry.names()
     if name not in known:
@@ -308,16 +328,16 @@ def _platform(reader: _Reader, name: Any, value: Any) -> PlatformSettings:
 
         close = difflib.get_close_matches(str(name), known, n=1)
         hint = f"did you mean '{close[0]}'?" if close else f"known platforms: {', '.join(known)}"
-        raise reader.fail(path, f"unknown platform; {hint}")
+        reader.report(path, f"unknown platform; {hint}")
+        return None
     spec = registry.spec(name)
-    raw = reader.mapping(value, path)
     checks = {**registry.COMMON_KEYS, **spec.keys}
     if spec.api_base_key != "api_base":  # Bluesky says `service`, Mastodon `instance`: one name per setting.
         checks.pop("api_base")
-    reader.checked(raw, checks, path)
+    raw = reader.checked(reader.mapping(value, path), checks, path)
     for required in spec.required:
         if required not in raw:
-            raise reader.fail(path, f"{name} needs '{required}'")
+            reader.report(path, f"{name} needs '{required}'")
     api_base = raw.get(spec.api_base_key)
     options = {key: val for key, val in raw.items() if key not in registry.COMMON_KEYS}
     return PlatformSettings(

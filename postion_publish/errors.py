@@ -56,6 +56,18 @@ class BadInput(PostionError):
         return f"{where}: {self.reason}" if where else self.reason
 
 
+class ConfigProblems(BadInput):
+    """Several problems of one file, all said at once (each with its line and key), so that a
+    user fixes them in one go, not one per run. Where it points (file, line, key) is the first's."""
+
+    def __init__(self, problems: list[BadInput]) -> None:
+        self.problems = problems
+        first = problems[0]
+        self.file, self.line, self.key, self.reason = first.file, first.line, first.key, first.reason
+        listing = "\n".join(f"  {problem}" for problem in problems)
+        PostionError.__init__(self, f"{len(problems)} problems in the configuration:\n{listing}")
+
+
 class PlatformError(PostionError):
     """A platform refused or failed a request. `retryable` says whether trying again can help;
     `maybe_sent` whether the platform may have created the post anyway (a timeout after the

@@ -234,3 +234,30 @@ def test_dry_run_lists_what_a_real_run_would_fail_on(live_blog: Path, sandbox: S
     # with everything in place, a dry run passes
     write_post(live_blog, "first.md", "title: First post\ndate: 2026-03-01")
     assert invoke(live_blog, "publish", "--dry-run", env=sandbox_env(sandbox, live_blog)).exit_code == 0
+
+
+# --- 10. every config error at once -------------------------------------------------------------
+
+
+def test_every_config_error_is_said_at_once(live_blog: Path) -> None:
+    (live_blog / "postion.yml").write_text(
+        "site_url: https://rosa.dev\n"
+        "templte: 'x'\n"
+        "source: {type: content, path: posts}\n"
+        "platforms:\n"
+        "  mastodn: {}\n"
+        "  bluesky: {hnadle: me.example.com}\n"
+        "quota: {monthly_units: -1}\n"
+    )
+    result = invoke(live_blog, "plan")
+    assert result.exit_code == 2
+    assert "5 problems in the configuration:" in result.output
+    for expected in (
+        "postion.yml, line 2, key 'templte': unknown key; did you mean 'template'?",
+        "postion.yml, line 5, key 'platforms.mastodn': unknown platform; did you mean 'mastodon'?",
+        "postion.yml, line 6, key 'platforms.bluesky.hnadle': unknown key; did you mean 'handle'?",
+        "key 'platforms.bluesky': bluesky needs 'handle'",
+        "postion.yml, line 7, key 'quota.monthly_units':",
+    ):
+        assert expected in result.output, result.output
+    assert "Traceback" not in result.output

@@ -309,3 +309,25 @@ def test_the_example_blog_adapted_by_each_api_is_posted_byte_for_byte_on_all_six
         for platform, caption in data["captions"].items():
             assert caption in on_platforms[platform], (path.name, platform)
     assert len(model_api.calls) == calls  # publishing asked the model nothing
+
+
+def test_adapt_after_adding_ai_writes_with_the_model_and_keeps_hand_edits(
+    tmp_path: Path, sandbox: Sandbox, model_api: FakeModelAPI
+) -> None:
+    """Issue 27: captions made without a model were "up to date" once `ai:` was added, until --force."""
+    folder = blog(tmp_path / "blog", sandbox)
+    assert cli(folder, sandbox, "adapt").exit_code == 0
+    path = next((folder / ".postion" / "captions").glob("*.yml"))
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["captions"]["mastodon"] = data["captions"]["mastodon"].replace("The first one.", "Edited by me.")
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")  # one caption, edited after review
+    edited = {"mastodon"}
+    config = folder / "postion.yml"
+    config.write_text(config.read_text() + ai_block(model_api), encoding="utf-8")
+    model_api.replies = [Reply(CAPTION) for _ in range(3)]
+    result = cli(folder, sandbox, "adapt")
+    assert result.exit_code == 0, result.output
+    captions = stored(folder)["captions"]
+    expected = "A fresh look at https://blog.example.com/first/ — read it #python"
+    for name, text in captions.items():
+        assert ("Edited by me." in text) if name in edited else text == expected, (name, text)

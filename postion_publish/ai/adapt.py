@@ -164,6 +164,14 @@ def _adapt_post(
     reviewed: bool,
 ) -> list[str]:
     keep = dict(existing.captions) if existing and existing.fresh_for(post) and not force else {}
+    if model is not None and existing is not None and existing.written_by == DETERMINISTIC:
+        # `ai:` added since: the model writes what was made without it, but a caption edited by
+        # hand (no longer what the deterministic adaptation gives) is the user's, and kept.
+        keep = {
+            name: text
+            for name, text in keep.items()
+            if name not in settings.platforms or text != deterministic_caption(post, settings.platforms[name], settings)
+        }
     # Not where the post's front matter has a caption written by hand: that one is posted.
     todo = [n for n in names if n not in keep and not post.options.skips(n) and n not in post.options.captions]
     if not todo:

@@ -502,11 +502,33 @@ def sandbox(port: int, config_path: Path | None) -> None:
     modules = {name: platforms.spec(name).sandbox_module() for name in wanted}
     keys = [f"  {name}: {json.dumps(module.settings(emulator))}" for name, module in modules.items()]
     exports = [f"  export {k}={v}" for module in modules.values() for k, v in module.environment(emulator).items()]
+    apps = {
+        name: module.connect_environment(emulator)
+        for name, module in modules.items()
+        if hasattr(module, "connect_environment")
+    }
+    connecting = [
+        "  " + " ".join(f"{k}={v}" for k, v in values.items()) + f" postion connect {name} --to file"
+        for name, values in apps.items()
+    ]
+    connecting += [  # keys the flow asks for at its prompts (X's OAuth 1.0a)
+        f"  postion connect {name} --oauth1 --to file   (it asks: "
+        + ", ".join(f"{k}={v}" for k, v in module.oauth1_environment(emulator).items())
+        + ")"
+        for name, module in modules.items()
+        if hasattr(module, "oauth1_environment")
+    ]
     echo(
         "Point postion.yml's platforms at it:\n"
         + "\n".join(keys)
         + "\nand set (sandbox credentials, not secrets):\n"
         + "\n".join(exports)
+        + (
+            "\nTo try `postion connect` against it (with -c for the config above), the apps it accepts:\n"
+            + "\n".join(connecting)
+            if connecting
+            else ""
+        )
     )
     _serve(base)
 

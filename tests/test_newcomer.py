@@ -261,3 +261,55 @@ def test_every_config_error_is_said_at_once(live_blog: Path) -> None:
     ):
         assert expected in result.output, result.output
     assert "Traceback" not in result.output
+
+
+# --- 12. the sandbox says what `connect` needs; a wrong client id ends the flow -------------------
+
+
+def test_the_sandbox_prints_every_app_credential_connect_accepts() -> None:
+    import subprocess
+    import sys
+
+    from postion_publish.sandbox.exchange import Credentials
+
+    command = [sys.executable, "-m", "postion_publish", "sandbox", "--port", "0"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+        lines = []
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.append(line)
+            if line.startswith("Serving the sandbox"):
+                break
+        process.terminate()
+    printed = "".join(lines)
+    keys = Credentials()
+    for value in (
+        keys.x_client_id,
+        keys.x_api_key,
+        keys.x_api_secret,
+        keys.x_access_token,
+        keys.x_access_secret,
+        keys.linkedin_client_id,
+        keys.linkedin_client_secret,
+        keys.threads_client_id,
+        keys.threads_client_secret,
+    ):
+        assert value in printed, value
+    assert "postion connect linkedin --to file" in printed
+
+
+def test_a_wrong_client_id_ends_connect_at_once(sandbox: Sandbox, tmp_path: Path) -> None:
+    import os
+    import time
+
+    from test_connections import blog_for, postion
+
+    config = blog_for(sandbox, tmp_path / "blog", "x")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("POSTION_", "GITHUB_"))}
+    env |= {"POSTION_TOKEN_FILE": str(tmp_path / "tokens.json"), "BROWSER": "true"}
+    started = time.monotonic()
+    result = postion("connect", "x", "--client-id", "not-the-app", "--to", "file", "-c", str(config), env=env)
+    assert time.monotonic() - started < 20
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "the authorization request was refused (400" in result.stderr and "check the client id" in result.stderr
+    assert not (tmp_path / "tokens.json").exists()

@@ -177,6 +177,12 @@ def environment(sandbox: Sandbox) -> dict[str, str]:
     return {"POSTION_LINKEDIN_ACCESS_TOKEN": sandbox.credentials.linkedin_access_token}
 
 
+def connect_environment(sandbox: Sandbox) -> dict[str, str]:
+    """The app `postion connect linkedin` authorizes with, as the sandbox accepts it."""
+    keys = sandbox.credentials
+    return {"POSTION_LINKEDIN_CLIENT_ID": keys.linkedin_client_id, "POSTION_LINKEDIN_CLIENT_SECRET": keys.linkedin_client_secret}
+
+
 def texts(store: dict[str, Any]) -> list[str]:
     """What readers see: the commentary as LinkedIn shows it (cut where it was not escaped)."""
     return [post["text"] for post in store.get(NAME, {}).get("posts", {}).values()]

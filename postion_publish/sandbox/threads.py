@@ -284,6 +284,12 @@ def environment(sandbox: Sandbox) -> dict[str, str]:
     return {"POSTION_THREADS_ACCESS_TOKEN": sandbox.credentials.threads_access_token}
 
 
+def connect_environment(sandbox: Sandbox) -> dict[str, str]:
+    """The app `postion connect threads` authorizes with, as the sandbox accepts it."""
+    keys = sandbox.credentials
+    return {"POSTION_THREADS_CLIENT_ID": keys.threads_client_id, "POSTION_THREADS_CLIENT_SECRET": keys.threads_client_secret}
+
+
 def texts(store: dict[str, Any]) -> list[str]:
     return [post["text"] for post in store.get(NAME, {}).get("posts", {}).values()]
 

@@ -374,6 +374,14 @@ def oauth1_environment(sandbox: Sandbox) -> dict[str, str]:
     }
 
 
+def connect_environment(sandbox: Sandbox) -> dict[str, str]:
+    """The OAuth 2.0 app `postion connect x` authorizes with, as the sandbox accepts it (and its
+    secret, when the sandbox plays a confidential app). `--oauth1` asks for `oauth1_environment`."""
+    keys = sandbox.credentials
+    secret = {"POSTION_X_CLIENT_SECRET": keys.x_client_secret} if keys.x_client_secret else {}
+    return {"POSTION_X_CLIENT_ID": keys.x_client_id, **secret}
+
+
 def texts(store: dict[str, Any]) -> list[str]:
     return [tweet["text"] for tweet in store.get(NAME, {}).get("tweets", {}).values()]
 

@@ -38,6 +38,7 @@ from postion_publish.adapters.x import OAuth1, client_authentication
 from postion_publish.answers import BoundedClient
 from postion_publish.config import PlatformSettings
 from postion_publish.errors import AuthExpired, BadInput, PostionError
+from postion_publish.inert import one_line
 from postion_publish.lean_dataclass import dataclass
 from postion_publish.urls import split_url
 
@@ -131,6 +132,7 @@ def authorize(url: str, redirect_uri: str, state: str, prompter: Prompter, *, pa
     """Send the user to `url`; return the authorization code the platform redirected back with,
     after checking `state`. Loopback: a one-shot server; paste: the URL the user copies."""
     query: dict[str, str] | None = None
+    _refused_at_once(url)
     if not paste and urlsplit(redirect_uri).hostname == "127.0.0.1":
         server = _callback_server(urlsplit(redirect_uri).port or DEFAULT_PORT)
         server.timeout = 1.0
@@ -157,6 +159,31 @@ def authorize(url: str, redirect_uri: str, state: str, prompter: Prompter, *, pa
     if not query.get("code"):
         raise ConnectFailed("the answer holds no authorization code")
     return query["code"]
+
+
+def _refused_at_once(url: str) -> None:
+    """Ask the authorization page once, before the browser: a platform that refuses the request
+    outright (an unknown client id, a redirect not registered: a 4xx) would show that page and never
+    come back, and the flow would wait for nothing. Anything else (a login page, a redirect, no
+    answer) is the browser's to show."""
+    try:
+        with _client("") as client:
+            response = client.get(url, timeout=10.0)
+    except httpx.HTTPError:
+        return
+    if 400 <= response.status_code < 500:
+        try:
+            data = response.json()
+        except ValueError:
+            data = {}
+        reason = ""
+        if isinstance(data, dict):
+            found = data.get("error_description") or data.get("detail") or data.get("message") or data.get("error")
+            reason = f": {one_line(str(found))[:200]}" if found else ""
+        raise ConnectFailed(
+            f"the authorization request was refused ({response.status_code}{reason}): check the client id "
+            "(--client-id or POSTION_<P>_CLIENT_ID) and that the app lists the redirect address"
+        )
 
 
 def _serve_once(server: _Callback) -> None:

@@ -391,7 +391,7 @@ def connect(
     account = f" as {one_line(result.account)}" if result.account else ""
     echo(f"Connected {display_name(platform)}{account}: {', '.join(result.values)} written to {where.describe()}.")
     if where.kind == "file":
-        echo("For CI, put the same values in the repository's secrets: `postion connect --to github`.")
+        echo(f"For CI, put the same values in the repository's secrets: `postion connect {platform} --to github`.")
 
 
 def disconnect(platform: str, to: str | None, config_path: Path, now: str | None) -> None:

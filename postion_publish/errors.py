@@ -17,6 +17,7 @@ class ErrorKind(StrEnum):
 
     ERROR = "error"
     AUTH_EXPIRED = "auth_expired"
+    NOT_CONNECTED = "not_connected"  # no credential was ever set: connect it, nothing expired
     RATE_LIMITED = "rate_limited"
     UNKNOWN = "unknown"  # it may have gone out: the user decides
     CONTENT_REJECTED = "content_rejected"
@@ -87,6 +88,12 @@ class AuthExpired(PlatformError):
     """The credential was refused: refresh or reconnect (`postion connect PLATFORM`)."""
 
     kind = ErrorKind.AUTH_EXPIRED
+
+
+class NotConnected(AuthExpired):
+    """No credential at all for the platform: it was never connected here (not an expiry)."""
+
+    kind = ErrorKind.NOT_CONNECTED
 
 
 class RateLimited(PlatformError):

@@ -313,3 +313,53 @@ def test_a_wrong_client_id_ends_connect_at_once(sandbox: Sandbox, tmp_path: Path
     assert result.returncode == 1, result.stdout + result.stderr
     assert "the authorization request was refused (400" in result.stderr and "check the client id" in result.stderr
     assert not (tmp_path / "tokens.json").exists()
+
+
+# --- 13. small things ---------------------------------------------------------------------------
+
+
+def test_tokens_status_columns_stay_aligned_with_dates(live_blog: Path) -> None:
+    import unicodedata
+
+    ledger = {
+        "version": 1,
+        "attempts": [],
+        "tokens": {
+            "bluesky": {"connected": "2026-11-01T10:00:00Z", "expires": "2026-12-30T10:00:00Z", "account": "@me"},
+            "mastodon": {"connected": "2026-11-01T10:00:00Z", "expires": None, "account": "@me@example"},
+        },
+    }
+    (live_blog / ".postion" / "ledger.json").write_text(json.dumps(ledger))
+    result = invoke(live_blog, "tokens", "status")
+    rows = [line for line in result.stdout.splitlines() if not line.startswith(" ")]
+
+    def columns(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+    header = rows[0]
+    start = columns(header[: header.index("account")])
+    for row in rows[1:]:
+        account = row.rsplit(" ", 1)[-1]
+        assert columns(row[: row.rindex(account)]) == start, rows
+    assert "2026-12-30 10:00:00 UTC" in result.stdout
+
+
+def test_a_credential_never_set_is_not_connected(live_blog: Path) -> None:
+    result = invoke(live_blog, "publish", "--platform", "mastodon", env={"POSTION_MASTODON_TOKEN": ""})
+    assert "not connected: mastodon: no credential" in result.output and "auth expired" not in result.output
+    status = invoke(live_blog, "tokens", "status", "--check", env={"POSTION_MASTODON_TOKEN": ""})
+    assert "Not connected" in status.output and "Expired" not in status.output
+
+
+def test_the_hint_after_connect_names_the_platform(sandbox: Sandbox, tmp_path: Path) -> None:
+    import os
+
+    from test_connections import blog_for, postion
+
+    config = blog_for(sandbox, tmp_path / "blog", "bluesky")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("POSTION_", "GITHUB_"))}
+    env["POSTION_TOKEN_FILE"] = str(tmp_path / "tokens.json")
+    typed = sandbox.credentials.bluesky_app_password + "\n"
+    done = postion("connect", "bluesky", "--to", "file", "-c", str(config), env=env, stdin=typed)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "`postion connect bluesky --to github`" in done.stdout

@@ -110,8 +110,12 @@ def test_auth_errors_are_not_retried_and_other_platforms_still_publish(sandbox: 
 
 def test_a_missing_credential_names_the_variable(sandbox: Sandbox, live_blog: Path) -> None:
     outcome = run_publish(sandbox, live_blog, environ={"POSTION_DISCORD_WEBHOOK_URL": ""})
-    errors = {r.error for r in outcome.results if r.job.platform == "discord"}
-    assert errors == {"discord: no credential: set the environment variable POSTION_DISCORD_WEBHOOK_URL (a CI secret)"}
+    errors = {(r.error, r.error_kind) for r in outcome.results if r.job.platform == "discord"}
+    said = (
+        "discord: no credential: set the environment variable POSTION_DISCORD_WEBHOOK_URL (a CI secret), "
+        "or `postion connect discord`"
+    )
+    assert errors == {(said, "not_connected")}  # never set is not "auth expired"
 
 
 def test_content_rejections_are_not_retried(sandbox: Sandbox, live_blog: Path) -> None:

@@ -10,7 +10,7 @@ from postion_publish import platforms, tls
 from postion_publish.adapters.base import Adapter, BuildContext, Clock, wall_clock
 from postion_publish.adapters.client import DeadlineClient
 from postion_publish.config import PlatformSettings
-from postion_publish.errors import AuthExpired
+from postion_publish.errors import NotConnected
 from postion_publish.platforms import PlatformSpec
 from postion_publish.tokens.store import MemoryStore, TokenStore, credential
 
@@ -48,7 +48,7 @@ def credentials_of(spec: PlatformSpec, environ: Mapping[str, str], tokens: Token
         if one
         else f"the environment variables {wanted} (CI secrets)"
     )
-    raise AuthExpired(spec.name, f"no credential: set {what}")
+    raise NotConnected(spec.name, f"no credential: set {what}, or `postion connect {spec.name}`")
 
 
 def build_adapter(

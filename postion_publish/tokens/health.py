@@ -78,12 +78,20 @@ async def _checked(
     return list(await asyncio.gather(*(one(status) for status in found)))
 
 
+def _padded(text: str, width: int) -> str:
+    """`text` padded to `width` terminal columns: an emoji (East Asian wide) takes two."""
+    import unicodedata
+
+    columns = sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+    return text + " " * max(0, width - columns)
+
+
 def status_table(found: list[ConnectionStatus]) -> str:
-    lines = [f"{'platform':<10} {'status':<17} {'expires':<22} account"]
+    lines = [f"{'platform':<10} {'status':<17} {'expires':<23} account"]
     for status in found:
         expires = status.expires.replace("T", " ").replace("Z", " UTC") if status.expires else "—"
         name = platforms.display_name(status.platform)
-        lines.append(f"{name:<10} {LABELS[status.health]:<17} {expires:<22} {one_line(status.account or '—')}")
+        lines.append(f"{name:<10} {_padded(LABELS[status.health], 17)} {expires:<23} {one_line(status.account or '—')}")
         if status.note:
             lines.append(f"{'':<10} {one_line(status.note)}")
     return "\n".join(lines) + "\n"

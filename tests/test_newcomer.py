@@ -363,3 +363,4 @@ def test_the_hint_after_connect_names_the_platform(sandbox: Sandbox, tmp_path: P
     done = postion("connect", "bluesky", "--to", "file", "-c", str(config), env=env, stdin=typed)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "`postion connect bluesky --to github`" in done.stdout
+    (tmp_path / "tokens.json").unlink()  # it holds the sandbox's app password: no file keeps one

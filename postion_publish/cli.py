@@ -635,6 +635,8 @@ def _located(default: Path, for_init: bool) -> Path:
     if input(question).strip().lower() not in ("y", "yes"):
         raise BadInput("nothing written")
     return default
+
+
 JSON_HELP = "One JSON object on stdout; progress on stderr."
 
 

@@ -51,9 +51,7 @@ async def _report(
             say(f"still waiting for {url} ({waited:.0f} s of {timeout:g} s; last: {last.get(url, 'no answer')})")
 
 
-async def _wait(
-    urls: list[str], timeout: float, interval: float, say: Callable[[str], None]
-) -> dict[str, str | None]:
+async def _wait(urls: list[str], timeout: float, interval: float, say: Callable[[str], None]) -> dict[str, str | None]:
     started = time.monotonic()
     deadline = started + timeout
     headers = {"User-Agent": USER_AGENT}
@@ -70,7 +68,8 @@ async def _wait(
         say(f"live after {waited:.0f} s: {url}" if outcome is None else f"not live: {url}: {outcome}")
         return outcome
 
-    say(f"waiting up to {timeout:g} s for {len(urls)} page{'s' if len(urls) != 1 else ''} to be served: {', '.join(urls)}")
+    pages = f"{len(urls)} page{'s' if len(urls) != 1 else ''}"
+    say(f"waiting up to {timeout:g} s for {pages} to be served: {', '.join(urls)}")
     reporter = asyncio.create_task(_report(started, timeout, pending, last, say))
     try:
         async with client:

@@ -97,7 +97,10 @@ class RunOutcome:
         """Exit status 1: a job failed or its outcome is unknown, or it was skipped because the quota
         is spent or its page is not live."""
         return any(
-            r.status in (Status.FAILED, Status.UNKNOWN) or (r.status == Status.DRY_RUN and r.error) or r.error_kind in (ErrorKind.QUOTA, ErrorKind.NOT_LIVE) for r in self.results
+            r.status in (Status.FAILED, Status.UNKNOWN)
+            or (r.status == Status.DRY_RUN and r.error)
+            or r.error_kind in (ErrorKind.QUOTA, ErrorKind.NOT_LIVE)
+            for r in self.results
         )
 
 
@@ -253,11 +256,15 @@ def _live_only(jobs: list[Job], options: RunOptions) -> tuple[list[Job], list[Jo
         return jobs, []
     from postion_publish.live import wait_until_live
 
-    outcomes = wait_until_live((job.post.url for job in jobs), options.wait_live, options.wait_interval, options.on_progress)
+    outcomes = wait_until_live(
+        (job.post.url for job in jobs), options.wait_live, options.wait_interval, options.on_progress
+    )
     waiting = []
     for job in jobs:
         if (why := outcomes.get(job.post.url)) is not None:
-            reason = f"{job.post.url} {why} (is the deploy finished?); not announced yet: it stays pending for the next run"
+            reason = (
+                f"{job.post.url} {why} (is the deploy finished?); not announced yet: it stays pending for the next run"
+            )
             waiting.append(JobResult(job, Status.SKIPPED, error=reason, error_kind=ErrorKind.NOT_LIVE))
             options.on_result(waiting[-1])
     return [job for job in jobs if outcomes.get(job.post.url) is None], waiting
@@ -312,7 +319,8 @@ def _image_problem(settings: Settings, job: Job) -> str | None:
     try:
         path = find_image(job.post, name, "postion.image", image_roots(job.post, settings.source.path))
         if path is None:
-            return f"{job.post.source_file or job.post.url}, key 'postion.image': {name} was not found in the site's folders"
+            where = job.post.source_file or job.post.url
+            return f"{where}, key 'postion.image': {name} was not found in the site's folders"
         load_image(job.post, path, job.post.options.alt or "", "postion.image")
     except PostionError as error:
         return str(error)

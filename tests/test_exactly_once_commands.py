@@ -76,7 +76,16 @@ def test_retry_again_is_a_deliberate_repost_counted_once(sandbox: Sandbox, live_
 
 def test_one_job_named_twice_is_sent_once(sandbox: Sandbox, live_blog: Path) -> None:
     for _ in range(2):  # two failed attempts of the same (post, platform)
-        cli(sandbox, live_blog, "publish", "--platform", "mastodon", "--post", FIRST, env={"POSTION_MASTODON_TOKEN": "x"})
+        cli(
+            sandbox,
+            live_blog,
+            "publish",
+            "--platform",
+            "mastodon",
+            "--post",
+            FIRST,
+            env={"POSTION_MASTODON_TOKEN": "x"},
+        )
     failed = [str(a["id"]) for a in history(sandbox, live_blog) if a["status"] == "failed"]
     assert len(failed) == 2
     result = cli(sandbox, live_blog, "retry", *failed, failed[0])

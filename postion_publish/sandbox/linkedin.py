@@ -180,7 +180,10 @@ def environment(sandbox: Sandbox) -> dict[str, str]:
 def connect_environment(sandbox: Sandbox) -> dict[str, str]:
     """The app `postion connect linkedin` authorizes with, as the sandbox accepts it."""
     keys = sandbox.credentials
-    return {"POSTION_LINKEDIN_CLIENT_ID": keys.linkedin_client_id, "POSTION_LINKEDIN_CLIENT_SECRET": keys.linkedin_client_secret}
+    return {
+        "POSTION_LINKEDIN_CLIENT_ID": keys.linkedin_client_id,
+        "POSTION_LINKEDIN_CLIENT_SECRET": keys.linkedin_client_secret,
+    }
 
 
 def texts(store: dict[str, Any]) -> list[str]:

@@ -287,7 +287,10 @@ def environment(sandbox: Sandbox) -> dict[str, str]:
 def connect_environment(sandbox: Sandbox) -> dict[str, str]:
     """The app `postion connect threads` authorizes with, as the sandbox accepts it."""
     keys = sandbox.credentials
-    return {"POSTION_THREADS_CLIENT_ID": keys.threads_client_id, "POSTION_THREADS_CLIENT_SECRET": keys.threads_client_secret}
+    return {
+        "POSTION_THREADS_CLIENT_ID": keys.threads_client_id,
+        "POSTION_THREADS_CLIENT_SECRET": keys.threads_client_secret,
+    }
 
 
 def texts(store: dict[str, Any]) -> list[str]:

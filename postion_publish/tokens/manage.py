@@ -202,11 +202,13 @@ def _revoke(settings: Settings, platform: str, held: Mapping[str, list[str]]) ->
     from postion_publish.adapters.x import client_authentication
 
     client_id = client_ids[0]
-    secret = (held.get("POSTION_X_CLIENT_SECRET") or [None])[0]
+    secrets = held.get("POSTION_X_CLIENT_SECRET") or []
+    secret = secrets[0] if secrets else None
     options = settings.platforms.get("x")
     base = (options.api_base if options and options.api_base else "https://api.x.com").rstrip("/")
     headers = client_authentication(client_id, secret)
-    revoked, refused = [], []
+    revoked: list[str] = []
+    refused: list[str] = []
     for value, hint in tokens:
         form = {"token": value, "token_type_hint": hint, **({} if secret else {"client_id": client_id})}
         label = hint.replace("_", " ")

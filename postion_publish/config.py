@@ -150,6 +150,7 @@ class _Reader:
         self.file = file
         self.located = located
         self.problems: list[BadInput] = []
+        self.suggested: set[KeyPath] = set()  # keys a typo was taken for: their absence is no news
 
     def fail(self, path: KeyPath, message: str) -> BadInput:
         return BadInput(message, file=self.file, line=self.located.line_of(path), key=".".join(path) or None)
@@ -182,6 +183,7 @@ class _Reader:
                 close = difflib.get_close_matches(str(key), names, n=1)
                 hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(names)}"
                 self.report((*path, str(key)), f"unknown key{hint}")
+                self.suggested.update([(*path, close[0])] if close else [])
 
     def checked(self, mapping: Mapping[str, Any], checks: Mapping[str, Check], path: KeyPath) -> dict[str, Any]:
         """The entries that pass their checks; each other one is reported."""
@@ -247,10 +249,12 @@ def parse_settings(text: str, file: Path) -> Settings:
     reader.known_keys(top, TOP_KEYS, ())
 
     site_url = ""
-    if "site_url" not in top:
+    if "site_url" not in top and ("site_url",) not in reader.suggested:
         reader.problems.append(
             BadInput("site_url is required: the address of your published site", file=file, key="site_url")
         )
+    elif "site_url" not in top:
+        pass  # a typo of it, said already
     elif problem := is_http_url(top["site_url"]):
         reader.report(("site_url",), problem)
     else:
@@ -282,7 +286,8 @@ def parse_settings(text: str, file: Path) -> Settings:
         template = reader.template(top["template"], ("template",))
 
     platforms_raw = reader.mapping(top.get("platforms"), ("platforms",))
-    if not platforms_raw and "platforms" not in [p.key for p in reader.problems]:
+    said = ("platforms",) in reader.suggested or "platforms" in [p.key for p in reader.problems]
+    if not platforms_raw and not said:
         reader.report(("platforms",), f"list at least one platform ({', '.join(registry.names())})")
     platforms = {
         name: found for name, value in platforms_raw.items() if (found := _platform(reader, name, value)) is not None

@@ -153,7 +153,8 @@ def result_line(result: JobResult) -> str:
         return f"{mark} {name} {title}  {one_line(result.url or '(announced, link unknown)')}"
     if result.status == Status.DRY_RUN:
         return f"{mark} {name} {title}  (dry run: not sent{'; ' + one_line(result.error) if result.error else ''})"
-    kind = f"{result.error_kind.replace('_', ' ')}: " if result.error_kind not in (None, ErrorKind.ERROR) else ""
+    plain = (None, ErrorKind.ERROR, ErrorKind.UNKNOWN)  # "unknown: unknown: …" says nothing more
+    kind = f"{result.error_kind.replace('_', ' ')}: " if result.error_kind not in plain else ""
     return f"{mark} {name} {title}  {result.status}: {kind}{one_line(result.error or '')}"
 
 

@@ -100,6 +100,11 @@ class Settings:
         return self.file.parent
 
     @property
+    def token_scope(self) -> str:
+        """Whose values these are in a token file every blog on the machine shares: this config's."""
+        return str(self.file.resolve())
+
+    @property
     def enabled_platforms(self) -> list[str]:
         return [name for name, platform in self.platforms.items() if platform.enabled]
 

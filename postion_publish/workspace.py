@@ -182,7 +182,7 @@ def _execute(
 
     recorder = Recorder(settings.root, settings, state, ledger, options.clock, checked)
     recorder.mark_pending((job.post, job.platform) for job in due)
-    tokens = options.tokens or store_for_run(options.environ)
+    tokens = options.tokens or store_for_run(options.environ, settings.token_scope)
     executor = Executor(
         recorder,
         options.environ,

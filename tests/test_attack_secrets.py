@@ -122,7 +122,7 @@ def test_tokens_rotated_during_the_run_are_redacted_when_echoed(sandbox: Sandbox
     config = ["-c", str(folder / "postion.yml")]
     published = CliRunner().invoke(main, ["publish", "--json", *config], env=env)
     history = CliRunner().invoke(main, ["history", "--json", *config], env=env)
-    rotated = json.loads(Path(env["POSTION_TOKEN_FILE"]).read_text())
+    [rotated] = json.loads(Path(env["POSTION_TOKEN_FILE"]).read_text())["scopes"].values()
     assert set(rotated) >= {"POSTION_X_ACCESS_TOKEN", "POSTION_X_REFRESH_TOKEN"}
     secrets = [*credentials(sandbox, folder), *(entry["value"] for entry in rotated.values())]
     assert published.exit_code == 1 and published.stdout.count("[redacted]") >= 3

@@ -350,7 +350,7 @@ def test_tokens_refresh_rotates_what_can_be_and_says_why_not_for_the_rest(sandbo
     assert "refreshed" in lines["X"] and "valid until 2027-01-28T12:00:00Z" in lines["Threads"]
     assert "postion connect linkedin" in lines["LinkedIn"] and "does not expire" in lines["Discord"]
     assert sandbox.store["x"]["oauth"]["generation"] == 1
-    stored = json.loads(Path(env["POSTION_TOKEN_FILE"]).read_text())
+    [stored] = json.loads(Path(env["POSTION_TOKEN_FILE"]).read_text())["scopes"].values()  # this blog's
     assert {"POSTION_X_REFRESH_TOKEN", "POSTION_THREADS_ACCESS_TOKEN"} <= set(stored)
     tokens = json.loads((tmp_path / "blog" / ".postion" / "ledger.json").read_text())["tokens"]
     assert tokens["threads"]["expires"] == "2027-01-28T12:00:00Z" and tokens["x"]["refreshed"] == NOW
@@ -388,7 +388,7 @@ def test_disconnect_revokes_deletes_and_records(sandbox: Sandbox, tmp_path: Path
     assert done.returncode == 0, done.stdout + done.stderr
     assert "X: revoked: refresh token" in done.stdout and "POSTION_X_REFRESH_TOKEN" in done.stdout
     assert sandbox.store["x"]["oauth"]["revoked"]
-    assert "POSTION_X_REFRESH_TOKEN" not in json.loads(Path(env["POSTION_TOKEN_FILE"]).read_text())
+    assert "POSTION_X_REFRESH_TOKEN" not in json.dumps(json.loads(Path(env["POSTION_TOKEN_FILE"]).read_text()))
     record = json.loads((tmp_path / "blog" / ".postion" / "ledger.json").read_text())["tokens"]["x"]
     assert record["disconnected"] == NOW
 

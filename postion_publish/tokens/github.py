@@ -62,8 +62,8 @@ class GitHubSecretsStore:
 class RunnerFileStore(FileStore):
     """The token file on a CI runner that cannot write secrets: it works for this run only."""
 
-    def __init__(self, path: Path, environ: Mapping[str, str] | None = None) -> None:
-        super().__init__(path, environ)
+    def __init__(self, path: Path, environ: Mapping[str, str] | None = None, scope: str = "") -> None:
+        super().__init__(path, environ, scope)
         self.rotated: list[str] = []
 
     def put(self, name: str, value: str) -> None:
@@ -82,17 +82,18 @@ class RunnerFileStore(FileStore):
         ]
 
 
-def store_for_run(environ: Mapping[str, str]) -> TokenStore:
-    """The token store of a `publish` or `tokens refresh` run, as the module's docstring says."""
+def store_for_run(environ: Mapping[str, str], scope: str = "") -> TokenStore:
+    """The token store of a `publish` or `tokens refresh` run, as the module's docstring says.
+    `scope`: the blog's (`token_scope`), so that blogs sharing the token file keep their own values."""
     if environ.get("GITHUB_ACTIONS") != "true":
-        return FileStore(default_token_file(environ), environ)
+        return FileStore(default_token_file(environ), environ, scope)
     token, repository = environ.get(SECRETS_TOKEN, "").strip(), environ.get("GITHUB_REPOSITORY", "")
     if token and repository:
         from postion_publish.github import GitHub
 
         api = environ.get("GITHUB_API_URL") or "https://api.github.com"
         return GitHubSecretsStore(GitHub(api, repository, token))
-    return RunnerFileStore(default_token_file(environ), environ)
+    return RunnerFileStore(default_token_file(environ), environ, scope)
 
 
 def notices_of(store: TokenStore) -> list[str]:

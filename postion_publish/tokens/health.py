@@ -47,7 +47,7 @@ def token_status(
 async def _checked(
     settings: Settings, environ: Mapping[str, str], found: list[ConnectionStatus]
 ) -> list[ConnectionStatus]:
-    store = store_for_run(environ)
+    store = store_for_run(environ, settings.token_scope)
     redactor = Redactor.from_environment(environ)
 
     async def one(status: ConnectionStatus) -> ConnectionStatus:
@@ -120,7 +120,7 @@ def refresh_tokens(
 
     settings = load_settings(config_path)
     names = [name for name in settings.platforms if not only or name in only]
-    store = store if store is not None else store_for_run(environ)
+    store = store if store is not None else store_for_run(environ, settings.token_scope)
     with publishing_lock(settings.root):
         ledger = load_ledger(settings.root)
         if min_age is not None:  # a schedule: each rotation is a risk, once a day keeps tokens alive

@@ -93,7 +93,7 @@ def destination(settings: Settings, environ: Mapping[str, str], to: str | None) 
                 f"--to github needs the repository (GITHUB_REPOSITORY, or an origin remote on github.com) and a token "
                 f"that may write its secrets ({SECRETS_TOKEN}, or `gh auth login`)"
             )
-    return Destination("file", file=FileStore(default_token_file(environ), environ))
+    return Destination("file", file=FileStore(default_token_file(environ), environ, settings.token_scope))
 
 
 def connect(

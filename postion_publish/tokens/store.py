@@ -11,10 +11,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Mapping
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from postion_publish.jsonfile import write_json_atomic
 from postion_publish.lean_dataclass import dataclass
@@ -48,28 +50,45 @@ class FileStore:
     """A JSON file readable by its owner only (0600), written atomically. Keep it outside the
     repository (the default is under the user's config folder): it holds secrets.
 
+    One file serves every blog on the machine, so values are kept per `scope`: the blog's config
+    file (two blogs both connected to X keep two refresh-token chains; one's rotation never replaces
+    the other's). Every read-modify-write holds an exclusive lock on `<file>.lock`, so concurrent
+    runs never lose an update. Values a version before scopes wrote (flat, by name) are still read
+    where the scope holds none.
+
     Each value remembers which environment value it replaced (by hash). It is used while the
     environment still holds that value; once the user sets a new one there (a fresh connection),
     the environment's wins and the stale rotated value is ignored."""
 
-    def __init__(self, path: Path, environ: Mapping[str, str] | None = None) -> None:
+    VERSION = 2
+
+    def __init__(self, path: Path, environ: Mapping[str, str] | None = None, scope: str = "") -> None:
         self.path = path
         self.environ = environ if environ is not None else {}
+        self.scope = scope
 
-    def _read(self) -> dict[str, dict[str, str]]:
+    def _read(self) -> dict[str, Any]:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
-        if not isinstance(data, dict):
-            return {}
-        return {str(k): v for k, v in data.items() if isinstance(v, dict) and isinstance(v.get("value"), str)}
+        return data if isinstance(data, dict) else {}
+
+    def _entries(self, data: Mapping[str, Any]) -> dict[str, dict[str, str]]:
+        """This scope's values, over those written before scopes (flat)."""
+        flat = data if data.get("version") != self.VERSION else data.get("legacy")
+        flat = flat if isinstance(flat, dict) else {}
+        scopes = data.get("scopes") if data.get("version") == self.VERSION else None
+        mine = scopes.get(self.scope) if isinstance(scopes, dict) else None
+        found = {str(k): v for k, v in flat.items() if _is_entry(v)}
+        found.update({str(k): v for k, v in (mine or {}).items() if _is_entry(v)} if isinstance(mine, dict) else {})
+        return found
 
     def _origin(self, name: str) -> str:
         return hashlib.sha256(self.environ.get(name, "").strip().encode()).hexdigest()
 
     def get(self, name: str) -> str | None:
-        entry = self._read().get(name)
+        entry = self._entries(self._read()).get(name)
         if entry is None or entry.get("replaces") != self._origin(name):
             return None
         return entry["value"]
@@ -77,20 +96,56 @@ class FileStore:
     def stored(self, name: str) -> str | None:
         """The value kept under `name`, whichever environment value it replaced (`disconnect`
         revokes it even where the environment now holds another)."""
-        entry = self._read().get(name)
+        entry = self._entries(self._read()).get(name)
         return entry["value"] if entry is not None else None
 
     def put(self, name: str, value: str) -> None:
-        values = self._read()
-        values[name] = {"value": value, "replaces": self._origin(name)}
-        write_json_atomic(self.path, values, mode=0o600)
+        with self._locked():
+            data = self._upgraded(self._read())
+            data["scopes"].setdefault(self.scope, {})[name] = {"value": value, "replaces": self._origin(name)}
+            write_json_atomic(self.path, data, mode=0o600)
 
     def delete(self, name: str) -> bool:
-        values = self._read()
-        if values.pop(name, None) is None:
-            return False
-        write_json_atomic(self.path, values, mode=0o600)
-        return True
+        with self._locked():
+            data = self._upgraded(self._read())
+            mine = data["scopes"].get(self.scope, {})
+            found = mine.pop(name, None) is not None
+            # Written before scopes, it was every blog's: disconnect forgets it, as it did then.
+            found = data["legacy"].pop(name, None) is not None or found
+            if not mine:
+                data["scopes"].pop(self.scope, None)
+            if found:
+                write_json_atomic(self.path, data, mode=0o600)
+            return found
+
+    def _upgraded(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The file in this version's shape; flat values of the version before are kept under
+        `legacy`, still read by every scope that holds none of its own."""
+        if data.get("version") == self.VERSION and isinstance(data.get("scopes"), dict):
+            if not isinstance(data.get("legacy"), dict):
+                data["legacy"] = {}
+            return data
+        legacy = {str(k): v for k, v in data.items() if _is_entry(v)}
+        return {"version": self.VERSION, "scopes": {}, "legacy": legacy}
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """An exclusive lock (flock) on a file beside the store, waited for: writers take turns."""
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+        handle = os.open(self.path.with_name(self.path.name + ".lock"), flags, 0o600)
+        try:
+            if sys.platform != "win32":
+                import fcntl
+
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(handle)  # releases the lock
+
+
+def _is_entry(value: Any) -> bool:
+    return isinstance(value, dict) and isinstance(value.get("value"), str)
 
 
 @dataclass

@@ -10,6 +10,7 @@ and the others (OAuth connect, GitHub, the AI provider), which are `BoundedClien
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any
 
@@ -44,10 +45,39 @@ def read_bounded(response: httpx.Response, *, limit: int = MAX_ANSWER, ends: flo
 
 
 class BoundedClient(httpx.Client):
-    """An httpx.Client whose answers are read up to MAX_ANSWER bytes (a streamed one is the caller's)."""
+    """An httpx.Client whose answers are read up to MAX_ANSWER bytes (a streamed one is the caller's)
+    and end within `deadline` seconds, headers and body together, whatever the server does: httpx's
+    timeouts are per read, and a server dripping a byte at a time never trips them. The request runs
+    in a daemon thread the caller stops waiting for at the deadline; that thread stops at its next
+    read (a body) or ends with the process (headers dripped forever). `deadline`: by default the
+    client's timeout, as a total. Used by the clients that are not the adapters': OAuth connect and
+    revoke, GitHub, the AI provider (the adapters have `adapters.client.DeadlineClient`)."""
+
+    def __init__(self, *, deadline: float | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        timeout = kwargs.get("timeout")
+        self.deadline = (
+            deadline if deadline is not None else float(timeout) if isinstance(timeout, int | float) else 60.0
+        )
 
     def send(self, request: httpx.Request, *, stream: bool = False, **kwargs: Any) -> httpx.Response:
-        response = super().send(request, stream=True, **kwargs)
-        if not stream:
-            read_bounded(response)
-        return response
+        ends = time.monotonic() + self.deadline
+        outcome: list[httpx.Response | BaseException] = []
+
+        def work() -> None:
+            try:
+                response = super(BoundedClient, self).send(request, stream=True, **kwargs)
+                if not stream:
+                    read_bounded(response, ends=ends)
+                outcome.append(response)
+            except BaseException as error:  # handed to the caller, raised there
+                outcome.append(error)
+
+        worker = threading.Thread(target=work, name="postion-bounded-request", daemon=True)
+        worker.start()
+        worker.join(self.deadline)
+        if not outcome:
+            raise httpx.ReadTimeout(f"no complete answer within {self.deadline:g} s", request=request)
+        if isinstance(outcome[0], BaseException):
+            raise outcome[0]
+        return outcome[0]

@@ -77,3 +77,113 @@ def test_values_written_before_scopes_are_still_read(tmp_path: Path) -> None:
     store.put("POSTION_X_REFRESH_TOKEN", "new-rotated")
     assert store.get("POSTION_X_REFRESH_TOKEN") == "new-rotated"
     assert FileStore(path, {}, scope="/other/postion.yml").get("POSTION_X_REFRESH_TOKEN") == "old-rotated"
+
+
+# --- 2. a total deadline for every client ---------------------------------------------------------
+
+DRIP = 0.25  # seconds between two bytes: 70 bytes take 17 s, each read well within any per-read timeout
+
+
+def dripping(scripted_server: type, body: bytes) -> object:
+    from scripted_server import Answer
+
+    return scripted_server(lambda method, path: Answer(body=body, drip_seconds=DRIP))
+
+
+def test_the_model_github_and_connect_clients_end_by_their_total_deadline() -> None:
+    import time
+
+    import httpx
+    import pytest
+
+    from postion_publish.ai.models import HttpModel, ModelError
+    from postion_publish.answers import BoundedClient
+    from postion_publish.config import AISettings
+    from postion_publish.github import GitHub
+    from postion_publish.tokens.connect import _client
+    from scripted_server import ScriptedServer
+
+    body = json.dumps({"choices": [{"message": {"content": "<caption>x</caption>"}}], "padding": "." * 20}).encode()
+    server = dripping(ScriptedServer, body)
+    assert isinstance(server, ScriptedServer)
+    try:
+        started = time.monotonic()
+        model = HttpModel(AISettings("openai", "m", base_url=f"{server.url}/v1"), {}, timeout=2.0)
+        with pytest.raises(ModelError, match="no answer within 2 s"):
+            model.complete("system", "prompt")
+        assert time.monotonic() - started < 4
+
+        started = time.monotonic()
+        github = GitHub(server.url, "owner/repo", "ghp_token")
+        github.client.deadline = 2.0
+        with pytest.raises(Exception, match="within 2 s|timed out|no answer"):
+            github._request("GET", "/repos/owner/repo")
+        assert time.monotonic() - started < 4
+
+        started = time.monotonic()
+        client = _client(server.url)
+        client.deadline = 2.0
+        with pytest.raises(httpx.ReadTimeout):
+            client.post("/oauth2/token", data={"grant_type": "refresh_token"})
+        assert time.monotonic() - started < 4
+
+        started = time.monotonic()
+        with pytest.raises(httpx.ReadTimeout), BoundedClient(timeout=1.5) as bounded:
+            bounded.get(server.url)  # the deadline defaults to the timeout, as a total
+        assert time.monotonic() - started < 3.5
+    finally:
+        server.stop()
+
+
+def test_a_run_with_every_platform_and_the_model_dripping_ends_within_its_deadline(tmp_path: Path) -> None:
+    import time
+
+    from cli_runner import CliRunner
+
+    from conftest import write_post
+    from postion_publish.cli import main
+    from scripted_server import ScriptedServer
+
+    server = dripping(ScriptedServer, b'{"padding": "' + b"." * 200 + b'"}')
+    assert isinstance(server, ScriptedServer)
+    base = server.url
+    config = f"""\
+site_url: https://blog.rosa.dev
+source: {{type: content, path: posts}}
+timeouts: {{request: 2, run: 10}}
+ai: {{provider: openai, base_url: '{base}/v1', model: m, unreviewed: generate}}
+platforms:
+  x: {{api_base: {base}}}
+  bluesky: {{handle: me.bsky.social, service: {base}}}
+  mastodon: {{instance: {base}}}
+  linkedin: {{author: 'urn:li:organization:1', api_base: {base}}}
+  threads: {{api_base: {base}, user_id: '1'}}
+  discord: {{}}
+"""
+    (tmp_path / "postion.yml").write_text(config)
+    write_post(tmp_path, "new.md", "title: New\ndate: 2026-11-20")
+    (tmp_path / ".postion").mkdir()
+    (tmp_path / ".postion" / "state.json").write_text('{"version": 1, "posts": {}}')
+    env = {
+        "POSTION_X_API_KEY": "k",
+        "POSTION_X_API_SECRET": "s",
+        "POSTION_X_ACCESS_TOKEN": "t",
+        "POSTION_X_ACCESS_SECRET": "s2",
+        "POSTION_BLUESKY_APP_PASSWORD": "a-b-c-d",
+        "POSTION_MASTODON_TOKEN": "t",
+        "POSTION_LINKEDIN_ACCESS_TOKEN": "t",
+        "POSTION_THREADS_ACCESS_TOKEN": "t",
+        "POSTION_DISCORD_WEBHOOK_URL": f"{base}/api/webhooks/1/token",
+        "POSTION_AI_API_KEY": "sk-x",
+        "POSTION_TOKEN_FILE": str(tmp_path / "tokens.json"),
+        "POSTION_CACHE_DIR": str(tmp_path / "cache"),
+    }
+    started = time.monotonic()
+    try:
+        result = CliRunner().invoke(main, ["publish", "-c", str(tmp_path / "postion.yml"), "--now", NOW], env=env)
+    finally:
+        server.stop()
+    elapsed = time.monotonic() - started
+    assert result.exit_code == 1, result.output
+    assert elapsed < 16, (elapsed, result.output)  # the run's 10 s, and the model's one 2 s request before it
+    assert "✓" not in result.output and "Traceback" not in result.output

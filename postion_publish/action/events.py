@@ -145,7 +145,9 @@ def publish_and_record(
 
     notices: list[str] = []
     dispatch = dict((payload or {}).get("inputs") or {})
-    tokens = store_for_run(environ, load_settings(inputs.config).token_scope)  # one store for the refresh and the publish: a rotated token is read back
+    tokens = store_for_run(
+        environ, load_settings(inputs.config).token_scope
+    )  # one store for the refresh and the publish: a rotated token is read back
     with commands_stopped(emit) as commands:  # progress lines carry titles and platforms' answers
         options = replace(
             _options(inputs, environ, emit), on_secret=commands.mask, on_notice=notices.append, tokens=tokens

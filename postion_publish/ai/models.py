@@ -80,7 +80,7 @@ class HttpModel:
             try:
                 response = self.client.post(path, json=body)
             except httpx.TimeoutException:
-                raise ModelError(f"{self.name}: no answer within {self.client.timeout.read:g} s (timeout)") from None
+                raise ModelError(f"{self.name}: no answer within {self.client.deadline:g} s (timeout)") from None
             except httpx.HTTPError as error:
                 raise ModelError(f"{self.name}: no answer ({error.__class__.__name__}); check ai.base_url") from None
             if response.status_code == 429 and attempt == 1:

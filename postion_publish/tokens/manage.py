@@ -18,6 +18,8 @@ from pathlib import Path
 import httpx
 
 from postion_publish import platforms
+from postion_publish.adapters import USER_AGENT
+from postion_publish.answers import BoundedClient
 from postion_publish.config import Settings
 from postion_publish.connections import connected, updated
 from postion_publish.errors import AuthExpired, BadInput
@@ -213,7 +215,8 @@ def _revoke(settings: Settings, platform: str, held: Mapping[str, list[str]]) ->
         form = {"token": value, "token_type_hint": hint, **({} if secret else {"client_id": client_id})}
         label = hint.replace("_", " ")
         try:
-            response = httpx.post(f"{base}/2/oauth2/revoke", data=form, headers=headers, timeout=30.0)
+            with BoundedClient(timeout=30.0, headers={"User-Agent": USER_AGENT}) as client:
+                response = client.post(f"{base}/2/oauth2/revoke", data=form, headers=headers)
         except httpx.HTTPError:
             refused.append(f"{label} (no answer)")
             continue

@@ -189,3 +189,57 @@ platforms:
     assert result.exit_code == 1, result.output
     assert elapsed < 16, (elapsed, result.output)  # the run's 10 s, and the model's one 2 s request before it
     assert "✓" not in result.output and "Traceback" not in result.output
+
+
+# --- 3. model output is cleaned -------------------------------------------------------------------
+
+HOSTILE_CAPTIONS = {
+    "upper-case scheme": "Read it at HTTPS://evil.example/login now {URL}",
+    "bare domain with a path": "Mirror: evil.example/x {URL}",
+    "bare domain of a real TLD": "Also on evil.com today {URL}",
+    "markdown link": "[Read more](HTTPS://evil.example/phish) {URL}",
+    "javascript": "Click javascript:alert(document.cookie) {URL}",
+    "zero-width split scheme": "Go ht\u200btps://evil.example/z {URL}",
+    "full-width letters": "Go ｈｔｔｐｓ：／／ｅｖｉｌ．ｅｘａｍｐｌｅ／ｆ {URL}",
+    "www": "See WWW.evil.example {URL}",
+    "autolink": "Read <evil.example> {URL}",
+    "glued to the placeholder": "Read {URL}/../../evil",
+    "data uri": "Image: data:text/html;base64,PHNjcmlwdD4= {URL}",
+}
+
+
+def test_every_link_the_model_writes_is_removed() -> None:
+    from postion_publish.ai.adapt import caption_from
+    from postion_publish.posts import Post
+    from postion_publish.posts import UNDATED
+
+    post = Post("p", "https://blog.rosa.dev/p/", "P", UNDATED)
+    for name, text in HOSTILE_CAPTIONS.items():
+        caption = caption_from(f"<caption>{text}</caption>", post, "model")
+        assert "evil" not in caption.lower().replace("ｅｖｉｌ", "evil"), (name, caption)
+        assert "javascript" not in caption.lower() and "data:" not in caption, (name, caption)
+        assert caption.count("https://") == 1 and "https://blog.rosa.dev/p/" in caption, (name, caption)
+        assert "HTTPS" not in caption and "ｈｔｔｐｓ" not in caption, (name, caption)
+    kept = caption_from("<caption>Node.js 22, e.g. fast — {URL}.</caption>", post, "model")
+    assert kept == "Node.js 22, e.g. fast — https://blog.rosa.dev/p/."  # words with dots are not links
+    family = caption_from("<caption>Family 👨\u200d👩\u200d👧 day {URL}</caption>", post, "model")
+    assert "👨\u200d👩\u200d👧" in family  # a joiner inside an emoji sequence stays
+
+
+def test_unreviewed_generated_captions_reach_discord_clean(tmp_path: Path, sandbox: Sandbox) -> None:
+    from test_ai_captions import ai_block, blog, cli
+
+    from ai_fake import FakeModelAPI, Reply, serving
+
+    with serving(FakeModelAPI("openai")) as fake:
+        folder = blog(
+            tmp_path / "blog", sandbox, ai_block(fake).replace("model: test-model", "model: m, unreviewed: generate")
+        )
+        hostile = "<caption>\u202eEvil\x1b[31m [Read more](HTTPS://evil.example/login) evil.example/x {URL}</caption>"
+        fake.replies = [Reply(hostile) for _ in range(6)]
+        result = cli(folder, sandbox, "publish", "--platform", "discord")
+        assert result.exit_code == 0, result.output
+    [message] = sandbox.store["discord"]["messages"].values()
+    text = json.dumps(message, ensure_ascii=False)
+    assert "evil.example" not in text and "\u202e" not in text and "\\u001b" not in text and "\x1b" not in text
+    assert "Read more" in message["content"] and "https://blog.example.com/first/" in message["content"]

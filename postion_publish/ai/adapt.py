@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from postion_publish.ai.clean import without_links
 from postion_publish.ai.models import CaptionModel, HttpModel, ModelError
 from postion_publish.captions.rules.registry import rule_for
 from postion_publish.captions.stored import StoredCaptions, inputs_hash, load_captions, save_captions
@@ -29,7 +30,6 @@ from postion_publish.sources import read_posts
 from postion_publish.state import load_state
 
 URL_MARK = "{URL}"
-_URL = re.compile(r"https?://\S+|\bwww\.\S+")
 _CAPTION = re.compile(r"<caption>(.*?)</caption>", re.S)
 STYLES = {
     "x": "X: punchy and short; at most two hashtags",
@@ -62,13 +62,15 @@ def caption_from(answer: str, post: Post, model: str) -> str:
     found = _CAPTION.search(answer)
     if found is None:
         raise ModelError(f"{model}: the answer holds no <caption>…</caption> (prose instead of a caption?)")
-    body = _URL.sub("", found.group(1).strip().replace(URL_MARK, "\x00"))  # never trusted with a link
-    body = re.sub(r"[ \t]{2,}", " ", body).strip()
-    if not body.replace("\x00", "").strip():
+    body = without_links(found.group(1))  # never trusted with a link, nor with what no one sees
+    # The placeholder alone: what the model glued to it (`{URL}/login`) would make the post's own
+    # link point elsewhere on the site; trailing punctuation stays.
+    body = re.sub(r"\{URL\}\S*?([)\]»”\"'.,!?;:]*)(?=\s|$)", URL_MARK + r"\1", body)
+    if not body.replace(URL_MARK, "").strip():
         raise ModelError(f"{model}: the caption was empty")
-    if "\x00" not in body:
+    if URL_MARK not in body:
         return f"{body}\n{post.url}"
-    return body.replace("\x00", post.url, 1).replace("\x00", "")
+    return body.replace(URL_MARK, "\x00", 1).replace(URL_MARK, "").replace("\x00", post.url)
 
 
 def model_caption(

@@ -210,8 +210,7 @@ HOSTILE_CAPTIONS = {
 
 def test_every_link_the_model_writes_is_removed() -> None:
     from postion_publish.ai.adapt import caption_from
-    from postion_publish.posts import Post
-    from postion_publish.posts import UNDATED
+    from postion_publish.posts import UNDATED, Post
 
     post = Post("p", "https://blog.rosa.dev/p/", "P", UNDATED)
     for name, text in HOSTILE_CAPTIONS.items():

@@ -47,9 +47,7 @@ def visible(text: str) -> str:
             out.append("\n")
         elif char == "\t":
             out.append(" ")
-        elif char == _ZWJ and _joins_emoji(text, index):
-            out.append(char)
-        elif unicodedata.category(char) not in _INVISIBLE_CATEGORIES:
+        elif (char == _ZWJ and _joins_emoji(text, index)) or unicodedata.category(char) not in _INVISIBLE_CATEGORIES:
             out.append(char)
     return "".join(out)
 

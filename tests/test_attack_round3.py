@@ -242,3 +242,90 @@ def test_unreviewed_generated_captions_reach_discord_clean(tmp_path: Path, sandb
     text = json.dumps(message, ensure_ascii=False)
     assert "evil.example" not in text and "\u202e" not in text and "\\u001b" not in text and "\x1b" not in text
     assert "Read more" in message["content"] and "https://blog.example.com/first/" in message["content"]
+
+
+# --- 4. re-encoded secrets are redacted -------------------------------------------------------------
+
+SECRET = "sandbox-Webhook-token_1234=abcd/ef"
+WEBHOOK = "https://discord.com/api/webhooks/1300000000000000001/sandbox-webhook-token-XYZ"
+
+
+def reencoded(secret: str) -> dict[str, str]:
+    import base64
+    import textwrap
+
+    raw = secret.encode()
+    b64 = base64.b64encode(raw).decode()
+    return {
+        "hex": raw.hex(),
+        "HEX": raw.hex().upper(),
+        "upper-cased": secret.upper(),
+        "reversed": secret[::-1],
+        "split by a space": secret[:9] + " " + secret[9:],
+        "split by a newline": secret[:9] + "\n" + secret[9:],
+        "\\u-escaped": "".join(f"\\u{ord(char):04x}" for char in secret),
+        "HTML entities": "".join(f"&#{ord(char)};" for char in secret),
+        "HTML hex entities": "".join(f"&#x{ord(char):x};" for char in secret),
+        "base64 wrapped at 7": "\n".join(textwrap.wrap(b64, 7)),
+        "base64 wrapped at 76": "\r\n".join(textwrap.wrap(base64.b64encode(b"prefix " + raw).decode(), 5)),
+        "base64 of UTF-16": base64.b64encode(secret.encode("utf-16")).decode(),
+        "base64 of UTF-16-LE": base64.b64encode(secret.encode("utf-16-le")).decode(),
+        "base32": base64.b32encode(raw).decode(),
+        "quoted-printable": "".join(f"={byte:02X}" for byte in raw),
+        "quoted-printable, soft breaks": "=\n".join(
+            secret[i : i + 5].replace("=", "=3D") for i in range(0, len(secret), 5)
+        ),
+    }
+
+
+def test_every_encoding_of_a_secret_is_redacted() -> None:
+    from postion_publish.redact import Redactor
+    from secret_scan import leaks
+
+    redactor = Redactor([SECRET, WEBHOOK])
+    for name, form in reencoded(SECRET).items():
+        text = f"error 401: the server said [{form}] and more"
+        scrubbed = redactor.scrub(text, limit=None)
+        assert "[redacted]" in scrubbed, (name, scrubbed)
+        assert leaks(scrubbed, [SECRET]) == [], (name, scrubbed)
+        assert leaks(text, [SECRET]) != [], name  # the suite's own scan sees it too
+        assert scrubbed.startswith("error 401: the server said [") and scrubbed.endswith("] and more"), name
+    partly = WEBHOOK.replace("/api/", "%2Fapi%2F").replace("-webhook-", "%2Dwebhook-")
+    scrubbed = redactor.scrub(f"got {partly} back", limit=None)
+    assert "webhook" not in scrubbed.lower() and leaks(scrubbed, [WEBHOOK]) == [], scrubbed
+    assert redactor.scrub("nothing secret here, only words", limit=None) == "nothing secret here, only words"
+
+
+def test_a_re_encoded_secret_never_reaches_the_ledger(sandbox: Sandbox, tmp_path: Path) -> None:
+    """A platform echoing the token hex-encoded and reversed: the ledger the Action commits holds neither."""
+    from test_cli_publish import cli
+
+    from conftest import sandbox_config, write_post
+    from secret_scan import leaks
+
+    folder = tmp_path / "blog"
+    folder.mkdir()
+    (folder / "postion.yml").write_text(sandbox_config(sandbox))
+    write_post(folder, "first.md", "title: First\ndate: 2026-03-01")
+    (folder / ".postion").mkdir()
+    (folder / ".postion" / "state.json").write_text('{"version": 1, "posts": {}}')
+    token = "very-secret-mastodon-token-42"
+    from postion_publish.sandbox import mastodon as mastodon_sandbox
+
+    original = mastodon_sandbox.handle
+
+    def echoing(sandbox_: Sandbox, request: object) -> object:
+        from postion_publish.sandbox.exchange import Response
+
+        said = f"{token.encode().hex().upper()} / {token[::-1]} / {token[:6]}\n{token[6:]}"
+        return Response(401, {"error": f"The access token is invalid: {said}"})
+
+    sandbox.handlers["mastodon"] = echoing
+    try:
+        result = cli(sandbox, folder, "publish", "--platform", "mastodon", env={"POSTION_MASTODON_TOKEN": token})
+    finally:
+        sandbox.handlers["mastodon"] = original
+    assert result.exit_code == 1
+    ledger = (folder / ".postion" / "ledger.json").read_text()
+    assert "The access token is invalid" in ledger
+    assert leaks(ledger + result.output, [token]) == [], ledger

@@ -329,3 +329,56 @@ def test_a_re_encoded_secret_never_reaches_the_ledger(sandbox: Sandbox, tmp_path
     ledger = (folder / ".postion" / "ledger.json").read_text()
     assert "The access token is invalid" in ledger
     assert leaks(ledger + result.output, [token]) == [], ledger
+
+
+# --- 5. the example workflows give pull requests no secret --------------------------------------
+
+
+def test_the_example_workflows_give_pull_request_runs_no_platform_secret() -> None:
+    import re
+
+    import yaml
+
+    from conftest import REPO
+
+    for path in sorted((REPO / "examples" / "workflows").glob("*.yml")):
+        workflow = yaml.safe_load(path.read_text())
+        for name, job in workflow["jobs"].items():
+            text = yaml.safe_dump(job)
+            used = set(re.findall(r"secrets\.(\w+)", text))
+            runs_on_pull_requests = "!= 'pull_request'" not in str(job.get("if", ""))
+            if runs_on_pull_requests:
+                assert used <= {"POSTION_AI_API_KEY"}, (path.name, name, used)
+                for step in job["steps"]:
+                    key = (step.get("env") or {}).get("POSTION_AI_API_KEY")
+                    if key:  # the model's key: only when the pull request's code is this repository's
+                        assert "head.repo.full_name == github.repository" in key, (path.name, name)
+            elif used - {"POSTION_AI_API_KEY"}:
+                assert job.get("environment") == "postion", (path.name, name)  # limited to the default branch
+            for step in job["steps"]:
+                if str(step.get("uses", "")).startswith("postion-publish/postion-publish@"):
+                    assert re.fullmatch(r"postion-publish/postion-publish@[0-9a-f]{40}", step["uses"]), step["uses"]
+        assert "pull_request_target" not in workflow.get(True, workflow.get("on", {})), path.name
+
+
+def test_pull_request_target_is_refused_and_says_why(repo: Path, sandbox: Sandbox, github: object) -> None:
+    from action_support import run_action
+
+    result = run_action(repo, sandbox, github, "pull_request_target", {"pull_request": {"number": 1}})
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "pull_request_target event is refused" in result.stdout + result.stderr
+    assert "Use `on: pull_request`" in result.stdout + result.stderr
+
+
+# --- 7. a pull request whose fork was deleted is a fork ----------------------------------------
+
+
+def test_a_pull_request_whose_fork_was_deleted_is_a_fork() -> None:
+    from postion_publish.action.review import is_fork
+
+    environ = {"GITHUB_REPOSITORY": "me/blog"}
+    assert is_fork({"pull_request": {"head": {"repo": None, "ref": "patch-1"}}}, environ)
+    assert is_fork({"pull_request": {"head": {"ref": "patch-1"}}}, environ)
+    assert is_fork({"pull_request": {"head": {"repo": {"full_name": "someone/blog"}}}}, environ)
+    assert not is_fork({"pull_request": {"head": {"repo": {"full_name": "me/blog"}}}}, environ)
+    assert is_fork({"pull_request": {"head": {"repo": {"full_name": "me/blog"}}}}, {})

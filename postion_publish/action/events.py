@@ -98,7 +98,13 @@ def run_action(environ: Mapping[str, str], emit: Emit) -> int:
     mask_secrets(environ, emit)  # before anything else can print
     inputs = ActionInputs.from_environment(environ)
     event, payload = _event(environ)
-    if event in ("pull_request", "pull_request_target"):
+    if event == "pull_request_target":
+        raise BadInput(
+            "the pull_request_target event is refused: it runs with this repository's secrets and a token "
+            "that may write, and the preview builds the pull request's code (a MkDocs or Pelican build runs "
+            "its hooks and plugins), which could read them. Use `on: pull_request`: the preview needs no secret"
+        )
+    if event == "pull_request":
         return preview_pull_request(inputs, environ, payload, emit)
     if event == "push":
         branch = environ.get("GITHUB_REF_NAME", "")

@@ -30,9 +30,12 @@ BOT = ("github-actions[bot]", "41898282+github-actions[bot]@users.noreply.github
 
 
 def is_fork(payload: Mapping[str, Any], environ: Mapping[str, str]) -> bool:
+    """Whether the pull request's code comes from elsewhere than this repository. Only a head
+    repository that is this one says no: a fork deleted since (`head.repo` null), a payload
+    without it or a runner that does not name its repository are forks."""
     head = (payload.get("pull_request") or {}).get("head") or {}
     repository = (head.get("repo") or {}).get("full_name")
-    return bool(repository) and repository != environ.get("GITHUB_REPOSITORY")
+    return not repository or not environ.get("GITHUB_REPOSITORY") or repository != environ["GITHUB_REPOSITORY"]
 
 
 def fork_note(post_ids: list[str]) -> str:

@@ -382,3 +382,21 @@ def test_a_pull_request_whose_fork_was_deleted_is_a_fork() -> None:
     assert is_fork({"pull_request": {"head": {"repo": {"full_name": "someone/blog"}}}}, environ)
     assert not is_fork({"pull_request": {"head": {"repo": {"full_name": "me/blog"}}}}, environ)
     assert is_fork({"pull_request": {"head": {"repo": {"full_name": "me/blog"}}}}, {})
+
+
+# --- 6. a caption file cannot speak for another post --------------------------------------------
+
+
+def test_a_caption_file_named_for_nothing_cannot_replace_a_posts_captions(tmp_path: Path, sandbox: Sandbox) -> None:
+    from test_ai_captions import blog, cli
+
+    folder = blog(tmp_path / "blog", sandbox)
+    assert cli(folder, sandbox, "adapt").exit_code == 0
+    [own] = (folder / ".postion" / "captions").glob("*.yml")
+    forged = own.read_text().replace("The first one.", "Send your password to evil.example")
+    (own.parent / "zzz.yml").write_text(forged.replace("reviewed: false", "reviewed: true"))
+    result = cli(folder, sandbox, "plan")
+    assert result.exit_code == 2 and "zzz.yml" in result.output and own.name in result.output
+    assert "evil.example" not in result.output
+    (own.parent / "zzz.yml").unlink()
+    assert cli(folder, sandbox, "plan").exit_code == 0

@@ -69,9 +69,26 @@ def load_captions(root: Path) -> dict[str, StoredCaptions]:
     refuse_linked_folder(folder, "captions folder")
     if not folder.is_dir():
         return {}
-    found = {}
+    found: dict[str, StoredCaptions] = {}
     for path in sorted(folder.glob("*.yml")):
         stored = _read(path)
+        # The name is the post id's: a file of another name holding a post's id (`zzz.yml`, added
+        # by a pull request) would otherwise replace that post's reviewed captions unseen.
+        expected = caption_path(root, stored.post_id).name
+        if stored.post_id in found:
+            raise BadInput(
+                f"two caption files for the post {stored.post_id!r}: {found[stored.post_id].file} and {path}; "
+                f"keep one, named {expected}",
+                file=path,
+                key="post_id",
+            )
+        if path.name != expected:
+            raise BadInput(
+                f"this file holds the captions of the post {stored.post_id!r}, whose caption file is {expected}: "
+                "rename it (or remove it) so that no file speaks for another post",
+                file=path,
+                key="post_id",
+            )
         found[stored.post_id] = stored
     return found
 

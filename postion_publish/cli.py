@@ -52,9 +52,11 @@ def echo(text: str | bytes = "", *, err: bool = False, nl: bool = True) -> None:
 def _fail(message: str, status: int) -> None:
     import os
 
+    from postion_publish.inert import visible
     from postion_publish.redact import Redactor
 
-    echo(f"postion: {Redactor.from_environment(os.environ).scrub(message, limit=None)}", err=True)
+    # A server's words may be in it: no escape sequence or bidi override reaches the terminal.
+    echo(f"postion: {visible(Redactor.from_environment(os.environ).scrub(message, limit=None))}", err=True)
     sys.exit(status)
 
 
@@ -356,7 +358,7 @@ def connect(
     to: str | None,
     client_id: str | None,
     client_secret: str | None,
-    port: int,
+    port: int | None,
     paste: bool,
     oauth1: bool,
     config_path: Path,
@@ -751,7 +753,8 @@ def _add_connect(commands: Commands) -> None:
     client_secret = "The app's client secret (LinkedIn, Threads; confidential X apps)."
     sub.add_argument("--client-secret", metavar="SECRET", help=client_secret)
     port = _number(int, 1, 65535)
-    sub.add_argument("--port", type=port, default=8976, metavar="N", help="The loopback port (default: 8976).")
+    port_help = "The loopback port (default: X and LinkedIn 8976, as registered in the app; else a random one)."
+    sub.add_argument("--port", type=port, default=None, metavar="N", help=port_help)
     _flag(sub, "--paste", "No browser here: paste the address the browser was sent to.")
     _flag(sub, "--oauth1", "X: OAuth 1.0a keys instead of OAuth 2.0.")
 

@@ -10,6 +10,7 @@ helper here renders its text so that it means nothing but itself.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # Every character that can end or break a line, or steer a terminal: C0 and C1 controls, line and
 # paragraph separators.
@@ -18,8 +19,9 @@ _BACKTICKS = re.compile(r"`+")
 
 
 def one_line(text: str) -> str:
-    """The text on one line: line breaks and control characters become a space."""
-    return _BREAKS.sub(" ", text)
+    """The text on one line: line breaks and control characters become a space; characters no reader
+    sees (bidi overrides, zero-width characters: see `visible`) are dropped."""
+    return _BREAKS.sub(" ", text if text.isascii() else visible(text))
 
 
 def fence_for(text: str, char: str = "`", shortest: int = 1) -> str:
@@ -44,3 +46,35 @@ def code_block(text: str, info: str = "text") -> list[str]:
     """Lines of a fenced block holding `text` as it is; no line inside can close the fence."""
     fence = fence_for(text, shortest=3)
     return [fence + info, *text.split("\n"), fence]
+
+
+_INVISIBLE_CATEGORIES = frozenset(("Cc", "Cf", "Co", "Cs", "Cn"))
+_KEEP = frozenset("\n")
+_LINE_BREAKS = frozenset("\u2028\u2029\r\x0b\x0c\x85")
+_ZWJ = "\u200d"
+
+
+def visible(text: str) -> str:
+    """`text` without the characters no reader sees (see the module's docstring); line breaks of
+    every kind become `\\n`, tabs a space."""
+    out: list[str] = []
+    for index, char in enumerate(text):
+        if char in _KEEP:
+            out.append(char)
+        elif char in _LINE_BREAKS:
+            out.append("\n")
+        elif char == "\t":
+            out.append(" ")
+        elif (char == _ZWJ and _joins_emoji(text, index)) or unicodedata.category(char) not in _INVISIBLE_CATEGORIES:
+            out.append(char)
+    return "".join(out)
+
+
+def _joins_emoji(text: str, index: int) -> bool:
+    before = text[index - 1] if index > 0 else ""
+    after = text[index + 1] if index + 1 < len(text) else ""
+    return (
+        bool(before and after)
+        and unicodedata.category(after) == "So"
+        and (unicodedata.category(before) in ("So", "Sk", "Mn") or "\U0001f3fb" <= before <= "\U0001f3ff")
+    )

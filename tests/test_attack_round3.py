@@ -400,3 +400,50 @@ def test_a_caption_file_named_for_nothing_cannot_replace_a_posts_captions(tmp_pa
     assert "evil.example" not in result.output
     (own.parent / "zzz.yml").unlink()
     assert cli(folder, sandbox, "plan").exit_code == 0
+
+
+# --- 8. the connect server ----------------------------------------------------------------------
+
+
+def test_the_connect_server_outlives_an_idle_connection_and_a_forged_answer() -> None:
+    import socket
+    import threading
+    import time
+
+    import httpx
+
+    from postion_publish.tokens.connect import _callback_server, _serve_once, free_port
+
+    port = free_port()
+    server = _callback_server(port, "the-real-state")
+    server.timeout = 1.0
+    thread = threading.Thread(target=_serve_once, args=(server,), daemon=True)
+    thread.start()
+    idle = socket.create_connection(("127.0.0.1", port))  # connects, says nothing
+    try:
+        started = time.monotonic()
+        base = f"http://127.0.0.1:{port}/callback"
+        assert httpx.get(f"{base}?state=forged&code=evil", timeout=20).status_code == 400
+        assert httpx.get(f"{base}?state=the-real-state&code=good", timeout=20).status_code == 200
+        thread.join(10)
+        assert server.query == {"state": "the-real-state", "code": "good"}
+        assert time.monotonic() - started < 15
+    finally:
+        idle.close()
+        server.server_close()
+
+
+def test_server_text_reaches_the_terminal_without_escape_sequences(tmp_path: Path) -> None:
+    import pytest
+
+    from postion_publish.tokens.connect import ConnectFailed, Prompter, authorize
+
+    pasted = (
+        "http://127.0.0.1:1/callback?state=s&error=denied&error_description=%1B%5B2J%1B%5D0%3Bowned%07%E2%80%AEtxt.exe"
+    )
+    prompter = Prompter(say=lambda text: None, ask=lambda question: pasted, ask_secret=lambda question: "")
+    with pytest.raises(ConnectFailed) as refused:
+        authorize("http://127.0.0.1:1/authorize", "http://127.0.0.1:1/callback", "s", prompter, paste=True)
+    said = str(refused.value)
+    assert "authorization refused" in said and all(ord(char) >= 32 for char in said), repr(said)
+    assert "\u202e" not in said

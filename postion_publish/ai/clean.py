@@ -18,11 +18,7 @@ import re
 import unicodedata
 
 from postion_publish.captions.rules.x import url_spans_in_text
-
-_INVISIBLE_CATEGORIES = frozenset(("Cc", "Cf", "Co", "Cs", "Cn"))
-_KEEP = frozenset("\n")
-_LINE_BREAKS = frozenset("\u2028\u2029\r\x0b\x0c\x85")
-_ZWJ = "\u200d"
+from postion_publish.inert import visible
 
 _LINK_SCHEMES = "https?|ftps?|wss?|javascript|vbscript|data|file|mailto|tel|sms|intent|blob|about|ssh|git|irc"
 _PATTERNS = (
@@ -34,32 +30,6 @@ _PATTERNS = (
     re.compile(r"\b(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9\-]{1,62}(?::\d{1,5})?[/?#]\S*", re.I),
 )
 _MARKDOWN_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\(([^()\n]*(?:\([^()\n]*\)[^()\n]*)*)\)")
-
-
-def visible(text: str) -> str:
-    """`text` without the characters no reader sees (see the module's docstring); line breaks of
-    every kind become `\\n`, tabs a space."""
-    out: list[str] = []
-    for index, char in enumerate(text):
-        if char in _KEEP:
-            out.append(char)
-        elif char in _LINE_BREAKS:
-            out.append("\n")
-        elif char == "\t":
-            out.append(" ")
-        elif (char == _ZWJ and _joins_emoji(text, index)) or unicodedata.category(char) not in _INVISIBLE_CATEGORIES:
-            out.append(char)
-    return "".join(out)
-
-
-def _joins_emoji(text: str, index: int) -> bool:
-    before = text[index - 1] if index > 0 else ""
-    after = text[index + 1] if index + 1 < len(text) else ""
-    return (
-        bool(before and after)
-        and unicodedata.category(after) == "So"
-        and (unicodedata.category(before) in ("So", "Sk", "Mn") or "\U0001f3fb" <= before <= "\U0001f3ff")
-    )
 
 
 def without_links(text: str) -> str:

@@ -86,15 +86,25 @@ class _Callback(HTTPServer):
     query: dict[str, str] | None = None
 
 
-def _callback_server(port: int) -> _Callback:
+def _callback_server(port: int, state: str) -> _Callback:
+    """The loopback server the browser comes back to. An answer without this request's `state`
+    (another tab, a page that forged the link) is answered and ignored: the flow goes on waiting
+    for the real one. A connection that sends nothing is dropped after a few seconds."""
+
     class Handler(BaseHTTPRequestHandler):
+        timeout = 5.0  # seconds a connection may stay idle: an idle one never blocks the real answer
+
         def do_GET(self) -> None:
             parts = urlsplit(self.path)
             if parts.path != CALLBACK_PATH:
                 self.send_error(404)
                 return
             assert isinstance(self.server, _Callback)
-            self.server.query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+            query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+            if not hmac.compare_digest(query.get("state", ""), state):
+                self.send_error(400, "not the answer postion waits for (its state does not match)")
+                return
+            self.server.query = query
             page = (
                 b"<!doctype html><meta charset=utf-8><title>postion</title><p>connected &mdash; you can close this tab."
             )
@@ -134,7 +144,7 @@ def authorize(url: str, redirect_uri: str, state: str, prompter: Prompter, *, pa
     query: dict[str, str] | None = None
     _refused_at_once(url)
     if not paste and urlsplit(redirect_uri).hostname == "127.0.0.1":
-        server = _callback_server(urlsplit(redirect_uri).port or DEFAULT_PORT)
+        server = _callback_server(urlsplit(redirect_uri).port or DEFAULT_PORT, state)
         server.timeout = 1.0
         thread = threading.Thread(target=lambda: _serve_once(server), daemon=True)
         thread.start()
@@ -153,7 +163,8 @@ def authorize(url: str, redirect_uri: str, state: str, prompter: Prompter, *, pa
         parts = split_url(pasted)  # None: nothing urllib can read, so no code in it either
         query = {key: values[-1] for key, values in parse_qs(parts.query if parts else "").items()}
     if "error" in query:
-        raise ConnectFailed(f"authorization refused: {query.get('error_description') or query['error']}")
+        said = one_line(query.get("error_description") or query["error"])[:300]  # the server's words, inert
+        raise ConnectFailed(f"authorization refused: {said}")
     if not hmac.compare_digest(query.get("state", ""), state):
         raise ConnectFailed("the answer's state does not match this request (another tab, or a forged link): try again")
     if not query.get("code"):
@@ -186,6 +197,15 @@ def _refused_at_once(url: str) -> None:
         )
 
 
+def free_port() -> int:
+    """A port of 127.0.0.1 nothing listens on now, chosen by the system."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def _serve_once(server: _Callback) -> None:
     import time
 
@@ -214,7 +234,8 @@ def _json(response: httpx.Response, what: str) -> dict[str, Any]:
         )
         if isinstance(reason, dict):
             reason = reason.get("message")
-        raise ConnectFailed(f"{what} was refused ({response.status_code}: {reason or response.reason_phrase})")
+        said = one_line(str(reason or response.reason_phrase))[:300]  # the server's words, inert
+        raise ConnectFailed(f"{what} was refused ({response.status_code}: {said})")
     return data
 
 
@@ -236,7 +257,7 @@ class FlowInput:
     api_base: str
     client_id: str | None
     client_secret: str | None
-    port: int
+    port: int | None  # None: the flow's own choice (a random one where the platform allows any)
     paste: bool
     now: dt.datetime
 
@@ -259,7 +280,8 @@ def connect_x(given: FlowInput, prompter: Prompter, *, oauth1: bool = False) -> 
         return Connected(keys, f"@{me.json()['data']['username']}", method="oauth1")
     if not given.client_id:
         raise BadInput("X needs the app's client id: --client-id (or POSTION_X_CLIENT_ID)")
-    redirect = f"http://127.0.0.1:{given.port}{CALLBACK_PATH}"
+    # X allows only the callback URLs registered in the app, port included: the usual one, or --port.
+    redirect = f"http://127.0.0.1:{given.port or DEFAULT_PORT}{CALLBACK_PATH}"
     oauth = WebApplicationClient(given.client_id)
     verifier = oauth.create_code_verifier(64)
     state = secrets.token_urlsafe(24)
@@ -292,7 +314,8 @@ def connect_linkedin(given: FlowInput, prompter: Prompter) -> Connected:
         raise BadInput("LinkedIn needs the app's client id and secret: --client-id and --client-secret")
     author = str(given.platform.options.get("author", ""))
     scopes = LINKEDIN_PAGE_SCOPES if author.startswith("urn:li:organization:") else LINKEDIN_MEMBER_SCOPES
-    redirect = f"http://127.0.0.1:{given.port}{CALLBACK_PATH}"
+    # LinkedIn allows only the redirect URLs registered in the app, port included: the usual one, or --port.
+    redirect = f"http://127.0.0.1:{given.port or DEFAULT_PORT}{CALLBACK_PATH}"
     state = secrets.token_urlsafe(24)
     auth_base = _option(given.platform, "auth_base", "https://www.linkedin.com")
     url = authorize_url(f"{auth_base}/oauth/v2/authorization", given.client_id, redirect, " ".join(scopes), state)
@@ -322,7 +345,8 @@ def connect_linkedin(given: FlowInput, prompter: Prompter) -> Connected:
 def connect_threads(given: FlowInput, prompter: Prompter) -> Connected:
     if not given.client_id or not given.client_secret:
         raise BadInput("Threads needs the app's Threads app id and secret: --client-id and --client-secret")
-    redirect = str(given.platform.options.get("redirect_uri") or f"https://127.0.0.1:{given.port}{CALLBACK_PATH}")
+    port = given.port or DEFAULT_PORT
+    redirect = str(given.platform.options.get("redirect_uri") or f"https://127.0.0.1:{port}{CALLBACK_PATH}")
     state = secrets.token_urlsafe(24)
     auth_base = _option(given.platform, "auth_base", "https://www.threads.com")
     url = authorize_url(f"{auth_base}/oauth/authorize", given.client_id, redirect, THREADS_SCOPES, state)
@@ -382,7 +406,9 @@ def connect_discord(given: FlowInput, prompter: Prompter) -> Connected:
 
 
 def connect_mastodon(given: FlowInput, prompter: Prompter) -> Connected:
-    redirect = f"http://127.0.0.1:{given.port}{CALLBACK_PATH}"
+    # The app is registered here with its redirect: any port will do, so a random one (a port known
+    # in advance is one another local program could take first) unless --port says.
+    redirect = f"http://127.0.0.1:{given.port or free_port()}{CALLBACK_PATH}"
     with _client(given.api_base) as client:
         app = _json(
             client.post(

@@ -108,7 +108,7 @@ def connect(
     to: str | None = None,
     client_id: str | None = None,
     client_secret: str | None = None,
-    port: int = 8976,
+    port: int | None = None,
     paste: bool = False,
     oauth1: bool = False,
 ) -> tuple[Connected, Destination]:

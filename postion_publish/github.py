@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -21,6 +23,7 @@ from postion_publish.lean_dataclass import dataclass
 
 BOT_LOGIN = "github-actions[bot]"
 MAX_COMMENT = 65_536
+MAX_PAGES = 20  # 2,000 issues or comments: far more than the marker's search needs
 _NEXT_LINK = re.compile(r'<([^>]+)>;\s*rel="next"')
 
 
@@ -78,15 +81,29 @@ class GitHub:
         except GitHubError:
             return BOT_LOGIN
 
+    def _pages(self, path: str) -> Iterator[list[Any]]:
+        """Each page of a listing, following `Link: rel="next"` only to this API's own origin (the
+        token goes with every request) and for at most MAX_PAGES pages (a link to itself loops)."""
+        base = httpx.URL(str(self.client.base_url))
+        url: str | None = path
+        for _ in range(MAX_PAGES):
+            if url is None:
+                return
+            response = self._request("GET", url)
+            items = response.json()
+            yield items if isinstance(items, list) else []
+            following = _NEXT_LINK.search(response.headers.get("link", ""))
+            url = None
+            if following:
+                target = httpx.URL(following.group(1))
+                if (target.scheme, target.host, target.port) == (base.scheme, base.host, base.port):
+                    url = str(target)
+
     def comments(self, number: int) -> list[Comment]:
         found: list[Comment] = []
-        url: str | None = f"/repos/{self.repository}/issues/{number}/comments?per_page=100"
-        while url:
-            response = self._request("GET", url)
-            for item in response.json():
+        for page in self._pages(f"/repos/{self.repository}/issues/{number}/comments?per_page=100"):
+            for item in page:
                 found.append(Comment(int(item["id"]), str(item.get("body") or ""), str(item["user"]["login"])))
-            following = _NEXT_LINK.search(response.headers.get("link", ""))
-            url = following.group(1) if following else None
         return found
 
     def create_comment(self, number: int, body: str) -> int:
@@ -130,15 +147,15 @@ class GitHub:
     # --- the reminder issue -------------------------------------------------------------------
 
     def find_issue(self, marker: str) -> tuple[int, str, str] | None:
-        """The first issue (open or closed) whose body holds `marker`: (number, state, body)."""
-        url: str | None = f"/repos/{self.repository}/issues?state=all&per_page=100"
-        while url:
-            response = self._request("GET", url)
-            for item in response.json():
-                if "pull_request" not in item and marker in str(item.get("body") or ""):
+        """The first issue (open or closed) whose body holds `marker` and that this token's user
+        opened: (number, state, body). Anyone may open an issue holding the marker: that one is
+        never edited."""
+        me = self.login()
+        for page in self._pages(f"/repos/{self.repository}/issues?state=all&per_page=100&creator={quote(me)}"):
+            for item in page:
+                author = str((item.get("user") or {}).get("login") or "")
+                if "pull_request" not in item and author == me and marker in str(item.get("body") or ""):
                     return int(item["number"]), str(item["state"]), str(item.get("body") or "")
-            following = _NEXT_LINK.search(response.headers.get("link", ""))
-            url = following.group(1) if following else None
         return None
 
     def create_issue(self, title: str, body: str) -> int:

@@ -10,6 +10,7 @@ import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import unquote
 
 PAGE = 2  # small pages, so that the client must follow the Link header
 GITHUB_TOKEN = "test-token"  # the workflow's token: comments and issues, never secrets
@@ -56,9 +57,17 @@ class FakeGitHub:
 
     def _issues_call(self, method: str, path: str, body: dict[str, Any]) -> tuple[int, Any] | None:
         if path.startswith("/repos/o/r/issues?") and method == "GET":
-            return 200, self.issues
+            creator = re.search(r"[?&]creator=([^&]+)", path)
+            wanted = unquote(creator.group(1)) if creator else None
+            return 200, [issue for issue in self.issues if wanted is None or issue["user"]["login"] == wanted]
         if path == "/repos/o/r/issues" and method == "POST":
-            issue = {"number": 100 + len(self.issues), "state": "open", "title": body["title"], "body": body["body"]}
+            issue = {
+                "number": 100 + len(self.issues),
+                "state": "open",
+                "title": body["title"],
+                "body": body["body"],
+                "user": {"login": "github-actions[bot]"},  # who GITHUB_TOKEN writes as
+            }
             self.issues.append(issue)
             return 201, issue
         number = re.fullmatch(r"/repos/o/r/issues/(\d+)", path)

@@ -447,3 +447,62 @@ def test_server_text_reaches_the_terminal_without_escape_sequences(tmp_path: Pat
     said = str(refused.value)
     assert "authorization refused" in said and all(ord(char) >= 32 for char in said), repr(said)
     assert "\u202e" not in said
+
+
+# --- 9. the reminder issue -------------------------------------------------------------------------
+
+
+def test_the_reminder_issue_is_inert_and_only_ours_is_edited(tmp_path: Path, github: object) -> None:
+    import re
+
+    from github_fake import FakeGitHub
+    from postion_publish.connections import ConnectionStatus, Health
+    from postion_publish.tokens.health import REMINDER_MARKER, reminder_body
+
+    note = "refresh failed: `| [x](https://evil.example) ![i](https://evil.example/i.png) @octocat |`"
+    body = reminder_body([ConnectionStatus("x", Health.EXPIRED, "2026-12-01T00:00:00Z", None, note)])
+    assert body is not None
+    [row] = [line for line in body.splitlines() if line.startswith("| X ")]
+    cells = re.split(r"(?<!\\)\|", row)[1:-1]
+    assert len(cells) == 4, row  # no `|` broke out of its cell
+    assert all(cell.strip().startswith("`") for cell in cells[2:]), row  # inert: code spans
+
+    assert isinstance(github, FakeGitHub)
+    github.issues.append(
+        {"number": 1, "state": "open", "title": "bait", "body": REMINDER_MARKER, "user": {"login": "someone"}}
+    )
+    from postion_publish.github import GitHub
+
+    client = GitHub(github.url, "o/r", "test-token")
+    try:
+        assert client.find_issue(REMINDER_MARKER) is None  # someone else's issue holding the marker
+    finally:
+        client.close()
+
+
+# --- 10. pagination stays on the API's origin, and ends ---------------------------------------------
+
+
+def test_pagination_never_leaves_the_api_and_ends() -> None:
+    from postion_publish.github import MAX_PAGES, GitHub
+    from scripted_server import Answer, ScriptedServer
+
+    other = ScriptedServer(lambda method, path: Answer(body=b"[]"))
+    looping: ScriptedServer
+
+    def script(method: str, path: str) -> Answer:
+        if "elsewhere" in path:
+            return Answer(body=b"[]", headers={"Link": f'<{other.url}/steal?page=2>; rel="next"'})
+        return Answer(body=b"[]", headers={"Link": f'<{looping.url}{path}>; rel="next"'})  # itself, forever
+
+    looping = ScriptedServer(script)
+    try:
+        client = GitHub(looping.url, "o/r", "ghp_secret")
+        assert client.comments(1) == []
+        assert len(looping.requests) == MAX_PAGES  # bounded
+        list(client._pages("/elsewhere"))
+        assert other.requests == []  # the token never went to another host
+        client.close()
+    finally:
+        looping.stop()
+        other.stop()

@@ -23,7 +23,7 @@ from postion_publish.connections import (
     updated,
 )
 from postion_publish.errors import AuthExpired, BadInput, PlatformError
-from postion_publish.inert import code_span, one_line, table_cell
+from postion_publish.inert import one_line, table_cell
 from postion_publish.lean_dataclass import dataclass
 from postion_publish.ledger import load_ledger, save_ledger
 from postion_publish.redact import Redactor
@@ -195,7 +195,7 @@ def reminder_body(found: list[ConnectionStatus]) -> str | None:
         expires = status.expires or "—"
         fix = status.note or fix_for(status.platform, status.health) or ""
         name = platforms.display_name(status.platform)
-        lines.append(f"| {name} | {LABELS[status.health]} | {table_cell(expires)} | {code_span(fix)} |")
+        lines.append(f"| {name} | {LABELS[status.health]} | {table_cell(expires)} | {table_cell(fix)} |")
     lines += ["", "This issue closes itself once every connection is healthy again."]
     return "\n".join(lines) + "\n"
 

@@ -101,16 +101,25 @@ def test_every_reserved_character_is_escaped_and_read_back_whole() -> None:
     assert "#hashtag" in commentary and "https://blog.example.com/a_b/" in commentary
 
 
-def test_an_upload_url_off_linkedin_is_never_sent_the_token() -> None:
+@pytest.mark.parametrize(
+    "upload",
+    [
+        "https://attacker.example/steal",
+        "http://www.linkedin.com/dms/upload",  # LinkedIn's host, in the clear
+        "https://www.linkedin.com:8443/dms/upload",  # LinkedIn's host, another port
+        "https://linkedin.com.attacker.example/up",
+    ],
+)
+def test_an_upload_url_off_linkedin_is_never_sent_the_token(upload: str) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.path == "/rest/images":
-            value = {"uploadUrl": "https://attacker.example/steal", "image": IMAGE}
+            value = {"uploadUrl": upload, "image": IMAGE}
             return httpx.Response(200, json={"value": value})
-        if request.url.host == "attacker.example":
-            pytest.fail("the token went to another host")
+        if str(request.url).startswith(upload):
+            pytest.fail("the token went where it must not")
         return created(request)
 
-    with pytest.raises(PlatformError, match="not a LinkedIn host"):
+    with pytest.raises(PlatformError, match="not LinkedIn over HTTPS"):
         publish(adapter(handler), image=True)
 
 

@@ -151,7 +151,8 @@ class LinkedInAdapter:
         value = response.json()["value"]
         upload_url = httpx.URL(str(value["uploadUrl"]))
         if not self._trusted(upload_url):  # the token goes with the bytes: only to LinkedIn itself
-            raise PlatformError(NAME, f"refused to upload to {upload_url.host}: not a LinkedIn host")
+            where = f"{upload_url.scheme}://{upload_url.host}" + (f":{upload_url.port}" if upload_url.port else "")
+            raise PlatformError(NAME, f"refused to upload to {where}: not LinkedIn over HTTPS")
         upload = await self._send("PUT", str(upload_url), content=image.data)
         if upload.status_code not in (200, 201):
             raise self._error(upload)
@@ -167,8 +168,13 @@ class LinkedInAdapter:
         return urn
 
     def _trusted(self, url: httpx.URL) -> bool:
-        host = url.host
-        return host == self.client.base_url.host or host == "linkedin.com" or host.endswith(".linkedin.com")
+        """The bearer token goes with the upload: only to LinkedIn over HTTPS on its own port, or to
+        the very origin postion.yml names as LinkedIn's API (the sandbox, a test server)."""
+        base = self.client.base_url
+        if (url.scheme, url.host, url.port) == (base.scheme, base.host, base.port):
+            return True
+        linkedin = url.host == "linkedin.com" or url.host.endswith(".linkedin.com")
+        return linkedin and url.scheme == "https" and url.port in (None, 443)
 
     # --- posts ----------------------------------------------------------------------------------
 

@@ -506,3 +506,56 @@ def test_pagination_never_leaves_the_api_and_ends() -> None:
     finally:
         looping.stop()
         other.stop()
+
+
+# --- 12. secrets off the command line, webhooks over HTTPS, a private config folder ---------------
+
+
+def test_the_token_folder_is_made_private_whatever_the_umask(tmp_path: Path) -> None:
+    import stat
+
+    old = os.umask(0o002)
+    try:
+        store = FileStore(tmp_path / "config" / "postion" / "tokens.json", {})
+        store.put("POSTION_X_REFRESH_TOKEN", "r1")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "config" / "postion").stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "config" / "postion" / "tokens.json").stat().st_mode) == 0o600
+
+
+def test_connect_asks_for_the_app_secret_and_refuses_a_cleartext_webhook(sandbox: Sandbox, tmp_path: Path) -> None:
+    import pytest
+    from test_connections import blog_for
+
+    from postion_publish.config import load_settings
+    from postion_publish.errors import BadInput
+    from postion_publish.tokens.connect import Prompter, connect_discord
+    from postion_publish.tokens.manage import connect
+
+    asked: list[str] = []
+
+    def ask_secret(question: str) -> str:
+        asked.append(question)
+        return ""  # nothing typed
+
+    prompter = Prompter(say=lambda text: None, ask=lambda question: "", ask_secret=ask_secret)
+    settings = load_settings(blog_for(sandbox, tmp_path / "blog", "linkedin"))
+    environ = {"POSTION_TOKEN_FILE": str(tmp_path / "tokens.json")}
+    with pytest.raises(BadInput, match="POSTION_LINKEDIN_CLIENT_SECRET"):
+        connect(settings, "linkedin", environ, prompter, dt_now(), to="file", client_id="id")
+    assert asked and "app secret" in asked[0]  # asked, unseen, instead of requiring it on argv
+
+    webhook = Prompter(
+        say=lambda text: None,
+        ask=lambda question: "",
+        ask_secret=lambda question: "http://discord.com/api/webhooks/1/token",
+    )
+    with pytest.raises(BadInput, match="https://"):
+        connect_discord(None, webhook)  # type: ignore[arg-type]
+
+
+def dt_now() -> object:
+    import datetime as dt
+
+    return dt.datetime(2026, 11, 29, tzinfo=dt.UTC)

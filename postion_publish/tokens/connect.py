@@ -25,7 +25,7 @@ import secrets
 import threading
 import webbrowser
 from collections.abc import Callable, Mapping
-from dataclasses import field
+from dataclasses import field, replace
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -310,8 +310,10 @@ def connect_x(given: FlowInput, prompter: Prompter, *, oauth1: bool = False) -> 
 
 
 def connect_linkedin(given: FlowInput, prompter: Prompter) -> Connected:
-    if not given.client_id or not given.client_secret:
-        raise BadInput("LinkedIn needs the app's client id and secret: --client-id and --client-secret")
+    if not given.client_id:
+        raise BadInput("LinkedIn needs the app's client id: --client-id (or POSTION_LINKEDIN_CLIENT_ID)")
+    given = _with_secret(given, prompter, "LinkedIn", "POSTION_LINKEDIN_CLIENT_SECRET")
+    assert given.client_id is not None and given.client_secret is not None  # checked, or asked for
     author = str(given.platform.options.get("author", ""))
     scopes = LINKEDIN_PAGE_SCOPES if author.startswith("urn:li:organization:") else LINKEDIN_MEMBER_SCOPES
     # LinkedIn allows only the redirect URLs registered in the app, port included: the usual one, or --port.
@@ -343,8 +345,10 @@ def connect_linkedin(given: FlowInput, prompter: Prompter) -> Connected:
 
 
 def connect_threads(given: FlowInput, prompter: Prompter) -> Connected:
-    if not given.client_id or not given.client_secret:
-        raise BadInput("Threads needs the app's Threads app id and secret: --client-id and --client-secret")
+    if not given.client_id:
+        raise BadInput("Threads needs the app's Threads app id: --client-id (or POSTION_THREADS_CLIENT_ID)")
+    given = _with_secret(given, prompter, "Threads", "POSTION_THREADS_CLIENT_SECRET")
+    assert given.client_id is not None and given.client_secret is not None  # checked, or asked for
     port = given.port or DEFAULT_PORT
     redirect = str(given.platform.options.get("redirect_uri") or f"https://127.0.0.1:{port}{CALLBACK_PATH}")
     state = secrets.token_urlsafe(24)
@@ -392,8 +396,25 @@ def connect_bluesky(given: FlowInput, prompter: Prompter) -> Connected:
     )
 
 
+def _with_secret(given: FlowInput, prompter: Prompter, name: str, variable: str) -> FlowInput:
+    """The app's secret: given (`--client-secret`, or the environment), else asked for, unseen. A
+    secret on the command line is visible to other users of the machine (`ps`): the environment
+    variable or the prompt is the way to give it."""
+    if given.client_secret:
+        return given
+    secret = prompter.ask_secret(f"{name} app secret ({variable}; it is not shown)").strip()
+    if not secret:
+        raise BadInput(f"{name} needs the app's secret: set {variable}, or type it when asked")
+    return replace(given, client_secret=secret)
+
+
 def connect_discord(given: FlowInput, prompter: Prompter) -> Connected:
     url = prompter.ask_secret("The webhook URL (Server settings → Integrations → Webhooks → Copy URL)").strip()
+    loopback = re.match(r"http://(127\.\d+\.\d+\.\d+|localhost|\[::1\])[:/]", url)
+    if url.startswith("http://") and not loopback:  # the URL is the credential: never in the clear
+        raise BadInput(
+            "the webhook URL must start with https:// (Discord's do): an http:// one would travel in the clear"
+        )
     if not re.match(r"https?://", url):
         raise BadInput("a webhook URL starts with https://")
     with _client("") as client:

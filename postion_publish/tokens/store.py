@@ -131,7 +131,9 @@ class FileStore:
     @contextmanager
     def _locked(self) -> Iterator[None]:
         """An exclusive lock (flock) on a file beside the store, waited for: writers take turns."""
-        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not self.path.parent.exists():  # made here: its folder is the owner's alone, whatever the umask
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            os.chmod(self.path.parent, 0o700)
         flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
         handle = os.open(self.path.with_name(self.path.name + ".lock"), flags, 0o600)
         try:

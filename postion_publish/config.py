@@ -254,16 +254,15 @@ def parse_settings(text: str, file: Path) -> Settings:
     reader.known_keys(top, TOP_KEYS, ())
 
     site_url = ""
-    if "site_url" not in top and ("site_url",) not in reader.suggested:
+    if "site_url" in top:
+        if problem := is_http_url(top["site_url"]):
+            reader.report(("site_url",), problem)
+        else:
+            site_url = str(top["site_url"]).rstrip("/")
+    elif ("site_url",) not in reader.suggested:  # else a typo of it, said already
         reader.problems.append(
             BadInput("site_url is required: the address of your published site", file=file, key="site_url")
         )
-    elif "site_url" not in top:
-        pass  # a typo of it, said already
-    elif problem := is_http_url(top["site_url"]):
-        reader.report(("site_url",), problem)
-    else:
-        site_url = str(top["site_url"]).rstrip("/")
 
     source = reader.checked(reader.mapping(top.get("source"), ("source",)), SOURCE_KEYS, ("source",))
     source_type = source.get("type", "content")

@@ -392,7 +392,7 @@ def retry(
         raise BadInput("--again re-posts the attempts named by id (see `postion history`), and not with --posted")
     with _lock(settings, options):
         state, ledger, checked = _open_records(settings, options)
-        attempts = _attempts_to_retry(ledger, state, ids, again=again)
+        attempts = _attempts_to_retry(ledger, state, ids)
         if posted_url is not None:
             return _settle_as_posted(settings, state, ledger, attempts, posted_url, options, checked)
         posts = {post.id: post for post in read_posts(settings, publishing=True)}
@@ -493,7 +493,7 @@ def _settle_as_posted(
     return RunOutcome([result], recorder.ledger.quota(settings.quota, options.clock()), unsettled=tuple(left))
 
 
-def _attempts_to_retry(ledger: Ledger, state: State, ids: list[str], *, again: bool = False) -> list[Attempt]:
+def _attempts_to_retry(ledger: Ledger, state: State, ids: list[str]) -> list[Attempt]:
     if ids:
         chosen = []
         for attempt_id in ids:

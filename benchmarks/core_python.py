@@ -27,9 +27,12 @@ def core_python(cache: Path = CACHE, repo: Path = REPO) -> str:
     """A Python with `repo`'s postion-publish and its core dependencies only, as the Action installs
     it (the development environment holds rich and pygments, which httpx then imports: 70 ms more;
     httpx imports click too, when it is installed). One per set of dependencies, made once in the
-    cache folder, so that another checkout (a --baseline) runs with its own; an editable install."""
+    cache folder, so that another checkout (a --baseline) runs with its own; an editable install.
+    Keyed by the checkout's folder too: two checkouts with the same dependencies once shared one
+    venv, and the editable install of the second repointed it, so both sides ran the same code."""
     declared = tomllib.loads((repo / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
-    dependencies = hashlib.sha256("\n".join(sorted(declared)).encode()).hexdigest()[:8]
+    key = "\n".join([str(repo.resolve()), *sorted(declared)])
+    dependencies = hashlib.sha256(key.encode()).hexdigest()[:8]
     folder = cache / f"core-venv-py{sys.version_info.major}{sys.version_info.minor}-{dependencies}"
     python = folder / "bin" / "python"
     if not python.exists():

@@ -75,22 +75,18 @@ def test_retry_again_is_a_deliberate_repost_counted_once(sandbox: Sandbox, live_
 
 
 def test_one_job_named_twice_is_sent_once(sandbox: Sandbox, live_blog: Path) -> None:
-    for _ in range(2):  # two failed attempts of the same (post, platform)
-        cli(
-            sandbox,
-            live_blog,
-            "publish",
-            "--platform",
-            "mastodon",
-            "--post",
-            FIRST,
-            env={"POSTION_MASTODON_TOKEN": "x"},
-        )
+    """On Discord, which has no idempotency key to save a second send (Mastodon's would)."""
+    for _ in range(2):  # two failed attempts of the same (post, platform): the webhook refused
+        sandbox.fail("discord", "auth")
+        cli(sandbox, live_blog, "publish", "--platform", "discord", "--post", FIRST)
     failed = [str(a["id"]) for a in history(sandbox, live_blog) if a["status"] == "failed"]
     assert len(failed) == 2
     result = cli(sandbox, live_blog, "retry", *failed, failed[0])
     assert result.exit_code == 0, result.output
-    assert len(sandbox.store["mastodon"]["statuses"]) == 1
+    assert len(sandbox.store["discord"]["messages"]) == 1
+    published = [a for a in history(sandbox, live_blog) if a["status"] == "published"]
+    assert len(published) == 1  # history and quota count the one real send once
+    assert json.loads(cli(sandbox, live_blog, "quota", "--json").stdout)["used"] == 1
 
 
 def test_an_unreadable_answer_after_a_send_is_unknown_on_that_run(sandbox: Sandbox, live_blog: Path) -> None:

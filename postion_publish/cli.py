@@ -86,11 +86,13 @@ def _generator_site_url(folder: Path) -> tuple[str, str] | None:
     the published one of publishconf.py first), read as text: a config file is never run."""
     import re
 
+    mkdocs = r"^site_url:[ \t]*[\"']?(https?://[^\"'\s#]+)"
+    pelican = r"^SITEURL[ \t]*=[ \t]*[\"'](https?://[^\"']+)[\"']"
     sources = (
-        ("mkdocs.yml", r"^site_url:[ \t]*[\"']?(https?://[^\"'\s#]+)"),
-        ("mkdocs.yaml", r"^site_url:[ \t]*[\"']?(https?://[^\"'\s#]+)"),
-        ("publishconf.py", r"^SITEURL[ \t]*=[ \t]*[\"'](https?://[^\"']+)[\"']"),
-        ("pelicanconf.py", r"^SITEURL[ \t]*=[ \t]*[\"'](https?://[^\"']+)[\"']"),
+        ("mkdocs.yml", mkdocs),
+        ("mkdocs.yaml", mkdocs),
+        ("publishconf.py", pelican),
+        ("pelicanconf.py", pelican),
     )
     for name, pattern in sources:
         try:

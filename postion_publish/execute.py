@@ -410,13 +410,15 @@ class Executor:
     async def _send_job(self, adapter: Adapter, job: Job, journal: JobJournal) -> JobResult:
         resend: Intent | None = None
         attempts = 0
+        # A deliberate re-post (`retry --again`) has keys of its own, or the platform would answer
+        # with the first copy (Mastodon's Idempotency-Key, Bluesky's record key).
+        repost = self.recorder.state.record(job.post, job.platform).get("repost")
         while True:
             attempts += 1
             try:
                 settings = self.recorder.settings
                 outgoing = await outgoing_for(job, self.recorder.clock(), settings, settings.timeouts.request)
-                if repost := self.recorder.state.record(job.post, job.platform).get("repost"):
-                    # A deliberate re-post: keys of its own, or the platform would answer with the first copy.
+                if repost:
                     outgoing = replace(outgoing, key=f"{outgoing.key}|repost{repost}")
                 if journal.open_intent is not None:  # a crash or an unclear failure hid the outcome
                     resend = await self._resolve(adapter, outgoing, journal)

@@ -25,22 +25,36 @@ from postion_publish.state import STATE_DIR, utc_text
 LOCK_FILE = "lock"
 
 
-def _try_lock(handle: int) -> bool:
+def _try_lock(handle: int, *, wait: bool = False) -> bool:
+    """Take the lock of `handle`: at once or not at all, or (`wait`) once its holder lets go."""
     if sys.platform == "win32":  # pragma: no cover - CI runs on Linux
         import msvcrt
 
         try:
-            msvcrt.locking(handle, msvcrt.LK_NBLCK, 1)
+            msvcrt.locking(handle, msvcrt.LK_LOCK if wait else msvcrt.LK_NBLCK, 1)
         except OSError:
             return False
         return True
     import fcntl
 
     try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         return False
     return True
+
+
+@contextmanager
+def waiting_lock(path: Path) -> Iterator[None]:
+    """Hold the lock on `path` (made 0600, never through a link), waiting for its holder: for short
+    read-modify-writes that take turns, such as the token file's."""
+    handle = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    try:
+        if not _try_lock(handle, wait=True):  # pragma: no cover - Windows gives up after 10 s
+            raise OSError(f"{path} stayed locked")
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock
 
 
 def _holder_note(handle: int) -> None:

@@ -159,22 +159,18 @@ class Normalised:
     `%HH`, quoted-printable `=HH` and soft line breaks), white space dropped. `origin` maps a span of
     this reading back to the original text."""
 
-    _ESCAPE = re.compile(
-        r"\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})|&#(\d{1,7});|&#[xX]([0-9a-fA-F]{1,6});"
-        r"|%([0-9a-fA-F]{2})|=([0-9A-F]{2})|=\r?\n|(\s)"
-    )
-    NONE = re.compile(r"()()()()()()(\s)")  # white space dropped, nothing decoded (7 groups, as each)
-    ESCAPES = re.compile(
-        r"\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})|&#(\d{1,7});|&#[xX]([0-9a-fA-F]{1,6});|%([0-9a-fA-F]{2})|()(\s)"
-    )
-    ALL = _ESCAPE
+    # Seven groups in each, in this order: \u, \x, &#N;, &#xH;, %HH, quoted-printable =HH, white space.
+    _ESCAPES = r"\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})|&#(\d{1,7});|&#[xX]([0-9a-fA-F]{1,6});|%([0-9a-fA-F]{2})"
+    NONE = re.compile(r"()()()()()()(\s)")  # white space dropped, nothing decoded
+    ESCAPES = re.compile(_ESCAPES + r"|()(\s)")
+    ALL = re.compile(_ESCAPES + r"|=([0-9A-F]{2})|=\r?\n|(\s)")  # and quoted-printable
 
     def __init__(self, text: str, decodings: re.Pattern[str] | None = None) -> None:
         chars: list[str] = []
         starts: list[int] = []
         ends: list[int] = []
         position = 0
-        for match in (decodings or self._ESCAPE).finditer(text):
+        for match in (decodings or self.ALL).finditer(text):
             for index in range(position, match.start()):
                 chars.append(text[index])
                 starts.append(index)

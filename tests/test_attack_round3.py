@@ -12,6 +12,7 @@ from conftest import NOW
 from postion_publish.sandbox import Sandbox
 from postion_publish.sandbox.exchange import Credentials
 from postion_publish.tokens.store import FileStore
+from scripted_server import Answer, ScriptedServer
 
 # --- 1. one token file, several blogs, concurrent writers -----------------------------------------
 
@@ -84,10 +85,8 @@ def test_values_written_before_scopes_are_still_read(tmp_path: Path) -> None:
 DRIP = 0.25  # seconds between two bytes: 70 bytes take 17 s, each read well within any per-read timeout
 
 
-def dripping(scripted_server: type, body: bytes) -> object:
-    from scripted_server import Answer
-
-    return scripted_server(lambda method, path: Answer(body=body, drip_seconds=DRIP))
+def dripping(body: bytes) -> ScriptedServer:
+    return ScriptedServer(lambda method, path: Answer(body=body, drip_seconds=DRIP))
 
 
 def test_the_model_github_and_connect_clients_end_by_their_total_deadline() -> None:
@@ -101,11 +100,9 @@ def test_the_model_github_and_connect_clients_end_by_their_total_deadline() -> N
     from postion_publish.config import AISettings
     from postion_publish.github import GitHub
     from postion_publish.tokens.connect import _client
-    from scripted_server import ScriptedServer
 
     body = json.dumps({"choices": [{"message": {"content": "<caption>x</caption>"}}], "padding": "." * 20}).encode()
-    server = dripping(ScriptedServer, body)
-    assert isinstance(server, ScriptedServer)
+    server = dripping(body)
     try:
         started = time.monotonic()
         model = HttpModel(AISettings("openai", "m", base_url=f"{server.url}/v1"), {}, timeout=2.0)
@@ -144,10 +141,8 @@ def test_a_run_with_every_platform_and_the_model_dripping_ends_within_its_deadli
 
     from conftest import write_post
     from postion_publish.cli import main
-    from scripted_server import ScriptedServer
 
-    server = dripping(ScriptedServer, b'{"padding": "' + b"." * 200 + b'"}')
-    assert isinstance(server, ScriptedServer)
+    server = dripping(b'{"padding": "' + b"." * 200 + b'"}')
     base = server.url
     config = f"""\
 site_url: https://blog.rosa.dev

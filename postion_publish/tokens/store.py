@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import field
@@ -74,15 +73,12 @@ class FileStore:
             return {}
         return data if isinstance(data, dict) else {}
 
-    def _entries(self, data: Mapping[str, Any]) -> dict[str, dict[str, str]]:
+    def _entries(self, data: dict[str, Any]) -> dict[str, dict[str, str]]:
         """This scope's values, over those written before scopes (flat)."""
-        flat = data if data.get("version") != self.VERSION else data.get("legacy")
-        flat = flat if isinstance(flat, dict) else {}
-        scopes = data.get("scopes") if data.get("version") == self.VERSION else None
-        mine = scopes.get(self.scope) if isinstance(scopes, dict) else None
-        found = {str(k): v for k, v in flat.items() if _is_entry(v)}
-        found.update({str(k): v for k, v in (mine or {}).items() if _is_entry(v)} if isinstance(mine, dict) else {})
-        return found
+        data = self._upgraded(data)
+        mine = data["scopes"].get(self.scope)
+        values = {**data["legacy"], **(mine if isinstance(mine, dict) else {})}
+        return {str(key): value for key, value in values.items() if _is_entry(value)}
 
     def _origin(self, name: str) -> str:
         return hashlib.sha256(self.environ.get(name, "").strip().encode()).hexdigest()
@@ -130,20 +126,14 @@ class FileStore:
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
-        """An exclusive lock (flock) on a file beside the store, waited for: writers take turns."""
+        """The lock on a file beside the store, waited for: writers take turns."""
+        from postion_publish.lock import waiting_lock
+
         if not self.path.parent.exists():  # made here: its folder is the owner's alone, whatever the umask
             self.path.parent.mkdir(parents=True, exist_ok=True)
             os.chmod(self.path.parent, 0o700)
-        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
-        handle = os.open(self.path.with_name(self.path.name + ".lock"), flags, 0o600)
-        try:
-            if sys.platform != "win32":
-                import fcntl
-
-                fcntl.flock(handle, fcntl.LOCK_EX)
+        with waiting_lock(self.path.with_name(self.path.name + ".lock")):
             yield
-        finally:
-            os.close(handle)  # releases the lock
 
 
 def _is_entry(value: Any) -> bool:

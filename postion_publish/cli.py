@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import inspect
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -889,19 +891,8 @@ class _Version(argparse.Action):
 
 
 def run() -> None:
-    """The `postion` command. Once a command is done and its output flushed, the process leaves
-    without tearing the interpreter down: freeing its 400-odd modules one object at a time took
-    30–70 ms after every run, and nothing is left to finish then (every file is written and closed,
-    atomically, before a command returns; the sandbox's threads are daemons). Under a profiler or
-    a coverage tracer, which write their figures as the interpreter ends, it ends as usual."""
-    import gc
-    import os
-
-    # A run is short and makes few reference cycles, but it allocates in bursts (10,000 posts of
-    # state, their history, a plan): at Python's default threshold (700 allocations) the collector
-    # ran about 180 times during a large state's load alone, walking the same objects again, for
-    # about a tenth of that run. Collections stay, a hundred times less often.
-    gc.set_threshold(100_000, 20, 10)
+    """The `postion` command: `main`, its exit status, and a closed pipe (`postion plan | head`)
+    taken as the end of what there was to say, not as a traceback."""
     try:
         main()
         leaving = SystemExit(0)
@@ -913,8 +904,8 @@ def run() -> None:
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
-        except (OSError, ValueError):  # a closed pipe (`postion plan | head`): nothing more to say
+        except (OSError, ValueError):  # a closed pipe: nothing more to say
             status = status or 1
-    if sys.gettrace() is None and sys.getprofile() is None:
-        os._exit(status)
+            with contextlib.suppress(OSError, ValueError):  # Python's own advice: the exit's flush goes nowhere
+                os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
     sys.exit(status)

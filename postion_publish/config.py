@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Mapping
-from dataclasses import field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,6 @@ from postion_publish.checks import (
     type_name,
 )
 from postion_publish.errors import BadInput, ConfigProblems
-from postion_publish.lean_dataclass import dataclass
 from postion_publish.repofiles import read_repo_file
 from postion_publish.yaml_positions import KeyPath, LocatedYaml, load_located
 

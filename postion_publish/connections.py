@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from postion_publish import platforms
-from postion_publish.lean_dataclass import dataclass
 from postion_publish.state import utc_text
 
 EXPIRING_WITHIN = dt.timedelta(days=7)

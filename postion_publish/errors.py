@@ -6,10 +6,9 @@ request headers, URLs with credentials or tokens.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-
-from postion_publish.lean_dataclass import dataclass
 
 
 class ErrorKind(StrEnum):

@@ -74,11 +74,6 @@ def excerpt_from_markdown(body: str) -> str:
     # Before a marker the whole text is the excerpt, but never more than MAX_MARKED_TEXT of it is
     # parsed: a 50 MB post must not be read as Markdown to be cut to a few thousand characters.
     region = body[: min(marker.start(), MAX_MARKED_TEXT) if marker else FIRST_PARAGRAPH_WINDOW]
-    from postion_publish.simple_markdown import simple_excerpt  # here: summaries (Pelican) need none of it
-
-    simple = simple_excerpt(region, every_paragraph=marker is not None)
-    if simple is not None:
-        return simple
     return excerpt_with_parser(region, every_paragraph=marker is not None)
 
 

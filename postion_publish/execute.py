@@ -20,7 +20,7 @@ import datetime as dt
 import hashlib
 import random
 from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
-from dataclasses import field, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -58,7 +58,6 @@ from postion_publish.errors import (
     UnknownOutcome,
 )
 from postion_publish.journal import ATTEMPT_EVENT, STATE_EVENT, JournalWriter, crash_point
-from postion_publish.lean_dataclass import dataclass
 from postion_publish.ledger import Attempt, Ledger, Quota, fold_journal, new_attempt_id
 from postion_publish.plan import Job, refit
 from postion_publish.posts import Post

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -19,7 +20,6 @@ import httpx
 from postion_publish.adapters import USER_AGENT
 from postion_publish.answers import BoundedClient
 from postion_publish.errors import PostionError
-from postion_publish.lean_dataclass import dataclass
 
 BOT_LOGIN = "github-actions[bot]"
 MAX_COMMENT = 65_536

@@ -12,7 +12,7 @@ import itertools
 import operator
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import MISSING, field, fields, replace
+from dataclasses import MISSING, dataclass, field, fields, replace
 from functools import cached_property
 from operator import itemgetter
 from pathlib import Path
@@ -40,7 +40,6 @@ from postion_publish.jsonfile import (
     read_identified,
     write_atomic,
 )
-from postion_publish.lean_dataclass import dataclass
 from postion_publish.results import Status
 from postion_publish.state import STATE_DIR, PlatformStatus, State, state_path, state_text, utc_text
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import field
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from postion_publish.config import PlatformSettings, Settings, TemplateText, placeholder_notice
 from postion_publish.errors import PlanWarning
-from postion_publish.lean_dataclass import dataclass
 from postion_publish.posts import Post, check_unique
 from postion_publish.state import State
 

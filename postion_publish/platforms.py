@@ -13,13 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import field
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from postion_publish.checks import Check, int_between, is_bool, is_http_url, is_str, is_str_list, one_of
-from postion_publish.lean_dataclass import dataclass
 
 if TYPE_CHECKING:
     from postion_publish.captions.rules import LengthRule

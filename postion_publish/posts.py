@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import field
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from postion_publish.errors import BadInput
 from postion_publish.excerpt import excerpt_from_markdown, one_line_excerpt
-from postion_publish.lean_dataclass import dataclass
 
 OPTION_KEYS = ("skip", "template", "image", "alt", "ai")  # and one hand-written caption per platform
 

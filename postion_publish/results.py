@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from postion_publish.errors import ErrorKind
-from postion_publish.lean_dataclass import dataclass
 
 if TYPE_CHECKING:  # light to import: the ledger needs `Status`, not the planner
     from postion_publish.plan import Job

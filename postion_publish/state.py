@@ -17,7 +17,7 @@ import datetime as dt
 import itertools
 import operator
 from collections.abc import Iterable, Mapping, MutableMapping
-from dataclasses import field
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,7 +42,6 @@ from postion_publish.jsonfile import (
     read_identified,
     write_atomic,
 )
-from postion_publish.lean_dataclass import dataclass
 from postion_publish.repofiles import refuse_linked_folder
 from postion_publish.written_posts import WrittenPosts
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import field, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,7 +14,6 @@ from postion_publish.captions.stored import load_captions
 from postion_publish.config import Settings, load_settings
 from postion_publish.errors import BadInput, ErrorKind, PostionError
 from postion_publish.journal import journal_path
-from postion_publish.lean_dataclass import dataclass
 from postion_publish.ledger import Attempt, Ledger, Quota, fold_journal, load_ledger, with_missing_history
 from postion_publish.plan import Job, Plan, build_job, make_plan
 from postion_publish.posts import Post
@@ -170,10 +169,6 @@ def _execute(
         for result in results:
             options.on_result(result)
         return results, ledger.quota(settings.quota, options.clock())
-    if jobs:
-        from postion_publish import tls
-
-        tls.prepare()  # the certificates are read in a thread while the network code loads
     import asyncio
 
     from postion_publish.execute import Executor, Recorder, RetryPolicy

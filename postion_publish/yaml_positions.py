@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from postion_publish.errors import BadInput
-from postion_publish.lean_dataclass import dataclass
 
 KeyPath = tuple[str, ...]
 

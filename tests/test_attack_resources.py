@@ -132,7 +132,7 @@ def test_long_unbroken_text_is_counted_in_linear_time(blog_with_state: Path, key
     assert all(message["length"] > 0 for job in jobs for message in job["messages"])
 
 
-SIMPLE_READER_INPUTS = {  # what the readers without a parser (simple_yaml, simple_markdown) see first
+SIMPLE_READER_INPUTS = {  # inputs that are quadratic for a naive reader of front matter or paragraphs
     "spaces-in-a-value": ("title: x" + " " * 60_000 + "y", "Text."),
     "colons": ("title: " + "x:" * 30_000, "Text."),
     "a-long-list": ("title: T\ntags: [" + "x, " * 20_000 + "]", "Text."),

@@ -213,25 +213,6 @@ def test_the_pelican_plugin_speaks_through_logging_and_a_quiet_build_stays_quiet
     assert "WARNING" in broken.stdout and "postion: no post manifest was written" in broken.stdout
 
 
-def test_the_collector_is_held_off_inside_a_hook_and_left_as_it_was() -> None:
-    import gc
-
-    from postion_publish.integrations.build import collector_paused
-
-    assert gc.isenabled()
-    with pytest.raises(RuntimeError), collector_paused():
-        assert not gc.isenabled()
-        raise RuntimeError("a hook that fails")
-    assert gc.isenabled()  # back on, even after a failure
-    gc.disable()
-    try:
-        with collector_paused():
-            pass
-        assert not gc.isenabled()  # a generator that runs without it keeps it off
-    finally:
-        gc.enable()
-
-
 FINISH = """
 import datetime as dt
 import sys

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import random
 from pathlib import Path
 
 import pytest
 
 from conftest import MINIMAL_CONFIG, write_post
-from postion_publish.captions.templates import _plain_parts, _render_plain, hashtag, render, render_with_jinja
+from postion_publish.captions.templates import hashtag, render
 from postion_publish.config import parse_settings
 from postion_publish.errors import BadInput
 from postion_publish.plan import make_plan
@@ -56,38 +54,3 @@ def test_meta_gives_any_front_matter_key(tmp_path: Path) -> None:
     posts = list(read_content_folder(settings))
     job = make_plan(posts, State(), settings, posts[0].date).jobs[0]
     assert job.messages[0].text == "By S1: https://blog.example.com/p/"
-
-
-def render_both(text: str, context: dict[str, object]) -> tuple[str, str]:
-    """What `render` gives (Jinja2 only where it must), and what Jinja2 gives; errors as text."""
-    results = []
-    for renderer in (render, render_with_jinja):
-        try:
-            results.append(renderer(text, context, origin="template", file="postion.yml", first_line=3))
-        except BadInput as error:
-            results.append(f"error: {error}")
-    return results[0], results[1]
-
-
-def test_plain_templates_render_as_jinja2_renders_them() -> None:
-    """Text and `{{ name }}`s of text are rendered without Jinja2: the same captions, the same
-    errors, on 3,000 generated templates (braces, percent signs, line ends, unknown names…)."""
-    chance = random.Random(7)
-    pieces = ["New post: ", "{{ title }}", "{{title}}", "{{  url  }}", "{{ excerpt }}", "{{ date }}", "{{ tags }}"]
-    pieces += ["{{ nope }}", "{{ meta.x }}", "{{ title|upper }}", "{{- url }}", "{% if title %}x{% endif %}", "{# c #}"]
-    pieces += ["\n", "\n\n", "\r\n", "{", "}", "{ title }", "%", "#", "{%", "}}", "é😀", " ", "\t", "{{\ttitle }}"]
-    context: dict[str, object] = {
-        "title": "A {{ title }} & <b>",
-        "url": "https://blog.example.com/a/",
-        "excerpt": "Line one\nline two %s {% raw %}",
-        "date": dt.date(2026, 3, 1),
-        "tags": ["a", "b"],
-        "meta": {"x": "y"},
-    }
-    plain = 0
-    for _ in range(3000):
-        text = "".join(chance.choice(pieces) for _ in range(chance.randint(0, 8)))
-        ours, theirs = render_both(text, context)
-        assert ours == theirs, repr(text)
-        plain += _plain_parts(text) is not None and _render_plain(_plain_parts(text) or (), context) is not None
-    assert plain > 600  # the fast path was taken often enough for this to say something

@@ -16,7 +16,7 @@ import json
 import re
 import subprocess
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,6 @@ from postion_publish.config import Settings, load_settings
 from postion_publish.errors import BadInput, PostionError
 from postion_publish.github import MAX_COMMENT, GitHub, GitHubError
 from postion_publish.inert import code_span, one_line, table_cell
-from postion_publish.lean_dataclass import dataclass
 from postion_publish.plan import Plan, make_plan
 from postion_publish.redact import Redactor
 from postion_publish.results import Status

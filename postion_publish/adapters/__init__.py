@@ -21,7 +21,7 @@ def new_client(
     base_url: str | None = None,
     timeout: float = 20.0,
     deadline: float = 60.0,
-    transport: httpx.BaseTransport | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
 ) -> DeadlineClient:
     return DeadlineClient(
         verify=tls.context(),  # one for all the clients of a run (see `tls`)
@@ -56,7 +56,7 @@ def build_adapter(
     environ: Mapping[str, str],
     *,
     deadline: float = 60.0,
-    transport: httpx.BaseTransport | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
     clock: Clock = wall_clock,
     tokens: TokenStore | None = None,
 ) -> tuple[Adapter, DeadlineClient] | None:

@@ -14,14 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Mapping
-from dataclasses import field
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
 
 from postion_publish.answers import AnswerTooLarge
 from postion_publish.errors import AuthExpired, ContentRejected, PlatformError, RateLimited, Transient
-from postion_publish.lean_dataclass import dataclass
 
 if TYPE_CHECKING:
     from postion_publish.tokens.store import TokenStore

@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,6 @@ from postion_publish.adapters.images import BLUESKY_IMAGES, fit_image, fit_or_no
 from postion_publish.captions.rules.bluesky import facets
 from postion_publish.config import PlatformSettings
 from postion_publish.errors import AuthExpired, ContentRejected, PlatformError, RateLimited, Transient
-from postion_publish.lean_dataclass import dataclass
 
 NAME = "bluesky"
 COLLECTION = "app.bsky.feed.post"

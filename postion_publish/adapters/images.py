@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import io
 import warnings
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from postion_publish.adapters.base import Image
 from postion_publish.errors import ContentRejected
-from postion_publish.lean_dataclass import dataclass
 
 if TYPE_CHECKING:  # Pillow is optional
     from PIL.ImageFile import ImageFile

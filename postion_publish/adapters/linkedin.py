@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -44,7 +45,6 @@ from postion_publish.adapters.images import LINKEDIN_IMAGES, fit_image, fit_or_n
 from postion_publish.captions.rules.linkedin import escape_little_text
 from postion_publish.config import PlatformSettings
 from postion_publish.errors import AuthExpired, ContentRejected, Duplicate, PlatformError, RateLimited, Transient
-from postion_publish.lean_dataclass import dataclass
 from postion_publish.tokens.store import MemoryStore, TokenStore, credential
 
 NAME = "linkedin"

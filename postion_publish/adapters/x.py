@@ -23,6 +23,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Generator
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote_plus
 
@@ -50,7 +51,6 @@ from postion_publish.adapters.client import DeadlineClient
 from postion_publish.adapters.images import X_IMAGES, fit_image
 from postion_publish.config import PlatformSettings
 from postion_publish.errors import AuthExpired, ContentRejected, Duplicate, PlatformError, RateLimited, Transient
-from postion_publish.lean_dataclass import dataclass
 from postion_publish.tokens.store import MemoryStore, TokenStore, credential
 
 NAME = "x"

@@ -20,13 +20,12 @@ import sys
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
 from types import FrameType
 from typing import Any
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
-
-from postion_publish.lean_dataclass import dataclass
 
 MAX_OUTPUT = 100_000  # characters: far above any platform's limit, far below harm
 MAX_RANGE = 10_000

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from postion_publish.captions.rules import LengthRule
-from postion_publish.lean_dataclass import dataclass
 
 ELLIPSIS = "…"
 _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,6 @@ import yaml
 
 from postion_publish.errors import BadInput
 from postion_publish.jsonfile import write_atomic
-from postion_publish.lean_dataclass import dataclass
 from postion_publish.posts import Post
 from postion_publish.repofiles import read_repo_file, refuse_linked_folder
 from postion_publish.state import STATE_DIR

@@ -1,9 +1,5 @@
 """Caption templates: Jinja2 in its sandbox, undefined names are errors that point at the line.
-
-Most templates (the default one too) are plain text and `{{ name }}`s of text: those are rendered
-here, as Jinja2 renders them, without loading Jinja2 and compiling the template (25 to 30 ms of a
-run that sends one post). Anything else, or a name that is not text or not known, goes to Jinja2.
-"""
+Every template, the default one too, is rendered by Jinja2: one way to read them, one set of errors."""
 
 from __future__ import annotations
 
@@ -23,33 +19,6 @@ if TYPE_CHECKING:
 
 _FILENAME = "<template>"
 _NOT_WORD = re.compile(r"[\W_]+")
-_PLACEHOLDER = re.compile(r"\{\{ *([A-Za-z_][A-Za-z0-9_]*) *\}\}")
-# Text holding one of these is Jinja2's to read (a tag, a comment, whitespace control, a line end
-# it would normalise); a lone brace or percent sign is text to both.
-_JINJA_MARKS = ("{{", "}}", "{%", "%}", "{#", "#}", "\r")
-
-
-@lru_cache(maxsize=256)
-def _plain_parts(text: str) -> tuple[str, ...] | None:
-    """Text and names, alternating (names at odd places), or None if Jinja2 must read the template."""
-    parts = tuple(_PLACEHOLDER.split(text[:-1] if text.endswith("\n") else text))  # a last line end goes
-    texts = parts[::2]
-    if any(mark in literal for literal in texts for mark in _JINJA_MARKS):
-        return None
-    if any(literal.endswith("{") for literal in texts[:-1]) or any(literal.startswith("}") for literal in texts[1:]):
-        return None  # `{{{ title }}`: Jinja2 reads the first two braces as the tag's
-    return parts
-
-
-def _render_plain(parts: tuple[str, ...], context: Mapping[str, Any]) -> str | None:
-    """None if a name is unknown or not text: Jinja2 renders it (or explains the error)."""
-    values = list(parts)
-    for index in range(1, len(parts), 2):
-        value = context.get(parts[index])
-        if type(value) is not str:
-            return None
-        values[index] = value
-    return "".join(values)
 
 
 @lru_cache(maxsize=1)
@@ -111,16 +80,6 @@ def template_context(post: Post, platform: str, excerpt: str | None = None) -> d
 
 def render(text: str, context: Mapping[str, Any], *, origin: str, file: str | None, first_line: int | None) -> str:
     """Render a template. Any error is a BadInput naming where the template was written and its line."""
-    parts = _plain_parts(text)
-    rendered = _render_plain(parts, context) if parts is not None else None
-    if rendered is not None:
-        return rendered
-    return render_with_jinja(text, context, origin=origin, file=file, first_line=first_line)
-
-
-def render_with_jinja(
-    text: str, context: Mapping[str, Any], *, origin: str, file: str | None, first_line: int | None
-) -> str:
     import jinja2
 
     from postion_publish.captions.bounded import TemplateTooCostly, render_bounded

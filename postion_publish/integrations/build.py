@@ -4,15 +4,12 @@ lines, what the plan would announce. It never publishes and never needs the netw
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from postion_publish.errors import BadInput
-from postion_publish.lean_dataclass import dataclass
 from postion_publish.sources.manifest import posts_from_entries, write_manifest
 
 
@@ -21,21 +18,6 @@ def relative_path(path: str, start: str) -> str:
     `path` is inside `start` (relpath normalises both again, for each of a build's posts)."""
     prefix = start.rstrip(os.sep) + os.sep
     return path[len(prefix) :] if path.startswith(prefix) else os.path.relpath(path, start)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector held off while a hook runs, at the end of a build. What
-    the hook allocates is little and short-lived, but its allocations are what set off the next
-    full collection, which walks every object of the generator's site (13 to 19 ms for Pelican's
-    500 posts, a third of the hook): deferred to the generator, which is about to end."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 @dataclass(frozen=True)

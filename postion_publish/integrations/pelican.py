@@ -24,7 +24,7 @@ from pelican import signals
 
 from postion_publish.dates import to_utc
 from postion_publish.excerpt import one_line_excerpt, plain_text_of_html
-from postion_publish.integrations.build import collector_paused, finish_build, relative_path
+from postion_publish.integrations.build import finish_build, relative_path
 from postion_publish.sources.manifest import is_preview_site_url, manifest_entry
 
 log = logging.getLogger(__name__)  # Pelican's handlers show it with its own messages
@@ -86,16 +86,15 @@ def _finish(pelican: Any) -> None:
     content_root = Path(settings.get("PATH", "content"))
     try:
         root, working_folder = os.path.abspath(content_root), os.getcwd()
-        with collector_paused():
-            report = finish_build(
-                [_entry(article, site_url, root, working_folder) for article in _articles],
-                output_dir=Path(settings["OUTPUT_PATH"]),
-                generator="pelican",
-                site_url=site_url or None,
-                preview=is_preview_site_url(site_url),
-                config_path=Path(settings["POSTION_CONFIG"]),
-                content_dir=content_root,
-            )
+        report = finish_build(
+            [_entry(article, site_url, root, working_folder) for article in _articles],
+            output_dir=Path(settings["OUTPUT_PATH"]),
+            generator="pelican",
+            site_url=site_url or None,
+            preview=is_preview_site_url(site_url),
+            config_path=Path(settings["POSTION_CONFIG"]),
+            content_dir=content_root,
+        )
     except Exception as error:  # a plugin never breaks the site's build for a reason of its own
         log.warning("postion: no post manifest was written (%s: %s)", error.__class__.__name__, error)
         return

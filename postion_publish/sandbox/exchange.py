@@ -9,11 +9,9 @@ import json
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import field
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
-
-from postion_publish.lean_dataclass import dataclass
 
 if TYPE_CHECKING:
     from postion_publish.sandbox.server import Sandbox

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from email import policy
 from email.parser import BytesParser
-
-from postion_publish.lean_dataclass import dataclass
 
 
 @dataclass(frozen=True)

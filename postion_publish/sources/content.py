@@ -18,7 +18,6 @@ from postion_publish.config import Settings
 from postion_publish.dates import to_utc
 from postion_publish.errors import BadInput
 from postion_publish.posts import UNDATED, Post, parse_options
-from postion_publish.simple_yaml import simple_front_matter
 from postion_publish.urls import join_url, split_url
 from postion_publish.yaml_positions import check_expansion, load_located
 
@@ -150,12 +149,10 @@ def read_post_file(path: Path, relative: str, settings: Settings, text: str | No
     lines: dict[str, int] = {}
     if front is not None:
         _check_front_matter(front, label, offset)
-        loaded = simple_front_matter(front)  # the usual few `key: value` lines, read as PyYAML reads them
-        if loaded is None:
-            try:
-                loaded = yaml.load(front, Loader=_Loader)
-            except (yaml.YAMLError, ValueError, TypeError, RecursionError):
-                loaded = load_located(front, file=label, line_offset=offset).data  # raises with the line
+        try:
+            loaded = yaml.load(front, Loader=_Loader)
+        except (yaml.YAMLError, ValueError, TypeError, RecursionError):
+            loaded = load_located(front, file=label, line_offset=offset).data  # raises with the line
         if loaded is not None and not isinstance(loaded, dict):
             raise BadInput("the front matter must be a mapping of keys to values", file=label, line=offset + 1)
         meta = loaded or {}

@@ -25,7 +25,7 @@ import secrets
 import threading
 import webbrowser
 from collections.abc import Callable, Mapping
-from dataclasses import field, replace
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -39,7 +39,6 @@ from postion_publish.answers import BoundedClient
 from postion_publish.config import PlatformSettings
 from postion_publish.errors import AuthExpired, BadInput, PostionError
 from postion_publish.inert import one_line
-from postion_publish.lean_dataclass import dataclass
 from postion_publish.urls import split_url
 
 CALLBACK_PATH = "/callback"

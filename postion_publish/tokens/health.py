@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from postion_publish import platforms
@@ -24,7 +24,6 @@ from postion_publish.connections import (
 )
 from postion_publish.errors import AuthExpired, BadInput, PlatformError
 from postion_publish.inert import one_line, table_cell
-from postion_publish.lean_dataclass import dataclass
 from postion_publish.ledger import load_ledger, save_ledger
 from postion_publish.redact import Redactor
 from postion_publish.state import utc_text

@@ -12,7 +12,7 @@ import re
 import shutil
 import subprocess
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import httpx
@@ -24,7 +24,6 @@ from postion_publish.config import Settings
 from postion_publish.connections import connected, updated
 from postion_publish.errors import AuthExpired, BadInput
 from postion_publish.github import GitHub
-from postion_publish.lean_dataclass import dataclass
 from postion_publish.ledger import load_ledger, save_ledger
 from postion_publish.redact import Redactor, secret_values
 from postion_publish.tokens.connect import FLOWS, Connected, ConnectFailed, FlowInput, Prompter

@@ -13,12 +13,11 @@ import json
 import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from postion_publish.jsonfile import write_json_atomic
-from postion_publish.lean_dataclass import dataclass
 from postion_publish.redact import Redactor
 
 

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import field
+from dataclasses import dataclass, field
 from typing import Any
-
-from postion_publish.lean_dataclass import dataclass
 
 
 @dataclass(frozen=True)

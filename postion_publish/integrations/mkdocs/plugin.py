@@ -27,7 +27,7 @@ from mkdocs.structure.pages import Page
 
 from postion_publish.dates import to_utc
 from postion_publish.excerpt import excerpt_from_html, excerpt_from_markdown
-from postion_publish.integrations.build import collector_paused, finish_build, relative_path
+from postion_publish.integrations.build import finish_build, relative_path
 from postion_publish.posts import Post
 from postion_publish.sources.manifest import is_preview_site_url, post_to_json
 
@@ -118,16 +118,15 @@ class PostionPlugin(BasePlugin[PostionConfig]):  # type: ignore[no-untyped-call]
         # `serve` rewrites site_url to the dev server and builds into a temporary folder;
         # builds started from Python never call on_startup. Neither may ever publish.
         preview = self.command not in ("build", "gh-deploy") or is_preview_site_url(config.site_url)
-        with collector_paused():
-            report = finish_build(
-                self.collected,
-                output_dir=Path(config.site_dir),
-                generator="mkdocs",
-                site_url=config.site_url,
-                preview=preview,
-                config_path=Path(self.config.config),
-                content_dir=Path(config.docs_dir),
-            )
+        report = finish_build(
+            self.collected,
+            output_dir=Path(config.site_dir),
+            generator="mkdocs",
+            site_url=config.site_url,
+            preview=preview,
+            config_path=Path(self.config.config),
+            content_dir=Path(config.docs_dir),
+        )
         for line in report.lines:
             log.info(line)
         for warning in report.warnings:

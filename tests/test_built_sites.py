@@ -285,3 +285,30 @@ def test_a_feed_linked_any_way_is_read_whatever_the_config_path(
     assert result.exit_code == 0, result.output
     planned = {job["post_id"] for job in json.loads(result.stdout)["jobs"]}
     assert planned == {"posts/first-hugo-post", "posts/second-hugo-post"}
+
+
+FEED_TEXTS = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>S</title>
+<entry><title type="html">Tom &amp;amp; Jerry &lt;em&gt;rock&lt;/em&gt;</title>
+<link href="https://blog.example.com/html/"/><published>2026-03-01T08:00:00Z</published>
+<summary type="html">Tom &amp;amp; Jerry &lt;em&gt;rock&lt;/em&gt;</summary></entry>
+<entry><title type="text">Less &lt;than&gt; more</title>
+<link href="https://blog.example.com/text/"/><published>2026-03-02T08:00:00Z</published>
+<summary type="text">a &lt;b&gt; is a tag &amp; so on</summary></entry>
+<entry><title>X</title><link href="https://blog.example.com/xhtml/"/><published>2026-03-03T08:00:00Z</published>
+<summary type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">An <em>xhtml</em> summary</div></summary></entry>
+</feed>"""
+
+
+def test_every_atom_text_construct_becomes_plain_text(tmp_path: Path) -> None:
+    (tmp_path / "public").mkdir()
+    (tmp_path / "public" / "atom.xml").write_text(FEED_TEXTS, encoding="utf-8")
+    settings = parse_settings(
+        "site_url: https://blog.example.com\nsource: {type: site, path: public}\nplatforms: {discord: {}}\n",
+        tmp_path / "postion.yml",
+    )
+    posts = {post.url: post for post in read_built_site(settings)}
+    html, text, xhtml = (posts[f"https://blog.example.com/{name}/"] for name in ("html", "text", "xhtml"))
+    assert (html.title, html.excerpt) == ("Tom & Jerry rock", "Tom & Jerry rock")
+    assert (text.title, text.excerpt) == ("Less <than> more", "a <b> is a tag & so on")
+    assert xhtml.excerpt == "An xhtml summary"

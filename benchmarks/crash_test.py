@@ -20,8 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from postion_publish import platforms
-from postion_publish.demo import sandbox_environment
+from postion_publish.core import registry as platforms
+from postion_publish.run.demo import sandbox_environment
 from postion_publish.sandbox import Sandbox
 
 POSTS = {

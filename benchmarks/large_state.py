@@ -9,7 +9,7 @@ written by another tool or the cache folder were lost: then every value is check
 Also timed, in the large blog after its run: the floor of any run that keeps these two committed
 JSON files, rewritten atomically (read both, write both through a temporary file, fsync and
 rename), without anything else; and what parsing the state whole and encoding it again would add
-(a run does neither since the state is kept as bytes: see `postion_publish.written_posts`).
+(a run does neither since the state is kept as bytes: see `postion_publish.store.written_posts`).
 Run: python benchmarks/large_state.py [--announced N] [--new N] [--runs N] [--baseline DIR] [--cold]
 """
 
@@ -26,7 +26,7 @@ from pathlib import Path
 
 from core_python import core_python, installed_environment
 
-from postion_publish.demo import sandbox_environment
+from postion_publish.run.demo import sandbox_environment
 from postion_publish.sandbox import Sandbox
 
 

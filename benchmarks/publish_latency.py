@@ -12,9 +12,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from postion_publish.demo import sandbox_environment
+from postion_publish.run.demo import sandbox_environment
+from postion_publish.run.workspace import RunOptions, publish
 from postion_publish.sandbox import Sandbox
-from postion_publish.workspace import RunOptions, publish
 
 PLATFORMS = ("bluesky", "mastodon", "discord")
 

@@ -35,7 +35,7 @@ from typing import Any
 
 from core_python import core_python, installed_environment
 
-from postion_publish.demo import sandbox_environment
+from postion_publish.run.demo import sandbox_environment
 from postion_publish.sandbox import Sandbox
 
 PEER = "@humanwhocodes/crosspost@1.0.4"

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Coroutine, Mapping
 from typing import Any, TypeVar
 
-from postion_publish.adapters.base import Image, LinkCard, Outgoing, Part, PartRef
+from postion_publish.platforms.base import Image, LinkCard, Outgoing, Part, PartRef
 
 T = TypeVar("T")
 NOW = dt.datetime(2026, 11, 29, 12, 0, tzinfo=dt.UTC)

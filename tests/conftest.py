@@ -94,7 +94,7 @@ platforms:
 
 def sandbox_env(emulator: Sandbox, folder: Path) -> dict[str, str]:
     """The sandbox's credentials as environment variables; sessions cached under `folder`."""
-    from postion_publish.demo import sandbox_environment
+    from postion_publish.run.demo import sandbox_environment
 
     return sandbox_environment(emulator, folder)
 

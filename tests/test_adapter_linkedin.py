@@ -11,11 +11,11 @@ import httpx
 import pytest
 
 from adapters_support import NOW, MemoryJournal, outgoing, run
-from postion_publish.adapters.base import AlreadyPosted, Intent, PartRef, Unknowable
-from postion_publish.adapters.client import DeadlineClient
-from postion_publish.adapters.linkedin import DEFAULT_VERSION, LinkedInAdapter
-from postion_publish.errors import AuthExpired, ContentRejected, Duplicate, PlatformError, RateLimited, Transient
-from postion_publish.sandbox.linkedin import read_little_text
+from postion_publish.core.errors import AuthExpired, ContentRejected, Duplicate, PlatformError, RateLimited, Transient
+from postion_publish.net.client import DeadlineClient
+from postion_publish.platforms.base import AlreadyPosted, Intent, PartRef, Unknowable
+from postion_publish.platforms.linkedin.adapter import DEFAULT_VERSION, LinkedInAdapter
+from postion_publish.platforms.linkedin.sandbox import read_little_text
 
 Handler = Callable[[httpx.Request], httpx.Response]
 AUTHOR = "urn:li:organization:2414183"

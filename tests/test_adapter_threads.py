@@ -14,11 +14,11 @@ import httpx
 import pytest
 
 from adapters_support import NOW, MemoryJournal, outgoing, run
-from postion_publish.adapters.base import AlreadyPosted, Intent, PartRef, SafeToResend
-from postion_publish.adapters.client import DeadlineClient
-from postion_publish.adapters.threads import ThreadsAdapter
-from postion_publish.errors import AuthExpired, ContentRejected, PlatformError, RateLimited, Transient
-from postion_publish.tokens.store import MemoryStore
+from postion_publish.core.errors import AuthExpired, ContentRejected, PlatformError, RateLimited, Transient
+from postion_publish.net.client import DeadlineClient
+from postion_publish.platforms.base import AlreadyPosted, Intent, PartRef, SafeToResend
+from postion_publish.platforms.threads.adapter import ThreadsAdapter
+from postion_publish.store.tokens import MemoryStore
 
 Handler = Callable[[httpx.Request], httpx.Response]
 LIMIT = {

@@ -13,11 +13,11 @@ import httpx
 import pytest
 
 from adapters_support import NOW, MemoryJournal, outgoing, run
-from postion_publish.adapters.base import AlreadyPosted, Intent, PartRef, Unknowable
-from postion_publish.adapters.client import DeadlineClient
-from postion_publish.adapters.x import OAuth1, OAuth2Tokens, XAdapter
-from postion_publish.errors import AuthExpired, ContentRejected, Duplicate, PlatformError, RateLimited, Transient
-from postion_publish.tokens.store import MemoryStore
+from postion_publish.core.errors import AuthExpired, ContentRejected, Duplicate, PlatformError, RateLimited, Transient
+from postion_publish.net.client import DeadlineClient
+from postion_publish.platforms.base import AlreadyPosted, Intent, PartRef, Unknowable
+from postion_publish.platforms.x.adapter import OAuth1, OAuth2Tokens, XAdapter
+from postion_publish.store.tokens import MemoryStore
 
 Handler = Callable[[httpx.Request], httpx.Response]
 ME = {"data": {"id": "2244994945", "name": "Blog", "username": "myblog"}}

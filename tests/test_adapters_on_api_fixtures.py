@@ -12,11 +12,11 @@ import httpx
 import pytest
 
 from adapters_support import NOW, MemoryJournal, outgoing, run
-from postion_publish.adapters.bluesky import BlueskyAdapter
-from postion_publish.adapters.client import DeadlineClient
-from postion_publish.adapters.discord import DiscordAdapter
-from postion_publish.adapters.mastodon import MastodonAdapter
-from postion_publish.errors import AuthExpired, ContentRejected, PlatformError, RateLimited, Transient
+from postion_publish.core.errors import AuthExpired, ContentRejected, PlatformError, RateLimited, Transient
+from postion_publish.net.client import DeadlineClient
+from postion_publish.platforms.bluesky.adapter import BlueskyAdapter
+from postion_publish.platforms.discord.adapter import DiscordAdapter
+from postion_publish.platforms.mastodon.adapter import MastodonAdapter
 
 Handler = Callable[[httpx.Request], httpx.Response]
 SESSION = {"accessJwt": "access-1", "refreshJwt": "refresh-1", "did": "did:plc:abc123", "handle": "me.example.com"}

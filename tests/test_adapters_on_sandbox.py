@@ -9,15 +9,15 @@ import httpx
 import pytest
 
 from adapters_support import NOW, MemoryJournal, outgoing, run
-from postion_publish.adapters.base import AlreadyPosted, Intent, SafeToResend, Unknowable
-from postion_publish.adapters.bluesky import BlueskyAdapter, rkey_of
-from postion_publish.adapters.cached import read_sealed_fact
-from postion_publish.adapters.client import DeadlineClient
-from postion_publish.adapters.discord import DiscordAdapter
-from postion_publish.adapters.mastodon import MastodonAdapter
-from postion_publish.errors import AuthExpired, ContentRejected, RateLimited, Transient
+from postion_publish.core.errors import AuthExpired, ContentRejected, RateLimited, Transient
+from postion_publish.net.client import DeadlineClient
+from postion_publish.platforms.base import AlreadyPosted, Intent, SafeToResend, Unknowable
+from postion_publish.platforms.bluesky.adapter import BlueskyAdapter, rkey_of
+from postion_publish.platforms.cached import read_sealed_fact
+from postion_publish.platforms.discord.adapter import DiscordAdapter
+from postion_publish.platforms.discord.sandbox import webhook_url
+from postion_publish.platforms.mastodon.adapter import MastodonAdapter
 from postion_publish.sandbox import Sandbox
-from postion_publish.sandbox.discord import webhook_url
 
 
 def bluesky_adapter(sandbox: Sandbox, client: DeadlineClient, cache: Path | None = None) -> BlueskyAdapter:

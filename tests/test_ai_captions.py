@@ -287,8 +287,8 @@ def test_post_with_ai_adapts_then_posts_the_stored_captions(tmp_path: Path, sand
 def test_the_example_blog_adapted_by_each_api_is_posted_byte_for_byte_on_all_six(
     example_blog: Path, sandbox: Sandbox, model_api: FakeModelAPI
 ) -> None:
-    from postion_publish import platforms as registry
-    from postion_publish.demo import write_config
+    from postion_publish.core import registry
+    from postion_publish.run.demo import write_config
 
     config = write_config(example_blog, sandbox)  # the example's postion.yml, pointed at the sandbox
     config.write_text(config.read_text() + ai_block(model_api), encoding="utf-8")

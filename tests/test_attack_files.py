@@ -18,14 +18,14 @@ from cli_runner import Result
 
 from adapters_support import PNG
 from conftest import sandbox_env, write_post
-from postion_publish import repofiles
-from postion_publish.attachments import download_image, site_file_for
-from postion_publish.errors import ContentRejected
-from postion_publish.execute import RetryPolicy
-from postion_publish.posts import Post
-from postion_publish.redact import Redactor
+from postion_publish.core import repofiles
+from postion_publish.core.errors import ContentRejected
+from postion_publish.core.posts import Post
+from postion_publish.core.redact import Redactor
+from postion_publish.platforms.attachments import download_image, site_file_for
+from postion_publish.run.execute import RetryPolicy
+from postion_publish.run.workspace import RunOptions, RunOutcome, publish
 from postion_publish.sandbox import Sandbox
-from postion_publish.workspace import RunOptions, RunOutcome, publish
 
 FAST = RetryPolicy(max_attempts=2, base_delay=0.01, max_delay=0.02, max_wait=1)
 Run = Callable[..., Result]

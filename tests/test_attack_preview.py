@@ -123,8 +123,8 @@ def test_a_fork_pull_request_previews_every_post_inertly_and_publishes_nothing(
 
 def test_a_preview_too_long_for_a_comment_leaves_out_whole_posts_never_half_of_one(live_blog: Path) -> None:
     from postion_publish.action.events import preview_body
-    from postion_publish.github import MAX_COMMENT
-    from postion_publish.workspace import load_plan
+    from postion_publish.net.github import MAX_COMMENT
+    from postion_publish.run.workspace import load_plan
 
     html_title = '<img src="https://evil.example/p.png"> ' + "x" * 900
     for number in range(120):  # each post's section is about 2.5 KB: 120 of them cannot fit

@@ -11,7 +11,7 @@ from pathlib import Path
 from conftest import NOW
 from postion_publish.sandbox import Sandbox
 from postion_publish.sandbox.exchange import Credentials
-from postion_publish.tokens.store import FileStore
+from postion_publish.store.tokens import FileStore
 from scripted_server import Answer, ScriptedServer
 
 # --- 1. one token file, several blogs, concurrent writers -----------------------------------------
@@ -96,10 +96,10 @@ def test_the_model_github_and_connect_clients_end_by_their_total_deadline() -> N
     import pytest
 
     from postion_publish.ai.models import HttpModel, ModelError
-    from postion_publish.answers import BoundedClient
-    from postion_publish.config import AISettings
-    from postion_publish.github import GitHub
-    from postion_publish.tokens.connect import _client
+    from postion_publish.core.config import AISettings
+    from postion_publish.net.answers import BoundedClient
+    from postion_publish.net.github import GitHub
+    from postion_publish.tokens.connect import api_client as _client
 
     body = json.dumps({"choices": [{"message": {"content": "<caption>x</caption>"}}], "padding": "." * 20}).encode()
     server = dripping(body)
@@ -113,7 +113,7 @@ def test_the_model_github_and_connect_clients_end_by_their_total_deadline() -> N
         started = time.monotonic()
         github = GitHub(server.url, "owner/repo", "ghp_token")
         github.client.deadline = 2.0
-        from postion_publish.github import GitHubError
+        from postion_publish.net.github import GitHubError
 
         with pytest.raises(GitHubError, match=r"no answer \(ReadTimeout\)"):
             github._request("GET", "/repos/owner/repo")
@@ -205,7 +205,7 @@ HOSTILE_CAPTIONS = {
 
 def test_every_link_the_model_writes_is_removed() -> None:
     from postion_publish.ai.adapt import caption_from
-    from postion_publish.posts import UNDATED, Post
+    from postion_publish.core.posts import UNDATED, Post
 
     post = Post("p", "https://blog.rosa.dev/p/", "P", UNDATED)
     for name, text in HOSTILE_CAPTIONS.items():
@@ -274,7 +274,7 @@ def reencoded(secret: str) -> dict[str, str]:
 
 
 def test_every_encoding_of_a_secret_is_redacted() -> None:
-    from postion_publish.redact import Redactor
+    from postion_publish.core.redact import Redactor
     from secret_scan import leaks
 
     redactor = Redactor([SECRET, WEBHOOK])
@@ -305,7 +305,7 @@ def test_a_re_encoded_secret_never_reaches_the_ledger(sandbox: Sandbox, tmp_path
     (folder / ".postion").mkdir()
     (folder / ".postion" / "state.json").write_text('{"version": 1, "posts": {}}')
     token = "very-secret-mastodon-token-42"
-    from postion_publish.sandbox import mastodon as mastodon_sandbox
+    from postion_publish.platforms.mastodon import sandbox as mastodon_sandbox
 
     original = mastodon_sandbox.handle
 
@@ -451,7 +451,7 @@ def test_the_reminder_issue_is_inert_and_only_ours_is_edited(tmp_path: Path, git
     import re
 
     from github_fake import FakeGitHub
-    from postion_publish.connections import ConnectionStatus, Health
+    from postion_publish.tokens.connections import ConnectionStatus, Health
     from postion_publish.tokens.health import REMINDER_MARKER, reminder_body
 
     note = "refresh failed: `| [x](https://evil.example) ![i](https://evil.example/i.png) @octocat |`"
@@ -466,7 +466,7 @@ def test_the_reminder_issue_is_inert_and_only_ours_is_edited(tmp_path: Path, git
     github.issues.append(
         {"number": 1, "state": "open", "title": "bait", "body": REMINDER_MARKER, "user": {"login": "someone"}}
     )
-    from postion_publish.github import GitHub
+    from postion_publish.net.github import GitHub
 
     client = GitHub(github.url, "o/r", "test-token")
     try:
@@ -479,7 +479,7 @@ def test_the_reminder_issue_is_inert_and_only_ours_is_edited(tmp_path: Path, git
 
 
 def test_pagination_never_leaves_the_api_and_ends() -> None:
-    from postion_publish.github import MAX_PAGES, GitHub
+    from postion_publish.net.github import MAX_PAGES, GitHub
     from scripted_server import Answer, ScriptedServer
 
     other = ScriptedServer(lambda method, path: Answer(body=b"[]"))
@@ -523,9 +523,10 @@ def test_connect_asks_for_the_app_secret_and_refuses_a_cleartext_webhook(sandbox
     import pytest
     from test_connections import blog_for
 
-    from postion_publish.config import load_settings
-    from postion_publish.errors import BadInput
-    from postion_publish.tokens.connect import Prompter, connect_discord
+    from postion_publish.core.config import load_settings
+    from postion_publish.core.errors import BadInput
+    from postion_publish.platforms.discord.connect import connect as connect_discord
+    from postion_publish.tokens.connect import Prompter
     from postion_publish.tokens.manage import connect
 
     asked: list[str] = []

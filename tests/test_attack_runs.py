@@ -18,13 +18,13 @@ import pytest
 from cli_runner import CliRunner, Result
 
 from conftest import sandbox_env, write_post
-from postion_publish.answers import MAX_ANSWER, AnswerTooLarge, BoundedClient
 from postion_publish.cli import main
-from postion_publish.errors import Locked
-from postion_publish.execute import RetryPolicy
-from postion_publish.lock import publishing_lock
+from postion_publish.core.errors import Locked
+from postion_publish.net.answers import MAX_ANSWER, AnswerTooLarge, BoundedClient
+from postion_publish.run.execute import RetryPolicy
+from postion_publish.run.workspace import RunOptions, publish
 from postion_publish.sandbox import Sandbox
-from postion_publish.workspace import RunOptions, publish
+from postion_publish.store.lock import publishing_lock
 from scripted_server import Answer, ScriptedServer
 
 FAST = RetryPolicy(max_attempts=2, base_delay=0.01, max_delay=0.02, max_wait=5)
@@ -167,7 +167,7 @@ HOLD = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from postion_publish.lock import publishing_lock
+    from postion_publish.store.lock import publishing_lock
     with publishing_lock(Path(sys.argv[1])):
         print("held", flush=True)
         time.sleep(float(sys.argv[2]))

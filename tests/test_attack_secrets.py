@@ -15,7 +15,7 @@ from action_support import PUSH, git, pull_request, run_action
 from conftest import sandbox_env, write_post
 from github_fake import FakeGitHub
 from postion_publish.cli import main
-from postion_publish.redact import Redactor
+from postion_publish.core.redact import Redactor
 from postion_publish.sandbox import Sandbox
 from secret_scan import leaks
 

@@ -227,7 +227,7 @@ entries = [
 ]
 report = finish_build(entries, output_dir=Path("out"), generator="pelican", site_url="https://blog.example.com",
                       preview=False, config_path=Path("postion.yml"))
-loaded = [name for name in ("yaml", "postion_publish.config", "postion_publish.posts") if name in sys.modules]
+loaded = [name for name in ("yaml", "postion_publish.core.config", "postion_publish.core.posts") if name in sys.modules]
 print(report.lines[-1], *report.warnings, " ".join(loaded), sep="|")
 """
 

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from postion_publish.config import parse_settings
-from postion_publish.errors import BadInput
-from postion_publish.excerpt import MAX_EXCERPT, one_line_excerpt
-from postion_publish.posts import Post
+from postion_publish.core.config import parse_settings
+from postion_publish.core.errors import BadInput
+from postion_publish.core.excerpt import MAX_EXCERPT, one_line_excerpt
+from postion_publish.core.posts import Post
 from postion_publish.sources.site import read_built_site
 
 SITES = Path(__file__).parent / "data" / "sites"

@@ -16,17 +16,18 @@ from cli_runner import CliRunner, Result
 from test_crash import stored
 
 from conftest import sandbox_env, write_post
-from postion_publish import checked as checked_module
-from postion_publish import ledger as ledger_module
-from postion_publish import state as state_module
-from postion_publish import workspace, written_posts
-from postion_publish.checked import CheckedFiles, _checking_code, digest_of
 from postion_publish.cli import main
-from postion_publish.config import QuotaSettings
-from postion_publish.jsonfile import encoded
-from postion_publish.ledger import Attempt, Ledger, load_ledger, write_ledger
-from postion_publish.results import Status
+from postion_publish.core.config import QuotaSettings
+from postion_publish.core.results import Status
+from postion_publish.run import workspace
 from postion_publish.sandbox import Sandbox
+from postion_publish.store import checked as checked_module
+from postion_publish.store import ledger as ledger_module
+from postion_publish.store import state as state_module
+from postion_publish.store import written_posts
+from postion_publish.store.checked import CheckedFiles, _checking_code, digest_of
+from postion_publish.store.jsonfile import encoded
+from postion_publish.store.ledger import Attempt, Ledger, load_ledger, write_ledger
 
 
 def publish(blog: Path, env: dict[str, str]) -> Result:

@@ -12,7 +12,8 @@ import pytest
 from cli_runner import Result
 
 from conftest import write_post
-from postion_publish.captions.rules import bluesky, x
+from postion_publish.platforms.bluesky import rule as bluesky
+from postion_publish.platforms.x import rule as x
 
 Run = Callable[..., Result]
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from postion_publish.config import load_settings, parse_settings
-from postion_publish.errors import BadInput
+from postion_publish.core.config import load_settings, parse_settings
+from postion_publish.core.errors import BadInput
 
 FILE = Path("/blog/postion.yml")
 GOOD = """\

@@ -15,9 +15,9 @@ import httpx
 from action_support import PUSH, git, run_action
 from conftest import sandbox_env, write_post
 from github_fake import SECRETS_PAT, FakeGitHub
-from postion_publish import platforms
+from postion_publish.core import registry as platforms
+from postion_publish.platforms.discord.sandbox import webhook_url
 from postion_publish.sandbox import Sandbox
-from postion_publish.sandbox.discord import webhook_url
 from secret_scan import leaks
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))

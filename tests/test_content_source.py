@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from conftest import MINIMAL_CONFIG, write_post
-from postion_publish.config import parse_settings
-from postion_publish.errors import BadInput
-from postion_publish.posts import Post
+from postion_publish.core.config import parse_settings
+from postion_publish.core.errors import BadInput
+from postion_publish.core.posts import Post
 from postion_publish.sources.content import read_content_folder
 
 

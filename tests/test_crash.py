@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, sandbox_env
-from postion_publish import platforms
-from postion_publish.jsonfile import encoded
+from postion_publish.core import registry as platforms
 from postion_publish.sandbox import Sandbox
+from postion_publish.store.jsonfile import encoded
 
 
 def publish(blog: Path, env: dict[str, str], *extra: str) -> subprocess.CompletedProcess[str]:

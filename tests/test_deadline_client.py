@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from postion_publish.adapters.client import DeadlineClient
+from postion_publish.net.client import DeadlineClient
 
 
 @pytest.fixture

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from postion_publish.captions.fit import ELLIPSIS, fit_caption, split_thread
-from postion_publish.captions.rules import bluesky, discord, x
+from postion_publish.core.captions.fit import ELLIPSIS, fit_caption, split_thread
+from postion_publish.platforms.bluesky import rule as bluesky
+from postion_publish.platforms.discord import rule as discord
+from postion_publish.platforms.x import rule as x
 
 URL = "https://blog.example.com/2026/04/a-very-long-slug-for-a-long-post/"
 EXCERPT = " ".join(f"word{i}" for i in range(200))

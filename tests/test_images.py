@@ -17,12 +17,15 @@ import pytest
 from PIL import Image as PillowImage
 
 from adapters_support import PNG, run
-from postion_publish import attachments
-from postion_publish.adapters.base import Image
-from postion_publish.adapters.images import LINKEDIN_IMAGES, X_IMAGES, ImageLimits, fit_image
-from postion_publish.attachments import download_image, public_url, site_file_for
-from postion_publish.errors import ContentRejected
-from postion_publish.posts import Post
+from postion_publish.core.errors import ContentRejected
+from postion_publish.core.media import ImageLimits
+from postion_publish.core.posts import Post
+from postion_publish.platforms import attachments
+from postion_publish.platforms.attachments import download_image, public_url, site_file_for
+from postion_publish.platforms.base import Image
+from postion_publish.platforms.images import fit_image
+from postion_publish.platforms.linkedin.spec import IMAGES as LINKEDIN_IMAGES
+from postion_publish.platforms.x.spec import IMAGES as X_IMAGES
 from scripted_server import Answer, ScriptedServer
 
 

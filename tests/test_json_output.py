@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from postion_publish.jsonfile import encoded, encoded_lists
+from postion_publish.store.jsonfile import encoded, encoded_lists
 
 JOB = {"post": "https://blog.example.com/é/", "messages": [{"text": "🚀 line\nnext", "facets": []}], "warnings": []}
 LISTS: list[tuple[str, list[Any]]] = [

@@ -17,7 +17,7 @@ from cli_runner import CliRunner, Result
 
 from conftest import NOW, sandbox_env, write_post
 from postion_publish.cli import main
-from postion_publish.excerpt import plain_text_of_html
+from postion_publish.core.excerpt import plain_text_of_html
 from postion_publish.sandbox import Sandbox
 from postion_publish.sources.content import slugify
 
@@ -140,14 +140,14 @@ def test_a_second_baseline_lists_the_new_posts_and_wants_force(blog: Path, run: 
 
 
 def test_an_excerpt_is_one_line_on_every_route() -> None:
-    from postion_publish.posts import Post
+    from postion_publish.core.posts import Post
 
     post = Post("a", "https://blog.example.com/a/", "A", dt.datetime(2026, 1, 1, tzinfo=dt.UTC), "Folded\ntext\n")
     assert post.excerpt == "Folded text"
 
 
 def test_a_preview_manifest_is_said_in_the_plan(tmp_path: Path, run: Run) -> None:
-    from postion_publish.posts import Post
+    from postion_publish.core.posts import Post
     from postion_publish.sources.manifest import post_to_json, write_manifest
 
     (tmp_path / "postion.yml").write_text(

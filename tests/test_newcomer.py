@@ -53,7 +53,7 @@ def test_disconnect_revokes_the_token_files_value_with_client_authentication(tmp
     from test_connections import blog_for, postion
 
     from postion_publish.sandbox.exchange import Credentials
-    from postion_publish.tokens.store import FileStore
+    from postion_publish.store.tokens import FileStore
 
     emulator = Sandbox(credentials=Credentials(x_client_secret="confidential-app-secret"))
     emulator.start(0)
@@ -107,7 +107,7 @@ def test_wait_live_says_how_long_it_has_waited(monkeypatch: pytest.MonkeyPatch) 
     import threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-    from postion_publish import live
+    from postion_publish.run import live
 
     class NotYet(BaseHTTPRequestHandler):
         def do_GET(self) -> None:

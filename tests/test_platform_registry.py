@@ -12,13 +12,13 @@ import pytest
 from cli_runner import CliRunner, Result
 
 from conftest import NOW, write_post
-from postion_publish.adapters.base import BuildContext, Intent, Journal, Outgoing, PartRef, Resolution, SafeToResend
-from postion_publish.adapters.client import DeadlineClient
-from postion_publish.captions.rules import LengthRule
-from postion_publish.checks import is_str
 from postion_publish.cli import main
-from postion_publish.config import PlatformSettings
-from postion_publish.platforms import PlatformSpec, registered
+from postion_publish.core.captions.rules import LengthRule
+from postion_publish.core.checks import is_str
+from postion_publish.core.config import PlatformSettings
+from postion_publish.core.registry import PlatformSpec, registered
+from postion_publish.net.client import DeadlineClient
+from postion_publish.platforms.base import BuildContext, Intent, Journal, Outgoing, PartRef, Resolution, SafeToResend
 
 RULE = LengthRule("fake", 100, len, threads=False)
 SENT: list[tuple[str, str]] = []  # (room, text) of every message the fake platform received

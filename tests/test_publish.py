@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 
 from conftest import sandbox_env, write_post
-from postion_publish.errors import BadInput, Locked
-from postion_publish.execute import RetryPolicy
-from postion_publish.lock import publishing_lock
+from postion_publish.core.errors import BadInput, Locked
+from postion_publish.run.execute import RetryPolicy
+from postion_publish.run.workspace import RunOptions, RunOutcome, publish
 from postion_publish.sandbox import Sandbox
-from postion_publish.workspace import RunOptions, RunOutcome, publish
+from postion_publish.store.lock import publishing_lock
 from scripted_server import Answer, Script, ScriptedServer
 
 FAST = RetryPolicy(max_attempts=3, base_delay=0.01, max_delay=0.05, max_wait=5)

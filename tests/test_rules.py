@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from postion_publish.captions.rules import bluesky, discord, linkedin, mastodon, threads
+from postion_publish.platforms.bluesky import rule as bluesky
+from postion_publish.platforms.discord import rule as discord
+from postion_publish.platforms.linkedin import rule as linkedin
+from postion_publish.platforms.mastodon import rule as mastodon
+from postion_publish.platforms.threads import rule as threads
 
 FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"  # one grapheme, 25 UTF-8 bytes
 
@@ -46,7 +50,7 @@ def test_bluesky_ascii_text_gets_the_facets_the_unicode_patterns_give() -> None:
     Unicode patterns on generated texts dense in what links and tags are made of."""
     import random
 
-    from postion_publish.captions.rules.bluesky import _unicode_patterns
+    from postion_publish.platforms.bluesky.rule import _unicode_patterns
 
     pieces = [
         "#",

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from conftest import MINIMAL_CONFIG
-from postion_publish.config import parse_settings
-from postion_publish.errors import BadInput
-from postion_publish.plan import make_plan
-from postion_publish.posts import Post, PostOptions
-from postion_publish.state import PlatformStatus, State, parse_state
+from postion_publish.core.config import parse_settings
+from postion_publish.core.errors import BadInput
+from postion_publish.core.plan import make_plan
+from postion_publish.core.posts import Post, PostOptions
+from postion_publish.store.state import PlatformStatus, State, parse_state
 
 NOW = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
 SETTINGS = parse_settings(MINIMAL_CONFIG + "since: 2026-01-01\n", Path("/blog/postion.yml"))

@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 
 from conftest import MINIMAL_CONFIG, write_post
-from postion_publish.captions.templates import hashtag, render
-from postion_publish.config import parse_settings
-from postion_publish.errors import BadInput
-from postion_publish.plan import make_plan
+from postion_publish.core.captions.templates import hashtag, render
+from postion_publish.core.config import parse_settings
+from postion_publish.core.errors import BadInput
+from postion_publish.core.plan import make_plan
 from postion_publish.sources.content import read_content_folder
-from postion_publish.state import State
+from postion_publish.store.state import State
 
 
 def test_hashtags_are_one_word() -> None:

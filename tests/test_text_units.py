@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 
-from postion_publish.captions.rules import text_units
+from postion_publish.core.captions import text_units
 
 PIECES = [
     "a",

@@ -6,9 +6,9 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
-from postion_publish.adapters import build_adapter
-from postion_publish.config import PlatformSettings
-from postion_publish.tokens.store import FileStore, MemoryStore, credential
+from postion_publish.core.config import PlatformSettings
+from postion_publish.platforms.build import build_adapter
+from postion_publish.store.tokens import FileStore, MemoryStore, credential
 
 
 def test_a_memory_store_keeps_rotated_values_for_the_run() -> None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import random
 
 from conftest import answered_alike
-from postion_publish.excerpt import plain_text_of_html
-from postion_publish.visible_text import VisibleText, parsable, simple_visible_text
+from postion_publish.core.excerpt import plain_text_of_html
+from postion_publish.core.visible_text import VisibleText, parsable, simple_visible_text
 
 TAGS = ["<p>", "</p>", "<P>", "</P>", "<em>", "</em>", "<Strong>", "</strong>", "<h1>", "</h1>", "<br>", "<li>"]
 TAGS += ["<span>", "</span>", "<div>", "</div>", "<a>", "</a>", "<script>", "</script>", "<style>", "</style>"]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from postion_publish.captions.rules import x
+from postion_publish.platforms.x import rule as x
 
 TABLE = json.loads((Path(__file__).parent / "data" / "x_weighted_length.json").read_text(encoding="utf-8"))
 

@@ -15,8 +15,8 @@ from cli_runner import CliRunner, Result
 
 from adapters_support import PNG
 from conftest import sandbox_env, write_post
-from postion_publish import platforms
 from postion_publish.cli import main
+from postion_publish.core import registry as platforms
 from postion_publish.sandbox import Sandbox
 
 LONG = " ".join(f"Sentence number {n} of a caption written to be far too long for one post." for n in range(1, 16))
@@ -163,10 +163,10 @@ def test_twenty_runs_rotate_the_x_refresh_token_through_the_file_store(tmp_path:
 
 def test_x_oauth1_signatures_are_checked_by_the_sandbox(sandbox: Sandbox, tmp_path: Path) -> None:
     from adapters_support import MemoryJournal, outgoing, run
-    from postion_publish.adapters import build_adapter
-    from postion_publish.config import PlatformSettings
-    from postion_publish.errors import AuthExpired
-    from postion_publish.sandbox.x import oauth1_environment
+    from postion_publish.core.config import PlatformSettings
+    from postion_publish.core.errors import AuthExpired
+    from postion_publish.platforms.build import build_adapter
+    from postion_publish.platforms.x.sandbox import oauth1_environment
 
     settings = PlatformSettings(
         "x", api_base=sandbox.platform_url("x"), options={"web_base": sandbox.platform_url("x")}

@@ -20,8 +20,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from postion_publish import platforms as registry
-from postion_publish import report
 from postion_publish.action.workflow import (
     Emit,
     annotation,
@@ -30,18 +28,19 @@ from postion_publish.action.workflow import (
     mask_secrets,
     set_outputs,
 )
-from postion_publish.captions.stored import load_captions
-from postion_publish.config import Settings, load_settings
-from postion_publish.errors import BadInput, PostionError
-from postion_publish.github import MAX_COMMENT, GitHub, GitHubError
-from postion_publish.inert import code_span, one_line, table_cell
-from postion_publish.plan import Plan, make_plan
-from postion_publish.redact import Redactor
-from postion_publish.results import Status
+from postion_publish.core import registry, report
+from postion_publish.core.config import Settings, load_settings
+from postion_publish.core.errors import BadInput, PostionError
+from postion_publish.core.inert import code_span, one_line, table_cell
+from postion_publish.core.plan import Plan, make_plan
+from postion_publish.core.redact import Redactor
+from postion_publish.core.results import Status
+from postion_publish.net.github import MAX_COMMENT, GitHub, GitHubError
+from postion_publish.run.workspace import RunOptions, RunOutcome, post_manually, publish
 from postion_publish.sources import read_posts
-from postion_publish.state import State, load_state, parse_state, state_path
-from postion_publish.tokens.store import RedactingStore, TokenStore
-from postion_publish.workspace import RunOptions, RunOutcome, post_manually, publish
+from postion_publish.store.captions import load_captions
+from postion_publish.store.state import State, load_state, parse_state, state_path
+from postion_publish.store.tokens import RedactingStore, TokenStore
 
 MARKER = "<!-- postion:preview -->"
 

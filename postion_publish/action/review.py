@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from postion_publish.ai.adapt import adapt, needing_captions
-from postion_publish.captions.stored import caption_path, load_captions
-from postion_publish.config import Settings
-from postion_publish.inert import code_span
-from postion_publish.plan import Plan
+from postion_publish.core.config import Settings
+from postion_publish.core.inert import code_span
+from postion_publish.core.plan import Plan
+from postion_publish.store.captions import caption_path, load_captions
 
 COMMIT_MESSAGE = "postion: captions for review"
 BOT = ("github-actions[bot]", "41898282+github-actions[bot]@users.noreply.github.com")

@@ -16,12 +16,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from postion_publish.captions.stored import MAX_CAPTION_FILE, captions_dir
-from postion_publish.config import Settings
-from postion_publish.errors import PostionError
-from postion_publish.ledger import Ledger, ledger_path, load_ledger, parse_ledger, save_ledger
-from postion_publish.repofiles import read_repo_file
-from postion_publish.state import PlatformStatus, State, load_state, parse_state, save_state, state_path
+from postion_publish.core.config import Settings
+from postion_publish.core.errors import PostionError
+from postion_publish.core.repofiles import read_repo_file
+from postion_publish.store.captions import MAX_CAPTION_FILE, captions_dir
+from postion_publish.store.ledger import Ledger, ledger_path, load_ledger, parse_ledger, save_ledger
+from postion_publish.store.state import PlatformStatus, State, load_state, parse_state, save_state, state_path
 
 COMMIT_MESSAGE = "postion: record announced posts [skip ci]"
 BOT = ("github-actions[bot]", "41898282+github-actions[bot]@users.noreply.github.com")

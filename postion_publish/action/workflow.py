@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from postion_publish.redact import secret_forms, secret_values
+from postion_publish.core.redact import secret_forms, secret_values
 
 MAX_SUMMARY = 1024 * 1024
 

@@ -20,25 +20,18 @@ from pathlib import Path
 
 from postion_publish.ai.clean import without_links
 from postion_publish.ai.models import CaptionModel, HttpModel, ModelError
-from postion_publish.captions.rules.registry import rule_for
-from postion_publish.captions.stored import StoredCaptions, inputs_hash, load_captions, save_captions
-from postion_publish.config import PlatformSettings, Settings, TemplateText, load_settings
-from postion_publish.errors import BadInput
-from postion_publish.plan import Plan, build_job, make_plan
-from postion_publish.posts import Post
+from postion_publish.core import registry
+from postion_publish.core.captions.rule_of import rule_for
+from postion_publish.core.config import PlatformSettings, Settings, TemplateText, load_settings
+from postion_publish.core.errors import BadInput
+from postion_publish.core.plan import Plan, build_job, make_plan
+from postion_publish.core.posts import Post
 from postion_publish.sources import read_posts
-from postion_publish.state import load_state
+from postion_publish.store.captions import StoredCaptions, inputs_hash, load_captions, save_captions
+from postion_publish.store.state import load_state
 
 URL_MARK = "{URL}"
 _CAPTION = re.compile(r"<caption>(.*?)</caption>", re.S)
-STYLES = {
-    "x": "X: punchy and short; at most two hashtags",
-    "linkedin": "LinkedIn: professional, one or two short paragraphs; up to three hashtags at the end",
-    "mastodon": "Mastodon: friendly and plain; hashtags in CamelCase at the end",
-    "bluesky": "Bluesky: short and conversational; one hashtag at most",
-    "threads": "Threads: conversational; one hashtag at most",
-    "discord": "Discord: a short announcement for a community channel; no hashtags",
-}
 SYSTEM = (
     "You write the caption that announces a new blog post on one social platform, in the post's own "
     "language. Answer with the caption only, between <caption> and </caption>. Where the link to the "
@@ -50,7 +43,7 @@ DETERMINISTIC = "deterministic"
 def deterministic_caption(post: Post, platform: PlatformSettings, settings: Settings) -> str:
     """The title, the excerpt shortened to fit, the URL, hashtags from the tags (not on Discord)."""
     text = "{{ title }}\n\n{{ excerpt }}\n\n{{ url }}"
-    if post.tags and platform.name != "discord":
+    if post.tags and registry.spec(platform.name).hashtags:
         text += "\n{{ hashtags }}"
     template = TemplateText(text, "deterministic adaptation", "postion", None)
     job = build_job(post, replace(platform, template=template, thread=False), settings)
@@ -78,7 +71,7 @@ def model_caption(
 ) -> tuple[str, str | None]:
     """A caption written by the model, checked; or the deterministic one and a warning."""
     rule = rule_for(platform)
-    style = STYLES.get(platform.name, platform.name)
+    style = registry.spec(platform.name).ai_style or platform.name
     thread = " (a longer text becomes a thread)" if platform.thread and rule.threads else ""
     prompt = (
         f"Platform: {style}.\nLength: at most {rule.limit} characters, as the platform counts them{thread}, "

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from postion_publish.errors import BadInput
+from postion_publish.core.errors import BadInput
 from postion_publish.sources.manifest import posts_from_entries, write_manifest
 
 
@@ -58,7 +58,7 @@ def finish_build(
 def _plan_summary(
     entries: list[dict[str, Any]], manifest: Path, content_root: str | None, config_path: Path
 ) -> tuple[str, tuple[str, ...]]:
-    from postion_publish.state import load_state, state_path
+    from postion_publish.store.state import load_state, state_path
 
     # A bad `postion:` block is reported even when nothing is new, as `postion plan` reports it: the
     # entries with one are read as Posts for it (most have none).
@@ -75,10 +75,10 @@ def _plan_summary(
         # planner is loaded. `postion plan` and `publish` still check the config on every run.
         return "nothing new to announce", ()
     posts = posts_from_entries(entries, manifest, content_root)
-    from postion_publish.captions.stored import load_captions
-    from postion_publish.config import load_settings
-    from postion_publish.plan import make_plan
-    from postion_publish.report import warning_text
+    from postion_publish.core.config import load_settings
+    from postion_publish.core.plan import make_plan
+    from postion_publish.core.report import warning_text
+    from postion_publish.store.captions import load_captions
 
     settings, now = load_settings(config_path), dt.datetime.now(dt.UTC)
     if not make_plan(posts, state, settings, now).jobs:  # stored captions not even read

@@ -22,8 +22,8 @@ from typing import Any
 
 from pelican import signals
 
-from postion_publish.dates import to_utc
-from postion_publish.excerpt import one_line_excerpt, plain_text_of_html
+from postion_publish.core.dates import to_utc
+from postion_publish.core.excerpt import one_line_excerpt, plain_text_of_html
 from postion_publish.integrations.build import finish_build, relative_path
 from postion_publish.sources.manifest import is_preview_site_url, manifest_entry
 
@@ -43,8 +43,8 @@ def _collect(generator: Any) -> None:
 def _options(raw: Any, source: str) -> Any:
     """Pelican metadata is flat text: `Postion: {skip: [linkedin], x: "…"}` is read as YAML."""
     if isinstance(raw, str):
+        from postion_publish.core.yaml_positions import load_located
         from postion_publish.sources.content import MAX_FRONT_MATTER_NODES
-        from postion_publish.yaml_positions import load_located
 
         return load_located(raw, file=source, limit=MAX_FRONT_MATTER_NODES).data
     return raw

@@ -29,10 +29,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from postion_publish import platforms
-from postion_publish.jsonfile import write_json_atomic
+from postion_publish.core import registry as platforms
 from postion_publish.sandbox import pages
 from postion_publish.sandbox.exchange import FAILURE_MODES, Credentials, Failure, Request, Response
+from postion_publish.store.jsonfile import write_json_atomic
 
 __all__ = ["Credentials", "Failure", "Request", "Response", "Sandbox"]
 

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # a build hook with nothing new loads neither the config nor PyYAML
-    from postion_publish.config import Settings
-    from postion_publish.posts import Post
+    from postion_publish.core.config import Settings
+    from postion_publish.core.posts import Post
 
 
 def read_posts(
@@ -34,7 +34,7 @@ def _check_inside_repository(settings: Settings) -> None:
     """The posts (or built site) folder, links followed, is inside the repository (the config's
     folder): a pull request that makes `posts` a link to a folder of the runner would otherwise
     have its files announced. The files inside are confined by their readers."""
-    from postion_publish.errors import BadInput
+    from postion_publish.core.errors import BadInput
 
     repository = settings.root.resolve()
     if not settings.source.path.resolve().is_relative_to(repository):

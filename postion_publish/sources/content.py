@@ -14,12 +14,12 @@ from urllib.parse import urlsplit
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
-from postion_publish.config import Settings
-from postion_publish.dates import to_utc
-from postion_publish.errors import BadInput
-from postion_publish.posts import UNDATED, Post, parse_options
-from postion_publish.urls import join_url, split_url
-from postion_publish.yaml_positions import check_expansion, load_located
+from postion_publish.core.config import Settings
+from postion_publish.core.dates import to_utc
+from postion_publish.core.errors import BadInput
+from postion_publish.core.posts import UNDATED, Post, parse_options
+from postion_publish.core.urls import join_url, split_url
+from postion_publish.core.yaml_positions import check_expansion, load_located
 
 SUFFIXES = (".md", ".markdown")
 MAX_FRONT_MATTER = 64 * 1024

@@ -15,16 +15,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from postion_publish.dates import to_utc
-from postion_publish.errors import BadInput
-from postion_publish.jsonfile import read_json_object, write_json_atomic
+from postion_publish.core.dates import to_utc
+from postion_publish.core.errors import BadInput
+from postion_publish.store.jsonfile import read_json_object, write_json_atomic
 
 MANIFEST_FILE = "postion-manifest.json"
 VERSION = 1
 
 if TYPE_CHECKING:  # a build hook with nothing new loads neither the config (nor PyYAML) nor the Post model
-    from postion_publish.config import Settings
-    from postion_publish.posts import Post
+    from postion_publish.core.config import Settings
+    from postion_publish.core.posts import Post
 
 
 def is_preview_site_url(site_url: str | None) -> bool:
@@ -176,7 +176,7 @@ def read_manifest(settings: Settings, *, allow_preview: bool = True) -> list[Pos
 def posts_from_entries(entries: Iterable[Any], path: Path, content_root: str | None) -> list[Post]:
     """The manifest's entries as Posts, each checked (`postion:` blocks included). `path`: the
     manifest, for messages."""
-    from postion_publish.posts import Post, parse_options  # here: a build with nothing new makes none
+    from postion_publish.core.posts import Post, parse_options  # here: a build with nothing new makes none
 
     posts = []
     for index, entry in enumerate(entries):

@@ -18,14 +18,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from postion_publish.config import Settings
-from postion_publish.dates import to_utc
-from postion_publish.errors import BadInput
-from postion_publish.excerpt import one_line_excerpt, plain_text_of_html
-from postion_publish.posts import Post
-from postion_publish.repofiles import read_site_page
-from postion_publish.urls import join_url, split_url
-from postion_publish.visible_text import parsable
+from postion_publish.core.config import Settings
+from postion_publish.core.dates import to_utc
+from postion_publish.core.errors import BadInput
+from postion_publish.core.excerpt import one_line_excerpt, plain_text_of_html
+from postion_publish.core.posts import Post
+from postion_publish.core.repofiles import read_site_page
+from postion_publish.core.urls import join_url, split_url
+from postion_publish.core.visible_text import parsable
 
 FEED_NAMES = (
     "atom.xml",

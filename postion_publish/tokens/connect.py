@@ -1,5 +1,8 @@
-"""`postion connect P`: an account connected once, its credentials put in a token store (the
-repository's secrets or the local token file), its metadata (never a token) in the ledger.
+"""`postion connect P`: what every platform's flow (`platforms/<name>/connect.py`) shares: the
+browser round trip (OAuth 2.0 authorization code, `state` checked, a one-shot loopback server or
+the pasted address), the bounded client and the reading of token answers. An account is connected
+once, its credentials put in a token store (the repository's secrets or the local token file), its
+metadata (never a token) in the ledger.
 
 - X, LinkedIn: OAuth 2.0 authorization code in the user's browser, `state` checked, back to a
   one-shot server on 127.0.0.1 that answers "connected" and stops. PKCE where the platform has it
@@ -20,8 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
-import re
-import secrets
 import threading
 import webbrowser
 from collections.abc import Callable, Mapping
@@ -31,25 +32,17 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
-from oauthlib.oauth2 import WebApplicationClient
 
-from postion_publish.adapters import USER_AGENT
-from postion_publish.adapters.x import OAuth1, client_authentication
-from postion_publish.answers import BoundedClient
-from postion_publish.config import PlatformSettings
-from postion_publish.errors import AuthExpired, BadInput, PostionError
-from postion_publish.inert import one_line
-from postion_publish.urls import split_url
+from postion_publish.core.config import PlatformSettings
+from postion_publish.core.errors import BadInput, PostionError
+from postion_publish.core.inert import one_line
+from postion_publish.core.urls import split_url
+from postion_publish.net.answers import BoundedClient
+from postion_publish.platforms.build import USER_AGENT
 
 CALLBACK_PATH = "/callback"
 DEFAULT_PORT = 8976
 WAIT_SECONDS = 300.0
-X_SCOPES = ["tweet.read", "tweet.write", "users.read", "media.write", "offline.access"]
-LINKEDIN_MEMBER_SCOPES = ["openid", "profile", "w_member_social"]
-LINKEDIN_PAGE_SCOPES = ["openid", "profile", "w_organization_social"]
-THREADS_SCOPES = "threads_basic,threads_content_publish,threads_manage_replies"
-MASTODON_SCOPES = "write:statuses write:media read:accounts"
-APP_PASSWORD = re.compile(r"^[a-z0-9]{4}(-[a-z0-9]{4}){3}$")
 
 
 class ConnectFailed(PostionError):
@@ -177,7 +170,7 @@ def _refused_at_once(url: str) -> None:
     come back, and the flow would wait for nothing. Anything else (a login page, a redirect, no
     answer) is the browser's to show."""
     try:
-        with _client("") as client:
+        with api_client("") as client:
             response = client.get(url, timeout=10.0)
     except httpx.HTTPError:
         return
@@ -216,11 +209,11 @@ def _serve_once(server: _Callback) -> None:
 # --- HTTP helpers ------------------------------------------------------------------------------
 
 
-def _client(base: str) -> httpx.Client:
+def api_client(base: str) -> httpx.Client:
     return BoundedClient(base_url=base, timeout=30.0, headers={"User-Agent": USER_AGENT}, follow_redirects=False)
 
 
-def _json(response: httpx.Response, what: str) -> dict[str, Any]:
+def token_answer(response: httpx.Response, what: str) -> dict[str, Any]:
     try:
         data = response.json()
     except ValueError:
@@ -238,12 +231,12 @@ def _json(response: httpx.Response, what: str) -> dict[str, Any]:
     return data
 
 
-def _expires(data: Mapping[str, Any], now: dt.datetime) -> dt.datetime | None:
+def expires_at(data: Mapping[str, Any], now: dt.datetime) -> dt.datetime | None:
     seconds = data.get("expires_in")
     return now + dt.timedelta(seconds=float(seconds)) if isinstance(seconds, int | float) else None
 
 
-def _option(settings: PlatformSettings, key: str, default: str) -> str:
+def option(settings: PlatformSettings, key: str, default: str) -> str:
     return str(settings.options.get(key) or default).rstrip("/")
 
 
@@ -259,143 +252,10 @@ class FlowInput:
     port: int | None  # None: the flow's own choice (a random one where the platform allows any)
     paste: bool
     now: dt.datetime
+    legacy_keys: bool = False  # `connect --oauth1`: the platform's older key-based method, where it has one
 
 
-def connect_x(given: FlowInput, prompter: Prompter, *, oauth1: bool = False) -> Connected:
-    if oauth1:
-        keys = {
-            name: prompter.ask_secret(name)
-            for name in (
-                "POSTION_X_API_KEY",
-                "POSTION_X_API_SECRET",
-                "POSTION_X_ACCESS_TOKEN",
-                "POSTION_X_ACCESS_SECRET",
-            )
-        }
-        with _client(given.api_base) as client:
-            me = client.get("/2/users/me", auth=OAuth1(*keys.values()))
-        if me.status_code != 200:
-            raise AuthExpired("x", f"the keys were refused ({me.status_code}): check them in the developer portal")
-        return Connected(keys, f"@{me.json()['data']['username']}", method="oauth1")
-    if not given.client_id:
-        raise BadInput("X needs the app's client id: --client-id (or POSTION_X_CLIENT_ID)")
-    # X allows only the callback URLs registered in the app, port included: the usual one, or --port.
-    redirect = f"http://127.0.0.1:{given.port or DEFAULT_PORT}{CALLBACK_PATH}"
-    oauth = WebApplicationClient(given.client_id)
-    verifier = oauth.create_code_verifier(64)
-    state = secrets.token_urlsafe(24)
-    auth_base = _option(given.platform, "auth_base", "https://x.com/i")
-    challenge = oauth.create_code_challenge(verifier, "S256")
-    pkce = {"code_challenge": challenge, "code_challenge_method": "S256"}
-    url = authorize_url(f"{auth_base}/oauth2/authorize", given.client_id, redirect, " ".join(X_SCOPES), state, **pkce)
-    code = authorize(url, redirect, state, prompter, paste=given.paste)
-    body = oauth.prepare_request_body(code=code, redirect_uri=redirect, code_verifier=verifier, include_client_id=True)
-    with _client(given.api_base) as client:
-        headers = {"Content-Type": "application/x-www-form-urlencoded"}
-        headers.update(client_authentication(given.client_id, given.client_secret))
-        tokens = _json(client.post("/2/oauth2/token", content=body, headers=headers), "the code")
-        me = client.get("/2/users/me", headers={"Authorization": f"Bearer {tokens['access_token']}"})
-    if not tokens.get("refresh_token"):
-        raise ConnectFailed("X gave no refresh token: the app must allow offline.access")
-    values = {
-        "POSTION_X_CLIENT_ID": given.client_id,
-        "POSTION_X_REFRESH_TOKEN": str(tokens["refresh_token"]),
-        "POSTION_X_ACCESS_TOKEN": str(tokens["access_token"]),
-    }
-    if given.client_secret:
-        values["POSTION_X_CLIENT_SECRET"] = given.client_secret
-    account = f"@{me.json()['data']['username']}" if me.status_code == 200 else None
-    return Connected(values, account, scopes=str(tokens.get("scope", "")).split())
-
-
-def connect_linkedin(given: FlowInput, prompter: Prompter) -> Connected:
-    if not given.client_id:
-        raise BadInput("LinkedIn needs the app's client id: --client-id (or POSTION_LINKEDIN_CLIENT_ID)")
-    given = _with_secret(given, prompter, "LinkedIn", "POSTION_LINKEDIN_CLIENT_SECRET")
-    assert given.client_id is not None and given.client_secret is not None  # checked, or asked for
-    author = str(given.platform.options.get("author", ""))
-    scopes = LINKEDIN_PAGE_SCOPES if author.startswith("urn:li:organization:") else LINKEDIN_MEMBER_SCOPES
-    # LinkedIn allows only the redirect URLs registered in the app, port included: the usual one, or --port.
-    redirect = f"http://127.0.0.1:{given.port or DEFAULT_PORT}{CALLBACK_PATH}"
-    state = secrets.token_urlsafe(24)
-    auth_base = _option(given.platform, "auth_base", "https://www.linkedin.com")
-    url = authorize_url(f"{auth_base}/oauth/v2/authorization", given.client_id, redirect, " ".join(scopes), state)
-    code = authorize(url, redirect, state, prompter, paste=given.paste)
-    form = {
-        "grant_type": "authorization_code",
-        "code": code,
-        "redirect_uri": redirect,
-        "client_id": given.client_id,
-        "client_secret": given.client_secret,
-    }
-    with _client(auth_base) as client:
-        tokens = _json(client.post("/oauth/v2/accessToken", data=form), "the code")
-    with _client(given.api_base) as client:
-        me = client.get("/v2/userinfo", headers={"Authorization": f"Bearer {tokens['access_token']}"})
-    values = {"POSTION_LINKEDIN_ACCESS_TOKEN": str(tokens["access_token"])}
-    if tokens.get("refresh_token"):  # approved partners only
-        values.update(
-            POSTION_LINKEDIN_REFRESH_TOKEN=str(tokens["refresh_token"]),
-            POSTION_LINKEDIN_CLIENT_ID=given.client_id,
-            POSTION_LINKEDIN_CLIENT_SECRET=given.client_secret,
-        )
-    account = str(me.json().get("name")) if me.status_code == 200 else None
-    return Connected(values, account, _expires(tokens, given.now), scopes=str(tokens.get("scope", "")).split(","))
-
-
-def connect_threads(given: FlowInput, prompter: Prompter) -> Connected:
-    if not given.client_id:
-        raise BadInput("Threads needs the app's Threads app id: --client-id (or POSTION_THREADS_CLIENT_ID)")
-    given = _with_secret(given, prompter, "Threads", "POSTION_THREADS_CLIENT_SECRET")
-    assert given.client_id is not None and given.client_secret is not None  # checked, or asked for
-    port = given.port or DEFAULT_PORT
-    redirect = str(given.platform.options.get("redirect_uri") or f"https://127.0.0.1:{port}{CALLBACK_PATH}")
-    state = secrets.token_urlsafe(24)
-    auth_base = _option(given.platform, "auth_base", "https://www.threads.com")
-    url = authorize_url(f"{auth_base}/oauth/authorize", given.client_id, redirect, THREADS_SCOPES, state)
-    # Meta redirects to HTTPS only: no loopback server can answer it, so the user pastes the address.
-    code = authorize(url, redirect, state, prompter, paste=True)
-    with _client(given.api_base) as client:
-        form = {
-            "client_id": given.client_id,
-            "client_secret": given.client_secret,
-            "grant_type": "authorization_code",
-            "redirect_uri": redirect,
-            "code": code,
-        }
-        short = _json(client.post("/oauth/access_token", data=form), "the code")
-        params = {
-            "grant_type": "th_exchange_token",
-            "client_secret": given.client_secret,
-            "access_token": short["access_token"],
-        }
-        long = _json(client.get("/access_token", params=params), "the exchange for a long-lived token")
-        me = client.get("/v1.0/me", params={"fields": "id,username", "access_token": long["access_token"]})
-    account = f"@{me.json().get('username')}" if me.status_code == 200 else None
-    values = {"POSTION_THREADS_ACCESS_TOKEN": str(long["access_token"])}
-    return Connected(values, account, _expires(long, given.now), scopes=THREADS_SCOPES.split(","))
-
-
-def connect_bluesky(given: FlowInput, prompter: Prompter) -> Connected:
-    handle = str(given.platform.options.get("handle") or prompter.ask("Your Bluesky handle")).lstrip("@")
-    password = prompter.ask_secret("An app password (Settings → Privacy and security → App passwords)").strip()
-    if not APP_PASSWORD.match(password):
-        prompter.say(
-            "warning: this does not look like an app password (xxxx-xxxx-xxxx-xxxx). Never give your account's "
-            "main password: create an app password, which you can revoke on its own."
-        )
-    with _client(given.api_base) as client:
-        response = client.post(
-            "/xrpc/com.atproto.server.createSession", json={"identifier": handle, "password": password}
-        )
-    if response.status_code != 200:
-        raise AuthExpired("bluesky", f"the app password for {handle} was refused ({response.status_code})")
-    return Connected(
-        {"POSTION_BLUESKY_APP_PASSWORD": password}, f"@{response.json().get('handle', handle)}", method="app password"
-    )
-
-
-def _with_secret(given: FlowInput, prompter: Prompter, name: str, variable: str) -> FlowInput:
+def with_secret(given: FlowInput, prompter: Prompter, name: str, variable: str) -> FlowInput:
     """The app's secret: given (`--client-secret`, or the environment), else asked for, unseen. A
     secret on the command line is visible to other users of the machine (`ps`): the environment
     variable or the prompt is the way to give it."""
@@ -405,62 +265,3 @@ def _with_secret(given: FlowInput, prompter: Prompter, name: str, variable: str)
     if not secret:
         raise BadInput(f"{name} needs the app's secret: set {variable}, or type it when asked")
     return replace(given, client_secret=secret)
-
-
-def connect_discord(given: FlowInput, prompter: Prompter) -> Connected:
-    url = prompter.ask_secret("The webhook URL (Server settings → Integrations → Webhooks → Copy URL)").strip()
-    loopback = re.match(r"http://(127\.\d+\.\d+\.\d+|localhost|\[::1\])[:/]", url)
-    if url.startswith("http://") and not loopback:  # the URL is the credential: never in the clear
-        raise BadInput(
-            "the webhook URL must start with https:// (Discord's do): an http:// one would travel in the clear"
-        )
-    if not re.match(r"https?://", url):
-        raise BadInput("a webhook URL starts with https://")
-    with _client("") as client:
-        response = client.get(url)  # a GET, never a post
-    if response.status_code != 200:
-        raise AuthExpired("discord", f"the webhook was refused ({response.status_code}): copy its URL again")
-    return Connected(
-        {"POSTION_DISCORD_WEBHOOK_URL": url}, str(response.json().get("name") or "") or None, method="webhook"
-    )
-
-
-def connect_mastodon(given: FlowInput, prompter: Prompter) -> Connected:
-    # The app is registered here with its redirect: any port will do, so a random one (a port known
-    # in advance is one another local program could take first) unless --port says.
-    redirect = f"http://127.0.0.1:{given.port or free_port()}{CALLBACK_PATH}"
-    with _client(given.api_base) as client:
-        app = _json(
-            client.post(
-                "/api/v1/apps",
-                data={"client_name": "postion-publish", "redirect_uris": redirect, "scopes": MASTODON_SCOPES},
-            ),
-            "registering the app",
-        )
-        state = secrets.token_urlsafe(24)
-        url = authorize_url(f"{given.api_base}/oauth/authorize", app["client_id"], redirect, MASTODON_SCOPES, state)
-        code = authorize(url, redirect, state, prompter, paste=given.paste)
-        form = {
-            "grant_type": "authorization_code",
-            "code": code,
-            "client_id": app["client_id"],
-            "client_secret": app["client_secret"],
-            "redirect_uri": redirect,
-            "scope": MASTODON_SCOPES,
-        }
-        tokens = _json(client.post("/oauth/token", data=form), "the code")
-        me = client.get(
-            "/api/v1/accounts/verify_credentials", headers={"Authorization": f"Bearer {tokens['access_token']}"}
-        )
-    account = f"@{me.json().get('acct')}" if me.status_code == 200 else None
-    return Connected({"POSTION_MASTODON_TOKEN": str(tokens["access_token"])}, account, scopes=MASTODON_SCOPES.split())
-
-
-FLOWS: dict[str, Callable[..., Connected]] = {
-    "x": connect_x,
-    "linkedin": connect_linkedin,
-    "threads": connect_threads,
-    "bluesky": connect_bluesky,
-    "discord": connect_discord,
-    "mastodon": connect_mastodon,
-}

@@ -15,10 +15,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from postion_publish.tokens.store import FileStore, TokenStore, default_token_file
+from postion_publish.store.tokens import FileStore, TokenStore, default_token_file
 
 if TYPE_CHECKING:  # loaded when a run writes secrets: most runs write none
-    from postion_publish.github import GitHub
+    from postion_publish.net.github import GitHub
 
 SECRETS_TOKEN = "POSTION_GITHUB_SECRETS_TOKEN"
 
@@ -38,7 +38,7 @@ class GitHubSecretsStore:
         return self.values.get(name)
 
     def put(self, name: str, value: str) -> None:
-        from postion_publish.github import GitHubError
+        from postion_publish.net.github import GitHubError
 
         self.values[name] = value
         try:
@@ -89,7 +89,7 @@ def store_for_run(environ: Mapping[str, str], scope: str = "") -> TokenStore:
         return FileStore(default_token_file(environ), environ, scope)
     token, repository = environ.get(SECRETS_TOKEN, "").strip(), environ.get("GITHUB_REPOSITORY", "")
     if token and repository:
-        from postion_publish.github import GitHub
+        from postion_publish.net.github import GitHub
 
         api = environ.get("GITHUB_API_URL") or "https://api.github.com"
         return GitHubSecretsStore(GitHub(api, repository, token))

@@ -10,10 +10,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from postion_publish import platforms
-from postion_publish.adapters import build_adapter
-from postion_publish.config import Settings, load_settings
-from postion_publish.connections import (
+from postion_publish.core import registry as platforms
+from postion_publish.core.config import Settings, load_settings
+from postion_publish.core.errors import AuthExpired, BadInput, PlatformError
+from postion_publish.core.inert import one_line, table_cell
+from postion_publish.core.redact import Redactor
+from postion_publish.platforms.build import build_adapter
+from postion_publish.store.ledger import load_ledger, save_ledger
+from postion_publish.store.state import utc_text
+from postion_publish.store.tokens import TokenStore
+from postion_publish.tokens.connections import (
     LABELS,
     ConnectionStatus,
     Health,
@@ -22,13 +28,7 @@ from postion_publish.connections import (
     statuses,
     updated,
 )
-from postion_publish.errors import AuthExpired, BadInput, PlatformError
-from postion_publish.inert import one_line, table_cell
-from postion_publish.ledger import load_ledger, save_ledger
-from postion_publish.redact import Redactor
-from postion_publish.state import utc_text
 from postion_publish.tokens.github import notices_of, store_for_run
-from postion_publish.tokens.store import TokenStore
 
 REMINDER_MARKER = "<!-- postion:token-reminder -->"
 REMINDER_TITLE = "postion: connections to renew"
@@ -115,7 +115,7 @@ def refresh_tokens(
     """Refresh each platform that can be (X OAuth 2.0, Threads, Bluesky sessions); new values go
     to the token store at once (`store`, else the run's: the repository's secrets in CI). Returns
     what happened and the store's notices."""
-    from postion_publish.lock import publishing_lock
+    from postion_publish.store.lock import publishing_lock
 
     settings = load_settings(config_path)
     names = [name for name in settings.platforms if not only or name in only]
@@ -167,15 +167,8 @@ def _refreshed_within(record: object, now: dt.datetime, age: dt.timedelta) -> bo
 
 
 def _why_not(platform: str) -> str:
-    reasons = {
-        "x": "OAuth 1.0a keys do not expire: nothing to refresh",
-        "linkedin": "LinkedIn tokens cannot be refreshed here (partners only): `postion connect linkedin` "
-        "before it expires",
-        "threads": "Threads refused: a token can be refreshed once it is 24 hours old",
-        "mastodon": "Mastodon tokens do not expire: nothing to refresh",
-        "discord": "a webhook URL does not expire: nothing to refresh",
-    }
-    return reasons.get(platform, "nothing to refresh")
+    found = platforms.find(platform)
+    return found.not_refreshable if found else "nothing to refresh"
 
 
 def reminder_body(found: list[ConnectionStatus]) -> str | None:
@@ -201,7 +194,7 @@ def reminder_body(found: list[ConnectionStatus]) -> str | None:
 
 def remind(settings: Settings, environ: Mapping[str, str], now: dt.datetime, *, check: bool = False) -> str:
     """Open, update (never duplicate) or close the one reminder issue. Returns what was done."""
-    from postion_publish.github import GitHub
+    from postion_publish.net.github import GitHub
 
     repository, token = environ.get("GITHUB_REPOSITORY", ""), environ.get("GITHUB_TOKEN", "")
     if not repository or not token:

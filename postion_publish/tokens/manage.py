@@ -17,18 +17,16 @@ from pathlib import Path
 
 import httpx
 
-from postion_publish import platforms
-from postion_publish.adapters import USER_AGENT
-from postion_publish.answers import BoundedClient
-from postion_publish.config import Settings
-from postion_publish.connections import connected, updated
-from postion_publish.errors import AuthExpired, BadInput
-from postion_publish.github import GitHub
-from postion_publish.ledger import load_ledger, save_ledger
-from postion_publish.redact import Redactor, secret_values
-from postion_publish.tokens.connect import FLOWS, Connected, ConnectFailed, FlowInput, Prompter
+from postion_publish.core import registry as platforms
+from postion_publish.core.config import Settings
+from postion_publish.core.errors import AuthExpired, BadInput
+from postion_publish.core.redact import Redactor, secret_values
+from postion_publish.net.github import GitHub
+from postion_publish.store.ledger import load_ledger, save_ledger
+from postion_publish.store.tokens import FileStore, default_token_file
+from postion_publish.tokens.connect import Connected, ConnectFailed, FlowInput, Prompter
+from postion_publish.tokens.connections import connected, updated
 from postion_publish.tokens.github import SECRETS_TOKEN
-from postion_publish.tokens.store import FileStore, default_token_file
 
 _GITHUB_REMOTE = re.compile(r"github\.com[:/]([^/\s]+/[^/\s]+?)(?:\.git)?/?$")
 
@@ -127,11 +125,14 @@ def connect(
         port=port,
         paste=paste,
         now=now,
+        legacy_keys=oauth1,
     )
     where = destination(settings, environ, to)
     try:
-        flow = FLOWS[platform]
-        result = flow(given, prompter, oauth1=oauth1) if platform == "x" else flow(given, prompter)
+        flow = spec.connect_flow()
+        if flow is None:
+            raise BadInput(f"{spec.display} has no connect flow in this version: set its POSTION_… variables")
+        result = flow(given, prompter)
     except httpx.HTTPError as error:
         raise BadInput(f"{platform}: no answer ({error.__class__.__name__}): check its api_base") from None
     except (KeyError, ValueError, TypeError) as error:  # an answer of an unexpected shape
@@ -187,42 +188,12 @@ def _held(name: str, environ: Mapping[str, str], where: Destination) -> list[str
 
 
 def _revoke(settings: Settings, platform: str, held: Mapping[str, list[str]]) -> list[str]:
-    """X's OAuth 2.0 tokens are revoked through its API (RFC 7009; confidential clients
-    authenticate with HTTP Basic, as at the token endpoint); everything else is said, with where."""
-    by_hand = f"{platforms.display_name(platform)}: revoke by hand: {platforms.spec(platform).revoke_by_hand}"
-    tokens = [
-        (value, hint)
-        for name, hint in (("POSTION_X_REFRESH_TOKEN", "refresh_token"), ("POSTION_X_ACCESS_TOKEN", "access_token"))
-        for value in held.get(name, [])
-    ]
-    client_ids = held.get("POSTION_X_CLIENT_ID") or []
-    if platform != "x" or not tokens:
+    """Revoked through the platform's API where its folder can (its spec's `revoke`); everything
+    else is said, with where to do it by hand."""
+    spec = platforms.spec(platform)
+    by_hand = f"{spec.display}: revoke by hand: {spec.revoke_by_hand}"
+    revoker = spec.revoker()
+    if revoker is None:
         return [by_hand]
-    if not client_ids:
-        return [f"X: not revoked: no POSTION_X_CLIENT_ID to revoke with; {by_hand}"]
-    from postion_publish.adapters.x import client_authentication
-
-    client_id = client_ids[0]
-    secrets = held.get("POSTION_X_CLIENT_SECRET") or []
-    secret = secrets[0] if secrets else None
-    options = settings.platforms.get("x")
-    base = (options.api_base if options and options.api_base else "https://api.x.com").rstrip("/")
-    headers = client_authentication(client_id, secret)
-    revoked: list[str] = []
-    refused: list[str] = []
-    for value, hint in tokens:
-        form = {"token": value, "token_type_hint": hint, **({} if secret else {"client_id": client_id})}
-        label = hint.replace("_", " ")
-        try:
-            with BoundedClient(timeout=30.0, headers={"User-Agent": USER_AGENT}) as client:
-                response = client.post(f"{base}/2/oauth2/revoke", data=form, headers=headers)
-        except httpx.HTTPError:
-            refused.append(f"{label} (no answer)")
-            continue
-        (revoked if response.status_code == 200 else refused).append(
-            label if response.status_code == 200 else f"{label} ({response.status_code})"
-        )
-    lines = [f"X: revoked: {', '.join(dict.fromkeys(revoked))}"] if revoked else []
-    if refused:
-        lines.append(f"X: revocation refused or unanswered: {', '.join(refused)}; {by_hand}")
+    lines: list[str] = revoker(settings.platforms.get(platform), held, by_hand)
     return lines

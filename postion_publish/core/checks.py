@@ -1,0 +1,73 @@
+"""Checks of configuration values: each returns what is wrong with a value, or None."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from postion_publish.core.urls import split_url
+
+Check = Callable[[Any], str | None]  # returns what is wrong, or None
+
+
+def is_str(value: Any) -> str | None:
+    return None if isinstance(value, str) else f"must be text, not {type_name(value)}"
+
+
+def is_bool(value: Any) -> str | None:
+    return None if isinstance(value, bool) else f"must be true or false, not {type_name(value)}"
+
+
+def is_http_url(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return f"must be a URL, not {type_name(value)}"
+    parts = split_url(value)  # None: urllib cannot read it, e.g. "https://[::1"
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+        return f"must be an http(s) URL, not '{value}'"
+    return None
+
+
+def int_between(low: int, high: int) -> Check:
+    def check(value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            return f"must be a whole number from {low} to {high}, not {value!r}"
+        return None
+
+    return check
+
+
+def number_between(low: float, high: float) -> Check:
+    def check(value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+            return f"must be a number of seconds from {low:g} to {high:g}, not {value!r}"
+        return None
+
+    return check
+
+
+def one_of(*choices: str) -> Check:
+    def check(value: Any) -> str | None:
+        return None if value in choices else f"must be one of {', '.join(choices)}; not {value!r}"
+
+    return check
+
+
+def is_date(value: Any) -> str | None:
+    if isinstance(value, dt.date):
+        return None
+    return f"must be a date like 2026-01-31, not {value!r}"
+
+
+def is_str_list(value: Any) -> str | None:
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return None
+    return "must be a list of text values"
+
+
+def type_name(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list", dict: "a mapping"}.get(
+        type(value), type(value).__name__
+    )

@@ -1,0 +1,358 @@
+"""Load and validate `postion.yml` into typed settings. Every error names file, line and key."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from postion_publish.core import registry
+from postion_publish.core.checks import (
+    Check,
+    int_between,
+    is_bool,
+    is_date,
+    is_http_url,
+    is_str,
+    number_between,
+    one_of,
+    type_name,
+)
+from postion_publish.core.errors import BadInput, ConfigProblems
+from postion_publish.core.repofiles import read_repo_file
+from postion_publish.core.yaml_positions import KeyPath, LocatedYaml, load_located
+
+SOURCE_TYPES = ("content", "site", "mkdocs", "pelican")
+DEFAULT_SOURCE_PATHS = {"content": "posts", "site": "public", "mkdocs": "site", "pelican": "output"}
+DEFAULT_TEMPLATE = "New post: {{ title }}\n{{ excerpt }}\n{{ url }}"
+
+
+@dataclass(frozen=True)
+class TemplateText:
+    """A template and where it was written, so that its errors can point at the right line."""
+
+    text: str
+    origin: str  # e.g. "platforms.x.template" or "postion.template"
+    file: str
+    first_line: int | None  # line of the template's first line in `file`
+
+
+@dataclass(frozen=True)
+class PlatformSettings:
+    name: str
+    enabled: bool = True
+    template: TemplateText | None = None
+    thread: bool = False
+    api_base: str | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)  # the platform's own keys
+
+
+@dataclass(frozen=True)
+class SourceSettings:
+    type: str
+    path: Path
+    permalink: str = "{slug}/"
+    feed: str | None = None  # type site: the feed's path in the built site (else found as readers do)
+
+
+@dataclass(frozen=True)
+class QuotaSettings:
+    monthly_units: int = 300
+    billing_day: int = 1
+
+
+@dataclass(frozen=True)
+class TimeoutSettings:
+    request: float = 60.0  # one HTTP request, answer included: a server that drips is cut off
+    run: float = 1800.0  # one publishing run: what is not sent by then stays pending
+
+
+@dataclass(frozen=True)
+class AISettings:
+    provider: str
+    model: str
+    base_url: str | None = None
+    enabled: bool = True  # false: `adapt` writes the deterministic captions
+    # A post without stored captions at publish time: the template, or captions generated then
+    # (stored as unreviewed, and flagged so in the history).
+    unreviewed: str = "template"
+
+
+@dataclass(frozen=True)
+class Settings:
+    file: Path
+    site_url: str
+    source: SourceSettings
+    template: TemplateText
+    platforms: Mapping[str, PlatformSettings]
+    since: dt.date | None = None
+    quota: QuotaSettings = QuotaSettings()
+    ai: AISettings | None = None
+    timeouts: TimeoutSettings = TimeoutSettings()
+
+    @property
+    def root(self) -> Path:
+        """The folder that holds postion.yml and `.postion/`."""
+        return self.file.parent
+
+    @property
+    def token_scope(self) -> str:
+        """Whose values these are in a token file every blog on the machine shares: this config's."""
+        return str(self.file.resolve())
+
+    @property
+    def enabled_platforms(self) -> list[str]:
+        return [name for name, platform in self.platforms.items() if platform.enabled]
+
+
+PLACEHOLDER_DOMAINS = ("example.com", "example.org", "example.net", "example")  # RFC 2606: never a real site
+
+
+def is_placeholder_site(site_url: str) -> bool:
+    """`https://blog.example.com` (the starter's), any `example.*` host: no reader can open it, and a
+    link to it announced on a platform cannot be taken back."""
+    from postion_publish.core.urls import split_url
+
+    parts = split_url(site_url)
+    host = (parts.hostname or "").lower().rstrip(".") if parts is not None else ""
+    return any(host == domain or host.endswith("." + domain) for domain in PLACEHOLDER_DOMAINS)
+
+
+def placeholder_notice(settings: Settings) -> str | None:
+    if not is_placeholder_site(settings.site_url):
+        return None
+    return (
+        f"site_url {settings.site_url} in {settings.file.name} is a placeholder: set your site's address. "
+        "`postion publish` refuses to announce links to it (a sandbox on this machine excepted)"
+    )
+
+
+TOP_KEYS = ("site_url", "source", "since", "template", "platforms", "quota", "ai", "timeouts")
+SOURCE_KEYS: dict[str, Check] = {"type": one_of(*SOURCE_TYPES), "path": is_str, "permalink": is_str, "feed": is_str}
+QUOTA_KEYS: dict[str, Check] = {"monthly_units": int_between(0, 1_000_000), "billing_day": int_between(1, 28)}
+TIMEOUT_KEYS: dict[str, Check] = {"request": number_between(1, 600), "run": number_between(10, 6 * 3600)}
+AI_KEYS: dict[str, Check] = {
+    "provider": one_of("openai", "anthropic"),
+    "base_url": is_http_url,
+    "model": is_str,
+    "enabled": is_bool,
+    "unreviewed": one_of("template", "generate"),
+}
+
+
+# --- loading ----------------------------------------------------------------------------------
+
+
+class _Reader:
+    """Walks the parsed YAML with its positions, collecting every problem (BadInput naming file,
+    line and key) so that one run shows them all, as a compiler does; `done` raises them together."""
+
+    def __init__(self, file: Path, located: LocatedYaml) -> None:
+        self.file = file
+        self.located = located
+        self.problems: list[BadInput] = []
+        self.suggested: set[KeyPath] = set()  # keys a typo was taken for: their absence is no news
+
+    def fail(self, path: KeyPath, message: str) -> BadInput:
+        return BadInput(message, file=self.file, line=self.located.line_of(path), key=".".join(path) or None)
+
+    def report(self, path: KeyPath, message: str) -> None:
+        self.problems.append(self.fail(path, message))
+
+    def done(self) -> None:
+        if len(self.problems) == 1:
+            raise self.problems[0]
+        if self.problems:
+            raise ConfigProblems(self.problems)
+
+    def mapping(self, value: Any, path: KeyPath) -> dict[str, Any]:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.report(path, f"must be a mapping of keys to values, not {type_name(value)}")
+            return {}
+        return value
+
+    def known_keys(
+        self, mapping: Mapping[str, Any], allowed: tuple[str, ...] | Mapping[str, Any], path: KeyPath
+    ) -> None:
+        names = list(allowed)
+        for key in mapping:
+            if str(key) not in names:
+                import difflib  # only to name a likely typo
+
+                close = difflib.get_close_matches(str(key), names, n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(names)}"
+                self.report((*path, str(key)), f"unknown key{hint}")
+                self.suggested.update([(*path, close[0])] if close else [])
+
+    def checked(self, mapping: Mapping[str, Any], checks: Mapping[str, Check], path: KeyPath) -> dict[str, Any]:
+        """The entries that pass their checks; each other one is reported."""
+        self.known_keys(mapping, checks, path)
+        valid = {}
+        for key, value in mapping.items():
+            if key not in checks:
+                continue
+            problem = checks[key](value)
+            if problem:
+                self.report((*path, key), problem)
+            else:
+                valid[key] = value
+        return valid
+
+    def template(self, text: str, path: KeyPath) -> TemplateText:
+        position = self.located.positions.get(path)
+        return TemplateText(
+            text=text,
+            origin=".".join(path),
+            file=str(self.file),
+            first_line=position.value_line if position else None,
+        )
+
+
+MAX_CONFIG_FILE = 1024 * 1024  # a config with every platform's templates is a few KB
+
+
+def load_settings(file: Path) -> Settings:
+    """Read and validate a postion.yml. Raises BadInput for anything wrong, naming line and key."""
+    _check_link(file)
+    try:  # a link to the config is followed (users make them), but only to a regular file
+        text = read_repo_file(file, what="configuration", limit=MAX_CONFIG_FILE, follow_link=True).decode("utf-8")
+        text = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text  # as read_text read it
+    except FileNotFoundError:
+        raise BadInput("no configuration here; `postion init` writes a starter postion.yml", file=file) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise BadInput(f"cannot read the configuration ({error.__class__.__name__})", file=file) from None
+    return parse_settings(text, file)
+
+
+def _check_link(file: Path) -> None:
+    """A config that is a link must point into its own folder, outside `.git/`: a pull request could
+    otherwise make it a link to a file of the runner (or to `.git/config`, which holds the checkout's
+    token), whose keys and values would then be quoted by the config's error messages."""
+    if not os.path.islink(file):
+        return
+    folder = file.parent.resolve()
+    target = file.resolve()
+    if not target.is_relative_to(folder) or ".git" in target.relative_to(folder).parts:
+        raise BadInput(
+            "the configuration is a link out of its folder (or into .git/); put the file itself here", file=file
+        )
+
+
+def parse_settings(text: str, file: Path) -> Settings:
+    reader = _Reader(file, load_located(text, file=file))
+    top = reader.located.data
+    if top is None:
+        raise BadInput("the configuration is empty; `postion init` writes a starter", file=file)
+    if not isinstance(top, dict):
+        raise reader.fail((), f"must be a mapping of keys to values, not {type_name(top)}")
+    reader.known_keys(top, TOP_KEYS, ())
+
+    site_url = ""
+    if "site_url" in top:
+        if problem := is_http_url(top["site_url"]):
+            reader.report(("site_url",), problem)
+        else:
+            site_url = str(top["site_url"]).rstrip("/")
+    elif ("site_url",) not in reader.suggested:  # else a typo of it, said already
+        reader.problems.append(
+            BadInput("site_url is required: the address of your published site", file=file, key="site_url")
+        )
+
+    source = reader.checked(reader.mapping(top.get("source"), ("source",)), SOURCE_KEYS, ("source",))
+    source_type = source.get("type", "content")
+    source_settings = SourceSettings(
+        type=source_type,
+        path=(file.parent / source.get("path", DEFAULT_SOURCE_PATHS[source_type])),
+        permalink=source.get("permalink", "{slug}/"),
+        feed=source.get("feed"),
+    )
+    if source_settings.feed is not None and source_type != "site":
+        reader.report(("source", "feed"), "feed is read for `type: site` only")
+
+    since = top.get("since")
+    if since is not None:
+        if problem := is_date(since):
+            reader.report(("since",), problem)
+            since = None
+        elif isinstance(since, dt.datetime):
+            since = since.date()
+
+    template = TemplateText(DEFAULT_TEMPLATE, "default template", str(file), None)
+    if "template" in top and (problem := is_str(top["template"])):
+        reader.report(("template",), problem)
+    elif "template" in top:
+        template = reader.template(top["template"], ("template",))
+
+    platforms_raw = reader.mapping(top.get("platforms"), ("platforms",))
+    said = ("platforms",) in reader.suggested or "platforms" in [p.key for p in reader.problems]
+    if not platforms_raw and not said:
+        reader.report(("platforms",), f"list at least one platform ({', '.join(registry.names())})")
+    platforms = {
+        name: found for name, value in platforms_raw.items() if (found := _platform(reader, name, value)) is not None
+    }
+
+    quota = reader.checked(reader.mapping(top.get("quota"), ("quota",)), QUOTA_KEYS, ("quota",))
+    timeouts = reader.checked(reader.mapping(top.get("timeouts"), ("timeouts",)), TIMEOUT_KEYS, ("timeouts",))
+
+    ai = None
+    if "ai" in top:
+        ai_raw = reader.checked(reader.mapping(top["ai"], ("ai",)), AI_KEYS, ("ai",))
+        missing = [required for required in ("provider", "model") if required not in ai_raw]
+        for required in missing:
+            reader.report(("ai",), f"ai needs '{required}'")
+        if not missing:
+            ai = AISettings(
+                provider=ai_raw["provider"],
+                model=ai_raw["model"],
+                base_url=ai_raw.get("base_url"),
+                enabled=bool(ai_raw.get("enabled", True)),
+                unreviewed=str(ai_raw.get("unreviewed", "template")),
+            )
+    reader.done()  # every problem at once, each with its line and key
+    return Settings(
+        file=file,
+        site_url=site_url,
+        source=source_settings,
+        template=template,
+        platforms=platforms,
+        since=since,
+        quota=QuotaSettings(**quota),
+        ai=ai,
+        timeouts=TimeoutSettings(**{key: float(value) for key, value in timeouts.items()}),
+    )
+
+
+def _platform(reader: _Reader, name: Any, value: Any) -> PlatformSettings | None:
+    """The platform's settings; None (its problems reported) when they cannot be made."""
+    path: KeyPath = ("platforms", str(name))
+    known = registry.names()
+    if name not in known:
+        import difflib  # only to name a likely typo
+
+        close = difflib.get_close_matches(str(name), known, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"known platforms: {', '.join(known)}"
+        reader.report(path, f"unknown platform; {hint}")
+        return None
+    spec = registry.spec(name)
+    checks = {**registry.COMMON_KEYS, **spec.keys}
+    if spec.api_base_key != "api_base":  # Bluesky says `service`, Mastodon `instance`: one name per setting.
+        checks.pop("api_base")
+    raw = reader.checked(reader.mapping(value, path), checks, path)
+    for required in spec.required:
+        if required not in raw:
+            reader.report(path, f"{name} needs '{required}'")
+    api_base = raw.get(spec.api_base_key)
+    options = {key: val for key, val in raw.items() if key not in registry.COMMON_KEYS}
+    return PlatformSettings(
+        name=name,
+        enabled=raw.get("enabled", True),
+        template=reader.template(raw["template"], (*path, "template")) if "template" in raw else None,
+        thread=raw.get("thread", False),
+        api_base=api_base.rstrip("/") if isinstance(api_base, str) else None,
+        options=options,
+    )

@@ -1,0 +1,17 @@
+"""What a platform accepts as an image: the rules each platform's spec states (sources:
+../shared/platforms.md, each platform's media section), read by the image pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+JPEG, PNG, GIF, WEBP = "image/jpeg", "image/png", "image/gif", "image/webp"
+
+
+@dataclass(frozen=True)
+class ImageLimits:
+    platform: str
+    max_bytes: int
+    formats: frozenset[str]
+    max_pixels: int | None = None  # width × height
+    max_side: int | None = None  # the longer side, in pixels

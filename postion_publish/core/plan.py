@@ -1,0 +1,179 @@
+"""The plan: posts + state + settings + clock → one job per (post, platform). Pure: no I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from postion_publish.core.config import PlatformSettings, Settings, TemplateText, placeholder_notice
+from postion_publish.core.errors import PlanWarning
+from postion_publish.core.posts import Post, check_unique
+from postion_publish.store.state import State
+
+if TYPE_CHECKING:
+    from postion_publish.store.captions import StoredCaptions
+
+
+@dataclass(frozen=True)
+class Message:
+    text: str
+    length: int  # counted by the platform's own rule
+    limit: int
+    details: Mapping[str, Any] = field(default_factory=dict)  # the platform's own, e.g. Bluesky's facets
+    problem: str | None = None  # why the platform would refuse it (too long): then it is never sent
+
+
+@dataclass(frozen=True)
+class Job:
+    post: Post
+    platform: str
+    messages: tuple[Message, ...]
+    warnings: tuple[PlanWarning, ...] = ()
+    caption: str | None = None  # a caption given on the command line, replacing every template
+    unreviewed: bool = False  # a stored caption generated at publish time, never reviewed
+    whole: bool = True  # the caption fits as rendered: a higher limit would not change the messages
+    stored: StoredCaptions | None = field(default=None, compare=False)  # for a refit to a server's limit
+    again: bool = False  # `retry --again`: the user's word to post an announced job once more
+
+
+@dataclass(frozen=True)
+class NotPlanned:
+    """A new post the plan leaves out, and why: no post disappears without a word."""
+
+    post: Post
+    reason: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    jobs: tuple[Job, ...]
+    scheduled: tuple[Post, ...] = ()  # dated in the future: announced once their date has come
+    not_planned: tuple[NotPlanned, ...] = ()  # drafts, before `since`, skipped by their block
+    notices: tuple[str, ...] = ()  # about the whole plan, e.g. a placeholder site_url
+
+
+def is_publishable(post: Post, settings: Settings, now: dt.datetime) -> bool:
+    return _left_out_because(post, settings, now) is None
+
+
+def _left_out_because(post: Post, settings: Settings, now: dt.datetime) -> str | None:
+    if post.draft:
+        return "a draft"
+    if post.undated:
+        return f"no date: add `date: {now.date().isoformat()}` to the front matter of {post.source_file or post.id}"
+    if post.date > now:
+        return "scheduled"
+    if settings.since is not None and post.date.date() < settings.since:
+        return f"dated before `since` ({settings.since.isoformat()} in {settings.file.name})"
+    return None
+
+
+def make_plan(
+    posts: Iterable[Post],
+    state: State,
+    settings: Settings,
+    now: dt.datetime,
+    captions: Mapping[str, StoredCaptions] | None = None,
+) -> Plan:
+    """`captions`: the stored, reviewed captions by post id (`postion adapt`)."""
+    stored = captions or {}
+    all_posts = sorted(check_unique(posts), key=lambda post: (post.date, post.id))
+    by_url = state.url_index(post.url for post in all_posts if post.id not in state.posts)
+    platforms = settings.enabled_platforms
+    jobs: list[Job] = []
+    left_out: list[NotPlanned] = []
+    for post in all_posts:
+        due = state.platforms_due(post, platforms, by_url)
+        reason = _left_out_because(post, settings, now)
+        if reason is not None:
+            if reason != "scheduled" and state.entry_id(post, by_url) is None:
+                left_out.append(NotPlanned(post, reason))
+            continue
+        if skipped := [name for name in due if post.options.skips(name)]:
+            left_out.append(NotPlanned(post, f"skipped on {', '.join(skipped)} by its `postion: {{skip: …}}`"))
+        jobs.extend(
+            build_job(post, settings.platforms[name], settings, stored=stored.get(post.id))
+            for name in due
+            if name not in skipped
+        )
+    scheduled = tuple(post for post in all_posts if not post.draft and post.date > now)
+    notices = tuple(notice for notice in (placeholder_notice(settings),) if notice)
+    return Plan(tuple(jobs), scheduled, tuple(left_out), notices)
+
+
+def _template_for(post: Post, platform: PlatformSettings, settings: Settings) -> tuple[TemplateText, bool]:
+    """The template and whether it is a caption written by hand for this platform."""
+    file = post.source_file or "front matter"
+    if platform.name in post.options.captions:
+        line = post.options.caption_lines.get(platform.name)
+        text = post.options.captions[platform.name]
+        return TemplateText(text, f"postion.{platform.name}", file, line), True
+    if post.options.template is not None:
+        return TemplateText(post.options.template, "postion.template", file, post.options.template_line), False
+    return platform.template or settings.template, False
+
+
+def build_job(
+    post: Post,
+    platform: PlatformSettings,
+    settings: Settings,
+    caption: str | None = None,
+    *,
+    stored: StoredCaptions | None = None,
+) -> Job:
+    """The fitted message(s) for one post on one platform. `caption` replaces every template;
+    `stored`: the post's reviewed captions, used as they are (never rendered, never shortened)
+    unless the post has one written by hand for this platform."""
+    # Loaded on the first job: a build hook or a plan with nothing new never needs them.
+    from postion_publish.core.captions.fit import fit_caption
+    from postion_publish.core.captions.rule_of import rule_for
+    from postion_publish.core.captions.templates import render, template_context
+
+    template, hand_written = _template_for(post, platform, settings)
+    if caption is not None:
+        template, hand_written = TemplateText(caption, "caption", "command line", None), True
+    notes: list[str] = []
+    literal: str | None = None
+    unreviewed = False
+    if stored is not None and caption is None and platform.name not in post.options.captions:
+        if platform.name in stored.captions and stored.fresh_for(post):
+            literal, hand_written, unreviewed = stored.captions[platform.name], True, not stored.reviewed
+        elif platform.name in stored.captions:
+            notes.append(
+                f"the stored caption ({stored.file}) was written for an earlier version of this post: the "
+                f"template is used; `postion adapt --force {post.id}` writes it again"
+            )
+    rule = rule_for(platform)
+
+    def caption_for(excerpt: str) -> str:
+        if literal is not None:
+            return literal  # posted as reviewed, byte for byte
+        context = template_context(post, platform.name, excerpt)
+        return render(
+            template.text, context, origin=template.origin, file=template.file, first_line=template.first_line
+        )
+
+    fitted = fit_caption(caption_for, post.excerpt, rule, thread=platform.thread, hand_written=hand_written)
+    messages = tuple(
+        Message(
+            text=part,
+            length=rule.length(part),
+            limit=rule.limit,
+            details=rule.message_details(part),
+            problem=rule.problem(part),
+        )
+        for part in fitted.parts
+    )
+    warnings = [PlanWarning(m, post.source_file, post.source_line) for m in (*post.warnings, *fitted.warnings, *notes)]
+    if post.image and not post.image_alt:
+        warnings.append(
+            PlanWarning("the image has no alt text; add `postion: {alt: …}`", post.source_file, post.source_line)
+        )
+    return Job(post, platform.name, messages, tuple(warnings), caption, unreviewed, fitted.whole, stored)
+
+
+def refit(job: Job, platform: PlatformSettings, settings: Settings) -> Job:
+    """The job fitted again, e.g. to the limit a server publishes: same post, caption and stored captions."""
+    return build_job(job.post, platform, settings, job.caption, stored=job.stored)

@@ -1,0 +1,255 @@
+"""The sandbox's Bluesky PDS: sessions, records, blobs, and each post's page.
+
+Behaves as the reference PDS does for what the adapter uses (docs.bsky.app, the atproto lexicons):
+XRPC error bodies `{"error", "message"}`, ExpiredToken as a 400, an rkey that must be a TID, an
+existing rkey answered with a 500, RecordNotFound as a 400, IETF rate-limit headers."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import time
+from typing import TYPE_CHECKING, Any
+
+from postion_publish.sandbox import pages
+from postion_publish.sandbox.counting import BLUESKY_BYTES as MAX_BYTES
+from postion_publish.sandbox.counting import BLUESKY_GRAPHEMES as LIMIT
+from postion_publish.sandbox.counting import graphemes
+from postion_publish.sandbox.exchange import Failure, Request, Response, with_failures
+
+if TYPE_CHECKING:
+    from postion_publish.sandbox.server import Sandbox
+
+NAME = "bluesky"
+ACCESS_TTL = 2 * 3600
+MAX_BLOB = 5 * 1024 * 1024  # the reference PDS default
+_TID = re.compile(r"^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$")
+
+
+def did_of(handle: str) -> str:
+    return "did:plc:" + hashlib.sha256(handle.encode()).hexdigest()[:24]
+
+
+def _cid(data: Any) -> str:
+    return "bafyrei" + hashlib.sha256(repr(data).encode()).hexdigest()[:52]
+
+
+def _error(status: int, name: str, message: str, headers: dict[str, str] | None = None) -> Response:
+    return Response(status, {"error": name, "message": message}, headers or {})
+
+
+def _limits() -> dict[str, str]:
+    return {
+        "ratelimit-limit": "5000",
+        "ratelimit-remaining": "4999",
+        "ratelimit-reset": str(int(time.time()) + 3600),
+        "ratelimit-policy": "5000;w=3600",
+    }
+
+
+def _refuse(failure: Failure) -> Response:
+    if failure.mode == "429":
+        headers = {**_limits(), "ratelimit-remaining": "0", "retry-after": str(int(failure.retry_after))}
+        headers["ratelimit-reset"] = str(int(time.time() + failure.retry_after))
+        return _error(429, "RateLimitExceeded", "Rate Limit Exceeded", headers)
+    if failure.mode == "auth":
+        return _error(400, "ExpiredToken", "Token has expired")
+    return _error(500, "InternalServerError", "Internal Server Error")
+
+
+def _session(sandbox: Sandbox, request: Request, kind: str = "access") -> dict[str, Any] | Response:
+    token = request.bearer()
+    session = sandbox.sessions.get(f"bluesky:{token}") if token else None
+    if session is None or session["kind"] != kind:
+        return _error(
+            400 if token else 401,
+            "InvalidToken" if token else "AuthenticationRequired",
+            "Token could not be verified" if token else "Authentication Required",
+        )
+    if session["expires"] < time.time():
+        return _error(400, "ExpiredToken", "Token has expired")
+    found: dict[str, Any] = session
+    return found
+
+
+def _new_session(sandbox: Sandbox, handle: str) -> dict[str, Any]:
+    did = did_of(handle)
+    access, refresh = "acc-" + secrets.token_hex(12), "ref-" + secrets.token_hex(12)
+    now = time.time()
+    sandbox.sessions[f"bluesky:{access}"] = {
+        "kind": "access",
+        "did": did,
+        "handle": handle,
+        "expires": now + ACCESS_TTL,
+    }
+    sandbox.sessions[f"bluesky:{refresh}"] = {
+        "kind": "refresh",
+        "did": did,
+        "handle": handle,
+        "expires": now + 90 * 86400,
+    }
+    return {"accessJwt": access, "refreshJwt": refresh, "did": did, "handle": handle, "active": True}
+
+
+def _create_session(sandbox: Sandbox, request: Request) -> Response:
+    body = request.json() or {}
+    identifier, password = body.get("identifier"), body.get("password")
+    if not isinstance(identifier, str) or not isinstance(password, str):
+        return _error(400, "InvalidRequest", 'Input must have the property "identifier" and "password"')
+    credentials = sandbox.credentials
+    if identifier not in (credentials.bluesky_handle, did_of(credentials.bluesky_handle)) or (
+        password != credentials.bluesky_app_password
+    ):
+        return _error(401, "AuthenticationRequired", "Invalid identifier or password")
+
+    def work() -> Response:
+        with sandbox.lock:
+            sandbox.store["bluesky_sessions_created"] = sandbox.store.get("bluesky_sessions_created", 0) + 1
+        return Response(200, _new_session(sandbox, credentials.bluesky_handle), _limits())
+
+    return with_failures(sandbox, NAME, request, _refuse, work)
+
+
+def _refresh_session(sandbox: Sandbox, request: Request) -> Response:
+    session = _session(sandbox, request, kind="refresh")
+    if isinstance(session, Response):
+        return session
+    return Response(200, _new_session(sandbox, session["handle"]), _limits())
+
+
+def _get_session(sandbox: Sandbox, request: Request) -> Response:
+    session = _session(sandbox, request)
+    if isinstance(session, Response):
+        return session
+    return Response(200, {"handle": session["handle"], "did": session["did"], "active": True})
+
+
+def _records(sandbox: Sandbox) -> dict[str, Any]:
+    records: dict[str, Any] = sandbox.store["bluesky"].setdefault("records", {})
+    return records
+
+
+def _check_record(record: Any) -> str | None:
+    if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+        return 'Invalid app.bsky.feed.post record: Record must have the property "text"'
+    text = record["text"]
+    if graphemes(text) > LIMIT:
+        return f"Invalid app.bsky.feed.post record: Record/text must not be longer than {LIMIT} graphemes"
+    if len(text.encode()) > MAX_BYTES:
+        return f"Invalid app.bsky.feed.post record: Record/text must not be longer than {MAX_BYTES} characters"
+    if not isinstance(record.get("createdAt"), str) or not record["createdAt"].endswith(("Z", "+00:00")):
+        return "Invalid app.bsky.feed.post record: Record/createdAt must be an valid atproto datetime"
+    return None
+
+
+def _create_record(sandbox: Sandbox, request: Request) -> Response:
+    session = _session(sandbox, request)
+    if isinstance(session, Response):
+        return session
+    body = request.json() or {}
+    if body.get("repo") not in (session["did"], session["handle"]):
+        return _error(400, "InvalidRequest", "Input/repo must be the session's repo")
+    if body.get("collection") != "app.bsky.feed.post":
+        return _error(400, "InvalidRequest", "the sandbox stores app.bsky.feed.post records only")
+    problem = _check_record(body.get("record"))
+    if problem:
+        return _error(400, "InvalidRequest", problem)
+    rkey = body.get("rkey") or _fresh_tid()
+    if not _TID.match(rkey):
+        return _error(400, "InvalidRequest", "Invalid TID string")
+    embed = body["record"].get("embed") or {}
+    blobs = sandbox.store["bluesky"].setdefault("blobs", {})
+    for image in embed.get("images", []) + ([embed["external"]] if "external" in embed else []):
+        blob = image.get("image") or image.get("thumb")
+        if blob is not None and blob.get("ref", {}).get("$link") not in blobs:
+            return _error(400, "BlobNotFound", "Could not find blob")
+
+    def work() -> Response:
+        uri = f"at://{session['did']}/app.bsky.feed.post/{rkey}"
+        with sandbox.lock:
+            records = _records(sandbox)
+            if uri in records:
+                return _error(500, "InternalServerError", "Internal Server Error")  # as the reference PDS
+            cid = _cid(body["record"])
+            records[uri] = {
+                "cid": cid,
+                "value": body["record"],
+                "handle": session["handle"],
+                "rkey": rkey,
+                "seq": sandbox.next_id(),
+            }
+        sandbox.save()
+        return Response(200, {"uri": uri, "cid": cid, "validationStatus": "valid"}, _limits())
+
+    return with_failures(sandbox, NAME, request, _refuse, work)
+
+
+def _fresh_tid() -> str:
+    from postion_publish.platforms.bluesky.adapter import tid
+
+    return tid(int(time.time() * 1_000_000), secrets.randbelow(1024))
+
+
+def _get_record(sandbox: Sandbox, request: Request) -> Response:
+    uri = f"at://{request.query.get('repo')}/{request.query.get('collection')}/{request.query.get('rkey')}"
+    with sandbox.lock:
+        record = _records(sandbox).get(uri)
+    if record is None:
+        return _error(400, "RecordNotFound", f"Could not locate record: {uri}")
+    return Response(200, {"uri": uri, "cid": record["cid"], "value": record["value"]}, _limits())
+
+
+def _upload_blob(sandbox: Sandbox, request: Request) -> Response:
+    session = _session(sandbox, request)
+    if isinstance(session, Response):
+        return session
+    if len(request.body) > MAX_BLOB:
+        return _error(400, "BlobTooLarge", "This file is too large")
+    mime = request.headers.get("content-type", "application/octet-stream")
+    cid = "bafkrei" + hashlib.sha256(request.body).hexdigest()[:52]
+    with sandbox.lock:
+        sandbox.store["bluesky"].setdefault("blobs", {})[cid] = {"mimeType": mime, "size": len(request.body)}
+    sandbox.save()
+    return Response(
+        200, {"blob": {"$type": "blob", "ref": {"$link": cid}, "mimeType": mime, "size": len(request.body)}}
+    )
+
+
+def settings(sandbox: Sandbox) -> dict[str, Any]:
+    """This platform's keys in a postion.yml pointed at the sandbox."""
+    base = sandbox.platform_url(NAME)
+    return {"handle": sandbox.credentials.bluesky_handle, "service": base, "web_base": base}
+
+
+def environment(sandbox: Sandbox) -> dict[str, str]:
+    """The credentials the sandbox accepts, as the environment variables the adapter reads."""
+    return {"POSTION_BLUESKY_APP_PASSWORD": sandbox.credentials.bluesky_app_password}
+
+
+def texts(store: dict[str, Any]) -> list[str]:
+    """The text of every record received."""
+    return [record["value"]["text"] for record in store.get(NAME, {}).get("records", {}).values()]
+
+
+def articles(sandbox: Sandbox) -> list[str]:
+    """Its timeline on the sandbox's page, newest first."""
+    return pages.bluesky_timeline(sandbox)
+
+
+def handle(sandbox: Sandbox, request: Request) -> Response:
+    routes = {
+        ("POST", "/xrpc/com.atproto.server.createSession"): _create_session,
+        ("POST", "/xrpc/com.atproto.server.refreshSession"): _refresh_session,
+        ("POST", "/xrpc/com.atproto.repo.createRecord"): _create_record,
+        ("GET", "/xrpc/com.atproto.repo.getRecord"): _get_record,
+        ("GET", "/xrpc/com.atproto.server.getSession"): _get_session,
+        ("POST", "/xrpc/com.atproto.repo.uploadBlob"): _upload_blob,
+    }
+    route = routes.get((request.method, request.path))
+    if route is not None:
+        return route(sandbox, request)
+    match = re.fullmatch(r"/profile/([^/]+)/post/([^/]+)", request.path)
+    if match and request.method == "GET":
+        return pages.bluesky_post(sandbox, match.group(1), match.group(2))
+    return _error(404, "MethodNotImplemented", "Method Not Implemented")

@@ -1,0 +1,29 @@
+"""Bluesky: what generic code knows of it (the registry finds this `SPEC`)."""
+
+from __future__ import annotations
+
+from postion_publish.core.checks import is_http_url, is_str, is_str_list
+from postion_publish.core.media import GIF, JPEG, PNG, WEBP, ImageLimits
+from postion_publish.core.spec import PlatformSpec
+
+# The lexicon allows 2 MB, but PDS 0.4 still refuses blobs over 1 MB.
+IMAGES = ImageLimits("bluesky", 1_000_000, frozenset({JPEG, PNG, GIF, WEBP}))
+
+SPEC = PlatformSpec(
+    "bluesky",
+    "Bluesky",
+    rule=f"{__package__}.rule:RULE",
+    keys={"handle": is_str, "service": is_http_url, "web_base": is_http_url, "langs": is_str_list},
+    required=("handle",),
+    api_base_key="service",
+    default_api_base="https://bsky.social",
+    credentials=(("POSTION_BLUESKY_APP_PASSWORD",),),
+    adapter=f"{__package__}.adapter:build",
+    sandbox=f"{__package__}.sandbox",
+    revoke_by_hand="delete the app password in Settings → Privacy and security → App passwords",
+    position=20,
+    images=IMAGES,
+    ai_style="Bluesky: short and conversational; one hashtag at most",
+    connect=f"{__package__}.connect:connect",
+    refreshable=True,
+)

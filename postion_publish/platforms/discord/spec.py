@@ -1,0 +1,34 @@
+"""Discord: what generic code knows of it (the registry finds this `SPEC`)."""
+
+from __future__ import annotations
+
+from postion_publish.core.checks import is_bool, is_http_url, is_str
+from postion_publish.core.media import GIF, JPEG, PNG, WEBP, ImageLimits
+from postion_publish.core.spec import PlatformSpec
+
+# Discord's upload cap: 10 MiB, the lower of the two figures reported for 2026.
+IMAGES = ImageLimits("discord", 10 * 1024 * 1024, frozenset({JPEG, PNG, GIF, WEBP}))
+
+SPEC = PlatformSpec(
+    "discord",
+    "Discord",
+    rule=f"{__package__}.rule:RULE",
+    keys={
+        "username": is_str,
+        "avatar_url": is_http_url,
+        "thread_id": is_str,
+        "embed": is_bool,
+        "web_base": is_http_url,
+    },
+    credentials=(("POSTION_DISCORD_WEBHOOK_URL",),),
+    endpoint_variable="POSTION_DISCORD_WEBHOOK_URL",
+    adapter=f"{__package__}.adapter:build",
+    sandbox=f"{__package__}.sandbox",
+    revoke_by_hand="the channel's settings → Integrations → Webhooks: delete the webhook",
+    position=50,
+    images=IMAGES,
+    ai_style="Discord: a short announcement for a community channel; no hashtags",
+    connect=f"{__package__}.connect:connect",
+    hashtags=False,
+    not_refreshable=("a webhook URL does not expire: nothing to refresh"),
+)

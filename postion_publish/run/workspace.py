@@ -1,0 +1,520 @@
+"""The edge that works on a user's repository: read config, posts, state and ledger from disk,
+plan (pure), run the jobs, write back. The CLI and the Action call these; they hold no logic."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from postion_publish.core.config import Settings, load_settings
+from postion_publish.core.errors import BadInput, ErrorKind, PostionError
+from postion_publish.core.plan import Job, Plan, build_job, make_plan
+from postion_publish.core.posts import Post
+from postion_publish.core.results import JobResult, Status
+from postion_publish.sources import read_posts
+from postion_publish.store.captions import load_captions
+from postion_publish.store.journal import journal_path
+from postion_publish.store.ledger import Attempt, Ledger, Quota, fold_journal, load_ledger, with_missing_history
+from postion_publish.store.state import STATE_DIR, PlatformStatus, State, load_state, save_state, state_path, utc_text
+
+if TYPE_CHECKING:  # publishing needs httpx and the adapters; `postion plan` does not load them
+    from postion_publish.run.execute import RetryPolicy
+    from postion_publish.store.checked import CheckedFiles
+    from postion_publish.store.tokens import TokenStore
+
+Clock = Callable[[], dt.datetime]
+
+
+def load_plan(config_path: Path, now: dt.datetime) -> tuple[Plan, list[Unsettled]]:
+    """The plan, and the sends of earlier runs whose outcome the user has still to settle."""
+    settings = load_settings(config_path)
+    state = load_state(settings.root)  # before reading posts: a missing state is the first thing to fix
+    posts = read_posts(settings, settled=state.is_settled)
+    plan = make_plan(posts, state, settings, now, load_captions(settings.root))
+    return plan, find_unsettled(state, load_ledger(settings.root))
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    environ: Mapping[str, str]
+    clock: Clock = lambda: dt.datetime.now(dt.UTC)
+    on_result: Callable[[JobResult], None] = lambda result: None
+    policy: RetryPolicy | None = None  # None: the default policy
+    dry_run: bool = False
+    wait_live: float | None = None  # seconds to wait for each new post's page to be served
+    wait_interval: float = 10.0
+    # Where credentials rotated during the run go. None: as `tokens.github.store_for_run` chooses
+    # (the token file on a laptop, the repository's secrets in GitHub Actions).
+    tokens: TokenStore | None = None
+    on_notice: Callable[[str], None] = lambda notice: None  # e.g. a rotation that could not be kept
+    on_secret: Callable[[str], None] = lambda value: None  # a new secret (the Action masks it in the log)
+    on_progress: Callable[[str], None] = lambda line: None  # what a long step is doing (--wait-live)
+
+
+@dataclass(frozen=True)
+class Unsettled:
+    """A send whose outcome is unknown (a Discord webhook that failed mid-answer): never sent again
+    on its own, and listed by every plan and run until the user says what happened."""
+
+    post: str  # the post's URL
+    platform: str
+    reason: str
+    attempt_id: str | None  # the attempt to name in `postion retry`
+
+
+def find_unsettled(state: State, ledger: Ledger) -> list[Unsettled]:
+    if not state.any_unknown():  # the usual case
+        return []
+    unknown = [
+        (post_id, entry, platform, record)
+        for post_id, entry in state.posts.items()
+        for platform, record in entry.get("platforms", {}).items()
+        if record.get("status") == PlatformStatus.UNKNOWN
+    ]
+    latest = {(attempt.post_id, attempt.platform): attempt for attempt in ledger.attempts}
+    found = []
+    for post_id, entry, platform, record in unknown:
+        last = latest.get((post_id, platform))
+        reason = str(record.get("reason") or "the platform's answer was lost")
+        found.append(Unsettled(str(entry.get("url", post_id)), platform, reason, last.id if last else None))
+    return found
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    results: list[JobResult]
+    quota: Quota
+    scheduled: tuple[Post, ...] = field(default_factory=tuple)
+    unsettled: tuple[Unsettled, ...] = ()  # from earlier runs, still waiting for the user
+
+    @property
+    def failed(self) -> bool:
+        """Exit status 1: a job failed or its outcome is unknown, or it was skipped because the quota
+        is spent or its page is not live."""
+        return any(
+            r.status in (Status.FAILED, Status.UNKNOWN)
+            or (r.status == Status.DRY_RUN and r.error)
+            or r.error_kind in (ErrorKind.QUOTA, ErrorKind.NOT_LIVE)
+            for r in self.results
+        )
+
+
+def _open_records(settings: Settings, options: RunOptions) -> tuple[State, Ledger, CheckedFiles]:
+    """State and ledger, read under the lock, with what a killed run left: its journal is folded
+    into the files, and what it announced but never recorded is added to the history (so that
+    history and quota match what is on the platforms). Written back at once. Files as a run left
+    them are not checked again (see `checked`)."""
+    from postion_publish.store.checked import CheckedFiles  # here: `plan` does without hashlib
+
+    checked = CheckedFiles.of(settings.root, options.environ)
+    state = load_state(settings.root, checked)
+    ledger = load_ledger(settings.root, checked)
+    added = 0
+    if not checked.vouches_for_both():
+        ledger, added = with_missing_history(ledger, state)
+    journal_left = journal_path(settings.root / STATE_DIR).exists()
+    if not options.dry_run:
+        if added or journal_left:
+            fold_journal(settings.root, state, ledger, ledger.quota(settings.quota, options.clock()), checked)
+        else:
+            checked.remember_seen()
+    return state, ledger, checked
+
+
+def _refuse_placeholder(settings: Settings, jobs: Sequence[Job], environ: Mapping[str, str]) -> None:
+    """A placeholder site_url (`https://blog.example.com`) announced is a dead link nobody can take
+    back: refused before anything is written, unless every platform it would go to is on this
+    machine (the sandbox, the demo, a test server)."""
+    from postion_publish.core import registry as platforms
+    from postion_publish.core.config import is_placeholder_site
+    from postion_publish.core.urls import split_url
+
+    if not jobs or not is_placeholder_site(settings.site_url):
+        return
+    for name in dict.fromkeys(job.platform for job in jobs):
+        parts = split_url(platforms.spec(name).endpoint(settings.platforms[name], environ))
+        host = (parts.hostname or "") if parts is not None else ""
+        # No address known (a credential missing): that job fails on its own, with that reason.
+        if host and host != "localhost" and not host.startswith("127.") and host != "::1":
+            raise BadInput(
+                f"{settings.site_url} is a placeholder: set your site's address before announcing it "
+                f"(nothing was sent to {platforms.display_name(name)} or any other platform)",
+                file=settings.file,
+                key="site_url",
+            )
+
+
+def _check_platforms(settings: Settings, platforms: Sequence[str]) -> None:
+    for name in platforms:
+        if name not in settings.platforms:
+            raise BadInput(f"--platform {name}: not in the configuration (configured: {', '.join(settings.platforms)})")
+
+
+def _execute(
+    settings: Settings,
+    state: State,
+    ledger: Ledger,
+    jobs: list[Job],
+    options: RunOptions,
+    checked: CheckedFiles,
+    due: Sequence[Job] = (),
+) -> tuple[list[JobResult], Quota]:
+    """Send `jobs`. `due`: every job of the plan, recorded as pending first (see Recorder.mark_pending)."""
+    if options.dry_run:
+        results = _dry_run(settings, jobs, options)
+        for result in results:
+            options.on_result(result)
+        return results, ledger.quota(settings.quota, options.clock())
+    import asyncio
+
+    from postion_publish.run.execute import Executor, Recorder, RetryPolicy
+    from postion_publish.store.tokens import RedactingStore
+    from postion_publish.tokens.github import notices_of, store_for_run
+
+    recorder = Recorder(settings.root, settings, state, ledger, options.clock, checked)
+    recorder.mark_pending((job.post, job.platform) for job in due)
+    tokens = options.tokens or store_for_run(options.environ, settings.token_scope)
+    executor = Executor(
+        recorder,
+        options.environ,
+        options.policy or RetryPolicy(),
+        on_result=options.on_result,
+        tokens=tokens,
+        on_secret=options.on_secret,
+    )
+    try:
+        results = asyncio.run(executor.run(jobs))
+        if isinstance(executor.tokens, RedactingStore) and executor.tokens.rotated:
+            from postion_publish.tokens.connections import after_rotation
+
+            # The connection records: refreshed now (and, for Threads, 60 more days).
+            recorder.with_tokens(after_rotation(recorder.ledger.tokens, executor.tokens.rotated, options.clock()))
+    finally:
+        recorder.close()
+    for notice in notices_of(tokens):
+        options.on_notice(notice)
+    return results, recorder.quota()
+
+
+def publish(
+    config_path: Path, options: RunOptions, *, platforms: Sequence[str] = (), post_url: str | None = None
+) -> RunOutcome:
+    """Publish what the plan holds: every due (post, platform), or those chosen."""
+    settings = load_settings(config_path)
+    _check_platforms(settings, platforms)
+    with _lock(settings, options):
+        state, ledger, checked = _open_records(settings, options)  # under the lock: a run that just ended is seen
+        posts = read_posts(settings, settled=state.is_settled, publishing=not options.dry_run)
+        plan = make_plan(posts, state, settings, options.clock(), load_captions(settings.root))
+        if settings.ai is not None and settings.ai.unreviewed == "generate" and not options.dry_run:
+            plan = _with_generated_captions(config_path, settings, posts, state, plan, options)
+        chosen = [
+            job
+            for job in plan.jobs
+            if (not platforms or job.platform in platforms) and (post_url is None or job.post.url == post_url)
+        ]
+        if post_url is not None and not any(job.post.url == post_url for job in plan.jobs):
+            raise BadInput(f"--post {post_url}: no new post has that URL (see `postion plan`)")
+        if not options.dry_run:
+            _refuse_placeholder(settings, chosen, options.environ)
+        chosen, waiting = _live_only(chosen, options)
+        # Every due pair is recorded as pending before anything is sent, those not chosen included.
+        results, quota = _execute(settings, state, ledger, chosen, options, checked, due=plan.jobs)
+    return RunOutcome(waiting + results, quota, plan.scheduled, tuple(find_unsettled(state, ledger)))
+
+
+def _with_generated_captions(
+    config_path: Path, settings: Settings, posts: list[Post], state: State, plan: Plan, options: RunOptions
+) -> Plan:
+    """`ai.unreviewed: generate`: captions no one reviewed are written now, stored as unreviewed
+    (and the attempts flagged so in the history). A model that fails leaves the template."""
+    from postion_publish.ai.adapt import adapt, needing_captions
+
+    missing = needing_captions(plan, load_captions(settings.root))
+    if not missing:
+        return plan
+    try:
+        adapt(config_path, options.environ, options.clock(), missing, reviewed=False)
+    except PostionError as error:
+        options.on_notice(f"captions were not generated ({error}): the template caption is used")
+        return plan
+    return make_plan(posts, state, settings, options.clock(), load_captions(settings.root))
+
+
+def _live_only(jobs: list[Job], options: RunOptions) -> tuple[list[Job], list[JobResult]]:
+    """With --wait-live: the jobs whose post is served, and a skipped result for each other one."""
+    if options.wait_live is None or options.dry_run or not jobs:
+        return jobs, []
+    from postion_publish.run.live import wait_until_live
+
+    outcomes = wait_until_live(
+        (job.post.url for job in jobs), options.wait_live, options.wait_interval, options.on_progress
+    )
+    waiting = []
+    for job in jobs:
+        if (why := outcomes.get(job.post.url)) is not None:
+            reason = (
+                f"{job.post.url} {why} (is the deploy finished?); not announced yet: it stays pending for the next run"
+            )
+            waiting.append(JobResult(job, Status.SKIPPED, error=reason, error_kind=ErrorKind.NOT_LIVE))
+            options.on_result(waiting[-1])
+    return [job for job in jobs if outcomes.get(job.post.url) is None], waiting
+
+
+def _dry_run(settings: Settings, jobs: Sequence[Job], options: RunOptions) -> list[JobResult]:
+    """What a real run would need, checked without sending or writing: each platform's credentials
+    are there (never shown), an attached image exists and may be sent, the state folder can be
+    written, the site_url is not a placeholder. A job that would fail says why (exit 1)."""
+    from postion_publish.core import registry as platforms
+    from postion_publish.platforms.build import credentials_of
+    from postion_publish.store.tokens import MemoryStore
+
+    problems: dict[str, str] = {}
+    try:
+        _refuse_placeholder(settings, jobs, options.environ)
+    except BadInput as error:
+        problems[""] = error.reason
+    folder_problem = _unwritable(settings.root / STATE_DIR)
+    results = []
+    for job in jobs:
+        why = problems.get("") or folder_problem
+        if why is None and job.platform not in problems:
+            try:
+                credentials_of(platforms.spec(job.platform), options.environ, MemoryStore())
+            except PostionError as error:
+                problems[job.platform] = str(error)
+        why = why or problems.get(job.platform) or _image_problem(settings, job)
+        results.append(JobResult(job, Status.DRY_RUN, error=f"would fail: {why}" if why else None))
+    return results
+
+
+def _unwritable(folder: Path) -> str | None:
+    """Why a run could not write its records here, else None (a file made and removed at once)."""
+    import tempfile
+
+    try:  # the folder itself, or where it would be made
+        with tempfile.NamedTemporaryFile(dir=folder if folder.is_dir() else folder.parent, prefix=".dry-run-"):
+            pass
+    except OSError as error:
+        return f"{folder} cannot be written ({error.strerror or type(error).__name__})"
+    return None
+
+
+def _image_problem(settings: Settings, job: Job) -> str | None:
+    """An attached image (`postion: {image}`) that publish would refuse; a URL is not downloaded here."""
+    from postion_publish.platforms.attachments import find_image, image_roots, load_image
+
+    name = job.post.options.image
+    if not name or name.startswith(("http://", "https://")):
+        return None
+    try:
+        path = find_image(job.post, name, "postion.image", image_roots(job.post, settings.source.path))
+        if path is None:
+            where = job.post.source_file or job.post.url
+            return f"{where}, key 'postion.image': {name} was not found in the site's folders"
+        load_image(job.post, path, job.post.options.alt or "", "postion.image")
+    except PostionError as error:
+        return str(error)
+    return None
+
+
+def post_manually(
+    config_path: Path,
+    url: str,
+    options: RunOptions,
+    *,
+    platforms: Sequence[str] = (),
+    captions: Mapping[str, str] | None = None,
+) -> RunOutcome:
+    """`postion post URL`: one post, chosen platforms, captions given by hand. A platform the
+    post is already announced on is skipped: the state never lets it go out twice."""
+    settings = load_settings(config_path)
+    _check_platforms(settings, platforms)
+    captions = captions or {}
+    with _lock(settings, options):
+        state, ledger, checked = _open_records(settings, options)
+        post = next((p for p in read_posts(settings, publishing=not options.dry_run) if p.url == url), None)
+        if post is None:
+            if not captions:
+                raise BadInput(f"{url} is not a post of this site; give its text with --caption")
+            post = Post(id=url, url=url, title=url, date=options.clock(), description="")
+        names = list(platforms or settings.enabled_platforms)
+        stored = load_captions(settings.root).get(post.id)  # reviewed captions, as `publish` posts them
+        jobs = []
+        skipped = []
+        for name in names:
+            if state.status(state.entry_id(post) or post.id, name) in (
+                PlatformStatus.ANNOUNCED,
+                PlatformStatus.UNKNOWN,
+            ):
+                skipped.append(name)
+                continue
+            jobs.append(build_job(post, settings.platforms[name], settings, captions.get(name), stored=stored))
+        if not options.dry_run:
+            _refuse_placeholder(settings, jobs, options.environ)
+        results, quota = _execute(settings, state, ledger, jobs, options, checked, due=jobs)
+    for name in skipped:
+        record = state.record(post, name)
+        note = f"already {record.get('status')} on {name}" + (f": {record['url']}" if record.get("url") else "")
+        placeholder = build_job(post, settings.platforms[name], settings, captions.get(name))
+        skip = JobResult(placeholder, Status.SKIPPED, url=record.get("url"), error=note, error_kind=ErrorKind.ALREADY)
+        options.on_result(skip)
+        results.append(skip)
+    return RunOutcome(results, quota)
+
+
+def retry(
+    config_path: Path,
+    attempt_ids: Iterable[str],
+    options: RunOptions,
+    *,
+    posted_url: str | None = None,
+    again: bool = False,
+) -> RunOutcome:
+    """Retry failed attempts. Without ids: every (post, platform) whose latest attempt failed and
+    is still pending. An id of an attempt whose outcome is unknown is the user's word that it did
+    not go out: its open intent is dropped and it is sent again. With `posted_url`, the user's word
+    that it did go out, there: it is recorded as published (and counted in the quota), not sent.
+    A (post, platform) announced already is never sent again (whatever attempt names it) unless
+    `again`: the user's word, a deliberate re-post recorded as such."""
+    settings = load_settings(config_path)
+    ids = list(dict.fromkeys(attempt_ids))  # an id named twice is one job
+    if again and (not ids or posted_url is not None):
+        raise BadInput("--again re-posts the attempts named by id (see `postion history`), and not with --posted")
+    with _lock(settings, options):
+        state, ledger, checked = _open_records(settings, options)
+        attempts = _attempts_to_retry(ledger, state, ids)
+        if posted_url is not None:
+            return _settle_as_posted(settings, state, ledger, attempts, posted_url, options, checked)
+        posts = {post.id: post for post in read_posts(settings, publishing=True)}
+        jobs: list[Job] = []
+        already: list[JobResult] = []
+        for attempt in attempts:
+            post = posts.get(attempt.post_id) or next((p for p in posts.values() if p.url == attempt.post), None)
+            if post is None:
+                raise BadInput(f"attempt {attempt.id}: the post {attempt.post} is no longer on the site")
+            if attempt.platform not in settings.platforms:
+                raise BadInput(f"attempt {attempt.id}: {attempt.platform} is no longer configured")
+            if any(job.post.id == post.id and job.platform == attempt.platform for job in jobs) or any(
+                done.job.post.id == post.id and done.job.platform == attempt.platform for done in already
+            ):
+                continue  # two attempts of one job: it is sent (at most) once
+            record = state.record(post, attempt.platform)
+            status = state.status(state.entry_id(post) or post.id, attempt.platform)
+            job = build_job(post, settings.platforms[attempt.platform], settings)
+            if status == PlatformStatus.ANNOUNCED and not again:
+                already.append(_already_announced(job, record, attempt.id))
+                continue
+            if status == PlatformStatus.ANNOUNCED:  # --again: a new post, with keys of its own
+                # The first copy's parts are not this one's: a crash mid-send must not take them for it.
+                fresh = {k: v for k, v in record.items() if k != "parts"}
+                state = state.with_record(post, attempt.platform, {**fresh, "repost": int(record.get("repost", 0)) + 1})
+                job = replace(job, again=True)
+            elif status == PlatformStatus.UNKNOWN:
+                record = {k: v for k, v in record.items() if k not in ("intent", "reason")}
+                state = state.with_record(post, attempt.platform, {**record, "status": PlatformStatus.PENDING})
+            elif "rejected" in record:  # a message too long, muted since it failed: tried (locally) again
+                state = state.with_record(post, attempt.platform, {k: v for k, v in record.items() if k != "rejected"})
+            jobs.append(job)
+        if not options.dry_run:
+            _refuse_placeholder(settings, jobs, options.environ)
+        for result in already:
+            options.on_result(result)
+        if not options.dry_run and jobs:
+            save_state(settings.root, state)
+        results, quota = _execute(settings, state, ledger, jobs, options, checked)
+        retried = {attempt.id for attempt in attempts}
+        left = [u for u in find_unsettled(state, ledger) if u.attempt_id not in retried]
+    return RunOutcome(already + results, quota, unsettled=tuple(left))
+
+
+def _already_announced(job: Job, record: Mapping[str, object], attempt_id: str) -> JobResult:
+    """What `retry` says of a job that went out already: where, and how to post it again on purpose."""
+    where = f": {record['url']}" if record.get("url") else ""
+    note = (
+        f"already announced on {job.platform}{where}; not sent again "
+        f"(`postion retry {attempt_id} --again` posts it once more, on purpose)"
+    )
+    url = str(record["url"]) if record.get("url") else None
+    return JobResult(job, Status.SKIPPED, url=url, error=note, error_kind=ErrorKind.ALREADY)
+
+
+def _settle_as_posted(
+    settings: Settings,
+    state: State,
+    ledger: Ledger,
+    attempts: list[Attempt],
+    url: str,
+    options: RunOptions,
+    checked: CheckedFiles,
+) -> RunOutcome:
+    from postion_publish.core.urls import split_url
+    from postion_publish.run.execute import Recorder
+
+    if len(attempts) != 1:
+        raise BadInput("--posted takes exactly one attempt id: the one whose post is at that URL")
+    parts = split_url(url)
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+        raise BadInput(f"--posted needs the post's live URL (http or https), not {url!r}")
+    attempt = attempts[0]
+    post = Post(id=attempt.post_id, url=attempt.post, title=attempt.post, date=options.clock())
+    if state.status(attempt.post_id, attempt.platform) == PlatformStatus.ANNOUNCED:
+        recorded = state.posts.get(attempt.post_id, {}).get("platforms", {}).get(attempt.platform, {}).get("url")
+        if recorded != url:
+            raise BadInput(
+                f"attempt {attempt.id}: {attempt.post} is already announced on {attempt.platform}, at {recorded}"
+            )
+        job = Job(post, attempt.platform, ())
+        done = _already_announced(job, {"url": url}, attempt.id)
+        options.on_result(done)
+        return RunOutcome([done], ledger.quota(settings.quota, options.clock()))
+    recorder = Recorder(settings.root, settings, state, ledger, options.clock, checked)
+    now = utc_text(options.clock())
+    try:
+        recorder.update(
+            post, attempt.platform, status=PlatformStatus.ANNOUNCED, url=url, time=now, intent=None, reason=None
+        )
+        job = Job(post, attempt.platform, ())
+        settled = JobResult(job, Status.PUBLISHED, url=url, error_kind=ErrorKind.SETTLED, attempts=0)
+        result = recorder.finish(settled, 0)
+    finally:
+        recorder.close()
+    options.on_result(result)
+    left = find_unsettled(recorder.state, recorder.ledger)
+    return RunOutcome([result], recorder.ledger.quota(settings.quota, options.clock()), unsettled=tuple(left))
+
+
+def _attempts_to_retry(ledger: Ledger, state: State, ids: list[str]) -> list[Attempt]:
+    if ids:
+        chosen = []
+        for attempt_id in ids:
+            attempt = ledger.find(attempt_id)
+            if attempt is None:
+                raise BadInput(f"no attempt with id {attempt_id} in the history (see `postion history`)")
+            # A published one is named to say where it went, or to post it again (--again).
+            if attempt.status not in (Status.FAILED, Status.UNKNOWN, Status.PUBLISHED):
+                raise BadInput(f"attempt {attempt_id} is {attempt.status}, not failed: nothing to retry")
+            chosen.append(attempt)
+        return chosen
+    latest: dict[tuple[str, str], Attempt] = {}
+    for attempt in ledger.attempts:
+        latest[(attempt.post_id, attempt.platform)] = attempt
+    return [
+        attempt
+        for (post_id, platform), attempt in latest.items()
+        if attempt.status == Status.FAILED and state.status(post_id, platform) == PlatformStatus.PENDING
+    ]
+
+
+def _lock(settings: Settings, options: RunOptions) -> AbstractContextManager[None]:
+    """A dry run writes nothing, so it needs no lock. Without a state file the run is refused
+    before the lock, so that a refused run creates nothing (not even `.postion/`)."""
+    from postion_publish.store.lock import publishing_lock
+
+    if not state_path(settings.root).exists():
+        load_state(settings.root)  # raises the error that explains `postion init --baseline`
+    return nullcontext() if options.dry_run else publishing_lock(settings.root)

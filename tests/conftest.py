@@ -142,12 +142,11 @@ def no_credential_in_any_file_the_suite_wrote(tmp_path_factory: pytest.TempPathF
     """After the whole suite: no file any test left (states, ledgers, summaries, outputs, comments
     saved, commits' working trees) holds a sandbox credential, even where the fakes echoed them."""
     yield
-    from dataclasses import astuple
 
     from github_fake import SECRETS_PAT
     from postion_publish.sandbox.server import Credentials
     from secret_scan import files_with_leaks
 
     # The sandbox's password, tokens and app secrets (rotated tokens contain their seed), and the PAT.
-    secrets = [value for value in astuple(Credentials()) if value and "-" in value] + [SECRETS_PAT]
+    secrets = [value for value in Credentials().values() if value and "-" in value] + [SECRETS_PAT]
     assert files_with_leaks(tmp_path_factory.getbasetemp(), secrets) == {}

@@ -9,7 +9,7 @@ import json
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
@@ -19,43 +19,33 @@ if TYPE_CHECKING:
 FAILURE_MODES = ("429", "500", "500-after", "timeout", "auth", "echo", "garbled")
 
 
-# The sandbox's Discord server and channel: in its webhook's answers and in its pages' links.
-DISCORD_GUILD_ID = "1300000000000000100"
-DISCORD_CHANNEL_ID = "1300000000000000200"
-
-
-@dataclass(frozen=True)
 class Credentials:
-    """What the sandbox accepts. Not secrets: it is a local toy that anyone may run."""
+    """What the sandbox accepts, gathered from each platform's sandbox module (its `Identity`).
+    Not secrets: it is a local toy that anyone may run. `Credentials(x_client_secret=…)` changes
+    one; `credentials.<name>` reads one."""
 
-    bluesky_handle: str = "demo.bsky.sandbox"
-    bluesky_app_password: str = "sand-boxa-ppss-word"
-    mastodon_token: str = "sandbox-mastodon-token"
-    mastodon_username: str = "demo"
-    discord_webhook_id: str = "1300000000000000001"
-    discord_webhook_token: str = "sandbox-webhook-token"
-    # X: an OAuth 2.0 public client whose refresh tokens rotate, and OAuth 1.0a keys.
-    x_client_id: str = "c2FuZGJveCBjbGllbnQ"
-    # A confidential app (a secret): the token and revoke endpoints then want HTTP Basic, as X's do.
-    x_client_secret: str | None = None
-    x_refresh_token: str = "sandbox-x-refresh-token"
-    x_access_seed: str = "sandbox-x-bearer"  # rotated access tokens start with it
-    x_api_key: str = "sandbox-x-api-key"
-    x_api_secret: str = "sandbox-x-api-secret"
-    x_access_token: str = "sandbox-x-oauth1-token"
-    x_access_secret: str = "sandbox-x-oauth1-secret"
-    x_user_id: str = "1700000000000000001"
-    x_username: str = "postion_demo"
-    linkedin_access_token: str = "sandbox-linkedin-token"
-    linkedin_author: str = "urn:li:organization:1234"
-    linkedin_client_id: str = "86sandboxlinkedin"
-    linkedin_client_secret: str = "sandbox-linkedin-client-secret"
-    linkedin_refresh_token: str = "sandbox-linkedin-refresh-token"  # for approved partners' apps
-    threads_access_token: str = "sandbox-threads-token"
-    threads_client_id: str = "1700000000000042"
-    threads_client_secret: str = "sandbox-threads-app-secret"
-    threads_user_id: str = "1800000000000001"
-    threads_username: str = "postion.demo"
+    def __init__(self, **changes: Any) -> None:
+        from postion_publish.core import registry  # here: the platforms' modules import this one
+
+        identities = []
+        for name in registry.in_sandbox():
+            kind = registry.spec(name).sandbox_module().Identity
+            own = {field.name for field in fields(kind)}
+            identities.append(kind(**{key: value for key, value in changes.items() if key in own}))
+        unknown = set(changes) - {field.name for identity in identities for field in fields(identity)}
+        if unknown:
+            raise TypeError(f"the sandbox has no credential named {', '.join(sorted(unknown))}")
+        self._identities = tuple(identities)
+
+    def __getattr__(self, name: str) -> Any:
+        for identity in self.__dict__.get("_identities", ()):
+            if hasattr(identity, name):
+                return getattr(identity, name)
+        raise AttributeError(name)
+
+    def values(self) -> list[Any]:
+        """Every value, of every platform."""
+        return [value for identity in self._identities for value in astuple(identity)]
 
 
 @dataclass

@@ -10,16 +10,31 @@ import hashlib
 import re
 import secrets
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from postion_publish.sandbox import pages
-from postion_publish.sandbox.counting import BLUESKY_BYTES as MAX_BYTES
-from postion_publish.sandbox.counting import BLUESKY_GRAPHEMES as LIMIT
+from postion_publish.platforms.bluesky import page as own_page
 from postion_publish.sandbox.counting import graphemes
 from postion_publish.sandbox.exchange import Failure, Request, Response, with_failures
 
 if TYPE_CHECKING:
     from postion_publish.sandbox.server import Sandbox
+
+
+# How the service counts a post (its own code's way, not the client's rule).
+BLUESKY_GRAPHEMES = 300
+BLUESKY_BYTES = 3000
+MAX_BYTES = BLUESKY_BYTES
+LIMIT = BLUESKY_GRAPHEMES
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What this platform's sandbox accepts and who posts there (see `sandbox.exchange.Credentials`)."""
+
+    bluesky_handle: str = "demo.bsky.sandbox"
+    bluesky_app_password: str = "sand-boxa-ppss-word"
+
 
 NAME = "bluesky"
 ACCESS_TTL = 2 * 3600
@@ -234,7 +249,7 @@ def texts(store: dict[str, Any]) -> list[str]:
 
 def articles(sandbox: Sandbox) -> list[str]:
     """Its timeline on the sandbox's page, newest first."""
-    return pages.bluesky_timeline(sandbox)
+    return own_page.timeline(sandbox)
 
 
 def handle(sandbox: Sandbox, request: Request) -> Response:
@@ -251,5 +266,5 @@ def handle(sandbox: Sandbox, request: Request) -> Response:
         return route(sandbox, request)
     match = re.fullmatch(r"/profile/([^/]+)/post/([^/]+)", request.path)
     if match and request.method == "GET":
-        return pages.bluesky_post(sandbox, match.group(1), match.group(2))
+        return own_page.post_page(sandbox, match.group(1), match.group(2))
     return _error(404, "MethodNotImplemented", "Method Not Implemented")

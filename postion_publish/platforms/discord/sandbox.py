@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from postion_publish.sandbox import pages
+from postion_publish.platforms.discord import page as own_page
+from postion_publish.platforms.discord.ids import CHANNEL_ID, GUILD_ID
 from postion_publish.sandbox.counting import utf16_units
 from postion_publish.sandbox.exchange import (
-    DISCORD_CHANNEL_ID,
-    DISCORD_GUILD_ID,
     Failure,
     Request,
     Response,
@@ -26,6 +26,19 @@ from postion_publish.sandbox.forms import parse_multipart
 
 if TYPE_CHECKING:
     from postion_publish.sandbox.server import Sandbox
+
+
+# How the service counts a post (its own code's way, not the client's rule).
+DISCORD_CONTENT = 2000
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What this platform's sandbox accepts and who posts there (see `sandbox.exchange.Credentials`)."""
+
+    discord_webhook_id: str = "1300000000000000001"
+    discord_webhook_token: str = "sandbox-webhook-token"
+
 
 NAME = "discord"
 MAX_CONTENT = 2000
@@ -103,7 +116,7 @@ def _execute(sandbox: Sandbox, request: Request) -> Response:
         message = {
             "id": message_id,
             "type": 0,
-            "channel_id": DISCORD_CHANNEL_ID,
+            "channel_id": CHANNEL_ID,
             "webhook_id": sandbox.credentials.discord_webhook_id,
             "content": content,
             "embeds": embeds,
@@ -142,7 +155,7 @@ def texts(store: dict[str, Any]) -> list[str]:
 
 def articles(sandbox: Sandbox) -> list[str]:
     """Its timeline on the sandbox's page, newest first."""
-    return pages.discord_timeline(sandbox)
+    return own_page.timeline(sandbox)
 
 
 def handle(sandbox: Sandbox, request: Request) -> Response:
@@ -160,8 +173,8 @@ def handle(sandbox: Sandbox, request: Request) -> Response:
                     "id": credentials.discord_webhook_id,
                     "type": 1,
                     "name": "postion sandbox",
-                    "channel_id": DISCORD_CHANNEL_ID,
-                    "guild_id": DISCORD_GUILD_ID,
+                    "channel_id": CHANNEL_ID,
+                    "guild_id": GUILD_ID,
                 },
             )
         if request.method == "POST":
@@ -169,5 +182,5 @@ def handle(sandbox: Sandbox, request: Request) -> Response:
         return Response(405, {"message": "405: Method Not Allowed", "code": 0})
     page = re.fullmatch(r"/channels/(\d+)/(\d+)/(\d+)", request.path)
     if page and request.method == "GET":
-        return pages.discord_message(sandbox, page.group(3))
+        return own_page.post_page(sandbox, page.group(3))
     return Response(404, {"message": "404: Not Found", "code": 0})

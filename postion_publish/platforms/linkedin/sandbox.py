@@ -15,16 +15,33 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote
 
 from postion_publish.platforms.attachments import sniff_mime
-from postion_publish.sandbox import pages
-from postion_publish.sandbox.counting import LINKEDIN_LIMIT, utf16_units
+from postion_publish.platforms.linkedin import page as own_page
+from postion_publish.sandbox.counting import utf16_units
 from postion_publish.sandbox.exchange import Failure, Request, Response, issue_code, redirect, take_code, with_failures
 
 if TYPE_CHECKING:
     from postion_publish.sandbox.server import Sandbox
+
+
+# How the service counts a post (its own code's way, not the client's rule).
+LINKEDIN_LIMIT = 3000
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What this platform's sandbox accepts and who posts there (see `sandbox.exchange.Credentials`)."""
+
+    linkedin_access_token: str = "sandbox-linkedin-token"
+    linkedin_author: str = "urn:li:organization:1234"
+    linkedin_client_id: str = "86sandboxlinkedin"
+    linkedin_client_secret: str = "sandbox-linkedin-client-secret"
+    linkedin_refresh_token: str = "sandbox-linkedin-refresh-token"  # for approved partners' apps
+
 
 NAME = "linkedin"
 OLDEST_ACTIVE_VERSION = "202512"  # versions live about a year: older months answer 426
@@ -192,7 +209,7 @@ def texts(store: dict[str, Any]) -> list[str]:
 
 
 def articles(sandbox: Sandbox) -> list[str]:
-    return pages.linkedin_timeline(sandbox)
+    return own_page.timeline(sandbox)
 
 
 def _authorize(sandbox: Sandbox, request: Request) -> Response:
@@ -236,7 +253,7 @@ def handle(sandbox: Sandbox, request: Request) -> Response:
     method, path = request.method, request.path
     page = re.fullmatch(r"/feed/update/(urn:li:[A-Za-z]+:\d+)/?", path)
     if page and method == "GET":
-        return pages.linkedin_post(sandbox, page.group(1))
+        return own_page.post_page(sandbox, page.group(1))
     if method == "GET" and path == "/oauth/v2/authorization":
         return _authorize(sandbox, request)
     if method == "POST" and path == "/oauth/v2/accessToken":

@@ -12,16 +12,42 @@ import html
 import re
 import secrets
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from postion_publish.sandbox import pages
-from postion_publish.sandbox.counting import MASTODON_LIMIT as DEFAULT_LIMIT
-from postion_publish.sandbox.counting import mastodon_length as length
+import regex
+
+from postion_publish.platforms.mastodon import page as own_page
+from postion_publish.sandbox.counting import graphemes
 from postion_publish.sandbox.exchange import Failure, Request, Response, issue_code, redirect, take_code, with_failures
 from postion_publish.sandbox.forms import parse_multipart
 
 if TYPE_CHECKING:
     from postion_publish.sandbox.server import Sandbox
+
+
+# How the service counts a post (its own code's way, not the client's rule).
+MASTODON_LIMIT = 500
+_URL = regex.compile(r"https?://[^\s]+?(?=[.,;:!?)\]'\"]*(?:\s|$))")
+_REMOTE_MENTION = regex.compile(r"(?<![\w/])@(\w+)@[\w.-]*\w")
+
+
+def mastodon_length(text: str) -> int:
+    """Mastodon's StatusLengthValidator: each http(s) URL 23, `@user@domain` as `@user`."""
+    return graphemes(_REMOTE_MENTION.sub(r"@\1", _URL.sub("x" * 23, text)))
+
+
+DEFAULT_LIMIT = MASTODON_LIMIT
+length = mastodon_length
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What this platform's sandbox accepts and who posts there (see `sandbox.exchange.Credentials`)."""
+
+    mastodon_token: str = "sandbox-mastodon-token"
+    mastodon_username: str = "demo"
+
 
 NAME = "mastodon"
 IDEMPOTENCY_SECONDS = 3600
@@ -196,7 +222,7 @@ def texts(store: dict[str, Any]) -> list[str]:
 
 def articles(sandbox: Sandbox) -> list[str]:
     """Its timeline on the sandbox's page, newest first."""
-    return pages.mastodon_timeline(sandbox)
+    return own_page.timeline(sandbox)
 
 
 def _register_app(sandbox: Sandbox, request: Request) -> Response:
@@ -263,5 +289,5 @@ def handle(sandbox: Sandbox, request: Request) -> Response:
         return Response(200, found) if found else Response(404, {"error": "Record not found"})
     page = re.fullmatch(r"/@([^/]+)/(\d+)", request.path)
     if page and request.method == "GET":
-        return pages.mastodon_status(sandbox, page.group(2))
+        return own_page.post_page(sandbox, page.group(2))
     return Response(404, {"error": "Record not found"})

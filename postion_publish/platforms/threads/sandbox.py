@@ -18,15 +18,37 @@ import hashlib
 import hmac
 import re
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
-from postion_publish.sandbox import pages
-from postion_publish.sandbox.counting import THREADS_LIMIT, threads_length
+from postion_publish.platforms.threads import page as own_page
+from postion_publish.sandbox.counting import CLUSTER, EMOJI
 from postion_publish.sandbox.exchange import Failure, Request, Response, issue_code, redirect, take_code, with_failures
 
 if TYPE_CHECKING:
     from postion_publish.sandbox.server import Sandbox
+
+
+# How the service counts a post (its own code's way, not the client's rule).
+THREADS_LIMIT = 500
+
+
+def threads_length(text: str) -> int:
+    """An emoji counts its UTF-8 bytes."""
+    return sum(len(cluster.encode()) if EMOJI.search(cluster) else len(cluster) for cluster in CLUSTER.findall(text))
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What this platform's sandbox accepts and who posts there (see `sandbox.exchange.Credentials`)."""
+
+    threads_access_token: str = "sandbox-threads-token"
+    threads_client_id: str = "1700000000000042"
+    threads_client_secret: str = "sandbox-threads-app-secret"
+    threads_user_id: str = "1800000000000001"
+    threads_username: str = "postion.demo"
+
 
 NAME = "threads"
 TOKEN_TTL = 60 * 86400
@@ -298,14 +320,14 @@ def texts(store: dict[str, Any]) -> list[str]:
 
 
 def articles(sandbox: Sandbox) -> list[str]:
-    return pages.threads_timeline(sandbox)
+    return own_page.timeline(sandbox)
 
 
 def handle(sandbox: Sandbox, request: Request) -> Response:
     method, path = request.method, request.path
     page = re.fullmatch(r"/@[\w.]+/post/(\w+)", path)
     if page and method == "GET":
-        return pages.threads_post(sandbox, page.group(1))
+        return own_page.post_page(sandbox, page.group(1))
     params = _params(request)
     if method == "GET" and path == "/refresh_access_token":
         return _refresh(sandbox, params)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from postion_publish.platforms.x import rule as x
+from postion_publish.core.captions import twitter_text as x
 
 TABLE = json.loads((Path(__file__).parent / "data" / "x_weighted_length.json").read_text(encoding="utf-8"))
 

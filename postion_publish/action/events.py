@@ -28,7 +28,7 @@ from postion_publish.action.workflow import (
     mask_secrets,
     set_outputs,
 )
-from postion_publish.core import registry, report
+from postion_publish.core import registry
 from postion_publish.core.config import Settings, load_settings
 from postion_publish.core.errors import BadInput, PostionError
 from postion_publish.core.inert import code_span, one_line, table_cell
@@ -36,6 +36,7 @@ from postion_publish.core.plan import Plan, make_plan
 from postion_publish.core.redact import Redactor
 from postion_publish.core.results import Status
 from postion_publish.net.github import MAX_COMMENT, GitHub, GitHubError
+from postion_publish.run import report
 from postion_publish.run.workspace import RunOptions, RunOutcome, post_manually, publish
 from postion_publish.sources import read_posts
 from postion_publish.store.captions import load_captions

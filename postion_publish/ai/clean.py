@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from postion_publish.core.captions.twitter_text import url_spans_in_text
 from postion_publish.core.inert import visible
-from postion_publish.platforms.x.rule import url_spans_in_text
 
 _LINK_SCHEMES = "https?|ftps?|wss?|javascript|vbscript|data|file|mailto|tel|sms|intent|blob|about|ssh|git|irc"
 _PATTERNS = (

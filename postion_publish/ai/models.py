@@ -21,8 +21,8 @@ from postion_publish.core.config import AISettings
 from postion_publish.core.errors import PostionError
 from postion_publish.core.redact import Redactor
 from postion_publish.net.answers import BoundedClient
+from postion_publish.net.client import USER_AGENT
 from postion_publish.platforms.base import json_or_empty, retry_after_seconds
-from postion_publish.platforms.build import USER_AGENT
 
 API_KEY = "POSTION_AI_API_KEY"
 DEFAULT_BASE = {"openai": "https://api.openai.com/v1", "anthropic": "https://api.anthropic.com"}

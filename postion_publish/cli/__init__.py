@@ -175,7 +175,7 @@ def plan(as_json: bool, as_markdown: bool, config_path: Path, now: str | None) -
     """What would be posted, where: each message with its length. No network, no secrets."""
     if as_json and as_markdown:
         raise BadInput("choose one of --json and --markdown")
-    from postion_publish.core import report
+    from postion_publish.run import report
     from postion_publish.run.workspace import load_plan
 
     the_plan, unsettled = load_plan(config_path, _now(now))
@@ -195,7 +195,7 @@ def plan(as_json: bool, as_markdown: bool, config_path: Path, now: str | None) -
 
 
 def _echo_unsettled(unsettled: Sequence[Unsettled], err: bool = False) -> None:
-    from postion_publish.core import report
+    from postion_publish.run import report
 
     if unsettled:
         echo("\nOutcome unknown (not sent again until you decide):", err=err)
@@ -208,7 +208,7 @@ def _echo_unsettled(unsettled: Sequence[Unsettled], err: bool = False) -> None:
 def _run_options(now: str | None, as_json: bool, dry_run: bool = False, wait_live: float | None = None) -> RunOptions:
     import os
 
-    from postion_publish.core import report
+    from postion_publish.run import report
     from postion_publish.run.workspace import RunOptions
 
     def progress(result: JobResult) -> None:
@@ -227,7 +227,7 @@ def _run_options(now: str | None, as_json: bool, dry_run: bool = False, wait_liv
 
 
 def _finish(outcome: RunOutcome, as_json: bool) -> None:
-    from postion_publish.core import report
+    from postion_publish.run import report
 
     if as_json:
         data: dict[str, Any] = {
@@ -312,8 +312,8 @@ def retry(
 
 def history(as_json: bool, limit: int | None, config_path: Path) -> None:
     """Every attempt: time, post, platform, status, live link, error."""
-    from postion_publish.core import report
     from postion_publish.core.config import load_settings
+    from postion_publish.run import report
     from postion_publish.store.ledger import load_ledger
 
     attempts = load_ledger(load_settings(config_path).root).newest_first(limit)
@@ -325,8 +325,8 @@ def history(as_json: bool, limit: int | None, config_path: Path) -> None:
 
 def quota(as_json: bool, config_path: Path, now: str | None) -> None:
     """Units used this billing cycle (1 per post per platform) and when they reset."""
-    from postion_publish.core import report
     from postion_publish.core.config import load_settings
+    from postion_publish.run import report
     from postion_publish.store.ledger import load_ledger
 
     settings = load_settings(config_path)
@@ -549,9 +549,8 @@ def demo(no_serve: bool, config_path: Path | None) -> None:
             f"`postion sandbox -c {config_path}` shows how to point its platforms at the sandbox.)\n"
         )
 
-    from postion_publish.core import report
     from postion_publish.run import demo as demo_site
-    from postion_publish.run import workspace
+    from postion_publish.run import report, workspace
 
     folder = demo_site.demo_folder(os.environ)
     demo_site.prepare(folder)

@@ -5,15 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from postion_publish.core.captions.reviewed import StoredCaptions
 from postion_publish.core.config import PlatformSettings, Settings, TemplateText, placeholder_notice
 from postion_publish.core.errors import PlanWarning
 from postion_publish.core.posts import Post, check_unique
-from postion_publish.store.state import State
-
-if TYPE_CHECKING:
-    from postion_publish.store.captions import StoredCaptions
 
 
 @dataclass(frozen=True)
@@ -70,9 +67,24 @@ def _left_out_because(post: Post, settings: Settings, now: dt.datetime) -> str |
     return None
 
 
+class Announced(Protocol):
+    """What the plan asks of the state file (`store.state.State`): which posts were announced where."""
+
+    @property
+    def posts(self) -> Mapping[str, Mapping[str, Any]]: ...
+
+    def url_index(self, urls: Iterable[str] = ()) -> dict[str, str]: ...
+
+    def entry_id(self, post: Post, by_url: Mapping[str, str] | None = None) -> str | None: ...
+
+    def platforms_due(
+        self, post: Post, platforms: Iterable[str], by_url: Mapping[str, str] | None = None
+    ) -> list[str]: ...
+
+
 def make_plan(
     posts: Iterable[Post],
-    state: State,
+    state: Announced,
     settings: Settings,
     now: dt.datetime,
     captions: Mapping[str, StoredCaptions] | None = None,

@@ -77,7 +77,7 @@ def _plan_summary(
     posts = posts_from_entries(entries, manifest, content_root)
     from postion_publish.core.config import load_settings
     from postion_publish.core.plan import make_plan
-    from postion_publish.core.report import warning_text
+    from postion_publish.run.report import warning_text
     from postion_publish.store.captions import load_captions
 
     settings, now = load_settings(config_path), dt.datetime.now(dt.UTC)

@@ -15,6 +15,8 @@ import httpx
 
 from postion_publish.net.answers import MAX_ANSWER, AnswerTooLarge
 
+USER_AGENT = "postion-publish (+https://github.com/postion/postion-publish)"  # every client's
+
 
 class DeadlineClient(httpx.AsyncClient):
     """An `httpx.AsyncClient` whose every send ends within `deadline` seconds with its answer read

@@ -19,7 +19,7 @@ import httpx
 
 from postion_publish.core.errors import PostionError
 from postion_publish.net.answers import BoundedClient
-from postion_publish.platforms.build import USER_AGENT
+from postion_publish.net.client import USER_AGENT
 
 BOT_LOGIN = "github-actions[bot]"
 MAX_COMMENT = 65_536

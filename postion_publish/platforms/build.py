@@ -11,11 +11,9 @@ from postion_publish.core.config import PlatformSettings
 from postion_publish.core.errors import NotConnected
 from postion_publish.core.registry import PlatformSpec
 from postion_publish.net import tls
-from postion_publish.net.client import DeadlineClient
+from postion_publish.net.client import USER_AGENT, DeadlineClient
 from postion_publish.platforms.base import Adapter, BuildContext, Clock, wall_clock
 from postion_publish.store.tokens import MemoryStore, TokenStore, credential
-
-USER_AGENT = "postion-publish (+https://github.com/postion/postion-publish)"
 
 
 def new_client(

@@ -14,8 +14,7 @@ from collections.abc import Callable, Iterable
 
 import httpx
 
-from postion_publish.net.client import DeadlineClient
-from postion_publish.platforms.build import USER_AGENT
+from postion_publish.net.client import USER_AGENT, DeadlineClient
 
 REQUEST_DEADLINE = 20.0
 PROGRESS_EVERY = 30.0  # seconds between two "still waiting" lines

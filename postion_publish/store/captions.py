@@ -7,46 +7,24 @@ makes its captions stale: the plan says so and uses the template; nothing is reg
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from postion_publish.core.captions.reviewed import StoredCaptions, inputs_hash
 from postion_publish.core.errors import BadInput
-from postion_publish.core.posts import Post
 from postion_publish.core.repofiles import read_repo_file, refuse_linked_folder
 from postion_publish.core.yaml_positions import load_located
 from postion_publish.store.jsonfile import write_atomic
 from postion_publish.store.state import STATE_DIR
 
+__all__ = ["StoredCaptions", "caption_path", "inputs_hash", "load_captions", "save_captions"]
+
 CAPTIONS_DIR = "captions"
 MAX_CAPTION_FILE = 1024 * 1024
 MAX_CAPTION_NODES = 10_000  # values once every alias is expanded: a file holds a few captions
-
-
-@dataclass(frozen=True)
-class StoredCaptions:
-    post_id: str
-    post_url: str
-    inputs: str  # inputs_hash(post) when written
-    written_by: str  # "deterministic", or "provider:model"
-    captions: Mapping[str, str] = field(default_factory=dict)  # platform → caption, posted as it is
-    file: str = ""
-    reviewed: bool = True  # false: generated at publish time (`ai.unreviewed: generate`), never seen
-
-    def fresh_for(self, post: Post) -> bool:
-        return self.inputs == inputs_hash(post)
-
-
-def inputs_hash(post: Post) -> str:
-    data = {"title": post.title, "excerpt": post.excerpt, "tags": list(post.tags), "url": post.url}
-    import hashlib  # here: a blog with no stored captions does without it
-
-    return hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def captions_dir(root: Path) -> Path:

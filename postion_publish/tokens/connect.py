@@ -38,7 +38,7 @@ from postion_publish.core.errors import BadInput, PostionError
 from postion_publish.core.inert import one_line
 from postion_publish.core.urls import split_url
 from postion_publish.net.answers import BoundedClient
-from postion_publish.platforms.build import USER_AGENT
+from postion_publish.net.client import USER_AGENT
 
 CALLBACK_PATH = "/callback"
 DEFAULT_PORT = 8976

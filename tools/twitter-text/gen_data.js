@@ -1,5 +1,5 @@
-// Writes postion_publish/captions/rules/_twitter_text_data.py from the official npm packages.
-// Run from this folder after `npm install twitter-text@3.1.0`:  node gen_data.js > ../../postion_publish/captions/rules/_twitter_text_data.py
+// Writes postion_publish/core/captions/_twitter_text_data.py from the official npm packages.
+// Run from this folder after `npm install twitter-text@3.1.0`:  node gen_data.js > ../../postion_publish/core/captions/_twitter_text_data.py
 // The regexes are data: twitter-text's TLD lists (Apache-2.0) and twemoji-parser's emoji regex (MIT).
 const gtld = require('twitter-text/dist/regexp/validGTLD').source;
 const cctld = require('twitter-text/dist/regexp/validCCTLD').source;

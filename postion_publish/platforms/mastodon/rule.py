@@ -9,7 +9,7 @@ from typing import Any
 
 from postion_publish.core.captions.rules import LengthRule
 from postion_publish.core.captions.text_units import grapheme_count
-from postion_publish.platforms.x.rule import url_spans_in_text
+from postion_publish.core.captions.twitter_text import url_spans_in_text
 
 DEFAULT_LIMIT = 500
 URL_LENGTH = 23

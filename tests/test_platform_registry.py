@@ -20,7 +20,7 @@ from postion_publish.core.registry import PlatformSpec, registered
 from postion_publish.net.client import DeadlineClient
 from postion_publish.platforms.base import BuildContext, Intent, Journal, Outgoing, PartRef, Resolution, SafeToResend
 
-RULE = LengthRule("fake", 100, len, threads=False)
+RULE = LengthRule("fake", 100, len, can_thread=False)
 SENT: list[tuple[str, str]] = []  # (room, text) of every message the fake platform received
 
 

@@ -37,7 +37,8 @@ from postion_publish.core.redact import Redactor
 from postion_publish.core.results import Status
 from postion_publish.net.github import MAX_COMMENT, GitHub, GitHubError
 from postion_publish.run import report
-from postion_publish.run.workspace import RunOptions, RunOutcome, post_manually, publish
+from postion_publish.run.retry import post_manually
+from postion_publish.run.workspace import RunOptions, RunOutcome, publish
 from postion_publish.sources import read_posts
 from postion_publish.store.captions import load_captions
 from postion_publish.store.state import State, load_state, parse_state, state_path

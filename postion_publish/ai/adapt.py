@@ -72,7 +72,7 @@ def model_caption(
     """A caption written by the model, checked; or the deterministic one and a warning."""
     rule = rule_for(platform)
     style = registry.spec(platform.name).ai_style or platform.name
-    thread = " (a longer text becomes a thread)" if platform.thread and rule.threads else ""
+    thread = " (a longer text becomes a thread)" if platform.thread and rule.can_thread else ""
     prompt = (
         f"Platform: {style}.\nLength: at most {rule.limit} characters, as the platform counts them{thread}, "
         f"the link counting too.\nTitle: {post.title}\nSummary: {post.excerpt}\n"

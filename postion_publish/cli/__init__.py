@@ -277,7 +277,7 @@ def post(
     import os
 
     from postion_publish.core import registry
-    from postion_publish.run import workspace
+    from postion_publish.run import retry as retry_commands
 
     if use_ai:
         from postion_publish.ai.adapt import adapt as run_adapt
@@ -286,7 +286,7 @@ def post(
             echo(one_line(line), err=as_json)
     captions = {name: caption for name in registry.names() if caption}
     captions.update({key.removeprefix("caption_"): text for key, text in per_platform.items() if text})
-    outcome = workspace.post_manually(
+    outcome = retry_commands.post_manually(
         config_path, url, _run_options(now, as_json), platforms=platforms, captions=captions
     )
     _finish(outcome, as_json)
@@ -304,10 +304,10 @@ def retry(
     An attempt whose outcome is unknown is settled here: by its id to send it again, or with
     --posted LIVE_URL when it did go out. A job announced already is never sent again, unless
     --again says so."""
-    from postion_publish.run import workspace
+    from postion_publish.run import retry as retry_commands
 
     options = _run_options(now, as_json)
-    _finish(workspace.retry(config_path, attempt_ids, options, posted_url=posted_url, again=again), as_json)
+    _finish(retry_commands.retry(config_path, attempt_ids, options, posted_url=posted_url, again=again), as_json)
 
 
 def history(as_json: bool, limit: int | None, config_path: Path) -> None:

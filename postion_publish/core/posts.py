@@ -81,7 +81,7 @@ def parse_options(
     if raw is None:
         return PostOptions()
     if not isinstance(raw, dict):
-        raise fail(None, "must be a mapping, e.g. `postion: {skip: [linkedin]}`")
+        raise fail(None, "must be a mapping, e.g. `postion: {skip: [<platform>]}`")
     from postion_publish.core import registry  # here: a build hook with nothing new needs no registry
 
     platforms = registry.names()

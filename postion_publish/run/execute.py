@@ -19,13 +19,11 @@ import asyncio
 import datetime as dt
 import hashlib
 import random
-from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from postion_publish.core import registry as platforms
-from postion_publish.core.config import Settings
 from postion_publish.core.errors import (
     BadInput,
     ContentRejected,
@@ -36,41 +34,26 @@ from postion_publish.core.errors import (
     UnknownOutcome,
 )
 from postion_publish.core.plan import Job, refit
-from postion_publish.core.posts import Post
 from postion_publish.core.redact import Redactor
 from postion_publish.core.results import JobResult, Status
 from postion_publish.net.client import DeadlineClient
-from postion_publish.platforms.attachments import (
-    download_image,
-    find_image,
-    image_refused,
-    image_roots,
-    load_image,
-    public_url,
-    site_file_for,
-)
 from postion_publish.platforms.base import (
     Adapter,
     AlreadyPosted,
-    Image,
     Intent,
-    LinkCard,
     Outgoing,
-    Part,
     PartRef,
     SafeToResend,
 )
 from postion_publish.platforms.build import build_adapter
-from postion_publish.store.journal import ATTEMPT_EVENT, STATE_EVENT, JournalWriter, crash_point
-from postion_publish.store.ledger import Attempt, Ledger, Quota, fold_journal, new_attempt_id
-from postion_publish.store.state import STATE_DIR, PlatformStatus, State, editable_posts, put_record, utc_text
+from postion_publish.run.outgoing import outgoing_for
+from postion_publish.run.recorder import JobJournal, Recorder, recorded_intent
+from postion_publish.store.journal import crash_point
+from postion_publish.store.state import PlatformStatus, utc_text
 from postion_publish.store.tokens import RedactingStore, TokenStore
 
 if TYPE_CHECKING:
-    from postion_publish.store.checked import CheckedFiles
-
-Clock = Callable[[], dt.datetime]
-MAX_CARD_DESCRIPTION = 300
+    pass
 
 
 @dataclass(frozen=True)
@@ -85,165 +68,6 @@ class RetryPolicy:
             return float(error.retry_after) + random.uniform(0, 0.5)
         backoff = min(self.max_delay, self.base_delay * 2.0 ** (attempt - 1))
         return backoff / 2 + random.uniform(0, backoff / 2)  # "equal jitter"
-
-
-@dataclass
-class Recorder:
-    """The one writer of state and ledger during a run (asyncio: one thread, so no races). Each
-    change is appended to the journal at once, and the files are written once, by `close`."""
-
-    root: Path
-    settings: Settings
-    state: State
-    ledger: Ledger
-    clock: Clock
-    checked: CheckedFiles | None = None  # where the files written are remembered as checked
-    reserved_units: int = 0  # jobs under way, counted against the quota before they succeed
-    journal: JournalWriter = field(init=False)
-    tokens_changed: bool = False
-    _quota: Quota | None = None
-    _posts: MutableMapping[str, Any] | None = None  # the recorder's own copy of the state's posts (see `update`)
-
-    def __post_init__(self) -> None:
-        self.journal = JournalWriter(self.root / STATE_DIR)
-
-    def mark_pending(self, pairs: Iterable[tuple[Post, str]]) -> None:
-        """Every due (post, platform) not yet recorded, recorded as pending before anything is sent
-        (so that a post first seen in a run that sends on some platforms stays due on the others),
-        in one write to the journal."""
-        self.state, marked = self.state.with_pending(pairs)
-        events = [
-            {"post": key, "url": url, "platform": platform, "record": {"status": PlatformStatus.PENDING}}
-            for key, url, platform in marked
-        ]
-        self.journal.append(STATE_EVENT, *events)
-
-    def update(self, post: Post, platform: str, **changes: Any) -> None:
-        key = self.state.entry_id(post) or post.id
-        record = {**self.state.record(post, platform), **changes}
-        record = {name: value for name, value in record.items() if value is not None}
-        self.journal.append(STATE_EVENT, {"post": key, "url": post.url, "platform": platform, "record": record})
-        if self._posts is None:  # copied once, then changed in place: not 10,000 posts copied per event
-            self._posts = editable_posts(self.state.posts)
-        put_record(self._posts, key, post.url, platform, record)
-        self.state = State(self._posts)
-
-    def finish(self, result: JobResult, parts: int) -> JobResult:
-        attempt = Attempt(
-            id=new_attempt_id(),
-            time=utc_text(self.clock()),
-            post=result.job.post.url,
-            post_id=result.job.post.id,
-            platform=result.job.platform,
-            status=result.status,
-            url=result.url,
-            error=result.error,
-            error_kind=result.error_kind,
-            attempts=result.attempts,
-            parts=parts,
-            unreviewed=result.job.unreviewed and result.status == Status.PUBLISHED,
-        )
-        self.journal.append(ATTEMPT_EVENT, attempt.to_json())
-        self.ledger = self.ledger.with_attempt(attempt)
-        if self._quota is not None and attempt.status == Status.PUBLISHED:
-            self._quota = replace(self._quota, used=self._quota.used + 1)
-        return replace(result, attempt_id=attempt.id)
-
-    def quota(self) -> Quota:
-        """Counted from the history once (it may hold thousands of attempts), then kept by `finish`."""
-        if self._quota is None:
-            self._quota = self.ledger.quota(self.settings.quota, self.clock())
-        return self._quota
-
-    def with_tokens(self, tokens: Mapping[str, Any]) -> None:
-        """New connection records (a token rotated during the run), written with the rest by `close`."""
-        self.ledger = replace(self.ledger, tokens=dict(tokens))
-        self.tokens_changed = True
-
-    def close(self) -> None:
-        """Fold the run's journal into state and ledger."""
-        self.journal.close()
-        if self.journal.written or self.tokens_changed:
-            crash_point("before-fold")
-            fold_journal(self.root, self.state, self.ledger, self.quota(), self.checked)
-
-
-@dataclass
-class JobJournal:
-    """What an adapter reports part by part, written through at once."""
-
-    recorder: Recorder
-    job: Job
-    done: list[PartRef]
-    open_intent: Intent | None = None
-
-    async def before(self, index: int, data: Mapping[str, Any]) -> None:
-        now = self.recorder.clock()
-        self.open_intent = Intent(index, now, dict(data))
-        intent = {"index": index, "started": utc_text(now), "data": dict(data)}
-        self.recorder.update(self.job.post, self.job.platform, status=PlatformStatus.PENDING, intent=intent)
-        crash_point("after-intent")
-
-    async def after(self, index: int, ref: PartRef) -> None:
-        crash_point("before-result")
-        if index < len(self.done):
-            self.done[index] = ref
-        else:
-            self.done.append(ref)
-        self.open_intent = None
-        parts = [part.to_json() for part in self.done]
-        self.recorder.update(self.job.post, self.job.platform, parts=parts, intent=None)
-
-
-def recorded_intent(record: Mapping[str, Any]) -> Intent | None:
-    intent = record.get("intent")
-    if not isinstance(intent, dict):
-        return None
-    started = dt.datetime.fromisoformat(str(intent["started"]).replace("Z", "+00:00"))
-    return Intent(int(intent["index"]), started, dict(intent.get("data", {})))
-
-
-async def outgoing_for(job: Job, now: dt.datetime, settings: Settings, deadline: float) -> Outgoing:
-    post = job.post
-    image: Image | None = None
-    thumb: Image | None = None
-    if post.options.image:  # attached on purpose, with its alt text
-        alt = post.options.alt or post.image_alt or ""
-        image = await post_image(post, post.options.image, alt, "postion.image", settings, deadline)
-        if image is None:
-            raise image_refused(post, "postion.image", f"{post.options.image} was not found in the site's folders")
-    elif post.image:  # the card's picture: optional, a card goes without it
-        try:
-            thumb = await post_image(post, post.image, post.image_alt or "", "image", settings, deadline)
-        except ContentRejected:
-            if not post.image.startswith(("http://", "https://")):
-                raise  # a local path that escapes the site is refused, not skipped
-    description = post.excerpt
-    if len(description) > MAX_CARD_DESCRIPTION:
-        description = description[: MAX_CARD_DESCRIPTION - 1].rsplit(" ", 1)[0] + "…"
-    return Outgoing(
-        key=f"{post.id}|{job.platform}",
-        parts=tuple(Part(message.text) for message in job.messages),
-        created_at=now,
-        link=LinkCard(post.url, post.title, description, thumb),
-        image=image,
-    )
-
-
-async def post_image(post: Post, name: str, alt: str, key: str, settings: Settings, deadline: float) -> Image | None:
-    """A post's image, with the URL the live site serves it at: a file of the site's folders, or a
-    URL of the site (its built file when there is one, else downloaded from the site's host).
-    None where a local name matches no file."""
-    roots = image_roots(post, settings.source.path)
-    if name.startswith(("http://", "https://")):
-        built = settings.source.type != "content"
-        if built and (local := site_file_for(name, settings.site_url, settings.source.path)) is not None:
-            return replace(load_image(post, local, alt, key), url=name)
-        return await download_image(post, name, alt, key, settings.site_url, deadline=deadline)
-    path = find_image(post, name, key, roots)
-    if path is None:
-        return None
-    return replace(load_image(post, path, alt, key), url=public_url(path, roots, settings.site_url))
 
 
 def _fits_every_server(job: Job) -> bool:

@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from postion_publish.core.config import QuotaSettings
-from postion_publish.core.errors import BadInput, ErrorKind
+from postion_publish.core.errors import BadInput
 from postion_publish.core.results import Status
-from postion_publish.store.journal import ATTEMPT_EVENT, crash_point, journal_path, read_events, remove_journal
+from postion_publish.store.journal import ATTEMPT_EVENT, journal_path, read_events
 from postion_publish.store.jsonfile import (
     COUNT,
     FLAG,
@@ -41,7 +41,7 @@ from postion_publish.store.jsonfile import (
     read_identified,
     write_atomic,
 )
-from postion_publish.store.state import STATE_DIR, PlatformStatus, State, state_path, state_text, utc_text
+from postion_publish.store.state import STATE_DIR, utc_text
 
 if TYPE_CHECKING:
     from postion_publish.store.checked import CheckedFiles
@@ -234,43 +234,6 @@ class Ledger:
         }
 
 
-def with_missing_history(ledger: Ledger, state: State) -> tuple[Ledger, int]:
-    """The ledger with an attempt for each (post, platform) the state says is announced but the
-    history does not hold: a run killed between the two writes. The post is live, so it belongs in
-    the history and the quota. Returns (ledger, number added)."""
-    published = [record for record in ledger.records if record["status"] == Status.PUBLISHED]
-    recorded = set(map(itemgetter("post_id", "platform"), published))
-    pairs = {(post_id, platform) for post_id, entry in state.posts.items() for platform in entry.get("platforms", {})}
-    if pairs <= recorded:  # the usual case, in set operations: the state may hold thousands of posts
-        return ledger, 0
-    recorded.update(map(itemgetter("post", "platform"), published))
-    added = []
-    for post_id, entry in state.posts.items():
-        for platform, record in entry.get("platforms", {}).items():
-            if (post_id, platform) in recorded:
-                continue
-            announced = record.get("status") == PlatformStatus.ANNOUNCED and record.get("time")
-            url = str(entry.get("url", post_id))
-            if announced and (url, platform) not in recorded:
-                added.append(
-                    Attempt(
-                        id=new_attempt_id(),
-                        time=str(record["time"]),
-                        post=url,
-                        post_id=post_id,
-                        platform=platform,
-                        status=Status.PUBLISHED,
-                        url=record.get("url"),
-                        error_kind=ErrorKind.RECONCILED,
-                        parts=len(record.get("parts") or []),
-                    )
-                )
-    if not added:
-        return ledger, 0
-    ordered = sorted(added, key=lambda attempt: attempt.time)
-    return ledger.appended(attempt.to_json() for attempt in ordered), len(added)
-
-
 def load_ledger(root: Path, checked: CheckedFiles | None = None) -> Ledger:
     """The ledger; a missing one is an empty history (the first run creates it). An empty or
     corrupt file is an error, never silently replaced: the quota and history live there.
@@ -391,17 +354,3 @@ def ledger_text(ledger: Ledger, quota: Quota) -> bytes | Pieces:
     if ledger.written is None:
         return encoded(ledger.to_json(quota))
     return ledger.written.pieces(ledger.loaded, ledger.rest_json(quota))
-
-
-def fold_journal(root: Path, state: State, ledger: Ledger, quota: Quota, checked: CheckedFiles | None = None) -> None:
-    """Write state and ledger (which hold the journal's events, as loaded or as recorded) once
-    each, atomically, then remove the journal. A crash before the removal only means folding again.
-    `checked`: where to remember the files written, as checked (see `checked`)."""
-    state_raw, ledger_raw = state_text(state), ledger_text(ledger, quota)
-    digests = checked.digests_meanwhile(state_raw, ledger_raw) if checked is not None else None
-    write_atomic(state_path(root), state_raw)
-    crash_point("during-fold")
-    write_atomic(ledger_path(root), ledger_raw)
-    remove_journal(root / STATE_DIR)
-    if checked is not None and digests is not None:
-        checked.remember_written(root, digests())

@@ -53,7 +53,7 @@ def fit_caption(
     full = tidy(render(excerpt))
     if rule.fits(full):
         return Fitted((full,), whole=True)
-    if thread and rule.threads:
+    if thread and rule.can_thread:
         return split_thread(full, rule)
     if hand_written:
         return Fitted((full,), (f"the hand-written caption is too long ({rule.problem(full)})",))

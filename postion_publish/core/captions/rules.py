@@ -12,7 +12,7 @@ class LengthRule:
     platform: str
     limit: int
     measure: Callable[[str], int]
-    threads: bool  # the platform can chain replies into a thread
+    can_thread: bool  # the platform can chain replies into a thread
     # A second limit beside the length (Bluesky's 3000 bytes): returns what is wrong, or None.
     extra_check: Callable[[str], str | None] | None = None
     # What else a message carries for this platform, shown by `plan --json` (Bluesky: its facets).

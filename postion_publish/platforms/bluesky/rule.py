@@ -53,7 +53,7 @@ RULE = LengthRule(
     "bluesky",
     LIMIT,
     grapheme_count,
-    threads=True,
+    can_thread=True,
     extra_check=byte_problem,
     details=lambda text: {"facets": facets(text)},
 )

@@ -7,4 +7,4 @@ from postion_publish.core.captions.rules import LengthRule
 from postion_publish.core.captions.text_units import utf16_units
 
 LIMIT = 2000
-RULE = LengthRule("discord", LIMIT, utf16_units, threads=False)
+RULE = LengthRule("discord", LIMIT, utf16_units, can_thread=False)

@@ -15,7 +15,7 @@ RESERVED = re.compile(r"([\\|{}@\[\]()<>#*_~])")
 # Kept as they are: URLs (so they still link) and hashtags (so they stay hashtags).
 _KEEP = re.compile(r"https?://\S+|(?<![\w#])#\w+")
 
-RULE = LengthRule("linkedin", LIMIT, utf16_units, threads=False)
+RULE = LengthRule("linkedin", LIMIT, utf16_units, can_thread=False)
 
 
 def escape_little_text(text: str) -> str:

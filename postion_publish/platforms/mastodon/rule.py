@@ -31,7 +31,7 @@ def length(text: str) -> int:
 
 
 def rule(limit: int = DEFAULT_LIMIT) -> LengthRule:
-    return LengthRule("mastodon", limit, length, threads=True)
+    return LengthRule("mastodon", limit, length, can_thread=True)
 
 
 def rule_for_options(options: Mapping[str, Any]) -> LengthRule:

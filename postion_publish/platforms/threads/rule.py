@@ -8,4 +8,4 @@ from postion_publish.core.captions.text_units import emoji_weighted_length
 
 LIMIT = 500
 length = emoji_weighted_length
-RULE = LengthRule("threads", LIMIT, length, threads=True)
+RULE = LengthRule("threads", LIMIT, length, can_thread=True)

@@ -7,4 +7,4 @@ from postion_publish.core.captions.twitter_text import LIMIT, URL_WEIGHT, is_val
 
 __all__ = ["LIMIT", "RULE", "URL_WEIGHT", "is_valid", "url_spans_in_text", "weighted_length"]
 
-RULE = LengthRule("x", LIMIT, weighted_length, threads=True)
+RULE = LengthRule("x", LIMIT, weighted_length, can_thread=True)

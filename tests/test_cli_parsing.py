@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from cli_runner import CliRunner
 
-from postion_publish import cli
+from postion_publish.cli import parser as cli_parser
 from postion_publish.cli import main
 
 ARGUMENT_LISTS = [
@@ -43,15 +43,15 @@ def parsed(parser: Any, args: list[str]) -> dict[str, Any]:
 
 @pytest.mark.parametrize("args", ARGUMENT_LISTS, ids=lambda args: " ".join(args))
 def test_the_parser_of_one_command_reads_as_the_whole_one(args: list[str]) -> None:
-    named = cli._command_named(args)
+    named = cli_parser.command_named(args)
     assert named is not None and named in args
-    assert parsed(cli._parser(named), args) == parsed(cli._parser(), args)
+    assert parsed(cli_parser.build_parser(named), args) == parsed(cli_parser.build_parser(), args)
 
 
 def test_what_names_no_known_command_gets_the_whole_parser() -> None:
     for args in (["--help"], ["-h", "publish"], ["publsh"], ["-c", "a.yml"], []):
-        assert cli._command_named(args) is None
-    assert cli._command_named(["publish", "--help"]) == "publish"
+        assert cli_parser.command_named(args) is None
+    assert cli_parser.command_named(["publish", "--help"]) == "publish"
 
 
 def test_no_command_shows_the_help_and_a_wrong_one_the_choices(tmp_path: Path) -> None:

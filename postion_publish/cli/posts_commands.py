@@ -1,0 +1,294 @@
+"""The commands about posts: `init`, `plan`, `publish`, `post`, `retry`, `history`, `quota`, `adapt`.
+Each calls one function below and prints what it returns."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from postion_publish.core import registry
+from postion_publish.core.errors import BadInput
+from postion_publish.core.inert import one_line
+from postion_publish.store.jsonfile import encoded, encoded_lists
+
+if TYPE_CHECKING:
+    from postion_publish.core.results import JobResult
+    from postion_publish.run.workspace import RunOptions, RunOutcome, Unsettled
+from postion_publish.cli.output import echo, parse_now
+
+STARTER_CONFIG = """\
+# postion-publish: announce new posts on social platforms. Reference: README.md
+site_url: {site_url:<27} # the address of your published site{site_note}
+source:
+  type: {source_type:<33} # content | site | mkdocs | pelican
+  path: {source_path:<33} # {source_note}
+template: |
+  New post: {{{{ title }}}}
+  {{{{ excerpt }}}}
+  {{{{ url }}}}
+platforms:                              # only listed platforms are used
+  bluesky: {{handle: me.example.com}}
+  mastodon: {{instance: https://mastodon.social}}
+quota: {{monthly_units: 300, billing_day: 1}}
+"""
+
+
+def _generator_site_url(folder: Path) -> tuple[str, str] | None:
+    """The site's address as its generator is told it (MkDocs' `site_url`, Pelican's `SITEURL`,
+    the published one of publishconf.py first), read as text: a config file is never run."""
+    import re
+
+    mkdocs = r"^site_url:[ \t]*[\"']?(https?://[^\"'\s#]+)"
+    pelican = r"^SITEURL[ \t]*=[ \t]*[\"'](https?://[^\"']+)[\"']"
+    sources = (
+        ("mkdocs.yml", mkdocs),
+        ("mkdocs.yaml", mkdocs),
+        ("publishconf.py", pelican),
+        ("pelicanconf.py", pelican),
+    )
+    for name, pattern in sources:
+        try:
+            text = (folder / name).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if found := re.search(pattern, text, re.MULTILINE):
+            return found.group(1).rstrip("/"), name
+    return None
+
+
+def _detected_source(folder: Path) -> tuple[str, str, str]:
+    """The source a starter config should name: the site generator found beside it, if any."""
+    if (folder / "mkdocs.yml").exists() or (folder / "mkdocs.yaml").exists():
+        return "mkdocs", "site", "the built site, with the postion plugin in mkdocs.yml (README: MkDocs)"
+    if (folder / "pelicanconf.py").exists():
+        return "pelican", "output", "the built site, with the postion plugin (README: Pelican)"
+    return "content", "posts", "your Markdown posts (front matter: title, date, …)"
+
+
+def init(baseline: bool, force: bool, config_path: Path, now: str | None) -> None:
+    """Write a starter postion.yml; with --baseline, mark every current post as announced."""
+    if not config_path.exists():
+        source_type, source_path, note = _detected_source(config_path.parent)
+        detected = _generator_site_url(config_path.parent)
+        site_url, site_note = (detected[0], f" (from {detected[1]})") if detected else ("https://blog.example.com", "")
+        starter = STARTER_CONFIG.format(
+            source_type=source_type, source_path=source_path, source_note=note, site_url=site_url, site_note=site_note
+        )
+        config_path.write_text(starter, encoding="utf-8")
+        echo(f"Wrote {config_path}: set site_url, source and platforms, then run `postion init --baseline`.")
+        return
+    if not baseline:
+        echo(f"{config_path} exists already; `postion init --baseline` marks the current posts as announced.")
+        return
+
+    from postion_publish.core.config import load_settings
+    from postion_publish.core.posts import check_unique
+    from postion_publish.sources import read_posts
+    from postion_publish.store.jsonfile import write_atomic
+    from postion_publish.store.ledger import Ledger, ledger_path, save_ledger
+    from postion_publish.store.state import State, load_state, save_state, state_path
+
+    settings = load_settings(config_path)
+    moment = parse_now(now)
+    posts = check_unique(read_posts(settings))
+    # Drafts and future-dated posts are not published yet: they stay new, to be announced when they are.
+    published = [post for post in posts if not post.draft and post.date <= moment]
+    existing = state_path(settings.root).exists()
+    state = load_state(settings.root) if existing else State()
+    updated, added = state.with_baseline(published, moment)
+    if existing and added and not force:
+        # A second baseline would silently swallow posts that are new since the first one.
+        by_url = state.url_index()
+        new = [post for post in published if state.entry_id(post, by_url) is None]
+        listing = "\n".join(f"  {post.url}" for post in new)
+        raise BadInput(
+            f"{state_path(settings.root)} exists already; these {len(new)} posts are new and would be marked as "
+            f"announced without being posted:\n{listing}\nrun `postion init --baseline --force` if that is "
+            "what you want, or `postion publish` to announce them"
+        )
+    save_state(settings.root, updated)
+    if not ledger_path(settings.root).exists():
+        save_ledger(settings.root, Ledger(), settings.quota, moment)
+    ignore = settings.root / ".postion" / ".gitignore"
+    if not os.path.lexists(ignore):  # write_atomic: never through a link planted there
+        note = "# written by postion init: the run lock and temporary files are not history\n"
+        write_atomic(ignore, note + "lock\n*.tmp\n")
+    echo(
+        f"Marked {added} published post{'s' if added != 1 else ''} as already announced in "
+        f"{state_path(settings.root)} ({len(posts) - len(published)} drafts or future posts left new). "
+        "Commit it: from now on only new posts are announced."
+    )
+
+
+def plan(as_json: bool, as_markdown: bool, config_path: Path, now: str | None) -> None:
+    """What would be posted, where: each message with its length. No network, no secrets."""
+    if as_json and as_markdown:
+        raise BadInput("choose one of --json and --markdown")
+    from postion_publish.run import report
+    from postion_publish.run.workspace import load_plan
+
+    the_plan, unsettled = load_plan(config_path, parse_now(now))
+    if as_json:
+        lists = report.plan_json(the_plan)
+        if unsettled:
+            lists.append(("unsettled", [report.unsettled_json(item) for item in unsettled]))
+        output = sys.stdout.buffer
+        for chunk in encoded_lists(lists):
+            output.write(chunk)
+        output.flush()
+    elif as_markdown:
+        echo(report.plan_markdown(the_plan), nl=False)
+    else:
+        echo(report.plan_table(the_plan), nl=False)
+        _echo_unsettled(unsettled)
+
+
+def _echo_unsettled(unsettled: Sequence[Unsettled], err: bool = False) -> None:
+    from postion_publish.run import report
+
+    if unsettled:
+        echo("\nOutcome unknown (not sent again until you decide):", err=err)
+        echo("\n".join(report.unsettled_lines(unsettled)), err=err)
+
+
+# --- publishing ------------------------------------------------------------------------------
+
+
+def _run_options(now: str | None, as_json: bool, dry_run: bool = False, wait_live: float | None = None) -> RunOptions:
+
+    from postion_publish.run import report
+    from postion_publish.run.workspace import RunOptions
+
+    def progress(result: JobResult) -> None:
+        echo(report.result_line(result), err=as_json)
+
+    fixed = parse_now(now) if now else None
+    return RunOptions(
+        environ=os.environ,
+        clock=(lambda: fixed) if fixed else (lambda: dt.datetime.now(dt.UTC)),
+        on_result=progress,
+        dry_run=dry_run,
+        wait_live=wait_live,
+        on_notice=lambda notice: echo(f"warning: {notice}", err=True),
+        on_progress=lambda line: echo(one_line(line), err=True),
+    )
+
+
+def _finish(outcome: RunOutcome, as_json: bool) -> None:
+    from postion_publish.run import report
+
+    if as_json:
+        data: dict[str, Any] = {
+            "results": [report.result_json(result) for result in outcome.results],
+            "quota": outcome.quota.to_json(),
+        }
+        if outcome.unsettled:  # the documented shape, plus this key only while something waits
+            data["unsettled"] = [report.unsettled_json(item) for item in outcome.unsettled]
+        echo(encoded(data, sort_keys=False), nl=False)
+    else:
+        if not outcome.results:
+            echo("Nothing new to announce.")
+        _echo_unsettled(outcome.unsettled)
+        echo(report.quota_text(outcome.quota))
+    if outcome.failed:
+        sys.exit(1)
+
+
+def publish(
+    dry_run: bool,
+    platforms: tuple[str, ...],
+    post_url: str | None,
+    wait_live: bool,
+    wait_timeout: float,
+    as_json: bool,
+    config_path: Path,
+    now: str | None,
+) -> None:
+    """Publish the plan: every new post on every platform it is due on."""
+    from postion_publish.run import workspace
+
+    options = _run_options(now, as_json, dry_run, wait_timeout if wait_live else None)
+    _finish(workspace.publish(config_path, options, platforms=platforms, post_url=post_url), as_json)
+
+
+def post(
+    url: str,
+    platforms: tuple[str, ...],
+    caption: str | None,
+    use_ai: bool,
+    as_json: bool,
+    config_path: Path,
+    now: str | None,
+    **per_platform: str | None,
+) -> None:
+    """Announce one post by hand, with your own captions. Never twice on one platform."""
+
+    from postion_publish.run import retry as retry_commands
+
+    if use_ai:
+        from postion_publish.ai.adapt import adapt as run_adapt
+
+        for line in run_adapt(config_path, os.environ, parse_now(now), [url], platforms):
+            echo(one_line(line), err=as_json)
+    captions = {name: caption for name in registry.names() if caption}
+    captions.update({key.removeprefix("caption_"): text for key, text in per_platform.items() if text})
+    outcome = retry_commands.post_manually(
+        config_path, url, _run_options(now, as_json), platforms=platforms, captions=captions
+    )
+    _finish(outcome, as_json)
+
+
+def retry(
+    attempt_ids: tuple[str, ...],
+    posted_url: str | None,
+    again: bool,
+    as_json: bool,
+    config_path: Path,
+    now: str | None,
+) -> None:
+    """Retry failed attempts (all still pending, or the ids given; see `postion history`).
+    An attempt whose outcome is unknown is settled here: by its id to send it again, or with
+    --posted LIVE_URL when it did go out. A job announced already is never sent again, unless
+    --again says so."""
+    from postion_publish.run import retry as retry_commands
+
+    options = _run_options(now, as_json)
+    _finish(retry_commands.retry(config_path, attempt_ids, options, posted_url=posted_url, again=again), as_json)
+
+
+def history(as_json: bool, limit: int | None, config_path: Path) -> None:
+    """Every attempt: time, post, platform, status, live link, error."""
+    from postion_publish.core.config import load_settings
+    from postion_publish.run import report
+    from postion_publish.store.ledger import load_ledger
+
+    attempts = load_ledger(load_settings(config_path).root).newest_first(limit)
+    if as_json:
+        echo(encoded([report.attempt_json(a) for a in attempts], sort_keys=False), nl=False)
+    else:
+        echo(report.history_table(attempts), nl=False)
+
+
+def quota(as_json: bool, config_path: Path, now: str | None) -> None:
+    """Units used this billing cycle (1 per post per platform) and when they reset."""
+    from postion_publish.core.config import load_settings
+    from postion_publish.run import report
+    from postion_publish.store.ledger import load_ledger
+
+    settings = load_settings(config_path)
+    figures = load_ledger(settings.root).quota(settings.quota, parse_now(now))
+    echo(json.dumps(figures.to_json()) if as_json else report.quota_text(figures))
+
+
+def adapt(posts: tuple[str, ...], platforms: tuple[str, ...], force: bool, config_path: Path, now: str | None) -> None:
+    """A caption per platform (AI, or deterministic), stored in .postion/captions/ for review."""
+
+    from postion_publish.ai.adapt import adapt as run_adapt
+
+    for line in run_adapt(config_path, os.environ, parse_now(now), posts, platforms, force=force):
+        echo(one_line(line))

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from cli_runner import CliRunner
 
-from postion_publish.cli import parser as cli_parser
 from postion_publish.cli import main
+from postion_publish.cli import parser as cli_parser
 
 ARGUMENT_LISTS = [
     ["publish"],

@@ -21,106 +21,22 @@ if TYPE_CHECKING:
     from postion_publish.run.workspace import RunOptions, RunOutcome, Unsettled
 from postion_publish.cli.output import echo, parse_now
 
-STARTER_CONFIG = """\
-# postion-publish: announce new posts on social platforms. Reference: README.md
-site_url: {site_url:<27} # the address of your published site{site_note}
-source:
-  type: {source_type:<33} # content | site | mkdocs | pelican
-  path: {source_path:<33} # {source_note}
-template: |
-  New post: {{{{ title }}}}
-  {{{{ excerpt }}}}
-  {{{{ url }}}}
-platforms:                              # only listed platforms are used
-  bluesky: {{handle: me.example.com}}
-  mastodon: {{instance: https://mastodon.social}}
-quota: {{monthly_units: 300, billing_day: 1}}
-"""
-
-
-def _generator_site_url(folder: Path) -> tuple[str, str] | None:
-    """The site's address as its generator is told it (MkDocs' `site_url`, Pelican's `SITEURL`,
-    the published one of publishconf.py first), read as text: a config file is never run."""
-    import re
-
-    mkdocs = r"^site_url:[ \t]*[\"']?(https?://[^\"'\s#]+)"
-    pelican = r"^SITEURL[ \t]*=[ \t]*[\"'](https?://[^\"']+)[\"']"
-    sources = (
-        ("mkdocs.yml", mkdocs),
-        ("mkdocs.yaml", mkdocs),
-        ("publishconf.py", pelican),
-        ("pelicanconf.py", pelican),
-    )
-    for name, pattern in sources:
-        try:
-            text = (folder / name).read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        if found := re.search(pattern, text, re.MULTILINE):
-            return found.group(1).rstrip("/"), name
-    return None
-
-
-def _detected_source(folder: Path) -> tuple[str, str, str]:
-    """The source a starter config should name: the site generator found beside it, if any."""
-    if (folder / "mkdocs.yml").exists() or (folder / "mkdocs.yaml").exists():
-        return "mkdocs", "site", "the built site, with the postion plugin in mkdocs.yml (README: MkDocs)"
-    if (folder / "pelicanconf.py").exists():
-        return "pelican", "output", "the built site, with the postion plugin (README: Pelican)"
-    return "content", "posts", "your Markdown posts (front matter: title, date, …)"
-
 
 def init(baseline: bool, force: bool, config_path: Path, now: str | None) -> None:
     """Write a starter postion.yml; with --baseline, mark every current post as announced."""
+    from postion_publish.run import setup
+
     if not config_path.exists():
-        source_type, source_path, note = _detected_source(config_path.parent)
-        detected = _generator_site_url(config_path.parent)
-        site_url, site_note = (detected[0], f" (from {detected[1]})") if detected else ("https://blog.example.com", "")
-        starter = STARTER_CONFIG.format(
-            source_type=source_type, source_path=source_path, source_note=note, site_url=site_url, site_note=site_note
-        )
-        config_path.write_text(starter, encoding="utf-8")
+        config_path.write_text(setup.starter_config(config_path.parent), encoding="utf-8")
         echo(f"Wrote {config_path}: set site_url, source and platforms, then run `postion init --baseline`.")
         return
     if not baseline:
         echo(f"{config_path} exists already; `postion init --baseline` marks the current posts as announced.")
         return
-
-    from postion_publish.core.config import load_settings
-    from postion_publish.core.posts import check_unique
-    from postion_publish.sources import read_posts
-    from postion_publish.store.jsonfile import write_atomic
-    from postion_publish.store.ledger import Ledger, ledger_path, save_ledger
-    from postion_publish.store.state import State, load_state, save_state, state_path
-
-    settings = load_settings(config_path)
-    moment = parse_now(now)
-    posts = check_unique(read_posts(settings))
-    # Drafts and future-dated posts are not published yet: they stay new, to be announced when they are.
-    published = [post for post in posts if not post.draft and post.date <= moment]
-    existing = state_path(settings.root).exists()
-    state = load_state(settings.root) if existing else State()
-    updated, added = state.with_baseline(published, moment)
-    if existing and added and not force:
-        # A second baseline would silently swallow posts that are new since the first one.
-        by_url = state.url_index()
-        new = [post for post in published if state.entry_id(post, by_url) is None]
-        listing = "\n".join(f"  {post.url}" for post in new)
-        raise BadInput(
-            f"{state_path(settings.root)} exists already; these {len(new)} posts are new and would be marked as "
-            f"announced without being posted:\n{listing}\nrun `postion init --baseline --force` if that is "
-            "what you want, or `postion publish` to announce them"
-        )
-    save_state(settings.root, updated)
-    if not ledger_path(settings.root).exists():
-        save_ledger(settings.root, Ledger(), settings.quota, moment)
-    ignore = settings.root / ".postion" / ".gitignore"
-    if not os.path.lexists(ignore):  # write_atomic: never through a link planted there
-        note = "# written by postion init: the run lock and temporary files are not history\n"
-        write_atomic(ignore, note + "lock\n*.tmp\n")
+    marked = setup.mark_baseline(config_path, parse_now(now), force=force)
     echo(
-        f"Marked {added} published post{'s' if added != 1 else ''} as already announced in "
-        f"{state_path(settings.root)} ({len(posts) - len(published)} drafts or future posts left new). "
+        f"Marked {marked.added} published post{'s' if marked.added != 1 else ''} as already announced in "
+        f"{marked.state_file} ({marked.left_new} drafts or future posts left new). "
         "Commit it: from now on only new posts are announced."
     )
 

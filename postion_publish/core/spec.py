@@ -45,6 +45,8 @@ class PlatformSpec:
     revoke_by_hand: str = "in the platform's settings for connected apps"
     # Where its requests go when that is a credential, not a key of postion.yml (a webhook URL).
     endpoint_variable: str | None = None
+    # Its line in the starter postion.yml (`postion init`), e.g. `{handle: me.example.com}`; None: left out.
+    starter: str | None = None
     # Where it sits in lists and reports (the order users have always seen).
     position: int = 100
     # Its image rules, checked by its adapter (and, later, the plan).

@@ -21,6 +21,7 @@ SPEC = PlatformSpec(
     adapter=f"{__package__}.adapter:build",
     sandbox=f"{__package__}.sandbox",
     revoke_by_hand="delete the app password in Settings → Privacy and security → App passwords",
+    starter="{handle: me.example.com}",
     position=20,
     images=IMAGES,
     ai_style="Bluesky: short and conversational; one hashtag at most",

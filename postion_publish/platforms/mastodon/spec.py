@@ -26,6 +26,7 @@ SPEC = PlatformSpec(
     sandbox=f"{__package__}.sandbox",
     revoke_by_hand="Preferences → Account → Authorized apps (or Development, for an app you made): revoke it",
     server_limit_key="max_characters",
+    starter="{instance: https://mastodon.social}",
     position=30,
     images=IMAGES,
     ai_style="Mastodon: friendly and plain; hashtags in CamelCase at the end",

@@ -47,8 +47,9 @@ def prepare(folder: Path) -> None:
 def write_config(folder: Path, sandbox: Sandbox) -> Path:
     """The example's config, pointed at the sandbox, with the platforms that can publish."""
     config = yaml.safe_load((example_blog() / "postion.yml").read_text(encoding="utf-8"))
-    emulated = set(registry.publishable()) & set(registry.in_sandbox())
-    platforms = {name: value or {} for name, value in config["platforms"].items() if name in emulated}
+    # Every platform the sandbox emulates and this version publishes to, a new one too.
+    emulated = [name for name in registry.names() if name in registry.publishable() and name in registry.in_sandbox()]
+    platforms = {name: dict(config["platforms"].get(name) or {}) for name in emulated}
     for name, options in platforms.items():
         options.update(registry.spec(name).sandbox_module().settings(sandbox))
     config["platforms"] = platforms

@@ -76,11 +76,11 @@ else:
 if with_plugin:
     begun = time.perf_counter()
     if generator == "mkdocs":
-        from postion_publish.integrations.mkdocs import plugin as module
+        from mkdocs_postion import plugin as module
         for name in ("on_startup", "on_config", "on_page_context", "on_post_build"):
             setattr(module.PostionPlugin, name, timed(getattr(module.PostionPlugin, name)))
     else:
-        from postion_publish.integrations import pelican as module
+        from pelican.plugins import postion as module
         for name in ("_reset", "_collect", "_finish"):
             setattr(module, name, timed(getattr(module, name)))
     hooks = imported = time.perf_counter() - begun
@@ -135,7 +135,7 @@ def make_pelican(folder: Path, posts: int, with_plugin: bool) -> None:
             f"Summary: The excerpt of post {index}, a sentence or two long.\n\n{BODY}\n"
         ),
     )
-    plugin = 'PLUGINS = ["postion_publish.integrations.pelican"]\nPOSTION_CONFIG = "postion.yml"\n'
+    plugin = 'PLUGINS = ["postion"]\nPOSTION_CONFIG = "postion.yml"\n'
     (folder / "pelicanconf.py").write_text(PELICAN.format(plugin=plugin if with_plugin else ""))
     (folder / "postion.yml").write_text(POSTION.format(kind="pelican", output="output"))
 

@@ -143,7 +143,7 @@ def test_a_manifest_from_a_preview_build_is_planned_but_never_published(mkdocs_b
 
 
 def pelican_build(blog: Path, settings: str, *flags: str) -> subprocess.CompletedProcess[str]:
-    plugins = 'PLUGINS=["postion_publish.integrations.pelican"]'
+    plugins = 'PLUGINS=["postion"]'
     command = [sys.executable, "-m", "pelican", "content", "-o", "output", "-s", settings, "-e", plugins, *flags]
     return subprocess.run(command, cwd=blog, env=ENV, capture_output=True, text=True)
 
@@ -217,7 +217,7 @@ FINISH = """
 import datetime as dt
 import sys
 from pathlib import Path
-from postion_publish.integrations.build import finish_build
+from postion_publish.run.build import finish_build
 from postion_publish.sources.manifest import manifest_entry
 entries = [
     manifest_entry(id=f"post-{n}", url=f"https://blog.example.com/{n}/", title=f"Post {n}",

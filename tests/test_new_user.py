@@ -166,7 +166,7 @@ def test_a_preview_manifest_is_said_in_the_plan(tmp_path: Path, run: Run) -> Non
 def test_the_pelican_plugin_reads_articles_outside_the_working_folder(tmp_path: Path) -> None:
     from types import SimpleNamespace
 
-    from postion_publish.integrations.pelican import _entry
+    from pelican.plugins.postion import _entry
 
     content = tmp_path / "elsewhere" / "content"
     content.mkdir(parents=True)
@@ -359,7 +359,7 @@ def test_the_wheel_ships_no_pelican_namespace(tmp_path: Path) -> None:
     [wheel] = tmp_path.glob("*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert not [name for name in names if name.startswith("pelican/")]
-    assert "postion_publish/integrations/pelican.py" in names
+    assert "postion_publish/run/build.py" in names
 
 
 def test_sandbox_and_demo_take_the_config_option_too(tmp_path: Path) -> None:

@@ -6,5 +6,5 @@ PATH = "content"
 TIMEZONE = "Europe/Paris"
 DEFAULT_LANG = "en"
 FEED_ALL_ATOM = "feeds/all.atom.xml"
-PLUGINS = ["postion_publish.integrations.pelican"]
+PLUGINS = ["postion"]
 POSTION_CONFIG = "postion.yml"

@@ -24,7 +24,7 @@ from pelican import signals
 
 from postion_publish.core.dates import to_utc
 from postion_publish.core.excerpt import one_line_excerpt, plain_text_of_html
-from postion_publish.integrations.build import finish_build, relative_path
+from postion_publish.run.build import finish_build, relative_path
 from postion_publish.sources.manifest import is_preview_site_url, manifest_entry
 
 log = logging.getLogger(__name__)  # Pelican's handlers show it with its own messages

@@ -28,7 +28,7 @@ from mkdocs.structure.pages import Page
 from postion_publish.core.dates import to_utc
 from postion_publish.core.excerpt import excerpt_from_html, excerpt_from_markdown
 from postion_publish.core.posts import Post
-from postion_publish.integrations.build import finish_build, relative_path
+from postion_publish.run.build import finish_build, relative_path
 from postion_publish.sources.manifest import is_preview_site_url, post_to_json
 
 log = get_plugin_logger("postion")

@@ -1,1 +1,0 @@
-"""Thin adapters from a build (MkDocs, Pelican) to Posts: collect, hand to the core, report."""

@@ -44,7 +44,7 @@ def simple_visible_text(fragment: str) -> str | None:
     """The text `VisibleText` reads from a fragment of bare tags and text (`<p>An <em>excerpt</em>
     </p>`, most summaries), without the parser: a fifth of its time. None for anything else (an
     entity, an attribute, a comment, a `<` in the text, a raw-text element): the parser reads it.
-    `tests/test_visible_text.py` compares the two on generated fragments."""
+    `tests/core/test_visible_text.py` compares the two on generated fragments."""
     if "&" in fragment:
         return None
     parts: list[str] = []

@@ -4,7 +4,7 @@ answer could expand a thousandfold as it is decoded. So an answer is read as a s
 bytes, and more than MAX_ANSWER of them is an error. Every platform's JSON answers are a few
 kilobytes; a Mastodon instance's description is the largest, at tens of kilobytes.
 
-Every client reads through `read_bounded`: the platform clients (`adapters.client.DeadlineClient`)
+Every client reads up to the bound: the platform clients (`net.client.DeadlineClient`)
 and the others (OAuth connect, GitHub, the AI provider), which are `BoundedClient`s.
 """
 
@@ -51,7 +51,8 @@ class BoundedClient(httpx.Client):
     in a daemon thread the caller stops waiting for at the deadline; that thread stops at its next
     read (a body) or ends with the process (headers dripped forever). `deadline`: by default the
     client's timeout, as a total. Used by the clients that are not the adapters': OAuth connect and
-    revoke, GitHub, the AI provider (the adapters have `adapters.client.DeadlineClient`)."""
+    revoke, GitHub, the AI provider (the adapters have `net.client.DeadlineClient`). A thread, not
+    an event loop of its own: a rotated token is written to GitHub from inside the run's loop."""
 
     def __init__(self, *, deadline: float | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -31,7 +31,7 @@ Patterns = tuple["re.Pattern[str] | regex.Pattern[str]", "re.Pattern[str] | rege
 @cache
 def _ascii_patterns() -> Patterns:
     """For ASCII text (most captions), where `re` and `regex` agree: no need to load `regex`,
-    whose \\p{P} the Unicode tag pattern needs (tests/test_bluesky_facets.py compares the two)."""
+    whose \\p{P} the Unicode tag pattern needs (the Bluesky rule tests compare the two)."""
     flags = re.ASCII | re.IGNORECASE
     tag = _TAG.format(not_tag=_NOT_TAG, punctuation=re.escape(_ASCII_PUNCTUATION))
     return re.compile(_URL, flags), re.compile(tag, re.ASCII)

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
+import pytest
 from cli_runner import CliRunner
 
 from action_support import PUSH, git, pull_request, run_action
@@ -18,6 +19,8 @@ from postion_publish.cli import main
 from postion_publish.core.redact import Redactor
 from postion_publish.sandbox import Sandbox
 from secret_scan import leaks
+
+pytestmark = pytest.mark.slow  # kills, attacks and real generators: `-m "not slow"` skips them
 
 
 def credentials(sandbox: Sandbox, folder: Path) -> list[str]:

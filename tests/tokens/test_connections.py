@@ -20,7 +20,7 @@ from postion_publish.platforms.discord.sandbox import webhook_url
 from postion_publish.sandbox import Sandbox
 from secret_scan import leaks
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from crash_test import posted_texts
 
 
@@ -103,7 +103,7 @@ def test_a_secret_github_refuses_to_store_is_a_warning_not_a_lost_post(
 
 # --- postion connect ---------------------------------------------------------------------------
 
-BROWSER = f"{sys.executable} {Path(__file__).parent / 'scripted_browser.py'} %s"
+BROWSER = f"{sys.executable} {Path(__file__).resolve().parent.parent / 'scripted_browser.py'} %s"
 
 
 def blog_for(sandbox: Sandbox, folder: Path, *names: str) -> Path:

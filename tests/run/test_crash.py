@@ -15,6 +15,8 @@ from postion_publish.core import registry as platforms
 from postion_publish.sandbox import Sandbox
 from postion_publish.store.jsonfile import encoded
 
+pytestmark = pytest.mark.slow  # kills, attacks and real generators: `-m "not slow"` skips them
+
 
 def publish(blog: Path, env: dict[str, str], *extra: str) -> subprocess.CompletedProcess[str]:
     import os

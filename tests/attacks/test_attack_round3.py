@@ -8,11 +8,15 @@ import multiprocessing
 import os
 from pathlib import Path
 
+import pytest
+
 from conftest import NOW
 from postion_publish.sandbox import Sandbox
 from postion_publish.sandbox.exchange import Credentials
 from postion_publish.store.tokens import FileStore
 from scripted_server import Answer, ScriptedServer
+
+pytestmark = pytest.mark.slow  # kills, attacks and real generators: `-m "not slow"` skips them
 
 # --- 1. one token file, several blogs, concurrent writers -----------------------------------------
 

@@ -18,6 +18,8 @@ from cli_runner import CliRunner
 from conftest import REPO
 from postion_publish.cli import main
 
+pytestmark = pytest.mark.slow  # kills, attacks and real generators: `-m "not slow"` skips them
+
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "COLUMNS": "500"}  # Pelican's log lines unwrapped
 
 
@@ -219,6 +221,7 @@ import sys
 from pathlib import Path
 from postion_publish.run.build import finish_build
 from postion_publish.sources.manifest import manifest_entry
+
 entries = [
     manifest_entry(id=f"post-{n}", url=f"https://blog.example.com/{n}/", title=f"Post {n}",
                    date=dt.datetime(2026, 1, 1, tzinfo=dt.UTC), excerpt="", tags=(), author=None, image=None,

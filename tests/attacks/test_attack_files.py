@@ -27,6 +27,8 @@ from postion_publish.run.execute import RetryPolicy
 from postion_publish.run.workspace import RunOptions, RunOutcome, publish
 from postion_publish.sandbox import Sandbox
 
+pytestmark = pytest.mark.slow  # kills, attacks and real generators: `-m "not slow"` skips them
+
 FAST = RetryPolicy(max_attempts=2, base_delay=0.01, max_delay=0.02, max_wait=1)
 Run = Callable[..., Result]
 

@@ -15,6 +15,8 @@ import pytest
 
 from conftest import NOW, write_post
 
+pytestmark = pytest.mark.slow  # kills, attacks and real generators: `-m "not slow"` skips them
+
 MEMORY = 1024 * 1024 * 1024  # 1 GiB of address space: the bombs below asked for 3.4 and 5.9 GB
 TIMEOUT = 60  # seconds; the attacks ran past 45-300 s
 

@@ -12,7 +12,9 @@ import pytest
 
 from postion_publish.core.captions import twitter_text as x
 
-TABLE = json.loads((Path(__file__).parent / "data" / "x_weighted_length.json").read_text(encoding="utf-8"))
+TABLE = json.loads(
+    (Path(__file__).resolve().parent.parent / "data" / "x_weighted_length.json").read_text(encoding="utf-8")
+)
 
 
 def test_the_table_is_large_enough_to_mean_something() -> None:

@@ -16,6 +16,8 @@ import yaml
 
 from conftest import REPO
 
+pytestmark = pytest.mark.slow  # kills, attacks and real generators: `-m "not slow"` skips them
+
 needs_actionlint = pytest.mark.skipif(shutil.which("actionlint") is None, reason="actionlint is a dev dependency")
 
 

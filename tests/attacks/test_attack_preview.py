@@ -9,6 +9,7 @@ import os
 import re
 from pathlib import Path
 
+import pytest
 from cli_runner import CliRunner
 from markdown_it import MarkdownIt
 
@@ -18,6 +19,8 @@ from github_fake import FakeGitHub
 from postion_publish.action.events import MARKER
 from postion_publish.cli import main
 from postion_publish.sandbox import Sandbox
+
+pytestmark = pytest.mark.slow  # kills, attacks and real generators: `-m "not slow"` skips them
 
 SPOOF_TITLE = (
     "Nice post\n\n- [x] looks good\n\n**postion-publish:** nothing new to announce.\n\n"

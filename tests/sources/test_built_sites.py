@@ -16,7 +16,7 @@ from postion_publish.core.excerpt import MAX_EXCERPT, one_line_excerpt
 from postion_publish.core.posts import Post
 from postion_publish.sources.site import read_built_site
 
-SITES = Path(__file__).parent / "data" / "sites"
+SITES = Path(__file__).resolve().parent.parent / "data" / "sites"
 
 
 def read(name: str, site_url: str, tmp_path: Path) -> dict[str, Post]:

@@ -27,6 +27,8 @@ from postion_publish.sandbox import Sandbox
 from postion_publish.store.lock import publishing_lock
 from scripted_server import Answer, ScriptedServer
 
+pytestmark = pytest.mark.slow  # kills, attacks and real generators: `-m "not slow"` skips them
+
 FAST = RetryPolicy(max_attempts=2, base_delay=0.01, max_delay=0.02, max_wait=5)
 STATUS = json.dumps({"id": "1", "url": "https://mastodon.example/@me/1"}).encode()
 

@@ -1,6 +1,7 @@
-"""No import circle in the package: every `import` a module runs (at its top or inside a function;
-`if TYPE_CHECKING:` blocks excluded) is an edge, and the graph must have no cycle. A circle hidden
-by an import inside a function is still a circle: the modules cannot be understood apart."""
+"""No import circle in the package: every `import` a module names (at its top, inside a function,
+or under `if TYPE_CHECKING:`) is an edge, and the graph must have no cycle. A circle hidden by an
+import inside a function, or by one made for the type checker only, is still a circle: the modules
+cannot be understood apart."""
 
 from __future__ import annotations
 
@@ -15,22 +16,11 @@ def module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def _is_type_checking(node: ast.If) -> bool:
-    test = node.test
-    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
-    )
-
-
 def imported(path: Path, modules: set[str]) -> set[str]:
     """The package's modules that `path` imports when it runs."""
     found: set[str] = set()
 
     def visit(node: ast.AST) -> None:
-        if isinstance(node, ast.If) and _is_type_checking(node):
-            for child in node.orelse:
-                visit(child)
-            return
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names if alias.name in modules)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
+import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -49,8 +49,12 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 def run() -> None:
-    """The `postion` command: `main`, its exit status, and a closed pipe (`postion plan | head`)
-    taken as the end of what there was to say, not as a traceback."""
+    """The `postion` command. A run is short: the collector runs a hundred times less often than
+    Python's default (a large state's load set it off about 180 times), and once the output is
+    flushed the process leaves without tearing the interpreter down (every file is written and
+    closed, atomically, before a command returns). Under a profiler or a coverage tracer, which
+    write their figures as the interpreter ends, it ends as usual. `benchmarks/` has the figures."""
+    gc.set_threshold(100_000, 20, 10)
     try:
         main()
         leaving = SystemExit(0)
@@ -62,8 +66,8 @@ def run() -> None:
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
-        except (OSError, ValueError):  # a closed pipe: nothing more to say
+        except (OSError, ValueError):  # a closed pipe (`postion plan | head`): nothing more to say
             status = status or 1
-            with contextlib.suppress(OSError, ValueError):  # Python's own advice: the exit's flush goes nowhere
-                os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+    if sys.gettrace() is None and sys.getprofile() is None:
+        os._exit(status)
     sys.exit(status)

@@ -127,6 +127,13 @@ def _template_for(post: Post, platform: PlatformSettings, settings: Settings) ->
     return platform.template or settings.template, False
 
 
+# Captions rendered for the posts of a plan, by (template, post, excerpt, platform where the template
+# reads it): the platforms that share a template share its renderings. The post is kept with its
+# text, so that an id reused by a later object is never taken for it.
+_RENDERED: dict[tuple[str, int, str, str | None], tuple[Post, str]] = {}
+_RENDERED_MAX = 4096
+
+
 def build_job(
     post: Post,
     platform: PlatformSettings,
@@ -141,7 +148,7 @@ def build_job(
     # Loaded on the first job: a build hook or a plan with nothing new never needs them.
     from postion_publish.core.captions.fit import fit_caption
     from postion_publish.core.captions.rule_of import rule_for
-    from postion_publish.core.captions.templates import render, template_context
+    from postion_publish.core.captions.templates import names_platform, render, template_context
 
     template, hand_written = _template_for(post, platform, settings)
     if caption is not None:
@@ -162,10 +169,17 @@ def build_job(
     def caption_for(excerpt: str) -> str:
         if literal is not None:
             return literal  # posted as reviewed, byte for byte
+        key = (template.text, id(post), excerpt, platform.name if names_platform(template.text) else None)
+        if (seen := _RENDERED.get(key)) is not None and seen[0] is post:
+            return seen[1]
         context = template_context(post, platform.name, excerpt)
-        return render(
+        text = render(
             template.text, context, origin=template.origin, file=template.file, first_line=template.first_line
         )
+        if len(_RENDERED) >= _RENDERED_MAX:
+            _RENDERED.clear()
+        _RENDERED[key] = (post, text)
+        return text
 
     fitted = fit_caption(caption_for, post.excerpt, rule, thread=platform.thread, hand_written=hand_written)
     messages = tuple(

@@ -10,14 +10,21 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from postion_publish.core.checks import Check, is_bool, is_http_url, is_str
 from postion_publish.core.media import ImageLimits
 
 if TYPE_CHECKING:
     from postion_publish.core.captions.rules import LengthRule
-    from postion_publish.core.config import PlatformSettings
+
+
+class _WithApiBase(Protocol):
+    """A platform's settings (`core.config.PlatformSettings`), as far as its endpoint needs them."""
+
+    @property
+    def api_base(self) -> str | None: ...
+
 
 COMMON_KEYS: dict[str, Check] = {"enabled": is_bool, "template": is_str, "thread": is_bool, "api_base": is_http_url}
 
@@ -64,7 +71,7 @@ class PlatformSpec:
     not_refreshable: str = "nothing to refresh"
     lifetime_after_refresh: dt.timedelta | None = None
 
-    def endpoint(self, options: PlatformSettings, environ: Mapping[str, str]) -> str:
+    def endpoint(self, options: _WithApiBase, environ: Mapping[str, str]) -> str:
         """The address its posts are sent to, as far as config and environment tell."""
         if self.endpoint_variable and environ.get(self.endpoint_variable):
             return environ[self.endpoint_variable].strip()

@@ -33,8 +33,7 @@ from pathlib import Path
 from postion_publish.core.errors import BadInput
 from postion_publish.store.cachedir import cache_dir, cache_file
 from postion_publish.store.jsonfile import Pieces, file_identity, write_json_atomic
-from postion_publish.store.ledger import LEDGER_FILE
-from postion_publish.store.state import STATE_DIR, STATE_FILE
+from postion_publish.store.names import LEDGER_FILE, STATE_DIR, STATE_FILE
 
 _KINDS = ("checked", "written", "identities")
 

@@ -41,12 +41,12 @@ from postion_publish.store.jsonfile import (
     read_identified,
     write_atomic,
 )
+from postion_publish.store.names import LEDGER_FILE as LEDGER_FILE
 from postion_publish.store.state import STATE_DIR, utc_text
 
 if TYPE_CHECKING:
     from postion_publish.store.checked import CheckedFiles
 
-LEDGER_FILE = "ledger.json"
 VERSION = 1
 STATUSES = tuple(Status)  # "unknown": a send whose answer was lost (older ledgers: failed + kind unknown)
 _STATUS_SET = frozenset(STATUSES)

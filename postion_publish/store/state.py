@@ -43,14 +43,14 @@ from postion_publish.store.jsonfile import (
     read_identified,
     write_atomic,
 )
+from postion_publish.store.names import STATE_DIR as STATE_DIR
+from postion_publish.store.names import STATE_FILE as STATE_FILE
 from postion_publish.store.written_posts import WrittenPosts
 
 if TYPE_CHECKING:
     from postion_publish.core.posts import Post
     from postion_publish.store.checked import CheckedFiles
 
-STATE_DIR = ".postion"
-STATE_FILE = "state.json"
 VERSION = 1
 
 

@@ -49,6 +49,19 @@ def _compile(text: str) -> tuple[jinja2.Template, RenderBounds | None]:
     return template, RenderBounds(loops=any(True for _ in tree.find_all((nodes.For, nodes.Macro, nodes.CallBlock))))
 
 
+@lru_cache(maxsize=256)
+def names_platform(text: str) -> bool:
+    """Whether the template reads `platform`: if not, one post's caption is the same text on every
+    platform with the same excerpt, and is rendered once (`core.plan`)."""
+    import jinja2
+    from jinja2 import meta
+
+    try:
+        return "platform" in meta.find_undeclared_variables(_environment().parse(text))
+    except jinja2.TemplateSyntaxError:
+        return True  # rendered each time, and the error said where it is
+
+
 def hashtag(tag: str) -> str:
     """`static sites` → `#StaticSites`, `python` → `#python`: one word, no punctuation."""
     words = [word for word in _NOT_WORD.split(tag) if word]

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from postion_publish.platforms.bluesky import page as own_page
 from postion_publish.sandbox.counting import graphemes
-from postion_publish.sandbox.exchange import Failure, Request, Response, with_failures
+from postion_publish.sandbox.exchange import Failure, Request, Response
+from postion_publish.sandbox.replies import with_failures
 
 if TYPE_CHECKING:
     from postion_publish.sandbox.server import Sandbox

@@ -16,13 +16,9 @@ from typing import TYPE_CHECKING, Any
 from postion_publish.platforms.discord import page as own_page
 from postion_publish.platforms.discord.ids import CHANNEL_ID, GUILD_ID
 from postion_publish.sandbox.counting import utf16_units
-from postion_publish.sandbox.exchange import (
-    Failure,
-    Request,
-    Response,
-    with_failures,
-)
+from postion_publish.sandbox.exchange import Failure, Request, Response
 from postion_publish.sandbox.forms import parse_multipart
+from postion_publish.sandbox.replies import with_failures
 
 if TYPE_CHECKING:
     from postion_publish.sandbox.server import Sandbox

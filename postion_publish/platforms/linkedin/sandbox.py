@@ -22,7 +22,8 @@ from urllib.parse import parse_qsl, unquote
 from postion_publish.platforms.attachments import sniff_mime
 from postion_publish.platforms.linkedin import page as own_page
 from postion_publish.sandbox.counting import utf16_units
-from postion_publish.sandbox.exchange import Failure, Request, Response, issue_code, redirect, take_code, with_failures
+from postion_publish.sandbox.exchange import Failure, Request, Response, redirect
+from postion_publish.sandbox.replies import issue_code, take_code, with_failures
 
 if TYPE_CHECKING:
     from postion_publish.sandbox.server import Sandbox

@@ -19,8 +19,9 @@ import regex
 
 from postion_publish.platforms.mastodon import page as own_page
 from postion_publish.sandbox.counting import graphemes
-from postion_publish.sandbox.exchange import Failure, Request, Response, issue_code, redirect, take_code, with_failures
+from postion_publish.sandbox.exchange import Failure, Request, Response, redirect
 from postion_publish.sandbox.forms import parse_multipart
+from postion_publish.sandbox.replies import issue_code, take_code, with_failures
 
 if TYPE_CHECKING:
     from postion_publish.sandbox.server import Sandbox

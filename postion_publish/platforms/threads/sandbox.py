@@ -24,7 +24,8 @@ from urllib.parse import parse_qsl
 
 from postion_publish.platforms.threads import page as own_page
 from postion_publish.sandbox.counting import CLUSTER, EMOJI
-from postion_publish.sandbox.exchange import Failure, Request, Response, issue_code, redirect, take_code, with_failures
+from postion_publish.sandbox.exchange import Failure, Request, Response, redirect
+from postion_publish.sandbox.replies import issue_code, take_code, with_failures
 
 if TYPE_CHECKING:
     from postion_publish.sandbox.server import Sandbox

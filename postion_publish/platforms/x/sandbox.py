@@ -37,8 +37,9 @@ from postion_publish.platforms.x.sandbox_oauth import (
     token_for,
 )
 from postion_publish.sandbox.counting import CLUSTER, EMOJI
-from postion_publish.sandbox.exchange import Failure, Request, Response, with_failures
+from postion_publish.sandbox.exchange import Failure, Request, Response
 from postion_publish.sandbox.forms import parse_multipart
+from postion_publish.sandbox.replies import with_failures
 
 if TYPE_CHECKING:
     from postion_publish.sandbox.server import Sandbox

@@ -13,7 +13,8 @@ from urllib.parse import parse_qsl, unquote, unquote_plus, urlencode
 
 from oauthlib.oauth1.rfc5849 import signature, utils
 
-from postion_publish.sandbox.exchange import Request, Response, issue_code, redirect, take_code
+from postion_publish.sandbox.exchange import Request, Response, redirect
+from postion_publish.sandbox.replies import issue_code, take_code
 
 if TYPE_CHECKING:
     from postion_publish.sandbox.server import Sandbox

@@ -4,19 +4,13 @@ the pasted address), the bounded client and the reading of token answers. An acc
 once, its credentials put in a token store (the repository's secrets or the local token file), its
 metadata (never a token) in the ledger.
 
-- X, LinkedIn: OAuth 2.0 authorization code in the user's browser, `state` checked, back to a
-  one-shot server on 127.0.0.1 that answers "connected" and stops. PKCE where the platform has it
-  (X always). Where no browser can open (SSH, a container) or with `--paste`: the user pastes the
-  URL the browser was sent to.
-- Threads: Meta allows HTTPS redirects only, so the paste flow always: a short-lived token, then
-  the 60-day one.
-- X with OAuth 1.0a keys, Bluesky (handle + app password, checked by a session), Mastodon (an app
-  registered on the instance, then OAuth), Discord (a webhook URL, checked with a GET, never a
-  post).
+The browser comes back to a one-shot server on 127.0.0.1 that answers "connected" and stops;
+where no browser can open (SSH, a container) or with `--paste`, the user pastes the address the
+browser was sent to. Each platform's folder says which of these it uses, and its scopes.
 
-PKCE's verifier and challenge and the token request body come from oauthlib; the authorize URLs
-are built here (oauthlib refuses an http URL, and the sandbox is one), and the callback's `state`
-is compared here, in constant time.
+PKCE's verifier and challenge and the token request bodies come from oauthlib (in the flows); the
+authorize URLs are built here (oauthlib refuses an http URL, and the sandbox is one), and the
+callback's `state` is compared here, in constant time.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The adapters' HTTP client (`adapters.client.DeadlineClient`): httpx's asyncio client under
+"""The adapters' HTTP client (`net.client.DeadlineClient`): httpx's asyncio client under
 `asyncio.timeout`. A request ends for its caller at its deadline whatever the server does, and
 httpx's errors reach the adapters as they were."""
 

@@ -44,7 +44,8 @@ class PlatformSpec:
     # The option holding the length limit, where each server sets its own (asked by the adapter's
     # `character_limit()` unless the config sets it).
     server_limit_key: str | None = None
-    # Its module in the sandbox: `handle(sandbox, request)` answers its API; `settings(sandbox)`,
+    # Its module in the sandbox: `handle(sandbox, request)` answers its API, `Identity` says what it
+    # accepts, `articles(sandbox)` is its timeline on the sandbox's page; `settings(sandbox)`,
     # `environment(sandbox)` and `texts(store)` serve the demo, the tests and the crash test.
     sandbox: str | None = None
     # What `disconnect` cannot revoke through the API, for the user to do by hand: where in the
@@ -61,8 +62,8 @@ class PlatformSpec:
     # For the AI captions: how a post on it reads.
     ai_style: str = ""
     hashtags: bool = True  # the deterministic caption ends with the post's tags as hashtags
-    # `postion connect` and `disconnect`: "module:function", each `(FlowInput, Prompter) -> Connected`
-    # and `(PlatformSettings | None, held values) -> lines said`; None: revoked by hand.
+    # `postion connect` and `disconnect`: "module:function", `(FlowInput, Prompter) -> Connected` and
+    # `(PlatformSettings | None, held values, by-hand advice) -> lines said`; None: none / by hand.
     connect: str | None = None
     revoke: str | None = None
     # `tokens refresh`: whether its adapter can renew the credential, why not where it cannot, and

@@ -90,8 +90,8 @@ def revoke(options: PlatformSettings | None, held: Mapping[str, list[str]], by_h
     if not client_ids:
         return [f"X: not revoked: no POSTION_X_CLIENT_ID to revoke with; {by_hand}"]
     client_id = client_ids[0]
-    secrets = held.get("POSTION_X_CLIENT_SECRET") or []
-    secret = secrets[0] if secrets else None
+    client_secrets = held.get("POSTION_X_CLIENT_SECRET") or []
+    secret = client_secrets[0] if client_secrets else None
     base = (options.api_base if options and options.api_base else "https://api.x.com").rstrip("/")
     headers = client_authentication(client_id, secret)
     revoked: list[str] = []

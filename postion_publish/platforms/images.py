@@ -20,11 +20,10 @@ if TYPE_CHECKING:  # Pillow is optional
 # Beyond this an image is not decoded to be converted: a post's PNG of 400 KB can declare 12,000 ×
 # 12,000 pixels, and converting it took 1.5 GB. 40 megapixels (a large camera's photo) take 160 MB.
 MAX_DECODED_PIXELS = 40_000_000
-_TOO_LARGE_TO_TELL = (2**31, 2**31)  # what Pillow refuses to open: above every platform's limit
 
 
 def fits(image: Image, limits: ImageLimits) -> bool:
-    """Bytes and format; pixels too where Pillow can tell."""
+    """Bytes and format; pixels too where the header tells them."""
     if len(image.data) > limits.max_bytes or image.mime not in limits.formats:
         return False
     size = _pixel_size(image)
@@ -103,16 +102,18 @@ def _refused(image: Image, limits: ImageLimits, fix: str) -> ContentRejected:
     )
 
 
-def _pixel_size(image: Image) -> tuple[int, int] | None:
+def dimensions(image: Image) -> tuple[int, int] | None:
+    """Width and height as the image shows (EXIF rotation applied), read from its header by
+    `imagesize`: nothing is decoded, so it is safe on any file and needs no Pillow. None: no header
+    it can read."""
+    import imagesize
+
     try:
-        from PIL import Image as PillowImage
-    except ImportError:
-        return None
-    try:
-        with _opened(image.data) as opened:
-            width, height = opened.size
-            return int(width), int(height)
-    except PillowImage.DecompressionBombError:
-        return _TOO_LARGE_TO_TELL
+        width, height = imagesize.get(io.BytesIO(image.data))
     except (OSError, ValueError):
         return None
+    return (int(width), int(height)) if width > 0 and height > 0 else None
+
+
+def _pixel_size(image: Image) -> tuple[int, int] | None:
+    return dimensions(image)

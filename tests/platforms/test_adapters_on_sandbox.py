@@ -74,6 +74,27 @@ def test_bluesky_image_with_alt_text(sandbox: Sandbox) -> None:
     assert embed["$type"] == "app.bsky.embed.images"
     assert embed["images"][0]["alt"] == "A one-pixel picture"
     assert embed["images"][0]["image"]["mimeType"] == "image/png"
+    assert embed["images"][0]["aspectRatio"] == {"width": 1, "height": 1}  # from the image's own header
+
+
+def test_bluesky_record_checks_are_the_reference_pds_own(sandbox: Sandbox) -> None:
+    """What @atproto/pds 0.4.217 answered to the same records (benchmarks/real_pds.py)."""
+    blob = {"$type": "blob", "ref": {"$link": "bafkreiexample"}, "mimeType": "image/png", "size": 1_000_001}
+    image = {"image": blob, "alt": "x"}
+    bad = {
+        "blob too big (maximum 1000000, got 1000001) at $.record.embed.images[0].image": [image],
+        "integer too small (minimum 1, got 0) at $.record.embed.images[0].aspectRatio.width": [
+            {**image, "image": {**blob, "size": 10}, "aspectRatio": {"width": 0, "height": 2}}
+        ],
+        'Expected integer value type (got "3") at $.record.embed.images[0].aspectRatio.width': [
+            {**image, "image": {**blob, "size": 10}, "aspectRatio": {"width": "3", "height": 2}}
+        ],
+    }
+    from postion_publish.platforms.bluesky.sandbox import _check_record
+
+    for message, images in bad.items():
+        record = {"text": "hi", "createdAt": "2026-12-07T00:00:00Z", "embed": {"images": images}}
+        assert _check_record(record) == f"Invalid app.bsky.feed.post record: {message}"
 
 
 def test_bluesky_link_card_with_uploaded_thumbnail(sandbox: Sandbox) -> None:

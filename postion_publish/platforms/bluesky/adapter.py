@@ -43,7 +43,7 @@ from postion_publish.platforms.base import (
 from postion_publish.platforms.bluesky.rule import facets
 from postion_publish.platforms.bluesky.spec import IMAGES
 from postion_publish.platforms.cached import read_sealed_fact, write_sealed_fact
-from postion_publish.platforms.images import fit_image, fit_or_none
+from postion_publish.platforms.images import dimensions, fit_image, fit_or_none
 
 NAME = "bluesky"
 COLLECTION = "app.bsky.feed.post"
@@ -214,7 +214,10 @@ class BlueskyAdapter:
         if outgoing.image is not None:
             image = fit_image(outgoing.image, IMAGES)
             blob = await self._upload(image)
-            return {"$type": "app.bsky.embed.images", "images": [{"image": blob, "alt": image.alt}]}
+            entry: dict[str, Any] = {"image": blob, "alt": image.alt}
+            if (size := dimensions(image)) is not None:  # clients lay the post out before the image loads
+                entry["aspectRatio"] = {"width": size[0], "height": size[1]}
+            return {"$type": "app.bsky.embed.images", "images": [entry]}
         if outgoing.link is None:
             return None
         external: dict[str, Any] = {

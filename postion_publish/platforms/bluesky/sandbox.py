@@ -7,6 +7,7 @@ existing rkey answered with a 500, RecordNotFound as a 400, IETF rate-limit head
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import secrets
 import time
@@ -39,7 +40,8 @@ class Identity:
 
 NAME = "bluesky"
 ACCESS_TTL = 2 * 3600
-MAX_BLOB = 5 * 1024 * 1024  # the reference PDS default
+MAX_BLOB = 5 * 1024 * 1024  # the reference PDS default, at upload
+MAX_IMAGE = 1_000_000  # in a post's record (the PDS's app.bsky.embed.images and external lexicons)
 _TID = re.compile(r"^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$")
 
 
@@ -156,6 +158,28 @@ def _check_record(record: Any) -> str | None:
         return f"Invalid app.bsky.feed.post record: Record/text must not be longer than {MAX_BYTES} characters"
     if not isinstance(record.get("createdAt"), str) or not record["createdAt"].endswith(("Z", "+00:00")):
         return "Invalid app.bsky.feed.post record: Record/createdAt must be an valid atproto datetime"
+    return _check_embed(record.get("embed") or {})
+
+
+def _check_embed(embed: dict[str, Any]) -> str | None:
+    """The lexicon's checks the reference PDS makes, in its words: a blob at most MAX_IMAGE bytes
+    (an image and a card's thumbnail alike), an aspect ratio of integers of at least 1."""
+    problem = "Invalid app.bsky.feed.post record: "
+    places = [(f"$.record.embed.images[{n}]", image, "image") for n, image in enumerate(embed.get("images", []))]
+    if "external" in embed:
+        places.append(("$.record.embed.external", embed["external"], "thumb"))
+    for path, entry, key in places:
+        blob = entry.get(key)
+        if isinstance(blob, dict) and int(blob.get("size", 0)) > MAX_IMAGE:
+            return f"{problem}blob too big (maximum {MAX_IMAGE}, got {blob['size']}) at {path}.{key}"
+        for side in ("width", "height"):
+            if "aspectRatio" not in entry:
+                break
+            value = entry["aspectRatio"].get(side)
+            if not isinstance(value, int) or isinstance(value, bool):
+                return f"{problem}Expected integer value type (got {json.dumps(value)}) at {path}.aspectRatio.{side}"
+            if value < 1:
+                return f"{problem}integer too small (minimum 1, got {value}) at {path}.aspectRatio.{side}"
     return None
 
 

@@ -6,7 +6,9 @@ from postion_publish.core.checks import is_http_url, is_str, is_str_list
 from postion_publish.core.media import GIF, JPEG, PNG, WEBP, ImageLimits
 from postion_publish.core.spec import PlatformSpec
 
-# The lexicon allows 2 MB, but PDS 0.4 still refuses blobs over 1 MB.
+# An image and a link card's thumbnail: 1,000,000 bytes each. @atproto/api's lexicon says 2 MB for
+# an image, but the PDS (0.4.217, December 2026) still refuses a record holding one over 1,000,000:
+# "blob too big (maximum 1000000, got …) at $.record.embed.images[0].image" (benchmarks/real_pds.py).
 IMAGES = ImageLimits("bluesky", 1_000_000, frozenset({JPEG, PNG, GIF, WEBP}))
 
 SPEC = PlatformSpec(

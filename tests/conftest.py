@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from cli_runner import CliRunner, Result
 
+from cli_runner import CliRunner, Result
 from github_fake import FakeGitHub
 from postion_publish.cli import main
 from postion_publish.sandbox import Sandbox

@@ -11,11 +11,12 @@ from typing import Any
 
 import pytest
 import yaml
-from cli_runner import CliRunner, Result
 
 from action_support import PUSH, git, pull_request, run_action
 from ai_fake import FakeModelAPI, Reply, serving
-from conftest import NOW, sandbox_config, sandbox_env, write_post
+from ai_support import ai_block, blog, cli
+from cli_runner import CliRunner
+from conftest import write_post
 from github_fake import FakeGitHub
 from postion_publish.cli import main
 from postion_publish.sandbox import Sandbox
@@ -27,26 +28,6 @@ CAPTION = "<caption>A fresh look at {URL} — read it #python</caption>"
 def model_api(request: pytest.FixtureRequest) -> Iterator[FakeModelAPI]:
     with serving(FakeModelAPI(request.param)) as fake:
         yield fake
-
-
-def blog(folder: Path, sandbox: Sandbox, ai: str = "") -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "postion.yml").write_text(sandbox_config(sandbox) + ai, encoding="utf-8")
-    write_post(folder, "first.md", "title: First post\ndate: 2026-03-01\ntags: [python]", "The first one.")
-    (folder / ".postion").mkdir(exist_ok=True)
-    (folder / ".postion" / "state.json").write_text('{"version": 1, "posts": {}}', encoding="utf-8")
-    return folder
-
-
-def ai_block(fake: FakeModelAPI, timeout: float | None = None) -> str:
-    base = f"{fake.url}/v1" if fake.provider == "openai" else fake.url
-    extra = f"timeouts: {{request: {timeout}}}\n" if timeout else ""
-    return f"ai: {{provider: {fake.provider}, base_url: '{base}', model: test-model}}\n{extra}"
-
-
-def cli(folder: Path, sandbox: Sandbox, *args: str) -> Result:
-    env = {**sandbox_env(sandbox, folder), "POSTION_AI_API_KEY": "sk-test-key-123"}
-    return CliRunner().invoke(main, [*args, "-c", str(folder / "postion.yml"), "--now", NOW], env=env)
 
 
 def stored(folder: Path) -> dict[str, Any]:

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_runner import Result
 
 from adapters_support import PNG
+from cli_runner import Result
 from conftest import sandbox_env, write_post
 from postion_publish.core import repofiles
 from postion_publish.core.errors import ContentRejected

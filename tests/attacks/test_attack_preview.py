@@ -10,10 +10,10 @@ import re
 from pathlib import Path
 
 import pytest
-from cli_runner import CliRunner
 from markdown_it import MarkdownIt
 
 from action_support import PUSH, git, pull_request, run_action
+from cli_runner import CliRunner
 from conftest import NOW, write_post
 from github_fake import FakeGitHub
 from postion_publish.action.events import MARKER

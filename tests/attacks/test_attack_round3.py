@@ -22,7 +22,7 @@ pytestmark = pytest.mark.slow  # kills, attacks and real generators: `-m "not sl
 
 
 def test_two_blogs_sharing_the_token_file_keep_their_own_rotated_tokens(tmp_path: Path) -> None:
-    from test_connections import blog_for, postion
+    from connect_support import blog_for, postion
 
     token_file = tmp_path / "tokens.json"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("POSTION_", "GITHUB_"))}
@@ -142,7 +142,6 @@ def test_a_run_with_every_platform_and_the_model_dripping_ends_within_its_deadli
     import time
 
     from cli_runner import CliRunner
-
     from conftest import write_post
     from postion_publish.cli import main
 
@@ -225,9 +224,8 @@ def test_every_link_the_model_writes_is_removed() -> None:
 
 
 def test_unreviewed_generated_captions_reach_discord_clean(tmp_path: Path, sandbox: Sandbox) -> None:
-    from test_ai_captions import ai_block, blog, cli
-
     from ai_fake import FakeModelAPI, Reply, serving
+    from ai_support import ai_block, blog, cli
 
     with serving(FakeModelAPI("openai")) as fake:
         folder = blog(
@@ -297,9 +295,8 @@ def test_every_encoding_of_a_secret_is_redacted() -> None:
 
 def test_a_re_encoded_secret_never_reaches_the_ledger(sandbox: Sandbox, tmp_path: Path) -> None:
     """A platform echoing the token hex-encoded and reversed: the ledger the Action commits holds neither."""
-    from test_cli_publish import cli
-
     from conftest import sandbox_config, write_post
+    from publish_support import cli
     from secret_scan import leaks
 
     folder = tmp_path / "blog"
@@ -387,7 +384,7 @@ def test_a_pull_request_whose_fork_was_deleted_is_a_fork() -> None:
 
 
 def test_a_caption_file_named_for_nothing_cannot_replace_a_posts_captions(tmp_path: Path, sandbox: Sandbox) -> None:
-    from test_ai_captions import blog, cli
+    from ai_support import blog, cli
 
     folder = blog(tmp_path / "blog", sandbox)
     assert cli(folder, sandbox, "adapt").exit_code == 0
@@ -525,8 +522,8 @@ def test_the_token_folder_is_made_private_whatever_the_umask(tmp_path: Path) -> 
 
 def test_connect_asks_for_the_app_secret_and_refuses_a_cleartext_webhook(sandbox: Sandbox, tmp_path: Path) -> None:
     import pytest
-    from test_connections import blog_for
 
+    from connect_support import blog_for
     from postion_publish.core.config import load_settings
     from postion_publish.core.errors import BadInput
     from postion_publish.platforms.discord.connect import connect as connect_discord

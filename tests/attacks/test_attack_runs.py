@@ -15,8 +15,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from cli_runner import CliRunner, Result
 
+from cli_runner import CliRunner, Result
 from conftest import sandbox_env, write_post
 from postion_publish.cli import main
 from postion_publish.core.errors import Locked

@@ -10,9 +10,9 @@ from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 import pytest
-from cli_runner import CliRunner
 
 from action_support import PUSH, git, pull_request, run_action
+from cli_runner import CliRunner
 from conftest import sandbox_env, write_post
 from github_fake import FakeGitHub
 from postion_publish.cli import main

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_runner import CliRunner
 
+from cli_runner import CliRunner
 from postion_publish.cli import main
 from postion_publish.cli import parser as cli_parser
 

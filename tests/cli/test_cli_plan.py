@@ -9,8 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from cli_runner import Result
 
+from cli_runner import Result
 from conftest import write_post
 from postion_publish.platforms.bluesky import rule as bluesky
 from postion_publish.platforms.x import rule as x

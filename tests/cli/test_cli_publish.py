@@ -8,16 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from cli_runner import CliRunner, Result
-
-from conftest import sandbox_env
-from postion_publish.cli import main
 from postion_publish.sandbox import Sandbox
-
-
-def cli(sandbox: Sandbox, blog: Path, *args: str, env: dict[str, str] | None = None) -> Result:
-    environment = {**sandbox_env(sandbox, blog), **(env or {})}
-    return CliRunner().invoke(main, [*args, "-c", str(blog / "postion.yml")], env=environment)
+from publish_support import cli
 
 
 def test_publish_json_prints_results_and_quota(sandbox: Sandbox, live_blog: Path) -> None:

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_runner import CliRunner, Result
 
+from cli_runner import CliRunner, Result
 from conftest import NOW, sandbox_env, write_post
 from postion_publish.cli import main
 from postion_publish.core.excerpt import plain_text_of_html

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from cli_runner import CliRunner, Result
 
+from cli_runner import CliRunner, Result
 from conftest import NOW, sandbox_env, write_post
 from postion_publish.cli import main
 from postion_publish.sandbox import Sandbox
@@ -50,8 +50,7 @@ def test_an_undated_post_or_draft_stops_nothing(live_blog: Path, sandbox: Sandbo
 def test_disconnect_revokes_the_token_files_value_with_client_authentication(tmp_path: Path) -> None:
     import os
 
-    from test_connections import blog_for, postion
-
+    from connect_support import blog_for, postion
     from postion_publish.sandbox.exchange import Credentials
     from postion_publish.store.tokens import FileStore
 
@@ -302,7 +301,7 @@ def test_a_wrong_client_id_ends_connect_at_once(sandbox: Sandbox, tmp_path: Path
     import os
     import time
 
-    from test_connections import blog_for, postion
+    from connect_support import blog_for, postion
 
     config = blog_for(sandbox, tmp_path / "blog", "x")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("POSTION_", "GITHUB_"))}
@@ -354,7 +353,7 @@ def test_a_credential_never_set_is_not_connected(live_blog: Path) -> None:
 def test_the_hint_after_connect_names_the_platform(sandbox: Sandbox, tmp_path: Path) -> None:
     import os
 
-    from test_connections import blog_for, postion
+    from connect_support import blog_for, postion
 
     config = blog_for(sandbox, tmp_path / "blog", "bluesky")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("POSTION_", "GITHUB_"))}

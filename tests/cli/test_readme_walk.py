@@ -13,8 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from cli_runner import CliRunner, Result
 
+from cli_runner import CliRunner, Result
 from conftest import NOW, REPO, sandbox_config, sandbox_env, write_post
 from postion_publish.cli import main
 from postion_publish.sandbox import Sandbox

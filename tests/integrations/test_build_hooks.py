@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_runner import CliRunner
 
+from cli_runner import CliRunner
 from conftest import REPO
 from postion_publish.cli import main
 

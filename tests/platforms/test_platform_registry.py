@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_runner import CliRunner, Result
 
+from cli_runner import CliRunner, Result
 from conftest import NOW, write_post
 from postion_publish.cli import main
 from postion_publish.core.captions.rules import LengthRule

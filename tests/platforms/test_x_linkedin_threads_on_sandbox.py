@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_runner import CliRunner, Result
 
 from adapters_support import PNG
+from cli_runner import CliRunner, Result
 from conftest import sandbox_env, write_post
 from postion_publish.cli import main
 from postion_publish.core import registry as platforms

@@ -11,30 +11,12 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, sandbox_env
+from crash_support import publish, stored
 from postion_publish.core import registry as platforms
 from postion_publish.sandbox import Sandbox
 from postion_publish.store.jsonfile import encoded
 
 pytestmark = pytest.mark.slow  # kills, attacks and real generators: `-m "not slow"` skips them
-
-
-def publish(blog: Path, env: dict[str, str], *extra: str) -> subprocess.CompletedProcess[str]:
-    import os
-
-    command = [sys.executable, "-m", "postion_publish", "publish", "-c", str(blog / "postion.yml"), *extra]
-    return subprocess.run(command, env={**os.environ, **env}, capture_output=True, text=True, check=False)
-
-
-def stored(sandbox: Sandbox, platform: str) -> int:
-    kind = {
-        "bluesky": "records",
-        "mastodon": "statuses",
-        "discord": "messages",
-        "x": "tweets",
-        "linkedin": "posts",
-        "threads": "posts",
-    }[platform]
-    return len(sandbox.store[platform].get(kind, {}))
 
 
 @pytest.mark.parametrize(

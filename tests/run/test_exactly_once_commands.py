@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from test_cli_publish import cli
-
 from postion_publish.sandbox import Sandbox
+from publish_support import cli
 
 FIRST = "https://blog.example.com/first/"
 

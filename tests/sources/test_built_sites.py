@@ -261,7 +261,6 @@ def test_a_feed_linked_any_way_is_read_whatever_the_config_path(
     """A relative -c with a feed linked by absolute URL (Pelican, Hugo, Jekyll; the Action's
     default) stopped `plan` with a ValueError traceback."""
     from cli_runner import CliRunner
-
     from postion_publish.cli import main
 
     blog = tmp_path / "blog"

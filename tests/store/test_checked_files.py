@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_runner import CliRunner, Result
-from test_crash import stored
 
+from cli_runner import CliRunner, Result
 from conftest import sandbox_env, write_post
+from crash_support import stored
 from postion_publish.cli import main
 from postion_publish.core.config import QuotaSettings
 from postion_publish.core.results import Status

@@ -9,9 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from test_crash import publish, stored
-
 from conftest import sandbox_env
+from crash_support import publish, stored
 from postion_publish.sandbox import Sandbox
 
 

@@ -15,13 +15,14 @@ import httpx
 from action_support import PUSH, git, run_action
 from conftest import sandbox_env, write_post
 from github_fake import SECRETS_PAT, FakeGitHub
-from postion_publish.core import registry as platforms
 from postion_publish.platforms.discord.sandbox import webhook_url
 from postion_publish.sandbox import Sandbox
 from secret_scan import leaks
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from crash_test import posted_texts
+
+from connect_support import blog_for, postion
 
 
 def x_only(repo: Path, sandbox: Sandbox) -> None:
@@ -106,17 +107,6 @@ def test_a_secret_github_refuses_to_store_is_a_warning_not_a_lost_post(
 BROWSER = f"{sys.executable} {Path(__file__).resolve().parent.parent / 'scripted_browser.py'} %s"
 
 
-def blog_for(sandbox: Sandbox, folder: Path, *names: str) -> Path:
-    """A blog whose platforms point at the sandbox; its ledger is where connections are recorded."""
-    folder.mkdir(parents=True, exist_ok=True)
-    lines = ["site_url: https://blog.example.com", "source: {type: content, path: posts}", "platforms:"]
-    for name in names:
-        lines.append(f"  {name}: {json.dumps(platforms.spec(name).sandbox_module().settings(sandbox))}")
-    (folder / "postion.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (folder / "posts").mkdir(exist_ok=True)
-    return folder / "postion.yml"
-
-
 def connect_env(github: FakeGitHub, tmp_path: Path, **extra: str) -> dict[str, str]:
     """A laptop with the repository known and a token that may write its secrets."""
     keep = {k: v for k, v in os.environ.items() if not k.startswith(("POSTION_", "GITHUB_"))}
@@ -130,11 +120,6 @@ def connect_env(github: FakeGitHub, tmp_path: Path, **extra: str) -> dict[str, s
         "POSTION_TOKEN_FILE": str(tmp_path / ".cache" / "tokens.json"),
         **extra,
     }
-
-
-def postion(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "postion_publish", *args]
-    return subprocess.run(command, env=env, input=stdin, capture_output=True, text=True, timeout=120, check=False)
 
 
 def free_port() -> int:

@@ -132,7 +132,7 @@ class DiscordAdapter:
             picture = fit_image(outgoing.image, IMAGES) if outgoing.image else thumb
             if picture is not None:
                 embed["image"] = {"url": f"attachment://{picture.filename}"}
-                payload["attachments"] = [{"id": 0, "filename": picture.filename, "description": picture.alt[:1024]}]
+                payload["attachments"] = [{"id": "0", "filename": picture.filename, "description": picture.alt[:1024]}]
                 files.append(("files[0]", (picture.filename, picture.data, picture.mime)))
             payload["embeds"] = [embed]
         return payload, files

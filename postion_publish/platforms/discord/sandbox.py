@@ -106,9 +106,18 @@ def _execute(sandbox: Sandbox, request: Request) -> Response:
     if total > MAX_EMBEDS_TOTAL:
         return _invalid("embeds", "MAX_EMBED_SIZE_EXCEEDED", "Embed size exceeds maximum size of 6000")
 
+    # Each attachment names its file by `id`, the n of `files[n]`: a snowflake-typed field, a
+    # string or an integer (Discord's own examples use both).
+    described: dict[str, Any] = {}
+    for index, attachment in enumerate(payload.get("attachments") or []):
+        given = attachment.get("id") if isinstance(attachment, dict) else None
+        field = f"files[{given}]"
+        if isinstance(given, bool) or not isinstance(given, int | str) or field not in {f["field"] for f in files}:
+            return _invalid(f"attachments.{index}", "ATTACHMENT_NOT_FOUND", "Attachment data not found")
+        described[field] = attachment.get("description")
+
     def work() -> Response:
         message_id = str(1300000000000001000 + sandbox.next_id())
-        attachments = payload.get("attachments") or []
         message = {
             "id": message_id,
             "type": 0,
@@ -116,10 +125,7 @@ def _execute(sandbox: Sandbox, request: Request) -> Response:
             "webhook_id": sandbox.credentials.discord_webhook_id,
             "content": content,
             "embeds": embeds,
-            "attachments": [
-                {**file, "description": (attachments[i].get("description") if i < len(attachments) else None)}
-                for i, file in enumerate(files)
-            ],
+            "attachments": [{**file, "description": described.get(file["field"])} for file in files],
             "timestamp": dt.datetime.now(dt.UTC).isoformat(),
             "allowed_mentions": payload.get("allowed_mentions"),
             "thread_id": request.query.get("thread_id"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -269,6 +270,21 @@ def test_discord_uploads_the_image_with_its_alt_text(sandbox: Sandbox) -> None:
     message = messages(sandbox)[ref.id]
     assert message["attachments"][0]["description"] == "A one-pixel picture"
     assert message["embeds"][0]["image"]["url"] == "attachment://pixel.png"
+
+
+def test_discord_matches_an_attachment_to_its_file_by_id(sandbox: Sandbox) -> None:
+    """`attachments[].id` is the n of `files[n]`; one naming no file is refused, as Discord does."""
+    url = webhook_url(sandbox)
+    files = {"files[0]": ("pixel.png", b"png", "image/png")}
+
+    def send(attachment_id: object) -> httpx.Response:
+        payload = {"content": "x", "attachments": [{"id": attachment_id, "description": "alt"}]}
+        return httpx.post(url, params={"wait": "true"}, data={"payload_json": json.dumps(payload)}, files=files)
+
+    assert send("0").json()["attachments"][0]["description"] == "alt"
+    assert send(0).status_code == 200  # Discord's own examples write it as a number
+    refused = send("1")
+    assert refused.status_code == 400 and "ATTACHMENT_NOT_FOUND" in refused.text
 
 
 def test_discord_rate_limit_uses_retry_after_from_the_body(sandbox: Sandbox) -> None:

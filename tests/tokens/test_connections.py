@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
 from action_support import PUSH, git, run_action
 from conftest import sandbox_env, write_post
@@ -438,3 +439,33 @@ def test_connect_finds_the_token_gh_is_logged_in_with(sandbox: Sandbox, github: 
     del env["POSTION_GITHUB_SECRETS_TOKEN"]
     done = postion("connect", "discord", "-c", str(config), env=env, stdin=webhook_url(sandbox) + "\n")
     assert done.returncode == 0 and github.secrets == {"POSTION_DISCORD_WEBHOOK_URL": webhook_url(sandbox)}
+
+
+def test_threads_sends_the_user_to_the_authorization_window_meta_documents(monkeypatch: pytest.MonkeyPatch) -> None:
+    """https://threads.com/oauth/authorize (Meta's "Get Access Tokens", August 2026); nothing is
+    asked of the network: the flow stops where it would open the browser."""
+    import datetime as dt
+
+    from postion_publish.core.config import PlatformSettings
+    from postion_publish.platforms.threads import connect as threads_connect
+    from postion_publish.tokens.connect import FlowInput, Prompter
+
+    opened: list[str] = []
+
+    def authorize(url: str, *args: object, **kwargs: object) -> str:
+        opened.append(url)
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(threads_connect, "authorize", authorize)
+    given = FlowInput(
+        platform=PlatformSettings("threads"),
+        api_base="https://graph.threads.net",
+        client_id="1700000000000042",
+        client_secret="secret",
+        port=None,
+        paste=True,
+        now=dt.datetime(2026, 12, 7, tzinfo=dt.UTC),
+    )
+    with pytest.raises(RuntimeError, match="stop here"):
+        threads_connect.connect(given, Prompter(print, input, input))
+    assert opened[0].startswith("https://threads.com/oauth/authorize?")

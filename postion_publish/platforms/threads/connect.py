@@ -32,7 +32,9 @@ def connect(given: FlowInput, prompter: Prompter) -> Connected:
     port = given.port or DEFAULT_PORT
     redirect = str(given.platform.options.get("redirect_uri") or f"https://127.0.0.1:{port}{CALLBACK_PATH}")
     state = secrets.token_urlsafe(24)
-    auth_base = option(given.platform, "auth_base", "https://www.threads.com")
+    # The Authorization Window as Meta documents it (developers.facebook.com/documentation/threads/
+    # get-started/get-access-tokens-and-permissions, August 2026): threads.com, not www. nor .net.
+    auth_base = option(given.platform, "auth_base", "https://threads.com")
     url = authorize_url(f"{auth_base}/oauth/authorize", given.client_id, redirect, THREADS_SCOPES, state)
     # Meta redirects to HTTPS only: no loopback server can answer it, so the user pastes the address.
     code = authorize(url, redirect, state, prompter, paste=True)

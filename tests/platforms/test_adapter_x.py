@@ -322,3 +322,35 @@ def test_resolve_never_resends_after_a_day() -> None:
     adapter = oauth1_adapter(server(lambda r: pytest.fail("nothing may be sent again")))
     found = run(adapter.resolve(outgoing("Hi"), Intent(0, NOW - dt.timedelta(days=2))))
     assert isinstance(found, Unknowable)
+
+
+CLIENT_FORBIDDEN = {  # what a plan without read access answers the timeline (X's problem JSON)
+    "client_id": "27512824",
+    "detail": "When authenticating requests to the Twitter API v2 endpoints, you must use keys and tokens from a "
+    "Twitter developer App that is attached to a Project. You can create a project via the developer portal.",
+    "registration_url": "https://developer.twitter.com/en/docs/projects/overview",
+    "title": "Client Forbidden",
+    "required_enrollment": "Appropriate Level of API Access",
+    "reason": "client-not-enrolled",
+    "type": "https://api.twitter.com/2/problems/client-forbidden",
+}
+
+
+@pytest.mark.parametrize(("resent", "proof"), [(403, "duplicate"), (201, "created")])
+def test_resolve_on_a_plan_that_cannot_read_the_timeline_falls_back_to_sending_again(resent: int, proof: str) -> None:
+    """Free access may not read a timeline: the lookup's 403 is not an error, the duplicate check
+    decides (a duplicate 403: it went out; a 201: it had not, and now has, once)."""
+    asked: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        asked.append(f"{request.method} {request.url.path}")
+        if request.url.path == "/2/users/me":
+            return httpx.Response(200, json=ME)
+        if request.url.path == "/2/users/2244994945/tweets":
+            return httpx.Response(403, json=CLIENT_FORBIDDEN)
+        return httpx.Response(403, json=DUPLICATE) if resent == 403 else created("9")
+
+    found = run(oauth1_adapter(handler).resolve(outgoing("Hi"), Intent(0, STARTED)))
+    assert isinstance(found, AlreadyPosted)
+    assert found.ref.id == ("" if proof == "duplicate" else "9")
+    assert asked.count("POST /2/tweets") == 1 and "GET /2/users/2244994945/tweets" in asked

@@ -197,7 +197,24 @@ def build_job(
         warnings.append(
             PlanWarning("the image has no alt text; add `postion: {alt: …}`", post.source_file, post.source_line)
         )
+    warnings += [PlanWarning(m, post.source_file, post.source_line) for m in _unreadable(post, platform.name, messages)]
     return Job(post, platform.name, messages, tuple(warnings), caption, unreviewed, fitted.whole, stored)
+
+
+def _unreadable(post: Post, platform: str, messages: tuple[Message, ...]) -> list[str]:
+    """What would reach readers empty or with no way to the post: a caption of nothing but "…",
+    or no link to the post where the platform shows no card for it."""
+    from postion_publish.core import registry
+
+    found = []
+    if any(not message.text.replace("…", "").replace("...", "").strip() for message in messages):
+        found.append('the caption is empty once shortened (only "…" is left): shorten the template or the title')
+    spec = registry.find(platform)
+    shows_card = spec is not None and spec.link_card and (not post.options.image or spec.card_beside_image)
+    if not shows_card and not any(post.url in message.text for message in messages):
+        display = spec.display if spec else platform
+        found.append(f"no link to the post: the caption holds none and {display} shows no card here; add {{{{ url }}}}")
+    return found
 
 
 def refit(job: Job, platform: PlatformSettings, settings: Settings) -> Job:

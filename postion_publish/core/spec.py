@@ -53,6 +53,10 @@ class PlatformSpec:
     revoke_by_hand: str = "in the platform's settings for connected apps"
     # Where its requests go when that is a credential, not a key of postion.yml (a webhook URL).
     endpoint_variable: str | None = None
+    # Whether it shows the post's link card (a card, embed or link attachment) and, if so, beside an
+    # attached image too: where neither, only a link in the caption leads readers to the post.
+    link_card: bool = True
+    card_beside_image: bool = False
     # Its line in the starter postion.yml (`postion init`), e.g. `{handle: me.example.com}`; None: left out.
     starter: str | None = None
     # Where it sits in lists and reports (the order users have always seen).

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from postion_publish.core.captions.rules import refusal
 from postion_publish.core.errors import ErrorKind, PlanWarning
 from postion_publish.core.inert import code_block, code_span, one_line
 from postion_publish.core.plan import Job, Plan
@@ -36,7 +37,13 @@ def plan_json(plan: Plan) -> list[tuple[str, Iterable[dict[str, Any]]]]:
 
 def _job_json(job: Job) -> dict[str, Any]:
     messages = [
-        {"text": message.text, "length": message.length, "limit": message.limit, **message.details}
+        {
+            "text": message.text,
+            "length": message.length,
+            "limit": message.limit,
+            **message.details,
+            **({"problem": refusal(message.problem)} if message.problem else {}),
+        }
         for message in job.messages
     ]
     return {

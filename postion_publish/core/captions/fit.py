@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from postion_publish.core.captions.rules import LengthRule
+from postion_publish.core.captions.rules import LengthRule, refusal
 
 ELLIPSIS = "…"
 _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
@@ -56,7 +56,7 @@ def fit_caption(
     if thread and rule.can_thread:
         return split_thread(full, rule)
     if hand_written:
-        return Fitted((full,), (f"the hand-written caption is too long ({rule.problem(full)})",))
+        return Fitted((full,), (f"the hand-written caption is {refusal(rule.problem(full) or '')}",))
     words = excerpt.split()
 
     def caption_with(count: int) -> str | None:
@@ -126,7 +126,7 @@ def split_thread(text: str, rule: LengthRule) -> Fitted:
         if len(parts) < 10**digits:
             numbered = _numbered(parts)
             warnings += [
-                f"part {i} is too long ({rule.problem(p)})" for i, p in enumerate(numbered, 1) if not rule.fits(p)
+                f"part {i} is {refusal(rule.problem(p) or '')}" for i, p in enumerate(numbered, 1) if not rule.fits(p)
             ]
             return Fitted(tuple(numbered), tuple(dict.fromkeys(warnings)))
         digits += 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,3 +43,12 @@ class LengthRule:
 
     def fits(self, text: str) -> bool:
         return self.problem(text) is None
+
+
+_LENGTH_PROBLEM = re.compile(r"\d+ > \d+")
+
+
+def refusal(problem: str) -> str:
+    """A rule's problem as people read it: `499 > 280` is "too long (499 > 280)"; another check's
+    (Threads' link count) is "refused: " and its own words."""
+    return f"too long ({problem})" if _LENGTH_PROBLEM.fullmatch(problem) else f"refused: {problem}"

@@ -25,6 +25,7 @@ SPEC = PlatformSpec(
     adapter=f"{__package__}.adapter:build",
     sandbox=f"{__package__}.sandbox",
     revoke_by_hand="the channel's settings → Integrations → Webhooks: delete the webhook",
+    card_beside_image=True,  # the embed shows the image
     position=50,
     images=IMAGES,
     ai_style="Discord: a short announcement for a community channel; no hashtags",

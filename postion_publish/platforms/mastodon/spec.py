@@ -27,6 +27,7 @@ SPEC = PlatformSpec(
     revoke_by_hand="Preferences → Account → Authorized apps (or Development, for an app you made): revoke it",
     server_limit_key="max_characters",
     starter="{instance: https://mastodon.social}",
+    link_card=False,  # a preview the server makes from a link in the text
     position=30,
     images=IMAGES,
     ai_style="Mastodon: friendly and plain; hashtags in CamelCase at the end",

@@ -21,7 +21,6 @@ import asyncio
 import datetime as dt
 import hashlib
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -47,19 +46,18 @@ from postion_publish.platforms.base import (
     wall_clock,
 )
 from postion_publish.platforms.images import fits
+from postion_publish.platforms.threads.rule import too_many_links
 from postion_publish.platforms.threads.spec import IMAGES
 from postion_publish.store.jsonfile import write_json_atomic
 from postion_publish.store.tokens import MemoryStore, TokenStore
 
 NAME = "threads"
 VERSION = "v1.0"
-MAX_LINKS = 5
 REFRESH_AGE = dt.timedelta(hours=24)  # Meta refuses to refresh a younger token
 # Seconds between container status checks: text is ready at once, images take longer. ~3 minutes in all.
 POLL_DELAYS = (0.0, 0.5, 1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 30.0, 30.0, 30.0, 30.0)
 QUOTA_WAIT = 3600.0  # a spent rolling quota frees up as posts age out: look again in an hour
 RECONNECT = "reconnect (`postion connect threads`) and update POSTION_THREADS_ACCESS_TOKEN"
-_LINK = re.compile(r"https?://[^\s<>\"]+")
 _RATE_LIMIT_CODES = {4, 17, 32, 613}
 
 
@@ -184,7 +182,7 @@ class ThreadsAdapter:
     async def _create_container(self, outgoing: Outgoing, index: int, reply_to: str | None) -> str:
         text = outgoing.parts[index].text
         params: dict[str, str] = {"media_type": "TEXT", "text": text}
-        links = set(_LINK.findall(text))
+        attached: str | None = None
         if reply_to:
             params["reply_to_id"] = reply_to
         elif outgoing.image is not None:
@@ -198,10 +196,9 @@ class ThreadsAdapter:
                 )
             params.update(media_type="IMAGE", image_url=image.url, alt_text=image.alt)
         elif outgoing.link is not None:
-            params["link_attachment"] = outgoing.link.url
-            links.add(outgoing.link.url)
-        if len(links) > MAX_LINKS:
-            raise ContentRejected(NAME, f"{len(links)} different links: Threads allows at most {MAX_LINKS} in a post")
+            params["link_attachment"] = attached = outgoing.link.url
+        if (problem := too_many_links(text, attached)) is not None:
+            raise ContentRejected(NAME, problem)
         user = await self._user()
         return str((await self._json("POST", f"/{VERSION}/{user}/threads", params))["id"])
 

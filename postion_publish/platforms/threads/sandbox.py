@@ -58,7 +58,12 @@ POSTS_PER_DAY = 250
 REPLIES_PER_DAY = 1000
 IMAGE_READY_AFTER = 0.3  # seconds: an image container is not ready at once, as on the real service
 _SIGNING_KEY = b"postion sandbox threads"
-_LINK = re.compile(r"https?://[^\s<>\"]+")
+# A link as Meta counts one: with a scheme, or a bare domain (`www.example.com`, `example.com/a`).
+_LINK = re.compile(r"(?:https?://)?(?<![\w@.])(?:[a-z0-9-]+\.)+[a-z]{2,}(?:/[^\s<>\"]*)?", re.IGNORECASE)
+
+
+def _same_link(link: str) -> str:
+    return link.lower().split("://", 1)[-1].rstrip("/.,;:!?)")
 
 
 def _error(status: int, message: str, code: int, subcode: int | None = None, **extra: Any) -> Response:
@@ -189,7 +194,8 @@ def _create_container(sandbox: Sandbox, params: dict[str, str]) -> Response:
         return _error(400, "link_attachment is only available for TEXT posts", 100)
     if threads_length(text) > THREADS_LIMIT:
         return _error(400, f"Param text must be at most {THREADS_LIMIT} characters long", 100)
-    links = set(_LINK.findall(text)) | ({params["link_attachment"]} if params.get("link_attachment") else set())
+    attached = params.get("link_attachment") or ""
+    links = {_same_link(link) for link in _LINK.findall(text) + _LINK.findall(attached)}
     if len(links) > 5:
         return _error(400, "THREADS_API__LINK_LIMIT_EXCEEDED: a post can have at most 5 links", 100)
     reply_to = params.get("reply_to_id")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from postion_publish.core.checks import is_http_url, is_str
+from postion_publish.core.checks import is_bool, is_http_url, is_str
 from postion_publish.core.media import GIF, JPEG, PNG, WEBP, ImageLimits
 from postion_publish.core.spec import PlatformSpec
 
@@ -11,8 +11,8 @@ IMAGES = ImageLimits("x", 5 * 1024 * 1024, frozenset({JPEG, PNG, GIF, WEBP}))
 SPEC = PlatformSpec(
     "x",
     "X",
-    rule=f"{__package__}.rule:RULE",
-    keys={"username": is_str, "web_base": is_http_url, "auth_base": is_http_url},
+    rule=f"{__package__}.rule:rule_for_options",
+    keys={"username": is_str, "web_base": is_http_url, "auth_base": is_http_url, "long_posts": is_bool},
     default_api_base="https://api.x.com",
     credentials=(
         ("POSTION_X_CLIENT_ID", "POSTION_X_REFRESH_TOKEN"),
@@ -24,6 +24,7 @@ SPEC = PlatformSpec(
         "Settings → Security and account access → Apps and sessions → Connected apps (OAuth 1.0a keys: "
         "regenerate them in the developer portal, your app → Keys and tokens)"
     ),
+    link_card=False,
     position=10,
     images=IMAGES,
     ai_style="X: punchy and short; at most two hashtags",

@@ -113,6 +113,16 @@ def test_linkedin_escapes_reserved_characters_but_not_urls_or_hashtags() -> None
     assert sent == r"Hello \(world\) \@me \*bold\* #tag https://example.com/a_(b)"
 
 
+def test_linkedin_escapes_a_reserved_character_right_after_a_url() -> None:
+    """The link ends where a URL grammar ends it: the `)` closing the sentence is text, escaped, so
+    LinkedIn cannot cut the post there; a URL's own balanced parentheses stay in it."""
+    sent = linkedin.escape_little_text("(see https://example.com/a) and more")
+    assert sent == r"\(see https://example.com/a\) and more"
+    assert linkedin.escape_little_text("(https://en.wikipedia.org/wiki/Foo_(bar))") == (
+        r"\(https://en.wikipedia.org/wiki/Foo_(bar)\)"
+    )
+
+
 def test_linkedin_and_discord_count_utf16_units() -> None:
     assert linkedin.RULE.measure("a🚀") == 3
     assert discord.RULE.measure("a🚀") == 3

@@ -184,3 +184,20 @@ def test_x_oauth1_signatures_are_checked_by_the_sandbox(sandbox: Sandbox, tmp_pa
     assert refs[0].url.startswith(f"{sandbox.platform_url('x')}/postion_demo/status/")
     with pytest.raises(AuthExpired, match=r"OAuth 1\.0a"):
         run(publish({**good, "POSTION_X_API_SECRET": "not-the-secret"}))
+
+
+def test_linkedin_shows_a_post_whole_when_a_bracket_closes_right_after_a_link(
+    tmp_path: Path, sandbox: Sandbox, run: Any
+) -> None:
+    """`(see https://… ) and more`: the `)` is text, not part of the link, so it is escaped; sent as
+    it was before, LinkedIn (and the sandbox, which reads little text as it does) cut the post there."""
+    folder = tmp_path / "blog"
+    folder.mkdir()
+    (folder / "postion.yml").write_text(config(sandbox, ("linkedin",)), encoding="utf-8")
+    caption = "New post (see {{ url }}) and more after it"
+    write_post(folder, "p.md", f"title: P\ndate: 2026-03-01\npostion: {{linkedin: '{caption}'}}")
+    (folder / ".postion").mkdir()
+    (folder / ".postion" / "state.json").write_text('{"version": 1, "posts": {}}', encoding="utf-8")
+    assert invoke(run, folder, sandbox, "publish").exit_code == 0
+    [post] = sandbox.store["linkedin"]["posts"].values()
+    assert post["text"] == "New post (see https://blog.example.com/p/) and more after it"

@@ -9,21 +9,34 @@ import re
 
 from postion_publish.core.captions.rules import LengthRule
 from postion_publish.core.captions.text_units import utf16_units
+from postion_publish.core.captions.twitter_text import url_spans_in_text
 
 LIMIT = 3000
 RESERVED = re.compile(r"([\\|{}@\[\]()<>#*_~])")
-# Kept as they are: URLs (so they still link) and hashtags (so they stay hashtags).
-_KEEP = re.compile(r"https?://\S+|(?<![\w#])#\w+")
+_HASHTAG = re.compile(r"(?<![\w#])#\w+")
 
 RULE = LengthRule("linkedin", LIMIT, utf16_units, can_thread=False)
+
+
+def _kept(text: str) -> list[tuple[int, int]]:
+    """What stays as it is: URLs (so they still link), found by twitter-text's grammar, which ends a
+    link before the punctuation that follows it (`(see https://a.com/x) and` keeps `)` outside,
+    to be escaped); and hashtags (so they stay hashtags)."""
+    spans = url_spans_in_text(text, require_protocol=True)
+    spans += [match.span() for match in _HASHTAG.finditer(text)]
+    kept: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if not kept or start >= kept[-1][1]:
+            kept.append((start, end))
+    return kept
 
 
 def escape_little_text(text: str) -> str:
     parts: list[str] = []
     position = 0
-    for match in _KEEP.finditer(text):
-        parts.append(RESERVED.sub(r"\\\1", text[position : match.start()]))
-        parts.append(match.group(0))
-        position = match.end()
+    for start, end in _kept(text):
+        parts.append(RESERVED.sub(r"\\\1", text[position:start]))
+        parts.append(text[start:end])
+        position = end
     parts.append(RESERVED.sub(r"\\\1", text[position:]))
     return "".join(parts)

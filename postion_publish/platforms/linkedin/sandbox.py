@@ -47,7 +47,8 @@ class Identity:
 NAME = "linkedin"
 OLDEST_ACTIVE_VERSION = "202512"  # versions live about a year: older months answer 426
 _RESERVED = set("\\|{}@[]()<>#*_~")
-_URL = re.compile(r"https?://\S+")
+# A link as a reader's client finds one: parentheses only when balanced, no punctuation at its end.
+_URL = re.compile(r"https?://(?:[^\s()<>\\]|\([^\s()<>\\]*\))+(?<![.,;:!?'\"])")
 _HASHTAG = re.compile(r"#\w+")
 _MENTION = re.compile(r"@\[[^\]]*\]\(urn:li:(?:person|organization):[^)|]+\)")
 _REQUIRED = ("author", "commentary", "visibility", "distribution", "lifecycleState")

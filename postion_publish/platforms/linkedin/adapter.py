@@ -243,12 +243,18 @@ class LinkedInAdapter:
         return None
 
     async def check(self) -> TokenInfo:
-        """`GET /v2/userinfo` (scope openid): a refused token is expired; a token without that
-        scope still posts, so any other answer says nothing against it."""
-        response = await self._send("GET", "/v2/userinfo")
+        """A member's `GET /v2/userinfo` (scope openid), a Page's `GET /rest/organizations/{id}`:
+        a refused token is expired; any other answer says nothing against it (a token without
+        openid still posts)."""
+        if self.author.startswith("urn:li:organization:"):
+            response = await self._send("GET", f"/rest/organizations/{self.author.rsplit(':', 1)[1]}")
+            name = json_or_empty(response).get("localizedName")
+        else:
+            response = await self._send("GET", "/v2/userinfo")
+            name = json_or_empty(response).get("name")
         if response.status_code == 401:
             raise self._error(response)
-        return TokenInfo(str(json_or_empty(response).get("name") or "") or None)
+        return TokenInfo(str(name or "") or None)
 
     async def refresh(self) -> TokenInfo | None:
         """With a refresh token (approved partners only; else reconnect every 60 days): a new

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from postion_publish.core.errors import BadInput
+from postion_publish.platforms.linkedin.adapter import DEFAULT_VERSION
 from postion_publish.tokens.connect import (
     CALLBACK_PATH,
     DEFAULT_PORT,
@@ -21,7 +22,9 @@ from postion_publish.tokens.connect import (
 )
 
 LINKEDIN_MEMBER_SCOPES = ["openid", "profile", "w_member_social"]
-LINKEDIN_PAGE_SCOPES = ["openid", "profile", "w_organization_social"]
+# An app with the Community Management product (posting as a Page) cannot also hold `openid profile`
+# (the portal offers them with another product): a Page's name comes from its own endpoint instead.
+LINKEDIN_PAGE_SCOPES = ["w_organization_social"]
 
 
 def connect(given: FlowInput, prompter: Prompter) -> Connected:
@@ -46,8 +49,7 @@ def connect(given: FlowInput, prompter: Prompter) -> Connected:
     }
     with api_client(auth_base) as client:
         tokens = token_answer(client.post("/oauth/v2/accessToken", data=form), "the code")
-    with api_client(given.api_base) as client:
-        me = client.get("/v2/userinfo", headers={"Authorization": f"Bearer {tokens['access_token']}"})
+    account = _account(given, str(tokens["access_token"]), author)
     values = {"POSTION_LINKEDIN_ACCESS_TOKEN": str(tokens["access_token"])}
     if tokens.get("refresh_token"):  # approved partners only
         values.update(
@@ -55,5 +57,17 @@ def connect(given: FlowInput, prompter: Prompter) -> Connected:
             POSTION_LINKEDIN_CLIENT_ID=given.client_id,
             POSTION_LINKEDIN_CLIENT_SECRET=given.client_secret,
         )
-    account = str(me.json().get("name")) if me.status_code == 200 else None
     return Connected(values, account, expires_at(tokens, given.now), scopes=str(tokens.get("scope", "")).split(","))
+
+
+def _account(given: FlowInput, token: str, author: str) -> str | None:
+    """The member's name (OpenID userinfo), or the Page's (`GET /rest/organizations/{id}`)."""
+    bearer = {"Authorization": f"Bearer {token}"}
+    with api_client(given.api_base) as client:
+        if not author.startswith("urn:li:organization:"):
+            me = client.get("/v2/userinfo", headers=bearer)
+            return str(me.json().get("name")) if me.status_code == 200 else None
+        version = str(given.platform.options.get("version", DEFAULT_VERSION))
+        headers = {**bearer, "LinkedIn-Version": version, "X-Restli-Protocol-Version": "2.0.0"}
+        page = client.get(f"/rest/organizations/{author.rsplit(':', 1)[1]}", headers=headers)
+    return str(page.json().get("localizedName") or author) if page.status_code == 200 else author

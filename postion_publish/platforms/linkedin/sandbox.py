@@ -221,6 +221,13 @@ def _authorize(sandbox: Sandbox, request: Request) -> Response:
         return _error(400, "invalid client_id or response_type", "invalid_request")
     if not query.get("redirect_uri") or not query.get("state"):
         return _error(400, "redirect_uri and state are required", "invalid_request")
+    scopes = set(query.get("scope", "").split())
+    if "w_organization_social" in scopes and scopes & {"openid", "profile"}:
+        # The sandbox's app has the Community Management product, which the portal offers without
+        # Sign In with LinkedIn: asking for both is refused, as LinkedIn refuses an unauthorized scope.
+        described = 'Scope "openid" is not authorized for your application'
+        refused = {"error": "unauthorized_scope_error", "error_description": described, "state": query["state"]}
+        return redirect(query["redirect_uri"], **refused)
     grant = {"redirect_uri": query["redirect_uri"], "scope": query.get("scope", "")}
     return redirect(query["redirect_uri"], code=issue_code(sandbox, NAME, grant), state=query["state"])
 
@@ -269,6 +276,14 @@ def handle(sandbox: Sandbox, request: Request) -> Response:
         return refused
     if method == "POST" and path == "/rest/posts":
         return _create_post(sandbox, request)
+    organization = re.fullmatch(r"/rest/organizations/(\d+)", path)
+    if organization and method == "GET":
+        if f"urn:li:organization:{organization.group(1)}" != sandbox.credentials.linkedin_author:
+            return _error(404, "Not Found", "NOT_FOUND")
+        return Response(
+            200,
+            {"id": int(organization.group(1)), "localizedName": "Postion Sandbox Co", "vanityName": "postion-sandbox"},
+        )
     if method == "POST" and path == "/rest/images" and request.query.get("action") == "initializeUpload":
         return _initialize_upload(sandbox, request)
     upload = re.fullmatch(r"/dms-uploads/(\d+)", path)

@@ -15,3 +15,14 @@ class ImageLimits:
     formats: frozenset[str]
     max_pixels: int | None = None  # width × height
     max_side: int | None = None  # the longer side, in pixels
+
+
+@dataclass(frozen=True)
+class Image:
+    """An image as it is sent: its bytes, type, alt text and file name."""
+
+    data: bytes
+    mime: str
+    alt: str
+    filename: str
+    url: str | None = None  # where the live site serves it (Threads downloads images, it takes no upload)

@@ -23,6 +23,21 @@ class Message:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """What goes with a job's message: the image attached on purpose, or the post's link card
+    (`run.attach` finds it, with every check publish makes; `problem`: publish would refuse it)."""
+
+    kind: str  # "image" or "card"
+    name: str | None = None  # the image, or the card's picture: its file name or URL
+    size: int | None = None  # bytes, as it goes (after conversion where it must be converted)
+    alt: str | None = None
+    title: str | None = None  # a card's
+    description: str | None = None
+    note: str | None = None  # what the plan cannot tell or changes: "converted to fit", "downloaded at publish"
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
 class Job:
     post: Post
     platform: str
@@ -33,6 +48,7 @@ class Job:
     whole: bool = True  # the caption fits as rendered: a higher limit would not change the messages
     stored: StoredCaptions | None = field(default=None, compare=False)  # for a refit to a server's limit
     again: bool = False  # `retry --again`: the user's word to post an announced job once more
+    attachment: Attachment | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,8 @@ class PlatformSpec:
     # attached image too: where neither, only a link in the caption leads readers to the post.
     link_card: bool = True
     card_beside_image: bool = False
+    # Whether it downloads an image from the live site itself (nothing converts it on the way).
+    downloads_images: bool = False
     # Its line in the starter postion.yml (`postion init`), e.g. `{handle: me.example.com}`; None: left out.
     starter: str | None = None
     # Where it sits in lists and reports (the order users have always seen).

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import httpx
 
 from postion_publish.core.errors import AuthExpired, ContentRejected, PlatformError, RateLimited, Transient
+from postion_publish.core.media import Image as Image
 from postion_publish.net.answers import AnswerTooLarge
 
 if TYPE_CHECKING:
@@ -40,15 +41,6 @@ class BuildContext:
     environ: Mapping[str, str]
     clock: Clock = wall_clock  # adapters never read the wall clock for a decision themselves
     tokens: TokenStore | None = None  # where a credential rotated during the run is handed
-
-
-@dataclass(frozen=True)
-class Image:
-    data: bytes
-    mime: str
-    alt: str
-    filename: str
-    url: str | None = None  # where the live site serves it (Threads downloads images, it takes no upload)
 
 
 @dataclass(frozen=True)

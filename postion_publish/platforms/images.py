@@ -11,8 +11,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from postion_publish.core.errors import ContentRejected
-from postion_publish.core.media import JPEG, PNG, ImageLimits
-from postion_publish.platforms.base import Image
+from postion_publish.core.media import JPEG, PNG, Image, ImageLimits
 
 if TYPE_CHECKING:  # Pillow is optional
     from PIL.ImageFile import ImageFile

@@ -187,7 +187,8 @@ class Executor:
             quota = self.recorder.quota()
             reason = f"quota exhausted: all {quota.limit} units of this cycle are spent; it resets on {quota.resets}"
             return self._report(JobResult(job, Status.SKIPPED, error=reason, error_kind=ErrorKind.QUOTA), 0)
-        if problems := [m.problem for m in job.messages if m.problem]:
+        attached = job.attachment.problem if job.attachment is not None else None
+        if problems := [m.problem for m in job.messages if m.problem] + ([attached] if attached else []):
             # The platform would refuse it, on every run: it never reaches the network. It fails
             # once; then, until its text changes or `postion retry`, it is skipped without a word
             # in the history, so that every later run (and CI) is not failed by the same message.

@@ -13,8 +13,14 @@ from postion_publish.core.errors import (
 )
 from postion_publish.core.plan import Job
 from postion_publish.core.posts import Post
-from postion_publish.platforms.attachments import (
-    download_image,
+from postion_publish.platforms.attachments import download_image
+from postion_publish.platforms.base import (
+    Image,
+    LinkCard,
+    Outgoing,
+    Part,
+)
+from postion_publish.platforms.image_files import (
     find_image,
     image_refused,
     image_roots,
@@ -22,18 +28,10 @@ from postion_publish.platforms.attachments import (
     public_url,
     site_file_for,
 )
-from postion_publish.platforms.base import (
-    Image,
-    LinkCard,
-    Outgoing,
-    Part,
-)
+from postion_publish.run.attach import card_description
 
 if TYPE_CHECKING:
     pass
-
-
-MAX_CARD_DESCRIPTION = 300
 
 
 async def outgoing_for(job: Job, now: dt.datetime, settings: Settings, deadline: float) -> Outgoing:
@@ -51,9 +49,7 @@ async def outgoing_for(job: Job, now: dt.datetime, settings: Settings, deadline:
         except ContentRejected:
             if not post.image.startswith(("http://", "https://")):
                 raise  # a local path that escapes the site is refused, not skipped
-    description = post.excerpt
-    if len(description) > MAX_CARD_DESCRIPTION:
-        description = description[: MAX_CARD_DESCRIPTION - 1].rsplit(" ", 1)[0] + "…"
+    description = card_description(post)
     return Outgoing(
         key=f"{post.id}|{job.platform}",
         parts=tuple(Part(message.text) for message in job.messages),

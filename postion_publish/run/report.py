@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from postion_publish.core.captions.rules import refusal
 from postion_publish.core.errors import ErrorKind, PlanWarning
 from postion_publish.core.inert import code_block, code_span, one_line
-from postion_publish.core.plan import Job, Plan
+from postion_publish.core.plan import Attachment, Job, Plan
 from postion_publish.core.registry import display_name
 from postion_publish.core.results import Status
 
@@ -46,7 +46,7 @@ def _job_json(job: Job) -> dict[str, Any]:
         }
         for message in job.messages
     ]
-    return {
+    found: dict[str, Any] = {
         "post": job.post.url,
         "post_id": job.post.id,
         "title": job.post.title,
@@ -54,6 +54,24 @@ def _job_json(job: Job) -> dict[str, Any]:
         "messages": messages,
         "warnings": [warning_text(warning) for warning in job.warnings],
     }
+    if job.attachment is not None:
+        found["attachment"] = {key: value for key, value in vars(job.attachment).items() if value is not None}
+    return found
+
+
+def attachment_line(attachment: Attachment) -> str:
+    """One line: what goes with the message, as plain text (made inert by whoever prints it)."""
+    size = f", {attachment.size / 1024:,.0f} KB" if attachment.size is not None else ""
+    if attachment.kind == "image":
+        text = f"image {attachment.name}{size}, alt: “{attachment.alt or ''}”"
+    else:
+        picture = f", picture {attachment.name}{size}" if attachment.name else ""
+        text = f"link card “{attachment.title}”{picture}"
+    if attachment.note:
+        text += f" ({attachment.note})"
+    if attachment.problem:
+        text += f"; refused: {attachment.problem}"
+    return text
 
 
 def _by_post(plan: Plan) -> list[list[Job]]:
@@ -96,6 +114,8 @@ def plan_table(plan: Plan) -> str:
                     if len(job.messages) > 1:
                         lines.append(f"    [{index}] {message.length}/{message.limit}")
                     lines.extend(f"    │ {one_line(line)}" for line in message.text.split("\n"))
+                if job.attachment is not None:
+                    lines.append(f"    + {one_line(attachment_line(job.attachment))}")
                 lines.extend(f"    ! {one_line(warning_text(w))}" for w in job.warnings)
             lines.append("")
     lines[:0] = [f"Warning: {one_line(notice)}" for notice in plan.notices]
@@ -134,6 +154,8 @@ def _post_markdown(number: int, jobs: list[Job]) -> str:
             if len(job.messages) > 1:
                 lines += [f"Part {index} · {message.length}/{message.limit}", ""]
             lines += [*code_block(message.text), ""]
+        if job.attachment is not None:
+            lines += [f"📎 {code_span(attachment_line(job.attachment))}", ""]
         lines += [f"> ⚠️ {code_span(warning_text(w))}" for w in job.warnings]
         if job.warnings:
             lines.append("")

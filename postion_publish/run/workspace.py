@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +15,7 @@ from postion_publish.core.errors import BadInput, ErrorKind, PostionError
 from postion_publish.core.plan import Job, Plan, make_plan
 from postion_publish.core.posts import Post
 from postion_publish.core.results import JobResult, Status
+from postion_publish.run.attach import attachment_of, with_attachments
 from postion_publish.sources import read_posts
 from postion_publish.store.captions import load_captions
 from postion_publish.store.folding import fold_journal, with_missing_history
@@ -36,7 +37,7 @@ def load_plan(config_path: Path, now: dt.datetime) -> tuple[Plan, list[Unsettled
     state = load_state(settings.root)  # before reading posts: a missing state is the first thing to fix
     posts = read_posts(settings, settled=state.is_settled)
     plan = make_plan(posts, state, settings, now, load_captions(settings.root))
-    return plan, find_unsettled(state, load_ledger(settings.root))
+    return with_attachments(plan, settings), find_unsettled(state, load_ledger(settings.root))
 
 
 @dataclass(frozen=True)
@@ -215,7 +216,7 @@ def publish(
         if settings.ai is not None and settings.ai.unreviewed == "generate" and not options.dry_run:
             plan = _with_generated_captions(config_path, settings, posts, state, plan, options)
         chosen = [
-            job
+            replace(job, attachment=attachment_of(job, settings))  # refused here, before any request
             for job in plan.jobs
             if (not platforms or job.platform in platforms) and (post_url is None or job.post.url == post_url)
         ]
@@ -308,7 +309,7 @@ def _unwritable(folder: Path) -> str | None:
 
 def _image_problem(settings: Settings, job: Job) -> str | None:
     """An attached image (`postion: {image}`) that publish would refuse; a URL is not downloaded here."""
-    from postion_publish.platforms.attachments import find_image, image_roots, load_image
+    from postion_publish.platforms.image_files import find_image, image_roots, load_image
 
     name = job.post.options.image
     if not name or name.startswith(("http://", "https://")):

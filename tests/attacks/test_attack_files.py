@@ -22,7 +22,8 @@ from postion_publish.core import repofiles
 from postion_publish.core.errors import ContentRejected
 from postion_publish.core.posts import Post
 from postion_publish.core.redact import Redactor
-from postion_publish.platforms.attachments import download_image, site_file_for
+from postion_publish.platforms.attachments import download_image
+from postion_publish.platforms.image_files import site_file_for
 from postion_publish.run.execute import RetryPolicy
 from postion_publish.run.workspace import RunOptions, RunOutcome, publish
 from postion_publish.sandbox import Sandbox

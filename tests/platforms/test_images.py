@@ -21,8 +21,9 @@ from postion_publish.core.errors import ContentRejected
 from postion_publish.core.media import ImageLimits
 from postion_publish.core.posts import Post
 from postion_publish.platforms import attachments
-from postion_publish.platforms.attachments import download_image, public_url, site_file_for
+from postion_publish.platforms.attachments import download_image
 from postion_publish.platforms.base import Image
+from postion_publish.platforms.image_files import public_url, site_file_for
 from postion_publish.platforms.images import fit_image
 from postion_publish.platforms.linkedin.spec import IMAGES as LINKEDIN_IMAGES
 from postion_publish.platforms.x.spec import IMAGES as X_IMAGES

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote
 
-from postion_publish.platforms.attachments import sniff_mime
+from postion_publish.platforms.image_files import sniff_mime
 from postion_publish.platforms.linkedin import page as own_page
 from postion_publish.sandbox.counting import utf16_units
 from postion_publish.sandbox.exchange import Failure, Request, Response, redirect

@@ -21,6 +21,7 @@ SPEC = PlatformSpec(
     adapter=f"{__package__}.adapter:build",
     sandbox=f"{__package__}.sandbox",
     revoke_by_hand="Settings → Account → Website permissions → Apps and websites: remove the app",
+    downloads_images=True,
     position=60,
     images=IMAGES,
     ai_style="Threads: conversational; one hashtag at most",

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import regex
 
-from postion_publish.platforms.attachments import sniff_mime
+from postion_publish.platforms.image_files import sniff_mime
 from postion_publish.platforms.x import page as own_page
 from postion_publish.platforms.x.sandbox_oauth import (
     authorize,

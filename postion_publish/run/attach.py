@@ -1,0 +1,75 @@
+"""What each job attaches, found when it is planned: the image (file, size as it will go, alt text)
+or the link card (title, description, picture), with every check publish makes on it. A job whose
+image publish would refuse is refused in the plan, with what to change; nothing is downloaded here
+(an image given by URL is fetched, and checked, at publish)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from postion_publish.core import registry
+from postion_publish.core.config import Settings
+from postion_publish.core.errors import ContentRejected
+from postion_publish.core.plan import Attachment, Job, Plan
+from postion_publish.core.posts import Post
+from postion_publish.core.spec import PlatformSpec
+from postion_publish.platforms.image_files import find_image, image_refused, image_roots, load_image
+from postion_publish.platforms.images import fit_image, fits
+
+MAX_CARD_DESCRIPTION = 300
+
+
+def card_description(post: Post) -> str:
+    """The card's description: the excerpt, cut at a word within MAX_CARD_DESCRIPTION characters."""
+    description = post.excerpt
+    if len(description) > MAX_CARD_DESCRIPTION:
+        description = description[: MAX_CARD_DESCRIPTION - 1].rsplit(" ", 1)[0] + "…"
+    return description
+
+
+def with_attachments(plan: Plan, settings: Settings) -> Plan:
+    return replace(plan, jobs=tuple(replace(job, attachment=attachment_of(job, settings)) for job in plan.jobs))
+
+
+def attachment_of(job: Job, settings: Settings) -> Attachment | None:
+    post, spec = job.post, registry.find(job.platform)
+    if spec is None:
+        return None
+    if post.options.image:
+        return _image(post, post.options.image, post.options.alt or post.image_alt or "", spec, settings)
+    if not spec.link_card:
+        return None
+    card = Attachment("card", post.image, title=post.title, description=card_description(post))
+    if post.image and not post.image.startswith(("http://", "https://")):
+        picture = _image(post, post.image, post.image_alt or "", spec, settings, key="image")
+        if picture.problem and "was not found" in picture.problem:
+            return replace(card, note=f"the card goes without its picture: {picture.problem}")
+        return replace(card, size=picture.size, note=picture.note, problem=picture.problem)
+    return card
+
+
+def _image(
+    post: Post, name: str, alt: str, spec: PlatformSpec, settings: Settings, key: str = "postion.image"
+) -> Attachment:
+    found = Attachment("image", name, alt=alt)
+    if name.startswith(("http://", "https://")):
+        return replace(found, note="downloaded from the site and checked at publish")
+    try:
+        path = find_image(post, name, key, image_roots(post, settings.source.path))
+        if path is None:
+            return replace(
+                found, problem=image_refused(post, key, f"{name} was not found in the site's folders").reason
+            )
+        image = load_image(post, path, alt, key)
+        if spec.images is None:
+            return replace(found, size=len(image.data))
+        if spec.downloads_images:  # taken as it is from the live site: it must fit already
+            if not fits(image, spec.images):
+                return replace(
+                    found, problem=f"{name} must already fit {spec.display}'s limits: it downloads it as it is"
+                )
+            return replace(found, size=len(image.data))
+        sent = fit_image(image, spec.images)
+    except ContentRejected as refused:
+        return replace(found, problem=refused.reason)
+    return replace(found, size=len(sent.data), note=None if sent is image else f"converted to fit {spec.display}")

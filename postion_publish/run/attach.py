@@ -65,9 +65,8 @@ def _image(
             return replace(found, size=len(image.data))
         if spec.downloads_images:  # taken as it is from the live site: it must fit already
             if not fits(image, spec.images):
-                return replace(
-                    found, problem=f"{name} must already fit {spec.display}'s limits: it downloads it as it is"
-                )
+                fix = f"{name} does not fit: {spec.display} downloads images as they are, and nothing converts them"
+                return replace(found, problem=fix)
             return replace(found, size=len(image.data))
         sent = fit_image(image, spec.images)
     except ContentRejected as refused:

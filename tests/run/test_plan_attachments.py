@@ -75,3 +75,27 @@ def test_a_card_shows_its_title_and_where_the_platform_shows_none_nothing_is_sai
     jobs = {job["platform"]: job for job in json.loads(invoke(folder, sandbox, "plan", "--json")[1])["jobs"]}
     assert jobs["bluesky"]["attachment"] == {"kind": "card", "title": "A card", "description": "What it says."}
     assert "attachment" not in jobs["x"]  # X shows no card: the link in the text is the way to the post
+
+
+def test_every_image_refusal_of_publish_is_the_plans_and_nothing_is_sent(tmp_path: Path, sandbox: Sandbox) -> None:
+    """A file whose bytes are not what its name says; a GIF for Threads, which downloads images
+    itself and takes JPEG or PNG only; a file outside the site's folders."""
+    folder = tmp_path / "blog"
+    blog_for(sandbox, folder, "bluesky", "threads")
+    (folder / ".postion").mkdir()
+    (folder / ".postion" / "state.json").write_text('{"version": 1, "posts": {}}', encoding="utf-8")
+    (folder / "posts" / "fake.png").write_bytes(b"<html>not a picture</html>")
+    (folder / "posts" / "moving.gif").write_bytes(b"GIF89a\x01\x00\x01\x00\x00\x00\x00;")
+    (tmp_path / "secret.png").write_bytes(PNG)
+    (folder / "posts" / "away.png").symlink_to(tmp_path / "secret.png")
+    for name in ("fake.png", "moving.gif", "away.png"):
+        stem = name.split(".")[0]
+        write_post(folder, f"{stem}.md", f"title: {stem}\ndate: 2026-03-01\npostion: {{image: {name}, alt: A}}")
+    jobs = json.loads(invoke(folder, sandbox, "plan", "--json")[1])["jobs"]
+    problems = {(job["post_id"], job["platform"]): job["attachment"].get("problem", "") for job in jobs}
+    assert "fake.png is not a PNG image" in problems[("fake", "bluesky")]
+    assert "moving.gif does not fit: Threads downloads images as they are" in problems[("moving", "threads")]
+    assert problems[("moving", "bluesky")] == ""  # Bluesky takes a GIF
+    assert "resolves outside the site's folders" in problems[("away", "bluesky")]
+    status, _ = invoke(folder, sandbox, "publish", "--platform", "threads")
+    assert status == 1 and not sandbox.store["threads"].get("containers")

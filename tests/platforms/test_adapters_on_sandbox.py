@@ -62,6 +62,22 @@ def test_bluesky_facets_arrive_with_their_byte_offsets(sandbox: Sandbox) -> None
     assert value["text"].encode()[start:end] == b"https://blog.example.com/p/"
 
 
+def test_bluesky_mentions_resolve_to_dids_and_an_unknown_handle_stays_text(sandbox: Sandbox) -> None:
+    from postion_publish.platforms.bluesky.sandbox import did_of
+
+    text = "日本 thanks @alice.bsky.sandbox and @nobody.example for https://blog.example.com/p/"
+    refs, _ = run(publish_bluesky(sandbox, outgoing(text)))
+    value = records(sandbox)[refs[0].id]["value"]
+    data = value["text"].encode()
+    spans = {data[f["index"]["byteStart"] : f["index"]["byteEnd"]]: f["features"][0] for f in value["facets"]}
+    assert spans[b"@alice.bsky.sandbox"] == {
+        "$type": "app.bsky.richtext.facet#mention",
+        "did": did_of("alice.bsky.sandbox"),
+    }
+    assert spans[b"https://blog.example.com/p/"]["$type"] == "app.bsky.richtext.facet#link"
+    assert b"@nobody.example" not in spans  # not resolved: it stays text
+
+
 def test_bluesky_public_url_opens_the_sandbox_page(sandbox: Sandbox) -> None:
     refs, _ = run(publish_bluesky(sandbox, outgoing("hello")))
     assert refs[0].url.endswith(f"/profile/{sandbox.credentials.bluesky_handle}/post/{rkey_of(refs[0].id)}")

@@ -40,7 +40,7 @@ from postion_publish.platforms.base import (
     retry_after_seconds,
     wall_clock,
 )
-from postion_publish.platforms.bluesky.rule import facets
+from postion_publish.platforms.bluesky.rule import facets, mention_facets, mentions
 from postion_publish.platforms.bluesky.spec import IMAGES
 from postion_publish.platforms.cached import read_sealed_fact, write_sealed_fact
 from postion_publish.platforms.images import dimensions, fit_image, fit_or_none
@@ -88,6 +88,7 @@ class BlueskyAdapter:
     ) -> None:
         self.clock = clock
         self.client = client  # base_url: the PDS (config `service`)
+        self._resolved: dict[str, str | None] = {}  # handle → DID, for the mentions of this run
         self.handle = handle
         self._password = app_password
         self.web_base = web_base.rstrip("/")
@@ -244,7 +245,11 @@ class BlueskyAdapter:
                 "text": part.text,
                 "createdAt": outgoing.created_at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
             }
-            if found := facets(part.text):  # links and tags, in UTF-8 byte offsets
+            found = facets(part.text)  # links and tags, in UTF-8 byte offsets
+            if handles := mentions(part.text):
+                found += mention_facets(part.text, await self._dids(handles))
+                found.sort(key=lambda facet: facet["index"]["byteStart"])
+            if found:
                 record["facets"] = found
             if self.langs:
                 record["langs"] = self.langs[:3]
@@ -263,6 +268,17 @@ class BlueskyAdapter:
             await journal.after(index, ref)
             refs.append(ref)
         return refs
+
+    async def _dids(self, handles: list[str]) -> dict[str, str]:
+        """Each handle's DID, as the PDS resolves it (`com.atproto.identity.resolveHandle`); a
+        handle it cannot resolve is left out, and its mention stays text."""
+        for handle in dict.fromkeys(handles):
+            if handle in self._resolved:
+                continue
+            response = await self._send("GET", "/xrpc/com.atproto.identity.resolveHandle", params={"handle": handle})
+            did = json_or_empty(response).get("did") if response.status_code == 200 else None
+            self._resolved[handle] = str(did) if isinstance(did, str) and did.startswith("did:") else None
+        return {handle: did for handle in handles if (did := self._resolved.get(handle)) is not None}
 
     async def _create_record(self, record: Mapping[str, Any], rkey: str) -> PartRef:
         session_did = (await self._current_session()).did

@@ -55,8 +55,32 @@ RULE = LengthRule(
     grapheme_count,
     can_thread=True,
     extra_check=byte_problem,
-    details=lambda text: {"facets": facets(text)},
+    details=lambda text: {"facets": facets(text), **({"mentions": handles} if (handles := mentions(text)) else {})},
 )
+
+# A mention as Bluesky's clients find one: `@` after a start, a space or `(`, then a handle (a
+# domain name: labels of letters, digits and hyphens, the last one starting with a letter).
+_MENTION = re.compile(
+    r"(?:^|(?<=[\s(]))@((?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)"
+)
+
+
+def mentions(text: str) -> list[str]:
+    """The handles a text mentions (`@jane.bsky.social`), in order: each becomes a mention facet at
+    publish, once the PDS resolves it to a DID; one that does not resolve stays text."""
+    return [match.group(1).lower() for match in _MENTION.finditer(text)]
+
+
+def mention_facets(text: str, dids: dict[str, str]) -> list[dict[str, Any]]:
+    """Mention facets for the handles of `text` that `dids` resolves, at their UTF-8 byte offsets."""
+    found = []
+    for match in _MENTION.finditer(text):
+        did = dids.get(match.group(1).lower())
+        if did is not None:
+            found.append(
+                _facet(text, match.start(), match.end(), {"$type": "app.bsky.richtext.facet#mention", "did": did})
+            )
+    return found
 
 
 def _trim_url(url: str) -> str:

@@ -36,6 +36,8 @@ class Identity:
 
     bluesky_handle: str = "demo.bsky.sandbox"
     bluesky_app_password: str = "sand-boxa-ppss-word"
+    # Other accounts of this sandbox's network, which mentions may name (resolveHandle knows them).
+    bluesky_known_handles: tuple[str, ...] = ("alice.bsky.sandbox", "bob.bsky.sandbox")
 
 
 NAME = "bluesky"
@@ -240,6 +242,15 @@ def _get_record(sandbox: Sandbox, request: Request) -> Response:
     return Response(200, {"uri": uri, "cid": record["cid"], "value": record["value"]}, _limits())
 
 
+def _resolve_handle(sandbox: Sandbox, request: Request) -> Response:
+    """A handle's DID, as the reference PDS answers it (no session needed); an unknown one is a 400."""
+    handle = request.query.get("handle", "").lower()
+    keys = sandbox.credentials
+    if handle in (keys.bluesky_handle, *keys.bluesky_known_handles):
+        return Response(200, {"did": did_of(handle)})
+    return _error(400, "InvalidRequest", "Unable to resolve handle")
+
+
 def _upload_blob(sandbox: Sandbox, request: Request) -> Response:
     session = _session(sandbox, request)
     if isinstance(session, Response):
@@ -283,6 +294,7 @@ def handle(sandbox: Sandbox, request: Request) -> Response:
         ("POST", "/xrpc/com.atproto.server.refreshSession"): _refresh_session,
         ("POST", "/xrpc/com.atproto.repo.createRecord"): _create_record,
         ("GET", "/xrpc/com.atproto.repo.getRecord"): _get_record,
+        ("GET", "/xrpc/com.atproto.identity.resolveHandle"): _resolve_handle,
         ("GET", "/xrpc/com.atproto.server.getSession"): _get_session,
         ("POST", "/xrpc/com.atproto.repo.uploadBlob"): _upload_blob,
     }

@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from postion_publish.cli.output import echo, fail, parse_now
 from postion_publish.core.inert import one_line
 
 if TYPE_CHECKING:
     pass
-from postion_publish.cli.output import echo, fail, parse_now
 
 
 def _ask(question: str, *, hidden: bool) -> str:

@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from postion_publish.cli.output import echo
 from postion_publish.core.errors import PostionError
 
 if TYPE_CHECKING:
     pass
-from postion_publish.cli.output import echo
 
 
 def action(config_path: Path | None) -> None:

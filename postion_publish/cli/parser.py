@@ -10,15 +10,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from postion_publish.cli.account_commands import connect, disconnect, tokens_refresh, tokens_remind, tokens_status
+from postion_publish.cli.local_commands import action, demo, sandbox
+from postion_publish.cli.output import echo
+from postion_publish.cli.posts_commands import adapt, history, init, plan, post, publish, quota, retry
 from postion_publish.core import registry
 from postion_publish.core.errors import BadInput
 
 if TYPE_CHECKING:
     pass
-from postion_publish.cli.account_commands import connect, disconnect, tokens_refresh, tokens_remind, tokens_status
-from postion_publish.cli.local_commands import action, demo, sandbox
-from postion_publish.cli.output import echo
-from postion_publish.cli.posts_commands import adapt, history, init, plan, post, publish, quota, retry
 
 if TYPE_CHECKING:
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from postion_publish.cli.output import echo, parse_now
 from postion_publish.core import registry
 from postion_publish.core.errors import BadInput
 from postion_publish.core.inert import one_line
@@ -19,7 +20,6 @@ from postion_publish.store.jsonfile import encoded, encoded_lists
 if TYPE_CHECKING:
     from postion_publish.core.results import JobResult
     from postion_publish.run.workspace import RunOptions, RunOutcome, Unsettled
-from postion_publish.cli.output import echo, parse_now
 
 
 def init(baseline: bool, force: bool, config_path: Path, now: str | None) -> None:

@@ -14,7 +14,7 @@ from postion_publish.core.plan import Attachment, Job, Plan
 from postion_publish.core.posts import Post
 from postion_publish.core.spec import PlatformSpec
 from postion_publish.platforms.image_files import find_image, image_refused, image_roots, load_image
-from postion_publish.platforms.images import fit_image, fits
+from postion_publish.platforms.images import fit_image, fit_or_none, fits
 
 MAX_CARD_DESCRIPTION = 300
 
@@ -39,13 +39,30 @@ def attachment_of(job: Job, settings: Settings) -> Attachment | None:
         return _image(post, post.options.image, post.options.alt or post.image_alt or "", spec, settings)
     if not spec.link_card:
         return None
+    if spec.downloads_images:  # it makes its own preview from the link: no picture of ours
+        return Attachment("card", title=post.title, description=card_description(post))
     card = Attachment("card", post.image, title=post.title, description=card_description(post))
     if post.image and not post.image.startswith(("http://", "https://")):
-        picture = _image(post, post.image, post.image_alt or "", spec, settings, key="image")
-        if picture.problem and "was not found" in picture.problem:
-            return replace(card, note=f"the card goes without its picture: {picture.problem}")
-        return replace(card, size=picture.size, note=picture.note, problem=picture.problem)
+        return _card_picture(post, post.image, spec, settings, card)
     return card
+
+
+def _card_picture(post: Post, name: str, spec: PlatformSpec, settings: Settings, card: Attachment) -> Attachment:
+    """As publish treats it: a file that is unsafe or not what it says refuses the job; one that is
+    missing, or does not fit and cannot be converted, leaves the card without its picture."""
+    try:
+        path = find_image(post, name, "image", image_roots(post, settings.source.path))
+        if path is None:
+            return replace(card, note=f"the card goes without its picture: {name} was not found")
+        image = load_image(post, path, post.image_alt or "", "image")
+    except ContentRejected as refused:
+        return replace(card, problem=refused.reason)
+    sent = fit_or_none(image, spec.images) if spec.images is not None else image
+    if sent is None:
+        return replace(card, note=f"the card goes without its picture: it does not fit {spec.display}'s limits")
+    return replace(
+        card, size=len(sent.data), note=None if sent is image else f"picture converted to fit {spec.display}"
+    )
 
 
 def _image(

@@ -99,3 +99,14 @@ def test_every_image_refusal_of_publish_is_the_plans_and_nothing_is_sent(tmp_pat
     assert "resolves outside the site's folders" in problems[("away", "bluesky")]
     status, _ = invoke(folder, sandbox, "publish", "--platform", "threads")
     assert status == 1 and not sandbox.store["threads"].get("containers")
+
+
+def test_a_card_whose_picture_is_missing_goes_without_it_as_at_publish(tmp_path: Path, sandbox: Sandbox) -> None:
+    folder = blog(tmp_path, sandbox)
+    write_post(folder, "p.md", "title: A card\ndate: 2026-03-01\nimage: gone.png\nimage_alt: Gone")
+    jobs = {job["platform"]: job for job in json.loads(invoke(folder, sandbox, "plan", "--json")[1])["jobs"]}
+    card = jobs["bluesky"]["attachment"]
+    assert card["note"] == "the card goes without its picture: gone.png was not found" and "problem" not in card
+    assert invoke(folder, sandbox, "publish")[0] == 0
+    [record] = sandbox.store["bluesky"]["records"].values()
+    assert "thumb" not in record["value"]["embed"]["external"]

@@ -82,11 +82,11 @@ def model_caption(
     problem = None if thread else rule.problem(text)
     if problem is None:
         return text, None
-    again = prompt + f"\nYour last caption was too long ({problem}). Write a shorter one."
+    again = prompt + f"\nYour last caption was {problem}. Write a shorter one."
     text = caption_from(model.complete(SYSTEM, again), post, model.name)
     if (problem := rule.problem(text)) is None:
         return text, None
-    warning = f"{platform.name}: the model's caption stayed too long ({problem}); the deterministic one is stored"
+    warning = f"{platform.name}: the model's caption stayed {problem}; the deterministic one is stored"
     return deterministic_caption(post, platform, settings), warning
 
 

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from postion_publish.core import registry as platforms
-from postion_publish.core.captions.rules import refusal
 from postion_publish.core.errors import (
     BadInput,
     ContentRejected,
@@ -195,7 +194,7 @@ class Executor:
             digest = hashlib.sha256("\x00".join(m.text for m in job.messages).encode()).hexdigest()[:16]
             if self.recorder.state.record(job.post, job.platform).get("rejected") == digest:
                 reason = (
-                    f"still refused ({refusal(problems[0])}), unchanged since it failed: not tried again. Change the "
+                    f"still refused ({problems[0]}), unchanged since it failed: not tried again. Change the "
                     "post or its caption, or `postion retry` it"
                 )
                 muted = JobResult(job, Status.SKIPPED, error=reason, error_kind=ErrorKind.CONTENT_REJECTED)
@@ -203,11 +202,11 @@ class Executor:
                 return muted
             refused = ContentRejected(
                 job.platform,
-                f"{refusal(problems[0])}: not sent. "
+                f"{problems[0]}: not sent. "
                 + (
                     "Shorten the title or the template, write this platform's caption by hand "
                     f"(`postion: {{{job.platform}: …}}`), or set `thread: true` for it"
-                    if refusal(problems[0]).startswith("too long")
+                    if problems[0].startswith("too long")
                     else f"Change the template, or write this caption by hand (`postion: {{{job.platform}: …}}`)"
                 ),
             )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from postion_publish.core.captions.rules import refusal
 from postion_publish.core.errors import ErrorKind, PlanWarning
 from postion_publish.core.inert import code_block, code_span, one_line
 from postion_publish.core.plan import Attachment, Job, Plan
@@ -42,7 +41,7 @@ def _job_json(job: Job) -> dict[str, Any]:
             "length": message.length,
             "limit": message.limit,
             **message.details,
-            **({"problem": refusal(message.problem)} if message.problem else {}),
+            **({"problem": message.problem} if message.problem else {}),
         }
         for message in job.messages
     ]

@@ -270,7 +270,7 @@ def _live_only(jobs: list[Job], options: RunOptions) -> tuple[list[Job], list[Jo
 
 def _dry_run(settings: Settings, jobs: Sequence[Job], options: RunOptions) -> list[JobResult]:
     """What a real run would need, checked without sending or writing: each platform's credentials
-    are there (never shown), an attached image exists and may be sent, the state folder can be
+    are there (never shown), what each job attaches passes publish's checks, the state folder can be
     written, the site_url is not a placeholder. A job that would fail says why (exit 1)."""
     from postion_publish.core import registry as platforms
     from postion_publish.platforms.build import credentials_of
@@ -290,7 +290,8 @@ def _dry_run(settings: Settings, jobs: Sequence[Job], options: RunOptions) -> li
                 credentials_of(platforms.spec(job.platform), options.environ, MemoryStore())
             except PostionError as error:
                 problems[job.platform] = str(error)
-        why = why or problems.get(job.platform) or _image_problem(settings, job)
+        attached = job.attachment.problem if job.attachment is not None else None  # see run.attach
+        why = why or problems.get(job.platform) or attached
         results.append(JobResult(job, Status.DRY_RUN, error=f"would fail: {why}" if why else None))
     return results
 
@@ -304,24 +305,6 @@ def _unwritable(folder: Path) -> str | None:
             pass
     except OSError as error:
         return f"{folder} cannot be written ({error.strerror or type(error).__name__})"
-    return None
-
-
-def _image_problem(settings: Settings, job: Job) -> str | None:
-    """An attached image (`postion: {image}`) that publish would refuse; a URL is not downloaded here."""
-    from postion_publish.platforms.image_files import find_image, image_roots, load_image
-
-    name = job.post.options.image
-    if not name or name.startswith(("http://", "https://")):
-        return None
-    try:
-        path = find_image(job.post, name, "postion.image", image_roots(job.post, settings.source.path))
-        if path is None:
-            where = job.post.source_file or job.post.url
-            return f"{where}, key 'postion.image': {name} was not found in the site's folders"
-        load_image(job.post, path, job.post.options.alt or "", "postion.image")
-    except PostionError as error:
-        return str(error)
     return None
 
 

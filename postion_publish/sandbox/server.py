@@ -1,12 +1,12 @@
 """A local emulator of the platforms' HTTP APIs, for `postion demo`, `postion sandbox` and tests.
 
-Each platform lives under its own prefix (`/bluesky`, `/mastodon`, `/discord`) and speaks the same
+Each platform lives under its own prefix (`/<name>`, as its folder is named) and speaks the same
 contract as the real service for what the adapters use: paths, auth headers, bodies, status codes,
 error shapes, rate-limit headers (each platform's public API documentation). What it receives is
 kept (and, given a data file, saved) and shown at `/` as each platform's timeline. It can be told to
 fail:
 
-    POST /_sandbox/fail {"platform": "bluesky", "mode": "429", "count": 1, "retry_after": 1}
+    POST /_sandbox/fail {"platform": "<name>", "mode": "429", "count": 1, "retry_after": 1}
 
 modes: `429` (rate limited), `500` (refused with a 5xx), `500-after` (stored, then a 5xx),
 `timeout` (stored, then no answer for `delay` seconds), `garbled` (stored, then a 200 whose body

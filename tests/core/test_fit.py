@@ -65,7 +65,7 @@ def test_a_hand_written_caption_is_never_shortened_but_warned_about() -> None:
 
 def test_a_message_that_cannot_fit_is_a_warning() -> None:
     fitted = fit_caption(lambda e: "T" * 400 + e, "some words", x.RULE, thread=False, hand_written=False)
-    assert fitted.warnings and "too long even without the excerpt" in fitted.warnings[0]
+    assert fitted.warnings and "even without the excerpt the caption is too long" in fitted.warnings[0]
 
 
 def test_ten_or_more_parts_are_numbered_with_room_for_two_digits() -> None:

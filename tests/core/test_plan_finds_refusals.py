@@ -39,7 +39,7 @@ def publish(folder: Path, sandbox: Sandbox) -> Result:
 def test_meta_counts_bare_domains_as_links() -> None:
     text = "See www.example.com, https://a.com/x and a.com/x/ and b.org/p and c.io d.dev e.app"
     assert links_in(text) == {"www.example.com", "a.com/x", "b.org/p", "c.io", "d.dev", "e.app"}
-    assert too_many_links(text) == "6 different links: Threads allows at most 5 in a post"
+    assert too_many_links(text) == "too many links (6 > 5): Threads allows at most 5 different links"
     assert too_many_links("one https://a.com/", also="https://b.com/") is None
 
 
@@ -50,9 +50,9 @@ def test_a_threads_caption_with_six_links_is_refused_by_the_plan_and_never_sent(
     caption = "Read www.a.com, b.com, c.org/x, https://d.net/, e.io and f.dev: {{ url }}"
     write_post(folder, "links.md", f"title: Links\ndate: 2026-03-01\npostion: {{threads: '{caption}'}}")
     [job] = plan(folder, sandbox)["jobs"]  # type: ignore[misc]
-    assert job["messages"][0]["problem"] == "refused: 7 different links: Threads allows at most 5 in a post"
+    assert job["messages"][0]["problem"] == "too many links (7 > 5): Threads allows at most 5 different links"
     result = publish(folder, sandbox)
-    assert result.exit_code == 1 and "7 different links" in result.output
+    assert result.exit_code == 1 and "too many links (7 > 5)" in result.output
     assert sandbox.store["threads"].get("containers", {}) == {} and sandbox.store["threads"].get("posts", {}) == {}
 
 

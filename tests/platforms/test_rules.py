@@ -18,7 +18,7 @@ def test_bluesky_counts_graphemes_not_code_points() -> None:
 def test_bluesky_300_family_emoji_fit_the_graphemes_but_not_the_3000_bytes() -> None:
     text = FAMILY * 300
     assert bluesky.RULE.measure(text) == 300
-    assert bluesky.RULE.problem(text) == f"{len(text.encode())} bytes > 3000"
+    assert bluesky.RULE.problem(text) == f"too long ({len(text.encode())} bytes > 3000)"
 
 
 def test_bluesky_link_facet_uses_utf8_byte_offsets_after_emoji_and_cjk() -> None:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from postion_publish.core.captions.rules import LengthRule, refusal
+from postion_publish.core.captions.rules import LengthRule
 
 ELLIPSIS = "…"
 _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
@@ -56,7 +56,7 @@ def fit_caption(
     if thread and rule.can_thread:
         return split_thread(full, rule)
     if hand_written:
-        return Fitted((full,), (f"the hand-written caption is {refusal(rule.problem(full) or '')}",))
+        return Fitted((full,), (f"the hand-written caption is {rule.problem(full)}",))
     words = excerpt.split()
 
     def caption_with(count: int) -> str | None:
@@ -71,7 +71,7 @@ def fit_caption(
     shortest = tidy(render(""))
     return Fitted(
         (shortest,),
-        (f"too long even without the excerpt ({rule.problem(shortest)}); shorten the template or title",),
+        (f"even without the excerpt the caption is {rule.problem(shortest)}; shorten the template or title",),
     )
 
 
@@ -125,9 +125,7 @@ def split_thread(text: str, rule: LengthRule) -> Fitted:
         parts, warnings = _greedy_parts(text, rule, widest_suffix)
         if len(parts) < 10**digits:
             numbered = _numbered(parts)
-            warnings += [
-                f"part {i} is {refusal(rule.problem(p) or '')}" for i, p in enumerate(numbered, 1) if not rule.fits(p)
-            ]
+            warnings += [f"part {i} is {rule.problem(p)}" for i, p in enumerate(numbered, 1) if not rule.fits(p)]
             return Fitted(tuple(numbered), tuple(dict.fromkeys(warnings)))
         digits += 1
 
@@ -151,7 +149,7 @@ def _greedy_parts(text: str, rule: LengthRule, suffix: str) -> tuple[list[str], 
                 high = middle - 1
         part = "".join(tokens[start:end]).strip()
         if end == start + 1 and not rule.fits(part + suffix):
-            warnings.append(f"a single word is longer than a whole message ({rule.problem(part)})")
+            warnings.append(f"a single word is longer than a whole message: {rule.problem(part)}")
         parts.append(part)
         start = end
     return parts, warnings

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,7 +13,8 @@ class LengthRule:
     limit: int
     measure: Callable[[str], int]
     can_thread: bool  # the platform can chain replies into a thread
-    # A second limit beside the length (Bluesky's 3000 bytes): returns what is wrong, or None.
+    # A second limit beside the length (Bluesky's 3000 bytes): what is wrong, phrased as `problem`
+    # phrases it ("too long (…)", "too many links (…)"), or None.
     extra_check: Callable[[str], str | None] | None = None
     # What else a message carries for this platform, shown by `plan --json` (Bluesky: its facets).
     details: Callable[[str], Mapping[str, Any]] | None = None
@@ -36,19 +36,11 @@ class LengthRule:
         return dict(self.details(text)) if self.details else {}
 
     def problem(self, text: str) -> str | None:
+        """Why the platform would refuse `text`, as a reader reads it: "too long (301 > 300)"."""
         length = self.length(text)
         if length > self.limit:
-            return f"{length} > {self.limit}"
+            return f"too long ({length} > {self.limit})"
         return self.extra_check(text) if self.extra_check else None
 
     def fits(self, text: str) -> bool:
         return self.problem(text) is None
-
-
-_LENGTH_PROBLEM = re.compile(r"\d+ > \d+")
-
-
-def refusal(problem: str) -> str:
-    """A rule's problem as people read it: `499 > 280` is "too long (499 > 280)"; another check's
-    (Threads' link count) is "refused: " and its own words."""
-    return f"too long ({problem})" if _LENGTH_PROBLEM.fullmatch(problem) else f"refused: {problem}"

@@ -46,7 +46,7 @@ def _unicode_patterns() -> Patterns:
 
 def byte_problem(text: str) -> str | None:
     size = len(text.encode("utf-8"))
-    return f"{size} bytes > {MAX_BYTES}" if size > MAX_BYTES else None
+    return f"too long ({size} bytes > {MAX_BYTES})" if size > MAX_BYTES else None
 
 
 RULE = LengthRule(

@@ -27,7 +27,7 @@ def too_many_links(text: str, also: str | None = None) -> str | None:
     """What Meta would refuse, or None: `also` is the link attached beside the text, if any."""
     links = links_in(text) | (links_in(also) if also else set())
     if len(links) > MAX_LINKS:
-        return f"{len(links)} different links: Threads allows at most {MAX_LINKS} in a post"
+        return f"too many links ({len(links)} > {MAX_LINKS}): Threads allows at most {MAX_LINKS} different links"
     return None
 
 

@@ -15,6 +15,7 @@ class ImageLimits:
     formats: frozenset[str]
     max_pixels: int | None = None  # width × height
     max_side: int | None = None  # the longer side, in pixels
+    max_alt: int | None = None  # alt text, in characters: longer is cut (and the plan says so)
 
 
 @dataclass(frozen=True)
@@ -26,3 +27,11 @@ class Image:
     alt: str
     filename: str
     url: str | None = None  # where the live site serves it (Threads downloads images, it takes no upload)
+
+
+def within(text: str, limit: int | None) -> str:
+    """`text` as a platform takes it: cut to `limit` characters, ending in "…", where longer. The
+    plan shows the same cut that is sent, so an alt text or a card title never changes on the way."""
+    if limit is None or len(text) <= limit:
+        return text
+    return text[: limit - 1] + "…"

@@ -30,6 +30,7 @@ class Attachment:
     kind: str  # "image" or "card"
     name: str | None = None  # the image, or the card's picture: its file name or URL
     size: int | None = None  # bytes, as it goes (after conversion where it must be converted)
+    digest: str | None = None  # SHA-256 of those bytes
     alt: str | None = None
     title: str | None = None  # a card's
     description: str | None = None

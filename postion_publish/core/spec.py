@@ -57,6 +57,8 @@ class PlatformSpec:
     # attached image too: where neither, only a link in the caption leads readers to the post.
     link_card: bool = True
     card_beside_image: bool = False
+    card_picture_alt: bool = False  # the card's picture goes with the post's alt text (an attachment)
+    max_card_title: int | None = None  # characters of the card's title it shows: longer is cut
     # Whether it downloads an image from the live site itself (nothing converts it on the way).
     downloads_images: bool = False
     # Its line in the starter postion.yml (`postion init`), e.g. `{handle: me.example.com}`; None: left out.

@@ -5,11 +5,13 @@ image publish would refuse is refused in the plan, with what to change; nothing 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 
 from postion_publish.core import registry
 from postion_publish.core.config import Settings
 from postion_publish.core.errors import ContentRejected
+from postion_publish.core.media import within
 from postion_publish.core.plan import Attachment, Job, Plan
 from postion_publish.core.posts import Post
 from postion_publish.core.spec import PlatformSpec
@@ -36,41 +38,59 @@ def attachment_of(job: Job, settings: Settings) -> Attachment | None:
     if spec is None:
         return None
     if post.options.image:
-        return _image(post, post.options.image, post.options.alt or post.image_alt or "", spec, settings)
+        image = _image(post, post.options.image, post.options.alt or post.image_alt or "", spec, settings)
+        if spec.link_card and spec.card_beside_image:  # the card goes too, the image as its picture
+            return replace(image, title=within(post.title, spec.max_card_title), description=card_description(post))
+        return image
     if not spec.link_card:
         return None
-    if spec.downloads_images:  # it makes its own preview from the link: no picture of ours
-        return Attachment("card", title=post.title, description=card_description(post))
-    card = Attachment("card", post.image, title=post.title, description=card_description(post))
-    if post.image and not post.image.startswith(("http://", "https://")):
+    if spec.downloads_images:  # it sends only the link, and makes the preview from the page itself
+        return Attachment("card", note=f"{spec.display} makes the preview from the page's own tags")
+    card = Attachment("card", title=within(post.title, spec.max_card_title), description=card_description(post))
+    if not post.image:
+        return card
+    card = replace(card, name=post.image)
+    if spec.card_picture_alt:
+        card = replace(card, alt=within(post.image_alt or "", spec.images.max_alt if spec.images else None))
+    if not post.image.startswith(("http://", "https://")):
         return _card_picture(post, post.image, spec, settings, card)
     return card
 
 
 def _card_picture(post: Post, name: str, spec: PlatformSpec, settings: Settings, card: Attachment) -> Attachment:
     """As publish treats it: a file that is unsafe or not what it says refuses the job; one that is
-    missing, or does not fit and cannot be converted, leaves the card without its picture."""
+    missing, or does not fit and cannot be converted, leaves the card without it."""
     try:
         path = find_image(post, name, "image", image_roots(post, settings.source.path))
         if path is None:
-            return replace(card, note=f"the card goes without its picture: {name} was not found")
+            return replace(card, alt=None, note=f"the card goes without its picture: {name} was not found")
         image = load_image(post, path, post.image_alt or "", "image")
     except ContentRejected as refused:
         return replace(card, problem=refused.reason)
     sent = fit_or_none(image, spec.images) if spec.images is not None else image
     if sent is None:
-        return replace(card, note=f"the card goes without its picture: it does not fit {spec.display}'s limits")
+        note = f"the card goes without its picture: it does not fit {spec.display}'s limits"
+        return replace(card, alt=None, note=note)
     return replace(
-        card, size=len(sent.data), note=None if sent is image else f"picture converted to fit {spec.display}"
+        card,
+        size=len(sent.data),
+        digest=digest_of(sent.data),
+        note=None if sent is image else f"picture converted to fit {spec.display}",
     )
 
 
 def _image(
     post: Post, name: str, alt: str, spec: PlatformSpec, settings: Settings, key: str = "postion.image"
 ) -> Attachment:
-    found = Attachment("image", name, alt=alt)
+    limits = spec.images
+    found = Attachment("image", name, alt=within(alt, limits.max_alt if limits else None))
+    notes = []
+    if found.alt != alt and limits is not None:
+        notes.append(f"alt text cut to {limits.max_alt:,} characters, {spec.display}'s limit")
+    if spec.link_card and not spec.card_beside_image:
+        notes.append(f"no link card: {spec.display} takes an image or a card, not both")
     if name.startswith(("http://", "https://")):
-        return replace(found, note="downloaded from the site and checked at publish")
+        return _noted(found, [*notes, "downloaded from the site and checked at publish"])
     try:
         path = find_image(post, name, key, image_roots(post, settings.source.path))
         if path is None:
@@ -78,14 +98,25 @@ def _image(
                 found, problem=image_refused(post, key, f"{name} was not found in the site's folders").reason
             )
         image = load_image(post, path, alt, key)
-        if spec.images is None:
-            return replace(found, size=len(image.data))
+        if limits is None:
+            return _noted(replace(found, size=len(image.data), digest=digest_of(image.data)), notes)
         if spec.downloads_images:  # taken as it is from the live site: it must fit already
-            if not fits(image, spec.images):
+            if not fits(image, limits):
                 fix = f"{name} does not fit: {spec.display} downloads images as they are, and nothing converts them"
                 return replace(found, problem=fix)
-            return replace(found, size=len(image.data))
-        sent = fit_image(image, spec.images)
+            return _noted(replace(found, size=len(image.data), digest=digest_of(image.data)), notes)
+        sent = fit_image(image, limits)
     except ContentRejected as refused:
         return replace(found, problem=refused.reason)
-    return replace(found, size=len(sent.data), note=None if sent is image else f"converted to fit {spec.display}")
+    if sent is not image:
+        notes.insert(0, f"converted to fit {spec.display}")
+    return _noted(replace(found, size=len(sent.data), digest=digest_of(sent.data)), notes)
+
+
+def _noted(attachment: Attachment, notes: list[str]) -> Attachment:
+    return replace(attachment, note="; ".join(notes) or None)
+
+
+def digest_of(data: bytes) -> str:
+    """The bytes as they go, named by their SHA-256: what a reviewer can compare with what arrived."""
+    return hashlib.sha256(data).hexdigest()

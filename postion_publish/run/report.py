@@ -63,9 +63,11 @@ def attachment_line(attachment: Attachment) -> str:
     size = f", {attachment.size / 1024:,.0f} KB" if attachment.size is not None else ""
     if attachment.kind == "image":
         text = f"image {attachment.name}{size}, alt: “{attachment.alt or ''}”"
+        if attachment.title is not None:
+            text += f", in a link card “{attachment.title}”"
     else:
         picture = f", picture {attachment.name}{size}" if attachment.name else ""
-        text = f"link card “{attachment.title}”{picture}"
+        text = f"link card “{attachment.title}”{picture}" if attachment.title is not None else "link card"
     if attachment.note:
         text += f" ({attachment.note})"
     if attachment.problem:

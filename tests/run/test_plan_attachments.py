@@ -4,6 +4,7 @@ nowhere; an image that exists is shown with its size as it will go and its alt t
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -63,7 +64,14 @@ def test_an_image_that_exists_is_shown_with_its_size_and_alt_text(tmp_path: Path
     (folder / "posts" / "pixel.png").write_bytes(PNG)
     jobs = json.loads(invoke(folder, sandbox, "plan", "--json")[1])["jobs"]
     attachment = next(job for job in jobs if job["platform"] == "bluesky")["attachment"]
-    assert attachment == {"kind": "image", "name": "pixel.png", "size": len(PNG), "alt": "One pixel"}
+    assert attachment == {
+        "kind": "image",
+        "name": "pixel.png",
+        "size": len(PNG),
+        "digest": hashlib.sha256(PNG).hexdigest(),
+        "alt": "One pixel",
+        "note": "no link card: Bluesky takes an image or a card, not both",
+    }
     assert invoke(folder, sandbox, "publish")[0] == 0
 
 

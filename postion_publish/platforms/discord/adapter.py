@@ -16,6 +16,7 @@ import httpx
 
 from postion_publish.core.config import PlatformSettings
 from postion_publish.core.errors import AuthExpired, PlatformError, RateLimited
+from postion_publish.core.media import within
 from postion_publish.net.client import DeadlineClient
 from postion_publish.platforms.base import (
     BuildContext,
@@ -34,7 +35,7 @@ from postion_publish.platforms.base import (
     wall_clock,
 )
 from postion_publish.platforms.cached import read_fact, write_fact
-from postion_publish.platforms.discord.spec import IMAGES
+from postion_publish.platforms.discord.spec import IMAGES, SPEC
 from postion_publish.platforms.images import fit_image, fit_or_none
 
 NAME = "discord"
@@ -122,9 +123,9 @@ class DiscordAdapter:
         files: list[tuple[str, tuple[str, bytes, str]]] = []
         if self.embed and outgoing.link is not None:
             embed: dict[str, Any] = {
-                "title": outgoing.link.title[:256],
+                "title": within(outgoing.link.title, SPEC.max_card_title),
                 "url": outgoing.link.url,
-                "description": outgoing.link.description[:MAX_EMBED_DESCRIPTION],
+                "description": within(outgoing.link.description, MAX_EMBED_DESCRIPTION),
                 "timestamp": outgoing.created_at.isoformat(),
                 "color": EMBED_COLOR,
             }
@@ -132,7 +133,9 @@ class DiscordAdapter:
             picture = fit_image(outgoing.image, IMAGES) if outgoing.image else thumb
             if picture is not None:
                 embed["image"] = {"url": f"attachment://{picture.filename}"}
-                payload["attachments"] = [{"id": "0", "filename": picture.filename, "description": picture.alt[:1024]}]
+                payload["attachments"] = [
+                    {"id": "0", "filename": picture.filename, "description": within(picture.alt, IMAGES.max_alt)}
+                ]
                 files.append(("files[0]", (picture.filename, picture.data, picture.mime)))
             payload["embeds"] = [embed]
         return payload, files

@@ -7,7 +7,7 @@ from postion_publish.core.media import GIF, JPEG, PNG, WEBP, ImageLimits
 from postion_publish.core.spec import PlatformSpec
 
 # Discord's upload cap: 10 MiB, the lower of the two figures reported for 2026.
-IMAGES = ImageLimits("discord", 10 * 1024 * 1024, frozenset({JPEG, PNG, GIF, WEBP}))
+IMAGES = ImageLimits("discord", 10 * 1024 * 1024, frozenset({JPEG, PNG, GIF, WEBP}), max_alt=1024)
 
 SPEC = PlatformSpec(
     "discord",
@@ -26,6 +26,8 @@ SPEC = PlatformSpec(
     sandbox=f"{__package__}.sandbox",
     revoke_by_hand="the channel's settings → Integrations → Webhooks: delete the webhook",
     card_beside_image=True,  # the embed shows the image
+    card_picture_alt=True,  # the embed's picture is an attachment with a description
+    max_card_title=256,
     position=50,
     images=IMAGES,
     ai_style="Discord: a short announcement for a community channel; no hashtags",

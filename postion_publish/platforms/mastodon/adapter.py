@@ -17,6 +17,7 @@ import httpx
 
 from postion_publish.core.config import PlatformSettings
 from postion_publish.core.errors import PlatformError
+from postion_publish.core.media import within
 from postion_publish.net.client import DeadlineClient
 from postion_publish.platforms.base import (
     BuildContext,
@@ -104,7 +105,7 @@ class MastodonAdapter:
             "POST",
             "/api/v2/media",
             files={"file": (image.filename, image.data, image.mime)},
-            data={"description": image.alt},
+            data={"description": within(image.alt, IMAGES.max_alt)},
         )
         if response.status_code not in (200, 202):
             raise self._error(response)

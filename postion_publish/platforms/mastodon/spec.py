@@ -7,7 +7,8 @@ from postion_publish.core.media import GIF, JPEG, PNG, WEBP, ImageLimits
 from postion_publish.core.spec import PlatformSpec
 
 # Mastodon's default `image_size_limit`; a server's own is in its instance document.
-IMAGES = ImageLimits("mastodon", 16 * 1024 * 1024, frozenset({JPEG, PNG, GIF, WEBP}))
+# max_alt: the default `description_limit` of a server's configuration (mastodon.social's).
+IMAGES = ImageLimits("mastodon", 16 * 1024 * 1024, frozenset({JPEG, PNG, GIF, WEBP}), max_alt=1500)
 
 SPEC = PlatformSpec(
     "mastodon",

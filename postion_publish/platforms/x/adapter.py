@@ -32,6 +32,7 @@ from oauthlib import oauth1
 
 from postion_publish.core.config import PlatformSettings
 from postion_publish.core.errors import AuthExpired, ContentRejected, Duplicate, PlatformError, RateLimited, Transient
+from postion_publish.core.media import within
 from postion_publish.net.client import DeadlineClient
 from postion_publish.platforms.base import (
     AlreadyPosted,
@@ -55,7 +56,6 @@ from postion_publish.platforms.x.spec import IMAGES
 from postion_publish.store.tokens import MemoryStore, TokenStore, credential
 
 NAME = "x"
-MAX_ALT_TEXT = 1000
 DUPLICATE_WINDOW = dt.timedelta(hours=24)  # a resend older than this could post again: not tried
 MEDIA_POLLS = 10
 RECONNECT = "reconnect the account (`postion connect x`) and update POSTION_X_REFRESH_TOKEN"
@@ -233,7 +233,7 @@ class XAdapter:
         if (data.get("processing_info") or {}).get("state") == "failed":
             raise ContentRejected(NAME, "X could not process the image")
         if image.alt:
-            alt = {"id": media_id, "metadata": {"alt_text": {"text": image.alt[:MAX_ALT_TEXT]}}}
+            alt = {"id": media_id, "metadata": {"alt_text": {"text": within(image.alt, IMAGES.max_alt)}}}
             answer = await self._request("POST", "/2/media/metadata", json=alt)
             if answer.status_code not in (200, 201):
                 raise self._error(answer)

@@ -6,7 +6,7 @@ from postion_publish.core.checks import is_bool, is_http_url, is_str
 from postion_publish.core.media import GIF, JPEG, PNG, WEBP, ImageLimits
 from postion_publish.core.spec import PlatformSpec
 
-IMAGES = ImageLimits("x", 5 * 1024 * 1024, frozenset({JPEG, PNG, GIF, WEBP}))
+IMAGES = ImageLimits("x", 5 * 1024 * 1024, frozenset({JPEG, PNG, GIF, WEBP}), max_alt=1000)
 
 SPEC = PlatformSpec(
     "x",

@@ -39,17 +39,15 @@ def fit_image(image: Image, limits: ImageLimits) -> Image:
     Raises ContentRejected when no copy fits or Pillow is not installed."""
     if fits(image, limits):
         return image
+    if (size := dimensions(image)) is not None:  # the header's word, before Pillow opens anything
+        _convertible(image, limits, *size)
     try:
         from PIL import Image as PillowImage
     except ImportError:
         raise _refused(image, limits, "install postion-publish[images] to convert it automatically") from None
     try:
         with _opened(image.data) as opened:
-            width, height = opened.size  # from the header: nothing is decoded yet
-            if width * height > MAX_DECODED_PIXELS:
-                most = f"{MAX_DECODED_PIXELS // 1_000_000} megapixels"
-                fix = f"at {width:,} × {height:,} pixels it is too large to convert: resize it to {most} or less"
-                raise _refused(image, limits, fix)
+            _convertible(image, limits, *opened.size)  # from the header: nothing is decoded yet
             # PNG keeps transparency where the platform takes PNG; anything else becomes a JPEG.
             keep_png = PNG in limits.formats and opened.mode in ("RGBA", "LA", "P")
             picture = opened.convert("RGBA" if keep_png else "RGB")  # also drops EXIF, as platforms ask
@@ -72,6 +70,13 @@ def fit_image(image: Image, limits: ImageLimits) -> Image:
             name = image.filename.rsplit(".", 1)[0] + suffix
             return replace(image, data=buffer.getvalue(), mime=target, filename=name)
     raise _refused(image, limits, "even a small copy is too large")
+
+
+def _convertible(image: Image, limits: ImageLimits, width: int, height: int) -> None:
+    if width * height > MAX_DECODED_PIXELS:
+        most = f"{MAX_DECODED_PIXELS // 1_000_000} megapixels"
+        fix = f"at {width:,} × {height:,} pixels it is too large to convert: resize it to {most} or less"
+        raise _refused(image, limits, fix)
 
 
 def fit_or_none(image: Image, limits: ImageLimits) -> Image | None:

@@ -6,26 +6,14 @@ showed, byte for byte, on all six platforms."""
 from __future__ import annotations
 
 import json
-import random
-import zlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-import pytest
-
-from cli_runner import CliRunner
 from conftest import write_post
-from contracts import fake_bluesky, fake_discord, fake_linkedin, fake_mastodon, fake_threads
+from contracts.docs_blog import docs_blog, invoke, png, server
 from contracts.docs_server import Arrival, DocsServer
-from contracts.fake_bluesky import FakeBluesky
-from contracts.fake_discord import FakeDiscord
-from contracts.fake_linkedin import FakeLinkedIn
-from contracts.fake_mastodon import FakeMastodon
-from contracts.fake_threads import FakeThreads
-from contracts.fake_x import FakeX
-from postion_publish.cli import main
+
+__all__ = ["server"]  # the fixture
 
 LONG_ALT = "A photograph of a cheese board, " + "with grapes and figs beside the cheeses, " * 30  # 1,232 chars
 CAPTION = (
@@ -35,50 +23,10 @@ CAPTION = (
 )
 
 
-def png(width: int, height: int, noise: bool) -> bytes:
-    """A real PNG: noise does not compress, so a large one needs converting for Bluesky."""
-    rows = bytearray()
-    generator = random.Random(7)
-    for _ in range(height):
-        rows.append(0)
-        rows += generator.randbytes(width * 3) if noise else bytes(width * 3)
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
-
-    header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 2, 0, 0, 0])
-    return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(bytes(rows))) + chunk(b"IEND", b"")
-    )
-
-
-@pytest.fixture
-def server() -> Iterator[DocsServer]:
-    fake = DocsServer()
-    fake.start()
-    yield fake
-    fake.stop()
-
-
 def blog(folder: Path, server: DocsServer) -> dict[str, str]:
     """A blog of three posts (a card with its picture, an image with a long alt text, a long caption
     with mentions that becomes threads), every platform pointed at its fake; its environment."""
-    posts = folder / "posts"
-    base = server.base
-    (folder / "postion.yml").write_text(
-        f"""\
-site_url: https://blog.example.com
-source: {{type: content, path: posts}}
-platforms:
-  x: {{api_base: '{base}/x', thread: true}}
-  linkedin: {{api_base: '{base}/linkedin', author: '{fake_linkedin.AUTHOR}'}}
-  threads: {{api_base: '{base}/threads', user_id: '{fake_threads.USER}', thread: true}}
-  bluesky: {{handle: {fake_bluesky.HANDLE}, service: '{base}/bluesky', thread: true}}
-  mastodon: {{instance: '{base}/mastodon', thread: true}}
-  discord: {{}}
-""",
-        encoding="utf-8",
-    )
+    env = docs_blog(folder, server)
     write_post(
         folder,
         "card.md",
@@ -92,36 +40,9 @@ platforms:
         f"title: A board\ndate: 2026-03-02\npostion: {{image: board.png, alt: '{LONG_ALT}'}}",
     )
     write_post(folder, "thanks.md", f"title: Thanks\ndate: 2026-03-03\npostion:\n  template: '{CAPTION}'")
-    (posts / "cover.png").write_bytes(png(64, 48, noise=False))
-    (posts / "board.png").write_bytes(png(700, 600, noise=True))  # ~1.26 MB: over Bluesky's 1 MB
-    (folder / ".postion").mkdir()
-    (folder / ".postion" / "state.json").write_text('{"version": 1, "posts": {}}', encoding="utf-8")
-    x = FakeX(server)
-
-    def download(url: str) -> bytes:  # Meta fetches image_url from the live site: here, the site's folder
-        return (posts / urlsplit(url).path.lstrip("/")).read_bytes()
-
-    server.mount("x", x)
-    server.mount("linkedin", FakeLinkedIn(server))
-    server.mount("threads", FakeThreads(server, download))
-    server.mount("bluesky", FakeBluesky(server))
-    server.mount("mastodon", FakeMastodon(server))
-    server.mount("discord", FakeDiscord(server))
-    return {
-        **x.keys.environment(),
-        "POSTION_LINKEDIN_ACCESS_TOKEN": fake_linkedin.TOKEN,
-        "POSTION_THREADS_ACCESS_TOKEN": fake_threads.TOKEN,
-        "POSTION_BLUESKY_APP_PASSWORD": fake_bluesky.PASSWORD,
-        "POSTION_MASTODON_TOKEN": fake_mastodon.TOKEN,
-        "POSTION_DISCORD_WEBHOOK_URL": f"{base}/discord{fake_discord.WEBHOOK}",
-        "POSTION_CACHE_DIR": str(folder / ".cache"),
-        "POSTION_TOKEN_FILE": str(folder / ".cache" / "tokens.json"),
-    }
-
-
-def invoke(folder: Path, env: dict[str, str], *args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, [*args, "-c", str(folder / "postion.yml")], env=env)
-    return result.exit_code, result.output
+    (folder / "posts" / "cover.png").write_bytes(png(64, 48, noise=False))
+    (folder / "posts" / "board.png").write_bytes(png(700, 600, noise=True))  # ~1.26 MB: over Bluesky's 1 MB
+    return env
 
 
 def shown(job: dict[str, Any]) -> dict[str, Any]:

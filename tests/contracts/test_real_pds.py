@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from conftest import write_post
-from contracts.test_plan_is_what_arrives import invoke, png
+from contracts.docs_blog import invoke, png
 
 PDS = Path(__file__).parent / "pds"
 ACCOUNTS = [

@@ -287,9 +287,9 @@ class _Version(argparse.Action):
     """`--version`: read from the installed package only when asked."""
 
     def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
-        from importlib.metadata import version
+        from postion_publish import __version__
 
-        echo(f"postion, version {version('postion-publish')}")
+        echo(f"postion, version {__version__}")
         parser.exit()
 
 

@@ -1,4 +1,4 @@
-"""actionlint on action.yml and the example workflows.
+"""actionlint on action.yml, the example workflows and the repository's own (.github/workflows).
 
 actionlint reads workflows only, so action.yml's composite steps are checked inside a workflow
 that declares the same inputs: expressions, contexts and every `run:` script (with shellcheck).
@@ -51,9 +51,17 @@ def test_action_yml_steps_pass_actionlint(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def workflows() -> list[Path]:
+    return [
+        *sorted((REPO / "examples" / "workflows").glob("*.yml")),
+        *sorted((REPO / ".github" / "workflows").glob("*.yml")),
+    ]
+
+
 @needs_actionlint
-def test_example_workflows_pass_actionlint() -> None:
-    result = actionlint(*sorted((REPO / "examples" / "workflows").glob("*.yml")))
+def test_example_and_own_workflows_pass_actionlint() -> None:
+    assert len(workflows()) >= 6
+    result = actionlint(*workflows())
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -64,9 +72,8 @@ def test_action_yml_never_puts_inputs_into_a_script() -> None:
 
 
 def test_third_party_actions_are_pinned_by_sha() -> None:
-    files = [REPO / "action.yml", *sorted((REPO / "examples" / "workflows").glob("*.yml"))]
-    for path in files:
+    for path in [REPO / "action.yml", *workflows()]:
         for line in path.read_text(encoding="utf-8").splitlines():
-            if "uses:" in line and "actions/" in line:
+            if "uses:" in line and "@" in line:
                 reference = line.split("@", 1)[1].split()[0]
                 assert len(reference) == 40, f"{path.name}: {line.strip()}"

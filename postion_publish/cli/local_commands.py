@@ -1,4 +1,5 @@
-"""`action` (the GitHub Action's entry), `sandbox` and `demo` (the local emulator)."""
+"""`action` (the GitHub Action's entry) and `try-action` (it, on this machine), `sandbox` and
+`demo` (the local emulator)."""
 
 from __future__ import annotations
 
@@ -37,6 +38,31 @@ def action(config_path: Path | None) -> None:
         annotation("error", message, emit, file=getattr(error, "file", None), line=getattr(error, "line", None))
         raise
     sys.exit(status)
+
+
+def try_action(event: str, build_command: str | None, config_path: Path | None) -> None:
+    """The Action's logic for EVENT, on a copy of this repository, against a local sandbox."""
+    from postion_publish.run.demo import start_sandbox
+    from postion_publish.run.try_action import try_action as run_it
+
+    config = config_path or Path("postion.yml")
+    import tempfile
+
+    with_sandbox = start_sandbox(Path(tempfile.mkdtemp(prefix="postion-try-sandbox-")), port=0)
+    try:
+        tried = run_it(event, config, with_sandbox, build_command, say=echo)
+        lines = tried.output.rstrip().splitlines()
+        shown = [line for line in lines if not line.startswith("::add-mask::")]
+        masks = f"\n({len(lines) - len(shown)} ::add-mask:: lines left out)" if len(shown) < len(lines) else ""
+        echo("\n--- what the job printed ---\n" + "\n".join(shown) + masks)
+        echo("\n--- its summary ($GITHUB_STEP_SUMMARY) ---\n" + (tried.summary.rstrip() or "(empty)"))
+        echo("\n--- its outputs ---\n" + (tried.outputs.rstrip() or "(none)"))
+        if tried.pushed:
+            echo(f"\nIt committed back: {tried.pushed}")
+        echo(f"\nThe copy it ran in: {tried.folder}/work; the sandbox's page: {with_sandbox.base_url}/ (now closed)")
+    finally:
+        with_sandbox.stop()
+    sys.exit(tried.status)
 
 
 # --- sandbox and demo ------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from postion_publish.cli.account_commands import connect, disconnect, tokens_refresh, tokens_remind, tokens_status
-from postion_publish.cli.local_commands import action, demo, sandbox
+from postion_publish.cli.local_commands import action, demo, sandbox, try_action
 from postion_publish.cli.output import echo
 from postion_publish.cli.posts_commands import adapt, history, init, plan, post, publish, quota, retry
 from postion_publish.core import registry
@@ -208,6 +208,12 @@ def _add_action(commands: Commands) -> None:
     _command(commands, action, None, now=False, config_help=its_config)
 
 
+def _add_try_action(commands: Commands) -> None:
+    sub = _command(commands, try_action, None, name="try-action", now=False)
+    sub.add_argument("event", choices=("push", "pull_request", "schedule"), help="The event to run the Action for.")
+    sub.add_argument("--build-command", metavar="CMD", help="Build the site first, as the Action's input does.")
+
+
 def _add_sandbox(commands: Commands) -> None:
     its_config = "Show the keys and credentials for this configuration's platforms only."
     sub = _command(commands, sandbox, None, now=False, config_help=its_config)
@@ -306,6 +312,7 @@ COMMANDS: dict[str, Callable[[Commands], None]] = {
     "disconnect": _add_disconnect,
     "tokens": _add_tokens,
     "action": _add_action,
+    "try-action": _add_try_action,
     "sandbox": _add_sandbox,
     "demo": _add_demo,
 }

@@ -1,8 +1,9 @@
-"""Issue 30's acceptance: the README's examples, copied as they stand, plan and publish to the
-sandbox without an error. The configuration block and the front-matter block are read out of
-README.md itself (a change to either is tested as it is written); the only additions are where
-each platform's requests go (the sandbox, by each platform's `api_base` key) and the images the
-front matter names, which a user has beside their post."""
+"""Issue 30's acceptance: the documented examples, copied as they stand, plan and publish to the
+sandbox without an error. The full configuration example and the front-matter example (once in
+the README, now in the docs' configuration reference and posts page) are read out of the pages
+themselves (a change to either is tested as it is written); the only additions are where each
+platform's requests go (the sandbox, by each platform's `api_base` key) and the images the front
+matter names, which a user has beside their post."""
 
 from __future__ import annotations
 
@@ -21,12 +22,11 @@ from postion_publish.core import registry
 from postion_publish.sandbox import Sandbox
 
 
-def readme_block(heading: str, language: str) -> str:
-    """The first fenced block of `language` under a README heading."""
-    text = (REPO / "README.md").read_text(encoding="utf-8")
-    section = text[text.index(f"\n## {heading}\n") :]
-    found = re.search(rf"```{language}\n(.*?)```", section, re.DOTALL)
-    assert found is not None, f"no {language} block under {heading}"
+def first_block(page: str, language: str) -> str:
+    """The first fenced block of `language` on a docs page."""
+    text = (REPO / "docs" / page).read_text(encoding="utf-8")
+    found = re.search(rf"^```{language}\n(.*?)```", text, re.DOTALL | re.M)
+    assert found is not None, f"no {language} block in {page}"
     return found.group(1)
 
 
@@ -47,10 +47,10 @@ def invoke(folder: Path, sandbox: Sandbox, *args: str) -> tuple[int, str]:
 
 
 def test_the_readme_config_and_front_matter_plan_and_publish_as_written(tmp_path: Path, sandbox: Sandbox) -> None:
-    config = yaml.safe_load(readme_block("Configuration: `postion.yml`", "yaml"))
+    config = yaml.safe_load(first_block("reference/configuration.md", "yaml"))
     assert set(config["platforms"]) == set(registry.names())  # the example names every platform
     (tmp_path / "postion.yml").write_text(yaml.safe_dump(sandboxed(config, sandbox)), encoding="utf-8")
-    front = readme_block("Posts and front matter", "yaml")
+    front = first_block("posts.md", "yaml")
     posts = tmp_path / config["source"]["path"]
     (posts / "images").mkdir(parents=True)
     (posts / "posse.md").write_text(front + "\nThe post's text.\n", encoding="utf-8")

@@ -65,6 +65,29 @@ def try_action(event: str, build_command: str | None, config_path: Path | None) 
     sys.exit(tried.status)
 
 
+def doctor(check: bool, config_path: Path, now: str | None) -> None:
+    """Everything a run needs, checked, each problem with its fix: configuration, the generator's
+    plugin and site_url, credentials (--check: accepted by each platform), token health, state and
+    ledger, and the workflow's triggers and secrets. Exit 1 if anything must be fixed."""
+    from postion_publish.cli.output import parse_now
+    from postion_publish.core.inert import one_line
+    from postion_publish.run.doctor import diagnose
+
+    found = diagnose(config_path, os.environ, parse_now(now), check=check)
+    for finding in found:
+        mark = "!" if finding.warning else "✗" if finding.problem else "✓"
+        echo(f"{mark} {finding.area:<11} {one_line(finding.what)}")
+        if finding.fix:
+            echo(f"  {'':<11} fix: {one_line(finding.fix)}")
+    problems, warnings = sum(f.problem for f in found), sum(f.warning for f in found)
+    if problems:
+        echo(
+            f"\n{problems} to fix" + (f", {warnings} to know" if warnings else "") + ": then run `postion doctor` again"
+        )
+        sys.exit(1)
+    echo("\nAll set" + (f" ({warnings} to know)" if warnings else "") + ".")
+
+
 # --- sandbox and demo ------------------------------------------------------------------------
 
 

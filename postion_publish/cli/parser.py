@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from postion_publish.cli.account_commands import connect, disconnect, tokens_refresh, tokens_remind, tokens_status
-from postion_publish.cli.local_commands import action, demo, sandbox, try_action
+from postion_publish.cli.local_commands import action, demo, doctor, sandbox, try_action
 from postion_publish.cli.output import echo
 from postion_publish.cli.posts_commands import adapt, history, init, plan, post, publish, quota, retry
 from postion_publish.core import registry
@@ -208,6 +208,11 @@ def _add_action(commands: Commands) -> None:
     _command(commands, action, None, now=False, config_help=its_config)
 
 
+def _add_doctor(commands: Commands) -> None:
+    sub = _command(commands, doctor, CONFIG)
+    _flag(sub, "--check", "Also ask each platform whether it accepts the credentials (network).")
+
+
 def _add_try_action(commands: Commands) -> None:
     sub = _command(commands, try_action, None, name="try-action", now=False)
     sub.add_argument("event", choices=("push", "pull_request", "schedule"), help="The event to run the Action for.")
@@ -311,6 +316,7 @@ COMMANDS: dict[str, Callable[[Commands], None]] = {
     "connect": _add_connect,
     "disconnect": _add_disconnect,
     "tokens": _add_tokens,
+    "doctor": _add_doctor,
     "action": _add_action,
     "try-action": _add_try_action,
     "sandbox": _add_sandbox,

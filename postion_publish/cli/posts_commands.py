@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from postion_publish.cli.output import echo, parse_now
+from postion_publish.cli.output import Progress, echo, parse_now
 from postion_publish.core import registry
 from postion_publish.core.errors import BadInput
 from postion_publish.core.inert import one_line
@@ -33,7 +33,8 @@ def init(baseline: bool, force: bool, config_path: Path, now: str | None) -> Non
     if not baseline:
         echo(f"{config_path} exists already; `postion init --baseline` marks the current posts as announced.")
         return
-    marked = setup.mark_baseline(config_path, parse_now(now), force=force)
+    with Progress("reading posts") as progress:
+        marked = setup.mark_baseline(config_path, parse_now(now), force=force, on_post=progress)
     echo(
         f"Marked {marked.added} published post{'s' if marked.added != 1 else ''} as already announced in "
         f"{marked.state_file} ({marked.left_new} drafts or future posts left new). "
@@ -48,7 +49,8 @@ def plan(as_json: bool, as_markdown: bool, config_path: Path, now: str | None) -
     from postion_publish.run import report
     from postion_publish.run.workspace import load_plan
 
-    the_plan, unsettled = load_plan(config_path, parse_now(now))
+    with Progress("checking what each job attaches") as progress:
+        the_plan, unsettled = load_plan(config_path, parse_now(now), progress)
     if as_json:
         lists = report.plan_json(the_plan)
         if unsettled:

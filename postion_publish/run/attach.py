@@ -6,6 +6,7 @@ image publish would refuse is refused in the plan, with what to change; nothing 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import replace
 
 from postion_publish.core import registry
@@ -29,8 +30,15 @@ def card_description(post: Post) -> str:
     return description
 
 
-def with_attachments(plan: Plan, settings: Settings) -> Plan:
-    return replace(plan, jobs=tuple(replace(job, attachment=attachment_of(job, settings)) for job in plan.jobs))
+def with_attachments(plan: Plan, settings: Settings, on_job: Callable[[int, int], None] | None = None) -> Plan:
+    """Each job with what it attaches. `on_job(done, total)`: after each, for a progress line (a
+    plan of many images reads and converts each)."""
+    jobs = []
+    for job in plan.jobs:
+        jobs.append(replace(job, attachment=attachment_of(job, settings)))
+        if on_job is not None:
+            on_job(len(jobs), len(plan.jobs))
+    return replace(plan, jobs=tuple(jobs))
 
 
 def attachment_of(job: Job, settings: Settings) -> Attachment | None:

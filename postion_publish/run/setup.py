@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,11 +90,13 @@ class Baseline:
     state_file: Path
 
 
-def mark_baseline(config_path: Path, moment: dt.datetime, *, force: bool) -> Baseline:
+def mark_baseline(
+    config_path: Path, moment: dt.datetime, *, force: bool, on_post: Callable[[int], None] | None = None
+) -> Baseline:
     """Mark every published post as announced (posting nothing). A second baseline refuses to
     swallow posts that are new since the first one, unless `force`."""
     settings = load_settings(config_path)
-    posts = check_unique(read_posts(settings))
+    posts = check_unique(read_posts(settings, on_post=on_post))
     # Drafts and future-dated posts are not published yet: they stay new, to be announced when they are.
     published = [post for post in posts if not post.draft and post.date <= moment]
     existing = state_path(settings.root).exists()

@@ -31,13 +31,16 @@ if TYPE_CHECKING:  # publishing needs httpx and the adapters; `postion plan` doe
 Clock = Callable[[], dt.datetime]
 
 
-def load_plan(config_path: Path, now: dt.datetime) -> tuple[Plan, list[Unsettled]]:
-    """The plan, and the sends of earlier runs whose outcome the user has still to settle."""
+def load_plan(
+    config_path: Path, now: dt.datetime, on_job: Callable[[int, int], None] | None = None
+) -> tuple[Plan, list[Unsettled]]:
+    """The plan, and the sends of earlier runs whose outcome the user has still to settle.
+    `on_job(done, total)`: as each job's attachment is checked (a progress line)."""
     settings = load_settings(config_path)
     state = load_state(settings.root)  # before reading posts: a missing state is the first thing to fix
     posts = read_posts(settings, settled=state.is_settled)
     plan = make_plan(posts, state, settings, now, load_captions(settings.root))
-    return with_attachments(plan, settings), find_unsettled(state, load_ledger(settings.root))
+    return with_attachments(plan, settings, on_job), find_unsettled(state, load_ledger(settings.root))
 
 
 @dataclass(frozen=True)

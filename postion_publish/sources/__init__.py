@@ -11,16 +11,26 @@ if TYPE_CHECKING:  # a build hook with nothing new loads neither the config nor 
 
 
 def read_posts(
-    settings: Settings, settled: Callable[[str], bool] | None = None, *, publishing: bool = False
+    settings: Settings,
+    settled: Callable[[str], bool] | None = None,
+    *,
+    publishing: bool = False,
+    on_post: Callable[[int], None] | None = None,
 ) -> list[Post]:
     """The site's posts. `settled(post_id)`: the state has nothing left for it (a reader may skip
-    it). `publishing`: a preview build's manifest is refused."""
+    it). `publishing`: a preview build's manifest is refused. `on_post(count)`: after each post
+    of a folder, for a progress line."""
     if settings.source.type in ("content", "site"):
         _check_inside_repository(settings)
     if settings.source.type == "content":
         from postion_publish.sources.content import read_content_folder
 
-        return list(read_content_folder(settings, settled))
+        posts = []
+        for post in read_content_folder(settings, settled):
+            posts.append(post)
+            if on_post is not None:
+                on_post(len(posts))
+        return posts
     if settings.source.type == "site":
         from postion_publish.sources.site import read_built_site
 

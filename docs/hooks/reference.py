@@ -33,6 +33,8 @@ TOP = {
     "quota": "The monthly quota: 1 unit per successful post per platform.",
     "ai": "AI-adapted captions (see AI captions).",
     "timeouts": "Seconds for one HTTP request (its answer included) and for one whole run.",
+    "delay": "How long a new post is live before it is announced (30m, 2h, 1d); a platform may set its own.",
+    "status_page": "`path`: where the build writes the status page into the site (see Where each post went).",
 }
 
 
@@ -67,7 +69,7 @@ def configuration() -> str:
         raise ValueError(f"docs/hooks/reference.py: describe the top-level keys {sorted(missing)}")
     parts = ["### Top level", table([(f"`{key}`", TOP[key]) for key in config.TOP_KEYS], ("key", "what it is"))]
     sections = (("source", config.SOURCE_KEYS), ("quota", config.QUOTA_KEYS), ("timeouts", config.TIMEOUT_KEYS))
-    sections += (("ai", config.AI_KEYS),)
+    sections += (("ai", config.AI_KEYS), ("status_page", config.STATUS_PAGE_KEYS))
     for name, checks in sections:
         parts += [f"### `{name}`", keys_table(checks)]
     parts += ["### Every platform", keys_table(registry.COMMON_KEYS)]

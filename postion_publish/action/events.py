@@ -33,6 +33,7 @@ from postion_publish.core.config import Settings, load_settings
 from postion_publish.core.errors import BadInput, PostionError
 from postion_publish.core.inert import code_span, one_line, table_cell
 from postion_publish.core.plan import Plan, make_plan
+from postion_publish.core.posts import Post
 from postion_publish.core.redact import Redactor
 from postion_publish.core.results import Status
 from postion_publish.net.github import MAX_COMMENT, GitHub, GitHubError
@@ -278,11 +279,11 @@ def preview_pull_request(
     base_ref = str(pull.get("base", {}).get("ref") or "main")
     state, source = _base_state(settings, base_ref)
     posts = read_posts(settings)
-    plan = make_plan(posts, state, settings, dt.datetime.now(dt.UTC), load_captions(settings.root))
+    plan = _preview_plan(posts, state, settings)
     note = ""
     if settings.ai is not None and settings.ai.enabled:
         note = _review_captions(settings, plan, payload, environ, emit, inputs.config)
-        plan = make_plan(posts, state, settings, dt.datetime.now(dt.UTC), load_captions(settings.root))
+        plan = _preview_plan(posts, state, settings)
     for job in plan.jobs:
         for warning in job.warnings:
             annotation("warning", warning.message, emit, file=warning.file, line=warning.line)
@@ -311,6 +312,21 @@ def preview_pull_request(
         github.close()
     set_outputs(environ.get("GITHUB_OUTPUT"), {"published": "0", "failed": "0", "results": "[]"})
     return 0
+
+
+def _preview_plan(posts: list[Post], state: State, settings: Settings) -> Plan:
+    """What the merge will announce, the posts `delay` will hold back included (they go later)."""
+    plan = make_plan(posts, state, settings, dt.datetime.now(dt.UTC), load_captions(settings.root), delays=False)
+    delays = {name: settings.delay_for(name) for name in settings.enabled_platforms if settings.delay_for(name)}
+    if not delays:
+        return plan
+    said = ", ".join(f"{registry.display_name(name)} {_duration(delay)}" for name, delay in delays.items())
+    return replace(plan, notices=(*plan.notices, f"announced once live for a while (delay): {said}"))
+
+
+def _duration(delay: dt.timedelta) -> str:
+    minutes = int(delay.total_seconds() // 60)
+    return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
 
 
 def _review_captions(

@@ -113,7 +113,7 @@ def adapt(
         if missing:
             raise BadInput(f"no post {sorted(missing)[0]!r} in the site (give its id or URL)")
     else:
-        plan = make_plan(posts, state, settings, now)
+        plan = make_plan(posts, state, settings, now, delays=False)  # captions for what a delay holds back too
         chosen = list({job.post.id: job.post for job in plan.jobs}.values())
     names = [name for name in settings.enabled_platforms if not only or name in only]
     owned = model is None and settings.ai is not None

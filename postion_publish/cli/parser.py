@@ -13,7 +13,18 @@ from typing import TYPE_CHECKING, Any
 from postion_publish.cli.account_commands import connect, disconnect, tokens_refresh, tokens_remind, tokens_status
 from postion_publish.cli.local_commands import action, demo, doctor, sandbox, try_action
 from postion_publish.cli.output import echo
-from postion_publish.cli.posts_commands import adapt, history, init, plan, post, publish, quota, retry
+from postion_publish.cli.posts_commands import (
+    adapt,
+    export_syndication,
+    history,
+    init,
+    plan,
+    post,
+    publish,
+    quota,
+    report_page,
+    retry,
+)
 from postion_publish.core import registry
 from postion_publish.core.errors import BadInput
 
@@ -160,6 +171,23 @@ def _add_history(commands: Commands) -> None:
 
 def _add_quota(commands: Commands) -> None:
     _flag(_command(commands, quota, CONFIG), "--json", "One JSON object.", dest="as_json")
+
+
+def _add_report(commands: Commands) -> None:
+    sub = _command(commands, report_page, CONFIG, name="report")
+    sub.add_argument("--html", type=Path, required=True, metavar="FILE", help="Where to write the page.")
+
+
+def _add_export(commands: Commands) -> None:
+    described = "Data files from the records: `export syndication` (where each post was announced)."
+    export = commands.add_parser("export", help=described, description=described, allow_abbrev=False)
+    export.set_defaults(help_of=export)
+    under = export.add_subparsers(title="commands", metavar="COMMAND", dest="subcommand")
+    sub = _command(under, export_syndication, CONFIG, name="syndication", now=False)
+    formats = ("json", "hugo", "jekyll", "eleventy")
+    help_text = "json: keyed by post URL; hugo, eleventy (JSON), jekyll (YAML): keyed by the post's path."
+    sub.add_argument("--format", choices=formats, default="json", help=help_text)
+    sub.add_argument("-o", "--output", type=Path, metavar="FILE", help="Where to write it (default: stdout).")
 
 
 def _add_adapt(commands: Commands) -> None:
@@ -312,6 +340,8 @@ COMMANDS: dict[str, Callable[[Commands], None]] = {
     "retry": _add_retry,
     "history": _add_history,
     "quota": _add_quota,
+    "report": _add_report,
+    "export": _add_export,
     "adapt": _add_adapt,
     "connect": _add_connect,
     "disconnect": _add_disconnect,

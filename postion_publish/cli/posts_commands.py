@@ -192,6 +192,31 @@ def history(as_json: bool, limit: int | None, config_path: Path) -> None:
         echo(report.history_table(attempts), nl=False)
 
 
+def report_page(html: Path, config_path: Path, now: str | None) -> None:
+    """The status page (history, quota by cycle, connections, what waits for you) as one HTML file."""
+    from postion_publish.run.status_page import write_status_page
+
+    write_status_page(config_path, html, parse_now(now))
+    echo(f"Wrote {html}")
+
+
+def export_syndication(format: str, output: Path | None, config_path: Path) -> None:
+    """Where each post was announced, as a data file for any generator's templates."""
+    from postion_publish.core.config import load_settings
+    from postion_publish.run.syndication import copies_of, export
+    from postion_publish.store.jsonfile import write_atomic
+    from postion_publish.store.state import load_state
+
+    settings = load_settings(config_path)
+    text = export(copies_of(load_state(settings.root), settings), format)
+    if output is None:
+        echo(text, nl=False)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(output, text)
+    echo(f"Wrote {output}", err=True)
+
+
 def quota(as_json: bool, config_path: Path, now: str | None) -> None:
     """Units used this billing cycle (1 per post per platform) and when they reset."""
     from postion_publish.core.config import load_settings

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -57,6 +58,28 @@ def is_date(value: Any) -> str | None:
     if isinstance(value, dt.date):
         return None
     return f"must be a date like 2026-01-31, not {value!r}"
+
+
+_DURATION = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
+MAX_DELAY = dt.timedelta(days=30)
+
+
+def duration(value: Any) -> dt.timedelta | None:
+    """`30m`, `2h`, `1h30m`, `1d`, `45s` (or a whole number of minutes) as a timedelta; None if not one."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return dt.timedelta(minutes=value)
+    found = _DURATION.fullmatch(value.strip()) if isinstance(value, str) and value.strip() else None
+    if found is None:
+        return None
+    days, hours, minutes, seconds = (int(part or 0) for part in found.groups())
+    return dt.timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+
+
+def is_duration(value: Any) -> str | None:
+    found = duration(value)
+    if found is None:
+        return f"must be a duration like 30m, 2h or 1d, not {value!r}"
+    return None if found <= MAX_DELAY else f"must be a duration of at most 30 days, not {value!r}"
 
 
 def is_str_list(value: Any) -> str | None:

@@ -12,9 +12,11 @@ from typing import Any
 from postion_publish.core import registry
 from postion_publish.core.checks import (
     Check,
+    duration,
     int_between,
     is_bool,
     is_date,
+    is_duration,
     is_http_url,
     is_str,
     number_between,
@@ -48,6 +50,8 @@ class PlatformSettings:
     thread: bool = False
     api_base: str | None = None
     options: Mapping[str, Any] = field(default_factory=dict)  # the platform's own keys
+    delay: dt.timedelta | None = None  # its own delay before announcing; None: the top-level one
+    syndication: bool | None = None  # its links on the post's page; None: as its spec says
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,12 @@ class Settings:
     quota: QuotaSettings = QuotaSettings()
     ai: AISettings | None = None
     timeouts: TimeoutSettings = TimeoutSettings()
+    delay: dt.timedelta = dt.timedelta(0)  # a new post is announced once it has been live this long
+    status_page: Path | None = None  # `status_page.path`: the page written into the built site
+
+    def delay_for(self, platform: str) -> dt.timedelta:
+        own = self.platforms[platform].delay if platform in self.platforms else None
+        return own if own is not None else self.delay
 
     @property
     def root(self) -> Path:
@@ -130,7 +140,8 @@ def placeholder_notice(settings: Settings) -> str | None:
     )
 
 
-TOP_KEYS = ("site_url", "source", "since", "template", "platforms", "quota", "ai", "timeouts")
+TOP_KEYS = ("site_url", "source", "since", "template", "platforms", "quota", "ai", "timeouts", "delay", "status_page")
+STATUS_PAGE_KEYS: dict[str, Check] = {"path": is_str}
 SOURCE_KEYS: dict[str, Check] = {"type": one_of(*SOURCE_TYPES), "path": is_str, "permalink": is_str, "feed": is_str}
 QUOTA_KEYS: dict[str, Check] = {"monthly_units": int_between(0, 1_000_000), "billing_day": int_between(1, 28)}
 TIMEOUT_KEYS: dict[str, Check] = {"request": number_between(1, 600), "run": number_between(10, 6 * 3600)}
@@ -313,6 +324,23 @@ def parse_settings(text: str, file: Path) -> Settings:
                 enabled=bool(ai_raw.get("enabled", True)),
                 unreviewed=str(ai_raw.get("unreviewed", "template")),
             )
+    delay = dt.timedelta(0)
+    if "delay" in top:
+        if problem := is_duration(top["delay"]):
+            reader.report(("delay",), problem)
+        else:
+            delay = duration(top["delay"]) or dt.timedelta(0)
+    status_page = None
+    if "status_page" in top:
+        page = reader.checked(reader.mapping(top["status_page"], ("status_page",)), STATUS_PAGE_KEYS, ("status_page",))
+        if "path" not in page:
+            reader.report(
+                ("status_page",), "status_page needs 'path' (where in the built site, e.g. status/index.html)"
+            )
+        elif _escapes(page["path"]):
+            reader.report(("status_page", "path"), "must be a path inside the built site, like status/index.html")
+        else:
+            status_page = Path(page["path"])
     reader.done()  # every problem at once, each with its line and key
     return Settings(
         file=file,
@@ -324,7 +352,14 @@ def parse_settings(text: str, file: Path) -> Settings:
         quota=QuotaSettings(**quota),
         ai=ai,
         timeouts=TimeoutSettings(**{key: float(value) for key, value in timeouts.items()}),
+        delay=delay,
+        status_page=status_page,
     )
+
+
+def _escapes(path: str) -> bool:
+    """A path that is absolute or climbs out of the folder it is written in."""
+    return path.startswith(("/", "\\")) or ".." in Path(path).parts or ":" in path or not path.strip()
 
 
 def _platform(reader: _Reader, name: Any, value: Any) -> PlatformSettings | None:
@@ -355,4 +390,6 @@ def _platform(reader: _Reader, name: Any, value: Any) -> PlatformSettings | None
         thread=raw.get("thread", False),
         api_base=api_base.rstrip("/") if isinstance(api_base, str) else None,
         options=options,
+        delay=duration(raw["delay"]) if "delay" in raw else None,
+        syndication=raw.get("syndication"),
     )

@@ -78,3 +78,11 @@ def _joins_emoji(text: str, index: int) -> bool:
         and unicodedata.category(after) == "So"
         and (unicodedata.category(before) in ("So", "Sk", "Mn") or "\U0001f3fb" <= before <= "\U0001f3ff")
     )
+
+
+def safe_href(url: str) -> str:
+    """A URL fit for an href: what a URL may not hold (`<`, `"`, spaces…) percent-encoded, the rest
+    kept. Escape the result for its attribute as any other text."""
+    from urllib.parse import quote
+
+    return quote(url, safe=":/?#[]@!$&'()*+,;=%~")

@@ -61,11 +61,21 @@ class NotPlanned:
 
 
 @dataclass(frozen=True)
+class Waiting:
+    """A (post, platform) held back by `delay` until it has been live that long."""
+
+    post: Post
+    platform: str
+    until: dt.datetime
+
+
+@dataclass(frozen=True)
 class Plan:
     jobs: tuple[Job, ...]
     scheduled: tuple[Post, ...] = ()  # dated in the future: announced once their date has come
     not_planned: tuple[NotPlanned, ...] = ()  # drafts, before `since`, skipped by their block
     notices: tuple[str, ...] = ()  # about the whole plan, e.g. a placeholder site_url
+    waiting: tuple[Waiting, ...] = ()  # new, but not live for `delay` yet: a later run announces them
 
 
 def is_publishable(post: Post, settings: Settings, now: dt.datetime) -> bool:
@@ -105,14 +115,18 @@ def make_plan(
     settings: Settings,
     now: dt.datetime,
     captions: Mapping[str, StoredCaptions] | None = None,
+    *,
+    delays: bool = True,
 ) -> Plan:
-    """`captions`: the stored, reviewed captions by post id (`postion adapt`)."""
+    """`captions`: the stored, reviewed captions by post id (`postion adapt`). `delays`: hold back
+    what `delay` says is not live long enough yet (False: a preview of what will go, whenever)."""
     stored = captions or {}
     all_posts = sorted(check_unique(posts), key=lambda post: (post.date, post.id))
     by_url = state.url_index(post.url for post in all_posts if post.id not in state.posts)
     platforms = settings.enabled_platforms
     jobs: list[Job] = []
     left_out: list[NotPlanned] = []
+    waiting: list[Waiting] = []
     for post in all_posts:
         due = state.platforms_due(post, platforms, by_url)
         reason = _left_out_because(post, settings, now)
@@ -122,14 +136,43 @@ def make_plan(
             continue
         if skipped := [name for name in due if post.options.skips(name)]:
             left_out.append(NotPlanned(post, f"skipped on {', '.join(skipped)} by its `postion: {{skip: …}}`"))
-        jobs.extend(
-            build_job(post, settings.platforms[name], settings, stored=stored.get(post.id))
-            for name in due
-            if name not in skipped
-        )
+        for name in due:
+            if name in skipped:
+                continue
+            if delays and (until := _held_until(post, name, state, settings, now, by_url)) is not None:
+                waiting.append(Waiting(post, name, until))
+                continue
+            jobs.append(build_job(post, settings.platforms[name], settings, stored=stored.get(post.id)))
     scheduled = tuple(post for post in all_posts if not post.draft and post.date > now)
     notices = tuple(notice for notice in (placeholder_notice(settings),) if notice)
-    return Plan(tuple(jobs), scheduled, tuple(left_out), notices)
+    return Plan(tuple(jobs), scheduled, tuple(left_out), notices, tuple(waiting))
+
+
+def _held_until(
+    post: Post, platform: str, state: Announced, settings: Settings, now: dt.datetime, by_url: Mapping[str, str]
+) -> dt.datetime | None:
+    """When `delay` lets this go, if that is still to come. A post is live from its date, or from
+    when a publish run first saw it (`seen`, recorded with its pending record), whichever is later:
+    a post dated last week but deployed now waits its delay from now. Not seen yet: from now."""
+    delay = settings.delay_for(platform)
+    if not delay:
+        return None
+    key = state.entry_id(post, by_url)
+    record = state.posts[key].get("platforms", {}).get(platform) if key is not None else None
+    # Not seen yet: the run that sees it first records this moment. Recorded before `seen`: its date.
+    seen = now if record is None else _time(record.get("seen")) or post.date
+    until = max(post.date, seen) + delay
+    return until if until > now else None
+
+
+def _time(value: Any) -> dt.datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _template_for(post: Post, platform: PlatformSettings, settings: Settings) -> tuple[TemplateText, bool]:

@@ -12,7 +12,7 @@ from functools import cache
 from importlib import import_module
 from typing import TYPE_CHECKING, Any, Protocol
 
-from postion_publish.core.checks import Check, is_bool, is_http_url, is_str
+from postion_publish.core.checks import Check, is_bool, is_duration, is_http_url, is_str
 from postion_publish.core.media import ImageLimits
 
 if TYPE_CHECKING:
@@ -26,7 +26,14 @@ class _WithApiBase(Protocol):
     def api_base(self) -> str | None: ...
 
 
-COMMON_KEYS: dict[str, Check] = {"enabled": is_bool, "template": is_str, "thread": is_bool, "api_base": is_http_url}
+COMMON_KEYS: dict[str, Check] = {
+    "enabled": is_bool,
+    "template": is_str,
+    "thread": is_bool,
+    "api_base": is_http_url,
+    "delay": is_duration,  # this platform's own delay before announcing (else the top-level one)
+    "syndication": is_bool,  # its links shown on the post's page (default: where the platform's are public)
+}
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,9 @@ class PlatformSpec:
     # Whether it shows the post's link card (a card, embed or link attachment) and, if so, beside an
     # attached image too: where neither, only a link in the caption leads readers to the post.
     link_card: bool = True
+    # Whether anyone can open its posts' links (a Discord channel may be private): the site shows
+    # them as the post's copies (`syndication:` in postion.yml says otherwise).
+    public_links: bool = True
     card_beside_image: bool = False
     card_picture_alt: bool = False  # the card's picture goes with the post's alt text (an attachment)
     max_card_title: int | None = None  # characters of the card's title it shows: longer is cut

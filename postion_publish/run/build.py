@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,15 @@ class BuildReport:
     problem: bool = False  # the plan could not be made (bad config, bad template…)
 
 
+def asks_for_status_page(config_path: Path) -> bool:
+    """Whether the config has a `status_page` key, from its text: no YAML reader is loaded for it."""
+    try:
+        text = config_path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return re.search(r"^status_page\s*:", text, re.M) is not None
+
+
 def finish_build(
     entries: list[dict[str, Any]],
     *,
@@ -48,6 +58,11 @@ def finish_build(
     head = f"{len(entries)} posts in {manifest}" + (" (a preview build: never published)" if preview else "")
     if not config_path.exists():
         return BuildReport(manifest, (head, f"no {config_path}; `postion init` writes one"), ())
+    if asks_for_status_page(config_path):  # most builds read no config at all (see _plan_summary)
+        from postion_publish.run.status_page import build_status_page
+
+        if (page := build_status_page(config_path, output_dir, dt.datetime.now(dt.UTC))) is not None:
+            head += f"; the status page: {page}"
     try:
         summary, warnings = _plan_summary(entries, manifest, content_root, config_path)
     except BadInput as error:

@@ -54,9 +54,10 @@ class Recorder:
         """Every due (post, platform) not yet recorded, recorded as pending before anything is sent
         (so that a post first seen in a run that sends on some platforms stays due on the others),
         in one write to the journal."""
-        self.state, marked = self.state.with_pending(pairs)
+        seen = utc_text(self.clock())  # when `delay` counts from, for a post deployed after its date
+        self.state, marked = self.state.with_pending(pairs, seen)
         events = [
-            {"post": key, "url": url, "platform": platform, "record": {"status": PlatformStatus.PENDING}}
+            {"post": key, "url": url, "platform": platform, "record": {"status": PlatformStatus.PENDING, "seen": seen}}
             for key, url, platform in marked
         ]
         self.journal.append(STATE_EVENT, *events)
@@ -64,6 +65,8 @@ class Recorder:
     def update(self, post: Post, platform: str, **changes: Any) -> None:
         key = self.state.entry_id(post) or post.id
         record = {**self.state.record(post, platform), **changes}
+        if record.get("status") == PlatformStatus.ANNOUNCED:
+            record.pop("seen", None)  # when `delay` counts from: of no use once it went out
         record = {name: value for name, value in record.items() if value is not None}
         self.journal.append(STATE_EVENT, {"post": key, "url": post.url, "platform": platform, "record": record})
         if self._posts is None:  # copied once, then changed in place: not 10,000 posts copied per event

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from postion_publish.core.errors import ErrorKind, PlanWarning
 from postion_publish.core.inert import code_block, code_span, one_line
-from postion_publish.core.plan import Attachment, Job, Plan
+from postion_publish.core.plan import Attachment, Job, Plan, Waiting
 from postion_publish.core.registry import display_name
 from postion_publish.core.results import Status
 
@@ -31,7 +32,18 @@ def plan_json(plan: Plan) -> list[tuple[str, Iterable[dict[str, Any]]]]:
         ("scheduled", [{"post": p.url, "post_id": p.id, "date": p.date.isoformat()} for p in plan.scheduled]),
         ("not_planned", [{"post": n.post.url, "post_id": n.post.id, "reason": n.reason} for n in plan.not_planned]),
         *([("notices", [{"message": notice} for notice in plan.notices])] if plan.notices else []),
+        *([("waiting", [_waiting_json(w) for w in plan.waiting])] if plan.waiting else []),
     ]
+
+
+def _waiting_json(waiting: Waiting) -> dict[str, Any]:
+    until = waiting.until.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+    return {"post": waiting.post.url, "post_id": waiting.post.id, "platform": waiting.platform, "until": until}
+
+
+def waiting_line(waiting: Waiting) -> str:
+    until = waiting.until.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"Waiting (delay): {one_line(waiting.post.title)} on {display_name(waiting.platform)} from {until}"
 
 
 def _job_json(job: Job) -> dict[str, Any]:
@@ -101,7 +113,7 @@ def _length_label(job: Job) -> str:
 
 def plan_table(plan: Plan) -> str:
     if not plan.jobs:
-        lines = ["Nothing new to announce."]
+        lines = ["Nothing new to announce" + (" yet." if plan.waiting else ".")]
     else:
         lines = [_summary(plan) + " (a plan: nothing is posted)", ""]
         for jobs in _by_post(plan):
@@ -120,6 +132,7 @@ def plan_table(plan: Plan) -> str:
                 lines.extend(f"    ! {one_line(warning_text(w))}" for w in job.warnings)
             lines.append("")
     lines[:0] = [f"Warning: {one_line(notice)}" for notice in plan.notices]
+    lines.extend(waiting_line(waiting) for waiting in plan.waiting)
     for post in plan.scheduled:
         lines.append(f"Scheduled: {one_line(post.title)} ({post.date.isoformat()})")
     for left_out in plan.not_planned:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from postion_publish.core.config import Settings, load_settings
 from postion_publish.core.errors import BadInput, ErrorKind, PostionError
-from postion_publish.core.plan import Job, Plan, make_plan
+from postion_publish.core.plan import Job, Plan, Waiting, make_plan
 from postion_publish.core.posts import Post
 from postion_publish.core.results import JobResult, Status
 from postion_publish.run.attach import attachment_of, with_attachments
@@ -167,8 +167,10 @@ def execute(
     options: RunOptions,
     checked: CheckedFiles,
     due: Sequence[Job] = (),
+    waiting: Sequence[Waiting] = (),
 ) -> tuple[list[JobResult], Quota]:
-    """Send `jobs`. `due`: every job of the plan, recorded as pending first (see Recorder.mark_pending)."""
+    """Send `jobs`. `due`: every job of the plan, recorded as pending first (see Recorder.mark_pending);
+    `waiting`: what `delay` holds back, recorded too, with when this run first saw it."""
     if options.dry_run:
         results = _dry_run(settings, jobs, options)
         for result in results:
@@ -182,7 +184,7 @@ def execute(
     from postion_publish.tokens.github import notices_of, store_for_run
 
     recorder = Recorder(settings.root, settings, state, ledger, options.clock, checked)
-    recorder.mark_pending((job.post, job.platform) for job in due)
+    recorder.mark_pending([*((job.post, job.platform) for job in due), *((w.post, w.platform) for w in waiting)])
     tokens = options.tokens or store_for_run(options.environ, settings.token_scope)
     executor = Executor(
         recorder,
@@ -229,7 +231,7 @@ def publish(
             refuse_placeholder(settings, chosen, options.environ)
         chosen, waiting = _live_only(chosen, options)
         # Every due pair is recorded as pending before anything is sent, those not chosen included.
-        results, quota = execute(settings, state, ledger, chosen, options, checked, due=plan.jobs)
+        results, quota = execute(settings, state, ledger, chosen, options, checked, due=plan.jobs, waiting=plan.waiting)
     return RunOutcome(waiting + results, quota, plan.scheduled, tuple(find_unsettled(state, ledger)))
 
 

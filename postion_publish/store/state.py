@@ -172,7 +172,9 @@ class State:
     ) -> State:
         return self.with_record(post, platform, {"status": status, **(details or {})})
 
-    def with_pending(self, pairs: Iterable[tuple[Post, str]]) -> tuple[State, list[tuple[str, str, str]]]:
+    def with_pending(
+        self, pairs: Iterable[tuple[Post, str]], seen: str | None = None
+    ) -> tuple[State, list[tuple[str, str, str]]]:
         """Mark (post, platform) pairs pending unless already recorded: before a run sends anything,
         so that a post first seen now keeps every platform it is due on, even those this run skips.
         Returns the new state and what it marked: (entry key, post URL, platform)."""
@@ -182,7 +184,8 @@ class State:
         for post, platform in pairs:
             key = state.entry_id(post, by_url) or post.id
             if not updated.get(key, {}).get("platforms", {}).get(platform):
-                put_record(updated, key, post.url, platform, {"status": PlatformStatus.PENDING})
+                record = {"status": PlatformStatus.PENDING, **({"seen": seen} if seen else {})}
+                put_record(updated, key, post.url, platform, record)
                 by_url[post.url] = key
                 marked.append((key, post.url, platform))
         return state, marked
@@ -264,6 +267,7 @@ RECORD_FIELDS: dict[str, Expectation] = {
     "intent": OBJECT,
     "parts": LIST,
     "rejected": TEXT,  # digest of a too-long message that failed: skipped until it changes
+    "seen": TIME,  # when a publish run first found it due: `delay` counts from here
 }
 INTENT_FIELDS: dict[str, Expectation] = {"index": COUNT, "started": TIME, "data": OBJECT}
 PART_FIELDS: dict[str, Expectation] = {"id": TEXT, "url": TEXT, "extra": OBJECT}

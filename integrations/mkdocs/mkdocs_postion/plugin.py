@@ -39,6 +39,8 @@ class PostionConfig(Config):  # type: ignore[no-untyped-call]
     pages = options.Optional(options.Type(str))  # a glob of plain pages (docs-relative) that are posts too
     strict = options.Type(bool, default=False)  # fail the build on plan warnings
     enabled = options.Type(bool, default=True)
+    # "Also on …" at the end of each announced post (else only `page.meta.syndication`, for a theme).
+    syndication = options.Type(bool, default=True)
 
 
 def _material_post_class() -> type | None:
@@ -58,12 +60,17 @@ class PostionPlugin(BasePlugin[PostionConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self.command: str | None = None
         self.collected: list[dict[str, Any]] = []  # manifest entries
+        self.copies: dict[str, tuple[Any, ...]] = {}  # a post's URL → where it was announced (Copy)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.collected = []
+        # Read only where something was announced already (see syndication.load_copies).
+        from postion_publish.run.syndication import load_copies
+
+        self.copies = load_copies(Path(self.config.config)) if self.config.enabled else {}
         return config
 
     @event_priority(-100)  # after Material's blog (-50) has given posts their final URLs
@@ -72,7 +79,18 @@ class PostionPlugin(BasePlugin[PostionConfig]):  # type: ignore[no-untyped-call]
             entry = self._entry(page, config)
             if entry is not None:
                 self.collected.append(entry)
+                self._show_copies(page, entry["url"])
         return context
+
+    def _show_copies(self, page: Page, url: str) -> None:
+        """Where the post went: `page.meta.syndication` for a theme's template, and (unless
+        `syndication: false`) the "Also on" line at the end of the page's content."""
+        copies = self.copies.get(url, ())
+        page.meta["syndication"] = [copy.to_json() for copy in copies]
+        if copies and self.config.syndication and page.content is not None:
+            from postion_publish.run.syndication import aside
+
+            page.content += aside(copies)
 
     def _entry(self, page: Page, config: MkDocsConfig) -> dict[str, Any] | None:
         """The page as the manifest holds it, if it is a post."""

@@ -1,7 +1,11 @@
 """Pelican plugin: collect published articles into a manifest at `finalized`, log the plan.
 
-    PLUGINS = [..., "postion_publish.integrations.pelican"]
+    PLUGINS = ["postion"]                 # pelican-postion: the pelican.plugins.postion namespace
     POSTION_CONFIG = "postion.yml"        # nothing happens without it
+    POSTION_SYNDICATION = True            # "Also on …" at the end of each announced article
+
+Each announced article also gets `article.syndication`, a list of {platform, name, url}, for a
+theme of its own (`templates/syndication.html` beside this file is a snippet to include).
 
 Facts (Pelican docs "Plugins", pelican/plugins/_utils.py): Pelican loads a plugin by its module path.
 postion-publish ships no `pelican.plugins.postion` namespace shim: installed without Pelican, it made
@@ -37,7 +41,25 @@ def _reset(pelican: Any) -> None:
 
 
 def _collect(generator: Any) -> None:
-    _articles.extend(article for article in generator.articles if getattr(article, "status", "") == "published")
+    published = [article for article in generator.articles if getattr(article, "status", "") == "published"]
+    _articles.extend(published)
+    settings = generator.settings
+    if settings.get("POSTION_CONFIG"):
+        _show_copies(published, settings)
+
+
+def _show_copies(articles: list[Any], settings: Any) -> None:
+    """Where each article went: `article.syndication`, and the "Also on" line at the end of its
+    content (before the pages are written: this runs at article_generator_finalized)."""
+    from postion_publish.run.syndication import aside, load_copies
+
+    copies = load_copies(Path(settings["POSTION_CONFIG"]))
+    site_url = str(settings.get("SITEURL") or "").rstrip("/")
+    for article in articles:
+        found = copies.get(f"{site_url}/{article.url.lstrip('/')}", ())
+        article.syndication = [copy.to_json() for copy in found]
+        if found and settings.get("POSTION_SYNDICATION", True) and getattr(article, "_content", None) is not None:
+            article._content += aside(found)
 
 
 def _options(raw: Any, source: str) -> Any:

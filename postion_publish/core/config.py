@@ -339,8 +339,9 @@ def parse_settings(text: str, file: Path) -> Settings:
             )
         elif _escapes(page["path"]):
             reader.report(("status_page", "path"), "must be a path inside the built site, like status/index.html")
-        else:
-            status_page = Path(page["path"])
+        else:  # a folder (`postion/`, or no file suffix) gets the page as its index.html
+            given = Path(page["path"])
+            status_page = given / "index.html" if page["path"].endswith("/") or not given.suffix else given
     reader.done()  # every problem at once, each with its line and key
     return Settings(
         file=file,

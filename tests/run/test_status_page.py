@@ -107,7 +107,7 @@ def test_the_mkdocs_build_writes_it_into_the_site(tmp_path: Path, sandbox: Sandb
     folder = tmp_path / "site"
     shutil.copytree(REPO / "examples" / "mkdocs-blog", folder, ignore=shutil.ignore_patterns("site", ".postion"))
     config = sandbox_config(sandbox).replace("source: {type: content, path: posts}", "source: {type: mkdocs}")
-    (folder / "postion.yml").write_text(config + "status_page: {path: status/index.html}\n", encoding="utf-8")
+    (folder / "postion.yml").write_text(config + "status_page: {path: status/}\n", encoding="utf-8")  # a folder
     (folder / ".postion").mkdir()
     (folder / ".postion" / "state.json").write_text('{"version": 1, "posts": {}}', encoding="utf-8")
     done = subprocess.run(

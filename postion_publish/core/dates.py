@@ -30,3 +30,14 @@ def to_utc(value: Any, *, file: str, line: int | None, key: str = "date") -> dt.
     if moment.tzinfo is None:
         return moment.replace(tzinfo=dt.UTC)
     return moment.astimezone(dt.UTC)
+
+
+def parse_time(value: Any) -> dt.datetime | None:
+    """A time the state or ledger recorded (ISO 8601, `Z` or an offset; none: UTC); None if it is none."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

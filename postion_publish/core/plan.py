@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from postion_publish.core.captions.reviewed import StoredCaptions
 from postion_publish.core.config import PlatformSettings, Settings, TemplateText, placeholder_notice
+from postion_publish.core.dates import parse_time
 from postion_publish.core.errors import PlanWarning
 from postion_publish.core.posts import Post, check_unique
 
@@ -160,19 +161,9 @@ def _held_until(
     key = state.entry_id(post, by_url)
     record = state.posts[key].get("platforms", {}).get(platform) if key is not None else None
     # Not seen yet: the run that sees it first records this moment. Recorded before `seen`: its date.
-    seen = now if record is None else _time(record.get("seen")) or post.date
+    seen = now if record is None else parse_time(record.get("seen")) or post.date
     until = max(post.date, seen) + delay
     return until if until > now else None
-
-
-def _time(value: Any) -> dt.datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _template_for(post: Post, platform: PlatformSettings, settings: Settings) -> tuple[TemplateText, bool]:

@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from postion_publish.core import registry as platforms
+from postion_publish.core.dates import parse_time
 from postion_publish.store.state import utc_text
 
 EXPIRING_WITHIN = dt.timedelta(days=7)
@@ -46,16 +47,6 @@ class ConnectionStatus:
 
     def to_json(self) -> dict[str, Any]:
         return {"platform": self.platform, "status": str(self.health), "expires": self.expires, "account": self.account}
-
-
-def parse_time(value: Any) -> dt.datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def health_of(record: Mapping[str, Any] | None, now: dt.datetime) -> Health:

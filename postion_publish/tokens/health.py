@@ -12,6 +12,7 @@ from pathlib import Path
 
 from postion_publish.core import registry as platforms
 from postion_publish.core.config import Settings, load_settings
+from postion_publish.core.dates import parse_time
 from postion_publish.core.errors import AuthExpired, BadInput, PlatformError
 from postion_publish.core.inert import one_line, table_cell
 from postion_publish.core.redact import Redactor
@@ -24,7 +25,6 @@ from postion_publish.tokens.connections import (
     ConnectionStatus,
     Health,
     fix_for,
-    parse_time,
     statuses,
     updated,
 )

@@ -14,6 +14,7 @@ import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -77,18 +78,22 @@ def build(command: list[str], folder: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+def announce_and_rebuild(folder: Path, sandbox: Sandbox, build_command: list[str]) -> dict[str, Any]:
+    """Build, publish what is new to the sandbox, build again: the state it left."""
+    build(build_command, folder)
+    (folder / ".postion").mkdir()
+    (folder / ".postion" / "state.json").write_text('{"version": 1, "posts": {}}', encoding="utf-8")
+    postion(folder, sandbox, "publish", "--now", NOW)
+    build(build_command, folder)
+    state: dict[str, Any] = json.loads((folder / ".postion" / "state.json").read_text(encoding="utf-8"))
+    return state
+
+
 def test_material_blog_shows_each_live_copy_on_the_announced_posts_page(tmp_path: Path, sandbox: Sandbox) -> None:
     folder = tmp_path / "blog"
     shutil.copytree(REPO / "examples" / "mkdocs-blog", folder, ignore=shutil.ignore_patterns("site", ".postion"))
     pointed(folder / "postion.yml", sandbox, "mkdocs", "https://blog.example.com")
-    mkdocs = [sys.executable, "-m", "mkdocs", "build", "-q"]
-    build(mkdocs, folder)
-    (folder / ".postion").mkdir()
-    (folder / ".postion" / "state.json").write_text('{"version": 1, "posts": {}}', encoding="utf-8")
-    postion(folder, sandbox, "publish", "--now", NOW)
-    build(mkdocs, folder)
-
-    state = json.loads((folder / ".postion" / "state.json").read_text(encoding="utf-8"))
+    state = announce_and_rebuild(folder, sandbox, [sys.executable, "-m", "mkdocs", "build", "-q"])
     announced = [entry for entry in state["posts"].values() if entry["platforms"]]
     assert announced
     for entry in announced:
@@ -109,13 +114,7 @@ def test_pelicans_default_theme_shows_them_and_discord_when_it_is_public(tmp_pat
     kept = "Title: Kept to myself\nDate: 2026-03-06\nSlug: kept-to-myself\nPostion: {skip: true}\n\nNot announced."
     (folder / "content" / "kept.md").write_text(kept, encoding="utf-8")
     pelican = [sys.executable, "-m", "pelican", "content", "-o", "output", "-s", "publishconf.py", "-q"]
-    build(pelican, folder)
-    (folder / ".postion").mkdir()
-    (folder / ".postion" / "state.json").write_text('{"version": 1, "posts": {}}', encoding="utf-8")
-    postion(folder, sandbox, "publish", "--now", NOW)
-    build(pelican, folder)
-
-    state = json.loads((folder / ".postion" / "state.json").read_text(encoding="utf-8"))
+    state = announce_and_rebuild(folder, sandbox, pelican)
     announced = {entry["url"]: entry["platforms"] for entry in state["posts"].values() if entry["platforms"]}
     assert len(announced) == 2
     for url, records in announced.items():

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -143,8 +144,10 @@ def make_pelican(folder: Path, posts: int, with_plugin: bool) -> None:
 def build(folder: Path, generator: str, with_plugin: bool, source: Path | None = None) -> dict[str, float]:
     """`source`: the plugin of that checkout instead of this one's."""
     env = installed_environment(NO_MKDOCS_2_WARNING="1")
-    if source is not None:
-        env["PYTHONPATH"] = str(source)  # the blog's folder is the working one: not this checkout
+    if source is not None:  # the blog's folder is the working one: not this checkout
+        # Its MkDocs plugin too (found before the editable install of this one). Pelican's lives in
+        # the installed `pelican.plugins` namespace: the baseline side runs this checkout's there.
+        env["PYTHONPATH"] = os.pathsep.join([str(source), str(source / "integrations" / "mkdocs")])
     command = [sys.executable, "-c", DRIVER, generator, "1" if with_plugin else "0"]
     done = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:

@@ -35,6 +35,7 @@ TOP = {
     "timeouts": "Seconds for one HTTP request (its answer included) and for one whole run.",
     "delay": "How long a new post is live before it is announced (30m, 2h, 1d); a platform may set its own.",
     "status_page": "`path`: where the build writes the status page into the site (see Where each post went).",
+    "people": "Each person's handle on each platform (and `name`), for `{{ mention('rosa') }}` (see Captions).",
 }
 
 

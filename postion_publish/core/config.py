@@ -97,6 +97,7 @@ class Settings:
     ai: AISettings | None = None
     timeouts: TimeoutSettings = TimeoutSettings()
     delay: dt.timedelta = dt.timedelta(0)  # a new post is announced once it has been live this long
+    people: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # `{{ mention('rosa') }}`
     status_page: Path | None = None  # `status_page.path`: the page written into the built site
 
     def delay_for(self, platform: str) -> dt.timedelta:
@@ -140,7 +141,19 @@ def placeholder_notice(settings: Settings) -> str | None:
     )
 
 
-TOP_KEYS = ("site_url", "source", "since", "template", "platforms", "quota", "ai", "timeouts", "delay", "status_page")
+TOP_KEYS = (
+    "site_url",
+    "source",
+    "since",
+    "template",
+    "platforms",
+    "quota",
+    "ai",
+    "timeouts",
+    "delay",
+    "status_page",
+    "people",
+)
 STATUS_PAGE_KEYS: dict[str, Check] = {"path": is_str}
 SOURCE_KEYS: dict[str, Check] = {"type": one_of(*SOURCE_TYPES), "path": is_str, "permalink": is_str, "feed": is_str}
 QUOTA_KEYS: dict[str, Check] = {"monthly_units": int_between(0, 1_000_000), "billing_day": int_between(1, 28)}
@@ -342,6 +355,7 @@ def parse_settings(text: str, file: Path) -> Settings:
         else:  # a folder (`postion/`, or no file suffix) gets the page as its index.html
             given = Path(page["path"])
             status_page = given / "index.html" if page["path"].endswith("/") or not given.suffix else given
+    people = _people(reader, top["people"]) if "people" in top else {}
     reader.done()  # every problem at once, each with its line and key
     return Settings(
         file=file,
@@ -355,7 +369,21 @@ def parse_settings(text: str, file: Path) -> Settings:
         timeouts=TimeoutSettings(**{key: float(value) for key, value in timeouts.items()}),
         delay=delay,
         status_page=status_page,
+        people=people,
     )
+
+
+def _people(reader: _Reader, value: Any) -> dict[str, dict[str, str]]:
+    """`people: {rosa: {name: Rosa Diaz, x: "@rosa_dev", bluesky: rosa.bsky.social, …}}`."""
+    found: dict[str, dict[str, str]] = {}
+    checks: dict[str, Check] = {"name": is_str, **{name: is_str for name in registry.names()}}
+    for person, handles in reader.mapping(value, ("people",)).items():
+        path: KeyPath = ("people", str(person))
+        given = reader.checked(reader.mapping(handles, path), checks, path)
+        if not given:
+            reader.report(path, "give this person's handle on at least one platform, e.g. {x: '@handle'}")
+        found[str(person)] = {key: str(handle) for key, handle in given.items()}
+    return found
 
 
 def _escapes(path: str) -> bool:

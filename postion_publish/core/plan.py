@@ -198,6 +198,7 @@ def build_job(
     unless the post has one written by hand for this platform."""
     # Loaded on the first job: a build hook or a plan with nothing new never needs them.
     from postion_publish.core.captions.fit import fit_caption
+    from postion_publish.core.captions.mentions import Mentions
     from postion_publish.core.captions.rule_of import rule_for
     from postion_publish.core.captions.templates import names_platform, render, template_context
 
@@ -224,6 +225,7 @@ def build_job(
         if (seen := _RENDERED.get(key)) is not None and seen[0] is post:
             return seen[1]
         context = template_context(post, platform.name, excerpt)
+        context["mention"] = Mentions(settings.people, platform.name, post.source_file or post.url)
         text = render(
             template.text, context, origin=template.origin, file=template.file, first_line=template.first_line
         )

@@ -66,6 +66,9 @@ class PlatformSpec:
     # Whether anyone can open its posts' links (a Discord channel may be private): the site shows
     # them as the post's copies (`syndication:` in postion.yml says otherwise).
     public_links: bool = True
+    # How `{{ mention('rosa') }}` writes a person of `people:` here: `{handle}` is their handle on
+    # this platform (a leading @ taken off), `{name}` their name. Discord: the name, which pings no one.
+    mention_format: str = "@{handle}"
     card_beside_image: bool = False
     card_picture_alt: bool = False  # the card's picture goes with the post's alt text (an attachment)
     max_card_title: int | None = None  # characters of the card's title it shows: longer is cut

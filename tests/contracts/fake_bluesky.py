@@ -19,7 +19,11 @@ from contracts.docs_server import Answer, Arrival, DocsServer, Request, digest, 
 DID = "did:plc:ewvi7nxzyoun6zhxrhs64oiz"
 HANDLE = "blogger.bsky.social"
 PASSWORD = "abcd-efgh-ijkl-mnop"
-KNOWN = {HANDLE: DID, "jane.bsky.social": "did:plc:jane2222222222222222222"}
+KNOWN = {
+    HANDLE: DID,
+    "jane.bsky.social": "did:plc:jane2222222222222222222",
+    "rosa.bsky.social": "did:plc:rosa3333333333333333333",
+}
 TID = re.compile(r"[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}")
 POST_KEYS = {"$type", "text", "createdAt", "langs", "facets", "embed", "reply", "labels", "tags", "entities"}
 FEATURES = {"app.bsky.richtext.facet#link", "app.bsky.richtext.facet#mention", "app.bsky.richtext.facet#tag"}

@@ -18,6 +18,8 @@ TOKEN = "linkedin-access-token"
 AUTHOR = "urn:li:person:8675309"
 RESERVED = set("\\|{}@[]()<>#*_~")
 LINK = re.compile(r"https?://[^\s\\]+")
+# A mention (documented): `@[Name](urn:li:person:…)`, shown as the name, linked; kept here as written.
+MENTION = re.compile(r"@\[[^\[\]]+\]\(urn:li:(?:person|organization):[^)\s]+\)")
 POST_KEYS = {
     "author",
     "commentary",
@@ -121,6 +123,10 @@ def read_little_text(commentary: str) -> str:
         if (link := LINK.match(commentary, index)) is not None and (index == 0 or not commentary[index - 1].isalnum()):
             shown.append(link.group())
             index = link.end()
+            continue
+        if (mention := MENTION.match(commentary, index)) is not None:
+            shown.append(mention.group())
+            index = mention.end()
             continue
         char = commentary[index]
         if char == "\\" and index + 1 < len(commentary) and commentary[index + 1] in RESERVED:

@@ -97,3 +97,57 @@ def test_the_plan_shows_the_cuts_and_conversions_that_go_out(tmp_path: Path, ser
     thanks = {job["platform"]: job for job in jobs if job["post"].endswith("/thanks/")}
     assert thanks["bluesky"]["messages"][0]["mentions"] == ["jane.bsky.social", "nobody.bsky.social"]
     assert len(thanks["x"]["messages"]) > 1
+
+
+PEOPLE = """
+people:
+  rosa: {name: Rosa Diaz, x: "@rosa_dev", bluesky: rosa.bsky.social, mastodon: "@rosa@fosstodon.org",
+         linkedin: "urn:li:person:rosa1", threads: "@rosa"}
+  jane: {name: Jane, bluesky: jane.bsky.social, mastodon: "@jane@hachyderm.io", x: "@jane"}
+  sam: {name: Sam Lee, mastodon: "@sam@social.example"}
+"""
+THANKS = "Thanks {{ mention('rosa') }}, {{ mention('jane') }} and {{ mention('sam') }}: {{ url }}"
+
+
+def test_three_mentions_arrive_on_each_platform_in_its_own_form(tmp_path: Path, server: DocsServer) -> None:
+    env = docs_blog(tmp_path, server)
+    (tmp_path / "postion.yml").write_text((tmp_path / "postion.yml").read_text() + PEOPLE, encoding="utf-8")
+    write_post(tmp_path, "thanks.md", f'title: Thanks\ndate: 2026-03-03\npostion:\n  template: "{THANKS}"')
+    code, output = invoke(tmp_path, env, "plan", "--json")
+    assert code == 0, output
+    planned = {job["platform"]: job["messages"][0]["text"] for job in json.loads(output)["jobs"]}
+    url = "https://blog.example.com/thanks/"
+    expected = {
+        "x": f"Thanks @rosa_dev, @jane and Sam Lee: {url}",
+        "bluesky": f"Thanks @rosa.bsky.social, @jane.bsky.social and Sam Lee: {url}",
+        "mastodon": f"Thanks @rosa@fosstodon.org, @jane@hachyderm.io and @sam@social.example: {url}",
+        "linkedin": f"Thanks @[Rosa Diaz](urn:li:person:rosa1), Jane and Sam Lee: {url}",
+        "threads": f"Thanks @rosa, Jane and Sam Lee: {url}",
+        "discord": f"Thanks Rosa Diaz, Jane and Sam Lee: {url}",  # names: no one is pinged
+    }
+    assert planned == expected
+
+    code, output = invoke(tmp_path, env, "publish")
+    assert server.violations == [] and code == 0, output
+    assert {arrival.platform: arrival.texts[0] for arrival in server.arrivals} == expected
+    bluesky = server.fakes["bluesky"]
+    [record] = [r["value"] for r in bluesky.records.values()]  # type: ignore[attr-defined]
+    text = record["text"].encode()
+    mentions = {
+        text[f["index"]["byteStart"] : f["index"]["byteEnd"]].decode(): f["features"][0]["did"]
+        for f in record["facets"]
+        if f["features"][0]["$type"].endswith("#mention")
+    }
+    assert mentions == {
+        "@rosa.bsky.social": "did:plc:rosa3333333333333333333",
+        "@jane.bsky.social": "did:plc:jane2222222222222222222",
+    }
+
+
+def test_an_unknown_name_is_a_plan_error_naming_the_post(tmp_path: Path, server: DocsServer) -> None:
+    env = docs_blog(tmp_path, server)
+    (tmp_path / "postion.yml").write_text((tmp_path / "postion.yml").read_text() + PEOPLE, encoding="utf-8")
+    write_post(tmp_path, "oops.md", "title: Oops\ndate: 2026-03-03\npostion:\n  template: \"Hi {{ mention('bob') }}\"")
+    code, output = invoke(tmp_path, env, "plan")
+    assert code == 2
+    assert "mention('bob')" in output and "oops.md" in output and "known: jane, rosa, sam" in output

@@ -28,7 +28,8 @@ ACCOUNTS = [
     {"handle": "blogger.test", "email": "blogger@test.example", "password": "a-long-test-password"},
     {"handle": "jane.test", "email": "jane@test.example", "password": "another-long-password"},
 ]
-CAPTION = "Thanks @jane.test and @nobody.test, for #posse and {{ url }} (with ünïcödé 🧀 before the link)"
+# Jane through `people:` (`{{ mention('jane') }}`), nobody by hand: a handle no one holds.
+CAPTION = "Thanks {{ mention('jane') }} and @nobody.test, for #posse and {{ url }} (with ünïcödé 🧀 before the link)"
 
 pytestmark = pytest.mark.slow
 
@@ -63,12 +64,13 @@ def test_every_record_the_pds_stores_is_what_the_plan_showed(tmp_path: Path, pds
     did = pds["dids"]["blogger.test"]
     (tmp_path / "postion.yml").write_text(
         "site_url: https://blog.example.com\nsource: {type: content, path: posts}\n"
-        f"platforms:\n  bluesky: {{handle: blogger.test, service: '{pds['url']}'}}\n",
+        f"platforms:\n  bluesky: {{handle: blogger.test, service: '{pds['url']}'}}\n"
+        "people:\n  jane: {name: Jane, bluesky: jane.test}\n",
         encoding="utf-8",
     )
     write_post(tmp_path, "card.md", "title: 'Tom & Jerry: a 🧀 story'\ndate: 2026-03-01\nimage: cover.png", "Mice.")
     write_post(tmp_path, "image.md", "title: A board\ndate: 2026-03-02\npostion: {image: board.png, alt: Figs}")
-    write_post(tmp_path, "thanks.md", f"title: Thanks\ndate: 2026-03-03\npostion:\n  template: '{CAPTION}'")
+    write_post(tmp_path, "thanks.md", f"title: Thanks\ndate: 2026-03-03\npostion:\n  template: \"{CAPTION}\"")
     (tmp_path / "posts" / "cover.png").write_bytes(png(64, 48, noise=False))
     (tmp_path / "posts" / "board.png").write_bytes(png(700, 600, noise=True))
     (tmp_path / ".postion").mkdir()

@@ -51,13 +51,14 @@ def _compile(text: str) -> tuple[jinja2.Template, RenderBounds | None]:
 
 @lru_cache(maxsize=256)
 def names_platform(text: str) -> bool:
-    """Whether the template reads `platform`: if not, one post's caption is the same text on every
-    platform with the same excerpt, and is rendered once (`core.plan`)."""
+    """Whether the template reads `platform` (or writes a `mention`, which each platform writes its
+    own way): if not, one post's caption is the same text on every platform with the same excerpt,
+    and is rendered once (`core.plan`)."""
     import jinja2
     from jinja2 import meta
 
     try:
-        return "platform" in meta.find_undeclared_variables(_environment().parse(text))
+        return bool({"platform", "mention"} & meta.find_undeclared_variables(_environment().parse(text)))
     except jinja2.TemplateSyntaxError:
         return True  # rendered each time, and the error said where it is
 

@@ -27,6 +27,7 @@ SPEC = PlatformSpec(
     revoke_by_hand="the channel's settings → Integrations → Webhooks: delete the webhook",
     card_beside_image=True,  # the embed shows the image
     card_picture_alt=True,  # the embed's picture is an attachment with a description
+    mention_format="{name}",  # plain text: a webhook's @ would ping no one anyway (allowed_mentions)
     public_links=False,  # a message's link opens for the server's members only (`syndication: true`)
     max_card_title=256,
     position=50,

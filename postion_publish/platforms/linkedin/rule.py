@@ -14,6 +14,8 @@ from postion_publish.core.captions.twitter_text import url_spans_in_text
 LIMIT = 3000
 RESERVED = re.compile(r"([\\|{}@\[\]()<>#*_~])")
 _HASHTAG = re.compile(r"(?<![\w#])#\w+")
+# A mention as LinkedIn's little text writes it: `@[Name](urn:li:person:…)` (or an organization).
+MENTION = re.compile(r"@\[[^\[\]\n]{1,100}\]\(urn:li:(?:person|organization):[A-Za-z0-9_-]{1,100}\)")
 
 RULE = LengthRule("linkedin", LIMIT, utf16_units, can_thread=False)
 
@@ -24,6 +26,7 @@ def _kept(text: str) -> list[tuple[int, int]]:
     to be escaped); and hashtags (so they stay hashtags)."""
     spans = url_spans_in_text(text, require_protocol=True)
     spans += [match.span() for match in _HASHTAG.finditer(text)]
+    spans += [match.span() for match in MENTION.finditer(text)]  # `{{ mention('rosa') }}`
     kept: list[tuple[int, int]] = []
     for start, end in sorted(spans):
         if not kept or start >= kept[-1][1]:

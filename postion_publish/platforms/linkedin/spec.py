@@ -12,6 +12,7 @@ SPEC = PlatformSpec(
     "linkedin",
     "LinkedIn",
     rule=f"{__package__}.rule:RULE",
+    mention_format="@[{name}]({handle})",  # little text's mention: the handle is the member's URN
     keys={"author": is_str, "version": is_str, "web_base": is_http_url, "auth_base": is_http_url},
     required=("author",),
     default_api_base="https://api.linkedin.com",

@@ -119,41 +119,8 @@ class Settings:
         return [name for name, platform in self.platforms.items() if platform.enabled]
 
 
-PLACEHOLDER_DOMAINS = ("example.com", "example.org", "example.net", "example")  # RFC 2606: never a real site
-
-
-def is_placeholder_site(site_url: str) -> bool:
-    """`https://blog.example.com` (the starter's), any `example.*` host: no reader can open it, and a
-    link to it announced on a platform cannot be taken back."""
-    from postion_publish.core.urls import split_url
-
-    parts = split_url(site_url)
-    host = (parts.hostname or "").lower().rstrip(".") if parts is not None else ""
-    return any(host == domain or host.endswith("." + domain) for domain in PLACEHOLDER_DOMAINS)
-
-
-def placeholder_notice(settings: Settings) -> str | None:
-    if not is_placeholder_site(settings.site_url):
-        return None
-    return (
-        f"site_url {settings.site_url} in {settings.file.name} is a placeholder: set your site's address. "
-        "`postion publish` refuses to announce links to it (a sandbox on this machine excepted)"
-    )
-
-
-TOP_KEYS = (
-    "site_url",
-    "source",
-    "since",
-    "template",
-    "platforms",
-    "quota",
-    "ai",
-    "timeouts",
-    "delay",
-    "status_page",
-    "people",
-)
+TOP_KEYS = ("site_url", "source", "since", "template", "platforms", "quota", "ai", "timeouts")
+TOP_KEYS += ("delay", "status_page", "people")
 STATUS_PAGE_KEYS: dict[str, Check] = {"path": is_str}
 SOURCE_KEYS: dict[str, Check] = {"type": one_of(*SOURCE_TYPES), "path": is_str, "permalink": is_str, "feed": is_str}
 QUOTA_KEYS: dict[str, Check] = {"monthly_units": int_between(0, 1_000_000), "billing_day": int_between(1, 28)}

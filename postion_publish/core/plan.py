@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from postion_publish.core.captions.reviewed import StoredCaptions
-from postion_publish.core.config import PlatformSettings, Settings, TemplateText, placeholder_notice
+from postion_publish.core.config import PlatformSettings, Settings, TemplateText
 from postion_publish.core.dates import parse_time
 from postion_publish.core.errors import PlanWarning
+from postion_publish.core.placeholder import placeholder_notice
 from postion_publish.core.posts import Post, check_unique
 
 

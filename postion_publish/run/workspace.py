@@ -135,7 +135,7 @@ def refuse_placeholder(settings: Settings, jobs: Sequence[Job], environ: Mapping
     back: refused before anything is written, unless every platform it would go to is on this
     machine (the sandbox, the demo, a test server)."""
     from postion_publish.core import registry as platforms
-    from postion_publish.core.config import is_placeholder_site
+    from postion_publish.core.placeholder import is_placeholder_site
     from postion_publish.core.urls import split_url
 
     if not jobs or not is_placeholder_site(settings.site_url):

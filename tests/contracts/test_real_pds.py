@@ -70,7 +70,7 @@ def test_every_record_the_pds_stores_is_what_the_plan_showed(tmp_path: Path, pds
     )
     write_post(tmp_path, "card.md", "title: 'Tom & Jerry: a 🧀 story'\ndate: 2026-03-01\nimage: cover.png", "Mice.")
     write_post(tmp_path, "image.md", "title: A board\ndate: 2026-03-02\npostion: {image: board.png, alt: Figs}")
-    write_post(tmp_path, "thanks.md", f"title: Thanks\ndate: 2026-03-03\npostion:\n  template: \"{CAPTION}\"")
+    write_post(tmp_path, "thanks.md", f'title: Thanks\ndate: 2026-03-03\npostion:\n  template: "{CAPTION}"')
     (tmp_path / "posts" / "cover.png").write_bytes(png(64, 48, noise=False))
     (tmp_path / "posts" / "board.png").write_bytes(png(700, 600, noise=True))
     (tmp_path / ".postion").mkdir()

@@ -119,8 +119,8 @@ class Settings:
         return [name for name, platform in self.platforms.items() if platform.enabled]
 
 
-TOP_KEYS = ("site_url", "source", "since", "template", "platforms", "quota", "ai", "timeouts")
-TOP_KEYS += ("delay", "status_page", "people")
+_FIRST_KEYS = ("site_url", "source", "since", "template", "platforms", "quota", "ai", "timeouts")
+TOP_KEYS: tuple[str, ...] = (*_FIRST_KEYS, "delay", "status_page", "people")
 STATUS_PAGE_KEYS: dict[str, Check] = {"path": is_str}
 SOURCE_KEYS: dict[str, Check] = {"type": one_of(*SOURCE_TYPES), "path": is_str, "permalink": is_str, "feed": is_str}
 QUOTA_KEYS: dict[str, Check] = {"monthly_units": int_between(0, 1_000_000), "billing_day": int_between(1, 28)}

@@ -26,6 +26,15 @@ class _WithApiBase(Protocol):
     def api_base(self) -> str | None: ...
 
 
+@dataclass(frozen=True)
+class Cap:
+    """At most `limit` posts in any `window` (a rolling one)."""
+
+    limit: int
+    window: dt.timedelta
+    what: str  # as the platform says it: "posts per 24 hours"
+
+
 COMMON_KEYS: dict[str, Check] = {
     "enabled": is_bool,
     "template": is_str,
@@ -69,6 +78,9 @@ class PlatformSpec:
     # How `{{ mention('rosa') }}` writes a person of `people:` here: `{handle}` is their handle on
     # this platform (a leading @ taken off), `{name}` their name. Discord: the name, which pings no one.
     mention_format: str = "@{handle}"
+    # The platform's known caps on posts (Threads: 250 per rolling 24 hours), counted from the
+    # ledger's history: `plan` warns, and `publish` holds back what would exceed them.
+    caps: tuple[Cap, ...] = ()
     card_beside_image: bool = False
     card_picture_alt: bool = False  # the card's picture goes with the post's alt text (an attachment)
     max_card_title: int | None = None  # characters of the card's title it shows: longer is cut

@@ -40,7 +40,28 @@ def load_plan(
     state = load_state(settings.root)  # before reading posts: a missing state is the first thing to fix
     posts = read_posts(settings, settled=state.is_settled)
     plan = make_plan(posts, state, settings, now, load_captions(settings.root))
-    return with_attachments(plan, settings, on_job), find_unsettled(state, load_ledger(settings.root))
+    ledger = load_ledger(settings.root)
+    return _warn_of_caps(with_attachments(plan, settings, on_job), ledger, now), find_unsettled(state, ledger)
+
+
+def _warn_of_caps(plan: Plan, ledger: Ledger, now: dt.datetime) -> Plan:
+    """Each job a platform's cap would hold back at publish, with a warning that says until when."""
+    from postion_publish.core.errors import PlanWarning
+    from postion_publish.run.caps import held_by_caps
+
+    _, held = held_by_caps(plan.jobs, ledger, now)
+    if not held:
+        return plan
+    reasons = {id(found.job): found.reason for found in held}
+    jobs = tuple(
+        replace(
+            job, warnings=(*job.warnings, PlanWarning(reasons[id(job)], job.post.source_file, job.post.source_line))
+        )
+        if id(job) in reasons
+        else job
+        for job in plan.jobs
+    )
+    return replace(plan, jobs=jobs)
 
 
 @dataclass(frozen=True)
@@ -99,11 +120,11 @@ class RunOutcome:
     @property
     def failed(self) -> bool:
         """Exit status 1: a job failed or its outcome is unknown, or it was skipped because the quota
-        is spent or its page is not live."""
+        or a platform's cap is spent or its page is not live."""
         return any(
             r.status in (Status.FAILED, Status.UNKNOWN)
             or (r.status == Status.DRY_RUN and r.error)
-            or r.error_kind in (ErrorKind.QUOTA, ErrorKind.NOT_LIVE)
+            or r.error_kind in (ErrorKind.QUOTA, ErrorKind.NOT_LIVE, ErrorKind.RATE_LIMITED)
             for r in self.results
         )
 
@@ -230,6 +251,8 @@ def publish(
         if not options.dry_run:
             refuse_placeholder(settings, chosen, options.environ)
         chosen, waiting = _live_only(chosen, options)
+        chosen, held = _within_caps(chosen, ledger, options)
+        waiting += held
         # Every due pair is recorded as pending before anything is sent, those not chosen included.
         results, quota = execute(settings, state, ledger, chosen, options, checked, due=plan.jobs, waiting=plan.waiting)
     return RunOutcome(waiting + results, quota, plan.scheduled, tuple(find_unsettled(state, ledger)))
@@ -251,6 +274,18 @@ def _with_generated_captions(
         options.on_notice(f"captions were not generated ({error}): the template caption is used")
         return plan
     return make_plan(posts, state, settings, options.clock(), load_captions(settings.root))
+
+
+def _within_caps(jobs: list[Job], ledger: Ledger, options: RunOptions) -> tuple[list[Job], list[JobResult]]:
+    """The jobs the platforms' caps let through now; a skipped result for each one held back."""
+    from postion_publish.run.caps import held_by_caps
+
+    kept, held = held_by_caps(jobs, ledger, options.clock())
+    results = []
+    for found in held:
+        results.append(JobResult(found.job, Status.SKIPPED, error=found.reason, error_kind=ErrorKind.RATE_LIMITED))
+        options.on_result(results[-1])
+    return kept, results
 
 
 def _live_only(jobs: list[Job], options: RunOptions) -> tuple[list[Job], list[JobResult]]:

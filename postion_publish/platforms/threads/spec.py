@@ -6,7 +6,7 @@ import datetime as dt
 
 from postion_publish.core.checks import is_http_url, is_str
 from postion_publish.core.media import JPEG, PNG, ImageLimits
-from postion_publish.core.spec import PlatformSpec
+from postion_publish.core.spec import Cap, PlatformSpec
 
 # Threads downloads the image from the live site: it can be checked, not converted.
 IMAGES = ImageLimits("threads", 8 * 1024 * 1024, frozenset({JPEG, PNG}))
@@ -22,6 +22,7 @@ SPEC = PlatformSpec(
     sandbox=f"{__package__}.sandbox",
     revoke_by_hand="Settings → Account → Website permissions → Apps and websites: remove the app",
     downloads_images=True,
+    caps=(Cap(250, dt.timedelta(hours=24), "posts per 24 hours"),),  # enforced at threads_publish
     position=60,
     images=IMAGES,
     ai_style="Threads: conversational; one hashtag at most",

@@ -86,7 +86,8 @@ def sandbox_config(emulator: Sandbox, *, platforms: str | None = None) -> str:
 site_url: https://blog.example.com
 source: {{type: content, path: posts}}
 platforms:
-  bluesky: {{handle: {handle}, service: {base}/bluesky, web_base: {base}/bluesky, thread: true}}
+  bluesky: {{handle: {handle}, appview: {base}/bluesky,
+            service: {base}/bluesky, web_base: {base}/bluesky, thread: true}}
   mastodon: {{instance: {base}/mastodon, thread: true}}
   discord: {{web_base: {base}/discord}}
 {platforms or ""}"""

@@ -55,6 +55,7 @@ class ActionInputs:
     dry_run: bool
     wait_live: float | None
     token_refresh: bool = False
+    backfeed: bool = False
 
     @staticmethod
     def from_environment(environ: Mapping[str, str]) -> ActionInputs:
@@ -80,6 +81,7 @@ class ActionInputs:
             dry_run=flag("DRY_RUN"),
             wait_live=timeout if flag("WAIT_LIVE") else None,
             token_refresh=flag("TOKEN_REFRESH"),
+            backfeed=flag("BACKFEED"),
         )
 
 
@@ -116,7 +118,10 @@ def run_action(environ: Mapping[str, str], emit: Emit) -> int:
         return publish_and_record(inputs, environ, emit, branch)
     if event == "schedule":
         # Posts whose date has now come are due; with `token-refresh`, tokens are refreshed first
-        # (a token not used for weeks stays alive) and the reminder issue is kept up to date.
+        # (a token not used for weeks stays alive) and the reminder issue is kept up to date. With
+        # `backfeed`, replies, reposts and likes are read first, committed with the records.
+        if inputs.backfeed:
+            _backfeed(inputs, emit)
         return publish_and_record(inputs, environ, emit, environ.get("GITHUB_REF_NAME") or "main", scheduled=True)
     if event == "workflow_dispatch":
         return publish_and_record(inputs, environ, emit, environ.get("GITHUB_REF_NAME") or "main", payload)
@@ -126,6 +131,15 @@ def run_action(environ: Mapping[str, str], emit: Emit) -> int:
 
 
 # --- publishing --------------------------------------------------------------------------------
+
+
+def _backfeed(inputs: ActionInputs, emit: Emit) -> None:
+    """Read what readers answered (at most hourly: a copy read within the hour is not read again)."""
+    from postion_publish.run.backfeed import backfeed
+
+    outcome = backfeed(inputs.config, dt.datetime.now(dt.UTC), say=lambda line: emit(one_line(line)))
+    for problem in outcome.problems:
+        annotation("warning", f"backfeed: {problem}", emit)
 
 
 def _options(inputs: ActionInputs, environ: Mapping[str, str], emit: Emit) -> RunOptions:

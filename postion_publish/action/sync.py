@@ -19,6 +19,7 @@ from typing import Any
 from postion_publish.core.config import Settings
 from postion_publish.core.errors import PostionError
 from postion_publish.core.repofiles import read_repo_file
+from postion_publish.store.backfeed import backfeed_path
 from postion_publish.store.captions import MAX_CAPTION_FILE, captions_dir
 from postion_publish.store.ledger import Ledger, ledger_path, load_ledger, parse_ledger, save_ledger
 from postion_publish.store.state import PlatformStatus, State, load_state, parse_state, save_state, state_path
@@ -87,11 +88,14 @@ def commit_and_push(
     repo = repository_root(root)
     state_file, ledger_file = (str(path.relative_to(repo)) for path in (state_path(root), ledger_path(root)))
     files = [name for name in (state_file, ledger_file) if (repo / name).exists()]
-    # Captions generated at publish time (`ai.unreviewed: generate`) are kept with the records.
+    # Captions generated at publish time (`ai.unreviewed: generate`) are kept with the records, and
+    # so is what `postion backfeed` read: on a race, ours are written over theirs.
     captions = {
         path: read_repo_file(path, what="caption file", limit=MAX_CAPTION_FILE)
         for path in sorted(captions_dir(root).glob("*.yml"))
     }
+    if backfeed_path(root).exists():
+        captions[backfeed_path(root)] = read_repo_file(backfeed_path(root), what="backfeed file")
     _git(repo, "add", "--", *files, *(str(path.relative_to(repo)) for path in captions))
     if _git(repo, "diff", "--cached", "--quiet", check=False).returncode == 0:
         return "nothing to commit"

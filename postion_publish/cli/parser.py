@@ -15,6 +15,7 @@ from postion_publish.cli.local_commands import action, demo, doctor, sandbox, tr
 from postion_publish.cli.output import echo
 from postion_publish.cli.posts_commands import (
     adapt,
+    backfeed,
     export_syndication,
     history,
     init,
@@ -171,6 +172,14 @@ def _add_history(commands: Commands) -> None:
 
 def _add_quota(commands: Commands) -> None:
     _flag(_command(commands, quota, CONFIG), "--json", "One JSON object.", dest="as_json")
+
+
+def _add_backfeed(commands: Commands) -> None:
+    sub = _command(commands, backfeed, CONFIG)
+    _flag(sub, "--force", "Read again the copies read within the last hour too.")
+    sub.add_argument(
+        "--max-requests", type=_number(int, 2, 10_000), default=60, metavar="N", help="At most N requests (60)."
+    )
 
 
 def _add_report(commands: Commands) -> None:
@@ -341,6 +350,7 @@ COMMANDS: dict[str, Callable[[Commands], None]] = {
     "history": _add_history,
     "quota": _add_quota,
     "report": _add_report,
+    "backfeed": _add_backfeed,
     "export": _add_export,
     "adapt": _add_adapt,
     "connect": _add_connect,

@@ -192,6 +192,21 @@ def history(as_json: bool, limit: int | None, config_path: Path) -> None:
         echo(report.history_table(attempts), nl=False)
 
 
+def backfeed(force: bool, max_requests: int, config_path: Path, now: str | None) -> None:
+    """Replies, reposts and likes of each live copy, into .postion/backfeed.json for the site."""
+    from postion_publish.run.backfeed import backfeed as read_back
+
+    outcome = read_back(config_path, parse_now(now), force=force, max_requests=max_requests, say=echo)
+    echo(
+        f"Read {outcome.read}; {outcome.fresh} read within the hour left as they were"
+        + (f"; {outcome.left} left for the next run (--max-requests)" if outcome.left else "")
+    )
+    for problem in outcome.problems:
+        echo(f"warning: {problem}", err=True)
+    if outcome.problems:
+        sys.exit(1)
+
+
 def report_page(html: Path, config_path: Path, now: str | None) -> None:
     """The status page (history, quota by cycle, connections, what waits for you) as one HTML file."""
     from postion_publish.run.status_page import write_status_page

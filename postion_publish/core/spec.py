@@ -81,6 +81,10 @@ class PlatformSpec:
     # The platform's known caps on posts (Threads: 250 per rolling 24 hours), counted from the
     # ledger's history: `plan` warns, and `publish` holds back what would exceed them.
     caps: tuple[Cap, ...] = ()
+    # `postion backfeed`: "module:function" reading a live copy's replies, reposts and likes
+    # (async, given the platform's settings, the state's record and the request deadline, in
+    # seconds; it makes and closes its own client); None: the platform has none to read.
+    backfeed: str | None = None
     card_beside_image: bool = False
     card_picture_alt: bool = False  # the card's picture goes with the post's alt text (an attachment)
     max_card_title: int | None = None  # characters of the card's title it shows: longer is cut
@@ -122,6 +126,10 @@ class PlatformSpec:
     def adapter_builder(self) -> Callable[..., Any] | None:
         builder: Callable[..., Any] | None = _load(self.adapter) if self.adapter else None
         return builder
+
+    def backfeed_reader(self) -> Callable[..., Any] | None:
+        reader: Callable[..., Any] | None = _load(self.backfeed) if self.backfeed else None
+        return reader
 
     def connect_flow(self) -> Callable[..., Any] | None:
         flow: Callable[..., Any] | None = _load(self.connect) if self.connect else None

@@ -18,6 +18,7 @@ from postion_publish.core import registry
 from postion_publish.core.config import Settings, load_settings
 from postion_publish.core.errors import BadInput, PostionError
 from postion_publish.core.inert import safe_href
+from postion_publish.core.reactions import counted
 from postion_publish.store.state import PlatformStatus, State, load_state, state_path
 
 FORMATS = ("json", "hugo", "jekyll", "eleventy")
@@ -86,6 +87,56 @@ def aside(copies: Sequence[Copy]) -> str:
         for copy in copies
     )
     return f'\n<aside class="postion-syndication"><p>Also on {links}.</p></aside>\n' if copies else ""
+
+
+def load_reactions(config_path: Path) -> dict[str, dict[str, dict[str, Any]]]:
+    """For the build hooks: what `postion backfeed` read, by post URL and platform; none when there
+    is nothing, or it cannot be read (the site's build never fails for this)."""
+    from postion_publish.store.backfeed import backfeed_path, load_backfeed
+
+    root = config_path.parent
+    if not backfeed_path(root).exists():
+        return {}
+    try:
+        return load_backfeed(root)
+    except (PostionError, OSError):
+        return {}
+
+
+def reactions_html(reactions: Mapping[str, Mapping[str, Any]]) -> str:
+    """ "3 replies and 5 likes on Mastodon", and the first replies with their links. Every word of
+    it came from a platform: escaped, and a link only where it is http(s)."""
+    counts, replies = [], []
+    for platform in sorted(reactions, key=_position):
+        entry = reactions[platform]
+        said = counted(entry["replies"], entry["reposts"], entry["likes"])
+        name = html.escape(registry.display_name(platform) if registry.find(platform) else platform)
+        if said:
+            where = (
+                f'<a href="{html.escape(safe_href(entry["url"]), quote=True)}">{name}</a>'
+                if _web_link(entry["url"])
+                else name
+            )
+            counts.append(f"{said} on {where}")
+        for item in entry.get("items", []):
+            author = html.escape(item["author"])
+            if _web_link(item["url"]):
+                author = f'<a href="{html.escape(safe_href(item["url"]), quote=True)}">{author}</a>'
+            replies.append(f"<li>{author} ({name}): {html.escape(item['text'])}</li>")
+    if not counts:
+        return ""
+    listing = f"<ul>{''.join(replies)}</ul>" if replies else ""
+    return f'<section class="postion-backfeed"><p>{"; ".join(counts)}.</p>{listing}</section>\n'
+
+
+def _linked(shown: str, url: str) -> str:
+    """`shown` (escaped already) as a link to `url` where that is an http(s) link, else as it is."""
+    return f'<a href="{html.escape(safe_href(url), quote=True)}">{shown}</a>' if _web_link(url) else shown
+
+
+def _position(platform: str) -> int:
+    spec = registry.find(platform)
+    return spec.position if spec is not None else 1000
 
 
 def export(copies: Copies, format: str) -> str:

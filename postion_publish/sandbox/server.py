@@ -136,6 +136,20 @@ class Sandbox:
             except (KeyError, ValueError, TypeError) as error:
                 return Response(400, {"error": f"bad failure order: {error}"})
             return Response(204)
+        if path == "/_sandbox/react" and method == "POST":
+            order = json.loads(body or b"{}")
+            module = (
+                platforms.spec(str(order.get("platform"))).sandbox_module()
+                if order.get("platform") in self.handlers
+                else None
+            )
+            if module is None or not hasattr(module, "react") or order.get("kind") not in ("reply", "like", "repost"):
+                return Response(400, {"error": "react: a platform with reactions, a post, and kind reply|like|repost"})
+            try:
+                module.react(self, order)
+            except KeyError as error:
+                return Response(404, {"error": f"react: {error}"})
+            return Response(204)
         return Response(404, {"error": "unknown control path"})
 
     def start(self, port: int = 0, host: str = "127.0.0.1", tls: ssl.SSLContext | None = None) -> str:

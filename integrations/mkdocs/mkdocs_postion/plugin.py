@@ -61,6 +61,7 @@ class PostionPlugin(BasePlugin[PostionConfig]):  # type: ignore[no-untyped-call]
         self.command: str | None = None
         self.collected: list[dict[str, Any]] = []  # manifest entries
         self.copies: dict[str, tuple[Any, ...]] = {}  # a post's URL → where it was announced (Copy)
+        self.reactions: dict[str, dict[str, Any]] = {}  # a post's URL → what `postion backfeed` read
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -68,9 +69,10 @@ class PostionPlugin(BasePlugin[PostionConfig]):  # type: ignore[no-untyped-call]
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.collected = []
         # Read only where something was announced already (see syndication.load_copies).
-        from postion_publish.run.syndication import load_copies
+        from postion_publish.run.syndication import load_copies, load_reactions
 
         self.copies = load_copies(Path(self.config.config)) if self.config.enabled else {}
+        self.reactions = load_reactions(Path(self.config.config)) if self.config.enabled else {}
         return config
 
     @event_priority(-100)  # after Material's blog (-50) has given posts their final URLs
@@ -87,10 +89,11 @@ class PostionPlugin(BasePlugin[PostionConfig]):  # type: ignore[no-untyped-call]
         `syndication: false`) the "Also on" line at the end of the page's content."""
         copies = self.copies.get(url, ())
         page.meta["syndication"] = [copy.to_json() for copy in copies]
+        page.meta["backfeed"] = self.reactions.get(url, {})
         if copies and self.config.syndication and page.content is not None:
-            from postion_publish.run.syndication import aside
+            from postion_publish.run.syndication import aside, reactions_html
 
-            page.content += aside(copies)
+            page.content += aside(copies) + reactions_html(self.reactions.get(url, {}))
 
     def _entry(self, page: Page, config: MkDocsConfig) -> dict[str, Any] | None:
         """The page as the manifest holds it, if it is a post."""

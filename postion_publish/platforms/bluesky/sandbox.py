@@ -270,7 +270,7 @@ def _upload_blob(sandbox: Sandbox, request: Request) -> Response:
 def settings(sandbox: Sandbox) -> dict[str, Any]:
     """This platform's keys in a postion.yml pointed at the sandbox."""
     base = sandbox.platform_url(NAME)
-    return {"handle": sandbox.credentials.bluesky_handle, "service": base, "web_base": base}
+    return {"handle": sandbox.credentials.bluesky_handle, "service": base, "web_base": base, "appview": base}
 
 
 def environment(sandbox: Sandbox) -> dict[str, str]:
@@ -288,8 +288,59 @@ def articles(sandbox: Sandbox) -> list[str]:
     return own_page.timeline(sandbox)
 
 
+def react(sandbox: Sandbox, order: dict[str, Any]) -> None:
+    """A reader's reaction to a post (`POST /_sandbox/react`, `post`: its at:// URI): a reply, a
+    repost or a like, for `postion backfeed` to find in the AppView's thread."""
+    with sandbox.lock:
+        uri = str(order["post"])
+        if uri not in sandbox.store["bluesky"].get("records", {}):
+            raise KeyError(f"no record {uri}")
+        reactions = sandbox.store["bluesky"].setdefault("reactions", {}).setdefault(uri, {})
+        if order["kind"] == "reply":
+            author = str(order.get("author") or "reader")
+            rkey = f"3reply{sandbox.next_id():08d}"
+            reactions.setdefault("replies", []).append(
+                {
+                    "uri": f"at://did:plc:{author}/app.bsky.feed.post/{rkey}",
+                    "author": {"did": f"did:plc:{author}", "handle": f"{author}.bsky.social", "displayName": author},
+                    "record": {"$type": "app.bsky.feed.post", "text": str(order.get("text") or "")},
+                    "indexedAt": "2026-03-01T12:00:00.000Z",
+                }
+            )
+        else:
+            key = {"like": "likes", "repost": "reposts"}[order["kind"]]
+            reactions[key] = reactions.get(key, 0) + 1
+    sandbox.save()
+
+
+def _thread(sandbox: Sandbox, request: Request) -> Response:
+    """The AppView's `getPostThread`, as readers see a post: its counts and first replies."""
+    uri = request.query.get("uri", "")
+    record = sandbox.store["bluesky"].get("records", {}).get(uri)
+    if record is None:
+        return _error(400, "NotFound", f"Post not found: {uri}")
+    reactions = sandbox.store["bluesky"].get("reactions", {}).get(uri, {})
+    replies = reactions.get("replies", [])
+    post = {
+        "uri": uri,
+        "cid": record["cid"],
+        "author": {"handle": record["handle"]},
+        "record": record["value"],
+        "replyCount": len(replies),
+        "repostCount": reactions.get("reposts", 0),
+        "likeCount": reactions.get("likes", 0),
+    }
+    thread = {
+        "$type": "app.bsky.feed.defs#threadViewPost",
+        "post": post,
+        "replies": [{"$type": "app.bsky.feed.defs#threadViewPost", "post": reply} for reply in replies],
+    }
+    return Response(200, {"thread": thread})
+
+
 def handle(sandbox: Sandbox, request: Request) -> Response:
     routes = {
+        ("GET", "/xrpc/app.bsky.feed.getPostThread"): _thread,
         ("POST", "/xrpc/com.atproto.server.createSession"): _create_session,
         ("POST", "/xrpc/com.atproto.server.refreshSession"): _refresh_session,
         ("POST", "/xrpc/com.atproto.repo.createRecord"): _create_record,

@@ -15,7 +15,15 @@ SPEC = PlatformSpec(
     "bluesky",
     "Bluesky",
     rule=f"{__package__}.rule:RULE",
-    keys={"handle": is_str, "service": is_http_url, "web_base": is_http_url, "langs": is_str_list},
+    # appview: where replies, reposts and likes are read (`postion backfeed`): Bluesky's public one.
+    keys={
+        "handle": is_str,
+        "service": is_http_url,
+        "web_base": is_http_url,
+        "langs": is_str_list,
+        "appview": is_http_url,
+    },
+    backfeed=f"{__package__}.backfeed:reactions",
     required=("handle",),
     api_base_key="service",
     default_api_base="https://bsky.social",

@@ -132,8 +132,62 @@ def _status_json(sandbox: Sandbox, status: dict[str, Any]) -> dict[str, Any]:
         "url": url,
         "content": paragraphs,
         "media_attachments": status.get("media", []),
-        "account": {"id": "1", "username": user, "acct": user},
+        "account": status.get("account") or {"id": "1", "username": user, "acct": user},
+        **_counts(sandbox, status["id"]),
     }
+
+
+def _reactions(sandbox: Sandbox, status_id: str) -> dict[str, Any]:
+    """Readers' reactions, apart from the statuses the blog posted: replies, boosts, favourites."""
+    found: dict[str, Any] = sandbox.store["mastodon"].setdefault("reactions", {}).setdefault(status_id, {})
+    return found
+
+
+def _counts(sandbox: Sandbox, status_id: str) -> dict[str, int]:
+    reactions = sandbox.store["mastodon"].get("reactions", {}).get(status_id, {})
+    return {
+        "replies_count": len(reactions.get("replies", [])),
+        "reblogs_count": reactions.get("reblogs", 0),
+        "favourites_count": reactions.get("favourites", 0),
+    }
+
+
+def react(sandbox: Sandbox, order: dict[str, Any]) -> None:
+    """A reader's reaction to a status (`POST /_sandbox/react`): a reply, a boost or a favourite,
+    for `postion backfeed` to find."""
+    with sandbox.lock:
+        status_id = str(order["post"])
+        if status_id not in sandbox.store["mastodon"].get("statuses", {}):
+            raise KeyError(f"no status {status_id}")
+        reactions = _reactions(sandbox, status_id)
+        if order["kind"] == "reply":
+            author = str(order.get("author") or "reader")
+            reply_id = str(100000000000000000 + sandbox.next_id())
+            reactions.setdefault("replies", []).append(
+                {
+                    "id": reply_id,
+                    "in_reply_to_id": status_id,
+                    "created_at": _now().isoformat().replace("+00:00", "Z"),
+                    "url": f"https://elsewhere.example/@{author}/{reply_id}",
+                    "content": f"<p>{html.escape(str(order.get('text') or ''))}</p>",
+                    "account": {"acct": f"{author}@elsewhere.example", "display_name": author},
+                }
+            )
+        else:
+            key = {"like": "favourites", "repost": "reblogs"}[order["kind"]]
+            reactions[key] = reactions.get(key, 0) + 1
+    sandbox.save()
+
+
+def _public_status(sandbox: Sandbox, status_id: str, context: bool) -> Response:
+    """What anyone may read of a public status: the status, or its context (no token needed)."""
+    status = sandbox.store["mastodon"].get("statuses", {}).get(status_id)
+    if status is None:
+        return Response(404, {"error": "Record not found"})
+    if not context:
+        return Response(200, _status_json(sandbox, status))
+    replies = sandbox.store["mastodon"].get("reactions", {}).get(status_id, {}).get("replies", [])
+    return Response(200, {"ancestors": [], "descendants": replies})
 
 
 def _post_status(sandbox: Sandbox, request: Request) -> Response:
@@ -288,6 +342,9 @@ def handle(sandbox: Sandbox, request: Request) -> Response:
     if media and request.method == "GET":
         found = sandbox.store["mastodon"].get("media", {}).get(media.group(1))
         return Response(200, found) if found else Response(404, {"error": "Record not found"})
+    public = re.fullmatch(r"/api/v1/statuses/(\d+)(/context)?", request.path)
+    if public and request.method == "GET":
+        return _public_status(sandbox, public.group(1), context=bool(public.group(2)))
     page = re.fullmatch(r"/@([^/]+)/(\d+)", request.path)
     if page and request.method == "GET":
         return own_page.post_page(sandbox, page.group(2))

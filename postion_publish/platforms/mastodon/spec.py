@@ -14,6 +14,7 @@ SPEC = PlatformSpec(
     "mastodon",
     "Mastodon",
     rule=f"{__package__}.rule:rule_for_options",
+    backfeed=f"{__package__}.backfeed:reactions",
     keys={
         "instance": is_http_url,
         "max_characters": int_between(1, 100_000),

@@ -51,15 +51,18 @@ def _collect(generator: Any) -> None:
 def _show_copies(articles: list[Any], settings: Any) -> None:
     """Where each article went: `article.syndication`, and the "Also on" line at the end of its
     content (before the pages are written: this runs at article_generator_finalized)."""
-    from postion_publish.run.syndication import aside, load_copies
+    from postion_publish.run.syndication import aside, load_copies, load_reactions, reactions_html
 
     copies = load_copies(Path(settings["POSTION_CONFIG"]))
+    reactions = load_reactions(Path(settings["POSTION_CONFIG"]))
     site_url = str(settings.get("SITEURL") or "").rstrip("/")
     for article in articles:
-        found = copies.get(f"{site_url}/{article.url.lstrip('/')}", ())
+        url = f"{site_url}/{article.url.lstrip('/')}"
+        found = copies.get(url, ())
         article.syndication = [copy.to_json() for copy in found]
+        article.backfeed = reactions.get(url, {})
         if found and settings.get("POSTION_SYNDICATION", True) and getattr(article, "_content", None) is not None:
-            article._content += aside(found)
+            article._content += aside(found) + reactions_html(reactions.get(url, {}))
 
 
 def _options(raw: Any, source: str) -> Any:

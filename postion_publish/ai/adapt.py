@@ -141,7 +141,7 @@ def needing_captions(plan: Plan, stored: Mapping[str, StoredCaptions]) -> list[s
     wanted: dict[str, None] = {}
     for job in plan.jobs:
         post = job.post
-        if post.options.ai is False or job.platform in post.options.captions:
+        if post.options.ai is False or post.options.caption_for(job.platform) is not None:
             continue
         found = stored.get(post.id)
         if found is None or not found.fresh_for(post) or job.platform not in found.captions:
@@ -168,7 +168,7 @@ def _adapt_post(
             if name not in settings.platforms or text != deterministic_caption(post, settings.platforms[name], settings)
         }
     # Not where the post's front matter has a caption written by hand: that one is posted.
-    todo = [n for n in names if n not in keep and not post.options.skips(n) and n not in post.options.captions]
+    todo = [n for n in names if n not in keep and not post.options.skips(n) and post.options.caption_for(n) is None]
     if not todo:
         return [f"{post.id}: up to date"]
     lines = []

@@ -27,6 +27,7 @@ from postion_publish.cli.posts_commands import (
     retry,
 )
 from postion_publish.core import registry
+from postion_publish.core.config_platforms import ACCOUNT_NAME
 from postion_publish.core.errors import BadInput
 
 if TYPE_CHECKING:
@@ -309,7 +310,10 @@ def _platforms_option(command: argparse.ArgumentParser, help: str) -> None:
 
 
 def _platform(value: str) -> str:
-    """A platform of the registry."""
+    """A platform of the registry, or one of its accounts (`mastodon/project`)."""
+    kind, _, account = value.partition("/")
+    if kind in registry.names() and account and ACCOUNT_NAME.fullmatch(account):
+        return value
     if value not in registry.names():
         raise argparse.ArgumentTypeError(f"{value!r} is not a platform; known: {', '.join(registry.names())}")
     return value

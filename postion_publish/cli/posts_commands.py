@@ -234,13 +234,20 @@ def export_syndication(format: str, output: Path | None, config_path: Path) -> N
 
 def quota(as_json: bool, config_path: Path, now: str | None) -> None:
     """Units used this billing cycle (1 per post per platform) and when they reset."""
+    from postion_publish.core import registry
     from postion_publish.core.config import load_settings
     from postion_publish.run import report
     from postion_publish.store.ledger import load_ledger
 
     settings = load_settings(config_path)
-    figures = load_ledger(settings.root).quota(settings.quota, parse_now(now))
-    echo(json.dumps(figures.to_json()) if as_json else report.quota_text(figures))
+    ledger, moment = load_ledger(settings.root), parse_now(now)
+    figures, by_platform = ledger.quota(settings.quota, moment), ledger.used_by_platform(settings.quota, moment)
+    if as_json:
+        echo(json.dumps({**figures.to_json(), "by_platform": by_platform}))
+        return
+    echo(report.quota_text(figures))
+    for platform, used in by_platform.items():  # each account of a platform on its own line
+        echo(f"  {registry.display_name(platform):<20} {used}")
 
 
 def adapt(posts: tuple[str, ...], platforms: tuple[str, ...], force: bool, config_path: Path, now: str | None) -> None:

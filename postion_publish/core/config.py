@@ -23,35 +23,16 @@ from postion_publish.core.checks import (
     one_of,
     type_name,
 )
-from postion_publish.core.errors import BadInput, ConfigProblems
+from postion_publish.core.config_parts import ConfigReader
+from postion_publish.core.config_parts import PlatformSettings as PlatformSettings
+from postion_publish.core.config_parts import TemplateText as TemplateText
+from postion_publish.core.errors import BadInput
 from postion_publish.core.repofiles import read_repo_file
-from postion_publish.core.yaml_positions import KeyPath, LocatedYaml, load_located
+from postion_publish.core.yaml_positions import KeyPath, load_located
 
 SOURCE_TYPES = ("content", "site", "mkdocs", "pelican")
 DEFAULT_SOURCE_PATHS = {"content": "posts", "site": "public", "mkdocs": "site", "pelican": "output"}
 DEFAULT_TEMPLATE = "New post: {{ title }}\n{{ excerpt }}\n{{ url }}"
-
-
-@dataclass(frozen=True)
-class TemplateText:
-    """A template and where it was written, so that its errors can point at the right line."""
-
-    text: str
-    origin: str  # e.g. "platforms.x.template" or "postion.template"
-    file: str
-    first_line: int | None  # line of the template's first line in `file`
-
-
-@dataclass(frozen=True)
-class PlatformSettings:
-    name: str
-    enabled: bool = True
-    template: TemplateText | None = None
-    thread: bool = False
-    api_base: str | None = None
-    options: Mapping[str, Any] = field(default_factory=dict)  # the platform's own keys
-    delay: dt.timedelta | None = None  # its own delay before announcing; None: the top-level one
-    syndication: bool | None = None  # its links on the post's page; None: as its spec says
 
 
 @dataclass(frozen=True)
@@ -137,73 +118,6 @@ AI_KEYS: dict[str, Check] = {
 # --- loading ----------------------------------------------------------------------------------
 
 
-class _Reader:
-    """Walks the parsed YAML with its positions, collecting every problem (BadInput naming file,
-    line and key) so that one run shows them all, as a compiler does; `done` raises them together."""
-
-    def __init__(self, file: Path, located: LocatedYaml) -> None:
-        self.file = file
-        self.located = located
-        self.problems: list[BadInput] = []
-        self.suggested: set[KeyPath] = set()  # keys a typo was taken for: their absence is no news
-
-    def fail(self, path: KeyPath, message: str) -> BadInput:
-        return BadInput(message, file=self.file, line=self.located.line_of(path), key=".".join(path) or None)
-
-    def report(self, path: KeyPath, message: str) -> None:
-        self.problems.append(self.fail(path, message))
-
-    def done(self) -> None:
-        if len(self.problems) == 1:
-            raise self.problems[0]
-        if self.problems:
-            raise ConfigProblems(self.problems)
-
-    def mapping(self, value: Any, path: KeyPath) -> dict[str, Any]:
-        if value is None:
-            return {}
-        if not isinstance(value, dict):
-            self.report(path, f"must be a mapping of keys to values, not {type_name(value)}")
-            return {}
-        return value
-
-    def known_keys(
-        self, mapping: Mapping[str, Any], allowed: tuple[str, ...] | Mapping[str, Any], path: KeyPath
-    ) -> None:
-        names = list(allowed)
-        for key in mapping:
-            if str(key) not in names:
-                import difflib  # only to name a likely typo
-
-                close = difflib.get_close_matches(str(key), names, n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(names)}"
-                self.report((*path, str(key)), f"unknown key{hint}")
-                self.suggested.update([(*path, close[0])] if close else [])
-
-    def checked(self, mapping: Mapping[str, Any], checks: Mapping[str, Check], path: KeyPath) -> dict[str, Any]:
-        """The entries that pass their checks; each other one is reported."""
-        self.known_keys(mapping, checks, path)
-        valid = {}
-        for key, value in mapping.items():
-            if key not in checks:
-                continue
-            problem = checks[key](value)
-            if problem:
-                self.report((*path, key), problem)
-            else:
-                valid[key] = value
-        return valid
-
-    def template(self, text: str, path: KeyPath) -> TemplateText:
-        position = self.located.positions.get(path)
-        return TemplateText(
-            text=text,
-            origin=".".join(path),
-            file=str(self.file),
-            first_line=position.value_line if position else None,
-        )
-
-
 MAX_CONFIG_FILE = 1024 * 1024  # a config with every platform's templates is a few KB
 
 
@@ -235,7 +149,7 @@ def _check_link(file: Path) -> None:
 
 
 def parse_settings(text: str, file: Path) -> Settings:
-    reader = _Reader(file, load_located(text, file=file))
+    reader = ConfigReader(file, load_located(text, file=file))
     top = reader.located.data
     if top is None:
         raise BadInput("the configuration is empty; `postion init` writes a starter", file=file)
@@ -283,8 +197,10 @@ def parse_settings(text: str, file: Path) -> Settings:
     said = ("platforms",) in reader.suggested or "platforms" in [p.key for p in reader.problems]
     if not platforms_raw and not said:
         reader.report(("platforms",), f"list at least one platform ({', '.join(registry.names())})")
+    from postion_publish.core.config_platforms import platform_settings
+
     platforms = {
-        name: found for name, value in platforms_raw.items() if (found := _platform(reader, name, value)) is not None
+        found.name: found for name, value in platforms_raw.items() for found in platform_settings(reader, name, value)
     }
 
     quota = reader.checked(reader.mapping(top.get("quota"), ("quota",)), QUOTA_KEYS, ("quota",))
@@ -340,7 +256,7 @@ def parse_settings(text: str, file: Path) -> Settings:
     )
 
 
-def _people(reader: _Reader, value: Any) -> dict[str, dict[str, str]]:
+def _people(reader: ConfigReader, value: Any) -> dict[str, dict[str, str]]:
     """`people: {rosa: {name: Rosa Diaz, x: "@rosa_dev", bluesky: rosa.bsky.social, …}}`."""
     found: dict[str, dict[str, str]] = {}
     checks: dict[str, Check] = {"name": is_str, **{name: is_str for name in registry.names()}}
@@ -356,36 +272,3 @@ def _people(reader: _Reader, value: Any) -> dict[str, dict[str, str]]:
 def _escapes(path: str) -> bool:
     """A path that is absolute or climbs out of the folder it is written in."""
     return path.startswith(("/", "\\")) or ".." in Path(path).parts or ":" in path or not path.strip()
-
-
-def _platform(reader: _Reader, name: Any, value: Any) -> PlatformSettings | None:
-    """The platform's settings; None (its problems reported) when they cannot be made."""
-    path: KeyPath = ("platforms", str(name))
-    known = registry.names()
-    if name not in known:
-        import difflib  # only to name a likely typo
-
-        close = difflib.get_close_matches(str(name), known, n=1)
-        hint = f"did you mean '{close[0]}'?" if close else f"known platforms: {', '.join(known)}"
-        reader.report(path, f"unknown platform; {hint}")
-        return None
-    spec = registry.spec(name)
-    checks = {**registry.COMMON_KEYS, **spec.keys}
-    if spec.api_base_key != "api_base":  # Bluesky says `service`, Mastodon `instance`: one name per setting.
-        checks.pop("api_base")
-    raw = reader.checked(reader.mapping(value, path), checks, path)
-    for required in spec.required:
-        if required not in raw:
-            reader.report(path, f"{name} needs '{required}'")
-    api_base = raw.get(spec.api_base_key)
-    options = {key: val for key, val in raw.items() if key not in registry.COMMON_KEYS}
-    return PlatformSettings(
-        name=name,
-        enabled=raw.get("enabled", True),
-        template=reader.template(raw["template"], (*path, "template")) if "template" in raw else None,
-        thread=raw.get("thread", False),
-        api_base=api_base.rstrip("/") if isinstance(api_base, str) else None,
-        options=options,
-        delay=duration(raw["delay"]) if "delay" in raw else None,
-        syndication=raw.get("syndication"),
-    )

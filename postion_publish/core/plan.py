@@ -170,10 +170,9 @@ def _held_until(
 def _template_for(post: Post, platform: PlatformSettings, settings: Settings) -> tuple[TemplateText, bool]:
     """The template and whether it is a caption written by hand for this platform."""
     file = post.source_file or "front matter"
-    if platform.name in post.options.captions:
-        line = post.options.caption_lines.get(platform.name)
-        text = post.options.captions[platform.name]
-        return TemplateText(text, f"postion.{platform.name}", file, line), True
+    if (text := post.options.caption_for(platform.name)) is not None:
+        kind = platform.name.partition("/")[0]  # an account takes its platform's caption
+        return TemplateText(text, f"postion.{kind}", file, post.options.caption_lines.get(kind)), True
     if post.options.template is not None:
         return TemplateText(post.options.template, "postion.template", file, post.options.template_line), False
     return platform.template or settings.template, False
@@ -209,7 +208,7 @@ def build_job(
     notes: list[str] = []
     literal: str | None = None
     unreviewed = False
-    if stored is not None and caption is None and platform.name not in post.options.captions:
+    if stored is not None and caption is None and post.options.caption_for(platform.name) is None:
         if platform.name in stored.captions and stored.fresh_for(post):
             literal, hand_written, unreviewed = stored.captions[platform.name], True, not stored.reviewed
         elif platform.name in stored.captions:

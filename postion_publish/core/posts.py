@@ -11,7 +11,7 @@ from typing import Any
 from postion_publish.core.errors import BadInput
 from postion_publish.core.excerpt import excerpt_from_markdown, one_line_excerpt
 
-OPTION_KEYS = ("skip", "template", "image", "alt", "ai")  # and one hand-written caption per platform
+OPTION_KEYS = ("skip", "accounts", "template", "image", "alt", "ai")  # and one hand-written caption per platform
 
 
 @dataclass(frozen=True)
@@ -27,9 +27,19 @@ class PostOptions:
     image: str | None = None
     alt: str | None = None
     ai: bool | None = None  # `ai: false`: `adapt` writes this post's captions without the model
+    accounts: frozenset[str] | None = None  # `accounts: [<platform>/<account>, …]`: only these; None: all
 
     def skips(self, platform: str) -> bool:
-        return self.skip_all or platform in self.skip
+        """`platform`: a platform, or one of its accounts (`mastodon/project`): skipped by its own
+        name or its platform's, or left out of the post's `accounts`."""
+        kind = platform.partition("/")[0]
+        if self.skip_all or platform in self.skip or kind in self.skip:
+            return True
+        return self.accounts is not None and platform not in self.accounts and kind not in self.accounts
+
+    def caption_for(self, platform: str) -> str | None:
+        """The caption written by hand for this platform (an account takes its platform's)."""
+        return self.captions.get(platform.partition("/")[0])
 
 
 UNDATED = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)  # the date of a post that has none: never due, never scheduled
@@ -99,7 +109,7 @@ def parse_options(
     if isinstance(skip, str):
         skip = [skip]
     if isinstance(skip, list):
-        unknown = [name for name in skip if name not in platforms]
+        unknown = [name for name in skip if str(name).partition("/")[0] not in platforms]
         if unknown:
             raise fail("skip", f"unknown platform '{unknown[0]}'; known: {', '.join(platforms)}")
         skipped = frozenset(skip)
@@ -110,6 +120,13 @@ def parse_options(
             raise fail(key, "must be text")
     if "ai" in raw and not isinstance(raw["ai"], bool):
         raise fail("ai", "must be true or false")
+    accounts = raw.get("accounts")
+    if accounts is not None:
+        if not isinstance(accounts, list) or not all(isinstance(name, str) for name in accounts):
+            raise fail("accounts", "must be a list of platforms or their accounts, e.g. [<platform>/<account>]")
+        unknown = [name for name in accounts if name.partition("/")[0] not in platforms]
+        if unknown:
+            raise fail("accounts", f"unknown platform '{unknown[0]}'; known: {', '.join(platforms)}")
     captions = {name: raw[name] for name in platforms if name in raw}
     return PostOptions(
         skip_all=skip_all,
@@ -121,6 +138,7 @@ def parse_options(
         image=raw.get("image"),
         alt=raw.get("alt"),
         ai=raw.get("ai"),
+        accounts=frozenset(accounts) if accounts is not None else None,
     )
 
 

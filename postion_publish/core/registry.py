@@ -16,7 +16,20 @@ from importlib import import_module
 
 from postion_publish.core.spec import COMMON_KEYS, PlatformSpec
 
-__all__ = ["COMMON_KEYS", "PlatformSpec", "display_name", "in_sandbox", "names", "publishable", "registered", "spec"]
+__all__ = [
+    "COMMON_KEYS",
+    "PlatformSpec",
+    "account_of",
+    "credential_sets",
+    "display_name",
+    "in_sandbox",
+    "kind_of",
+    "names",
+    "publishable",
+    "registered",
+    "spec",
+    "variable",
+]
 
 _FOLDERS = "postion_publish.platforms"
 _found: dict[str, PlatformSpec] = {}
@@ -39,18 +52,44 @@ def names() -> tuple[str, ...]:
     return tuple(_registry())
 
 
+def kind_of(key: str) -> str:
+    """The platform of a key: `mastodon` for `mastodon` and for an account of it, `mastodon/project`."""
+    return key.partition("/")[0]
+
+
+def account_of(key: str) -> str | None:
+    """The account's name in `mastodon/project`; None for a platform's one unnamed account."""
+    return key.partition("/")[2] or None
+
+
+def variable(name: str, key: str) -> str:
+    """A credential's environment variable for a platform key: `POSTION_MASTODON_TOKEN`, and for the
+    account `mastodon/project`, `POSTION_MASTODON_TOKEN_PROJECT`."""
+    account = account_of(key)
+    return f"{name}_{account.upper().replace('-', '_')}" if account else name
+
+
+def credential_sets(key: str) -> tuple[tuple[str, ...], ...]:
+    """The environment variables a platform key reads: its spec's alternative sets, for its account."""
+    return tuple(tuple(variable(name, key) for name in names) for names in spec(key).credentials)
+
+
 def spec(name: str) -> PlatformSpec:
-    return _registry()[name]
+    """The platform's spec, by its name or by the key of one of its accounts."""
+    return _registry()[kind_of(name)]
 
 
 def find(name: str) -> PlatformSpec | None:
     """The platform, or None for a name no longer known (an old ledger's entry)."""
-    return _registry().get(name)
+    return _registry().get(kind_of(name))
 
 
 def display_name(name: str) -> str:
-    found = _registry().get(name)
-    return found.display if found else name
+    """`Mastodon`, and `Mastodon (project)` for a named account."""
+    found = _registry().get(kind_of(name))
+    shown = found.display if found else kind_of(name)
+    account = account_of(name)
+    return f"{shown} ({account})" if account else shown
 
 
 def in_sandbox() -> tuple[str, ...]:

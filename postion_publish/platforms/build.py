@@ -9,7 +9,6 @@ import httpx
 from postion_publish.core import registry as platforms
 from postion_publish.core.config import PlatformSettings
 from postion_publish.core.errors import NotConnected
-from postion_publish.core.registry import PlatformSpec
 from postion_publish.net import tls
 from postion_publish.net.client import USER_AGENT, DeadlineClient
 from postion_publish.platforms.base import Adapter, BuildContext, Clock, wall_clock
@@ -33,21 +32,39 @@ def new_client(
     )
 
 
-def credentials_of(spec: PlatformSpec, environ: Mapping[str, str], tokens: TokenStore) -> dict[str, str]:
-    """The first complete set of the platform's credential variables (X takes OAuth 2.0 or 1.0a);
-    a value rotated earlier in this run (in `tokens`) wins over the environment's."""
+def credentials_of(key: str, environ: Mapping[str, str], tokens: TokenStore) -> dict[str, str]:
+    """The first complete set of the platform's credential variables (X takes OAuth 2.0 or 1.0a),
+    read under the account's names (`…_PROJECT`) and given under the platform's own, as its adapter
+    reads them; a value rotated earlier in this run (in `tokens`) wins over the environment's."""
+    spec = platforms.spec(key)
     for names in spec.credentials:
-        values = {name: credential(name, tokens, environ) or "" for name in names}
+        values = {name: credential(platforms.variable(name, key), tokens, environ) or "" for name in names}
         if all(values.values()):
             return values
-    wanted = " or ".join(", ".join(names) for names in spec.credentials)
-    one = len(spec.credentials) == 1 and len(spec.credentials[0]) == 1
+    sets = platforms.credential_sets(key)
+    wanted = " or ".join(", ".join(names) for names in sets)
+    one = len(sets) == 1 and len(sets[0]) == 1
     what = (
         f"the environment variable {wanted} (a CI secret)"
         if one
         else f"the environment variables {wanted} (CI secrets)"
     )
-    raise NotConnected(spec.name, f"no credential: set {what}, or `postion connect {spec.name}`")
+    raise NotConnected(key, f"no credential: set {what}, or `postion connect {key}`")
+
+
+class AccountStore:
+    """The token store as an account's adapter sees it: the platform's names, kept under the
+    account's (`POSTION_X_REFRESH_TOKEN` → `POSTION_X_REFRESH_TOKEN_PROJECT`)."""
+
+    def __init__(self, store: TokenStore, key: str) -> None:
+        self.store = store
+        self.key = key
+
+    def get(self, name: str) -> str | None:
+        return self.store.get(platforms.variable(name, self.key))
+
+    def put(self, name: str, value: str) -> None:
+        self.store.put(platforms.variable(name, self.key), value)
 
 
 def build_adapter(
@@ -68,7 +85,9 @@ def build_adapter(
     if builder is None:
         return None
     store = tokens if tokens is not None else MemoryStore()
-    context = BuildContext(credentials_of(spec, environ, store), environ, clock, store)
+    if platforms.account_of(platform.name):  # a rotated value goes back under the account's names
+        store = AccountStore(store, platform.name)
+    context = BuildContext(credentials_of(platform.name, environ, store), environ, clock, store)
     client = new_client(platform.api_base or spec.default_api_base, deadline=deadline, transport=transport)
     adapter: Adapter = builder(platform, context, client)
     return adapter, client

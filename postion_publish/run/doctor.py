@@ -137,9 +137,9 @@ def _credentials(settings: Settings, environ: Mapping[str, str]) -> list[Finding
     for name in settings.platforms:
         spec = registry.spec(name)
         try:
-            credentials_of(spec, environ, store)
+            credentials_of(name, environ, store)
         except PostionError:
-            wanted = " or ".join(", ".join(names) for names in spec.credentials)
+            wanted = " or ".join(", ".join(names) for names in registry.credential_sets(name))
             fix = f"`postion connect {name}`, or set {wanted} (as repository secrets for the Action)"
             found.append(Finding("credentials", f"{spec.display}: no credential", fix))
         else:
@@ -211,8 +211,8 @@ def _secrets_wiring(name: str, data: dict[str, Any], settings: Settings) -> list
     found = []
     for platform in settings.platforms:
         spec = registry.spec(platform)
-        if not any(set(names) <= given for names in spec.credentials):
-            names = spec.credentials[0]
+        if not any(set(names) <= given for names in registry.credential_sets(platform)):
+            names = registry.credential_sets(platform)[0]
             lines = ", ".join(f"{n}: ${{{{ secrets.{n} }}}}" for n in names)
             fix = f"add to the Action step's env: {lines}"
             found.append(Finding("workflow", f"{name}: {spec.display} gets no credentials from secrets", fix))

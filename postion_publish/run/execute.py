@@ -125,9 +125,10 @@ class Executor:
                     for job in jobs
                 ]
             adapter, client = built
-            limit = self._server_limit(adapter, jobs)
+            limit = self._server_limit(adapter, platform, jobs)
             try:
-                return [await self._run_job(adapter, await self._fit_to_server(adapter, job, limit)) for job in jobs]
+                # One by one: a caption that fits whole goes out before a later one waits for the limit.
+                return [await self._run_job(adapter, await self._fit_to_server(platform, job, limit)) for job in jobs]
             finally:
                 if limit is not None:  # let it finish (it is kept for the next runs), or end with the run
                     await asyncio.gather(limit, return_exceptions=True)
@@ -139,18 +140,18 @@ class Executor:
             if client is not None:
                 await client.aclose()
 
-    def _server_limit(self, adapter: Adapter, jobs: list[Job]) -> asyncio.Task[int | None] | None:
+    def _server_limit(self, adapter: Adapter, platform: str, jobs: list[Job]) -> asyncio.Task[int | None] | None:
         """Some servers publish their own limit (Mastodon instances): asked alongside the first
         post (or read from the cache folder), unless the config sets it (`server_limit_key`) or
         every caption fits whole (then no limit changes anything, and the request is not made)."""
-        key = platforms.spec(adapter.name).server_limit_key
-        if key is None or key in self.recorder.settings.platforms[adapter.name].options:
+        key = platforms.spec(platform).server_limit_key
+        if key is None or key in self.recorder.settings.platforms[platform].options:
             return None
         if all(map(_fits_every_server, jobs)):
             return None
         return asyncio.create_task(adapter.character_limit())
 
-    async def _fit_to_server(self, adapter: Adapter, job: Job, limit: asyncio.Task[int | None] | None) -> Job:
+    async def _fit_to_server(self, key_of: str, job: Job, limit: asyncio.Task[int | None] | None) -> Job:
         """The job refitted to the server's limit where that changes it. A caption that fits the
         default limit whole goes out at once, without waiting for the limit."""
         if limit is None or _fits_every_server(job):
@@ -161,8 +162,8 @@ class Executor:
             server_limit = None
         if server_limit is None or all(message.limit == server_limit for message in job.messages):
             return job
-        platform = self.recorder.settings.platforms[adapter.name]
-        key = platforms.spec(adapter.name).server_limit_key
+        platform = self.recorder.settings.platforms[key_of]
+        key = platforms.spec(key_of).server_limit_key
         assert key is not None
         return refit(job, replace(platform, options={**platform.options, key: server_limit}), self.recorder.settings)
 

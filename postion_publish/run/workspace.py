@@ -221,7 +221,10 @@ def execute(
             from postion_publish.tokens.connections import after_rotation
 
             # The connection records: refreshed now (and, for Threads, 60 more days).
-            recorder.with_tokens(after_rotation(recorder.ledger.tokens, executor.tokens.rotated, options.clock()))
+            rotated = after_rotation(
+                recorder.ledger.tokens, executor.tokens.rotated, options.clock(), settings.platforms
+            )
+            recorder.with_tokens(rotated)
     finally:
         recorder.close()
     for notice in notices_of(tokens):
@@ -312,7 +315,6 @@ def _dry_run(settings: Settings, jobs: Sequence[Job], options: RunOptions) -> li
     """What a real run would need, checked without sending or writing: each platform's credentials
     are there (never shown), what each job attaches passes publish's checks, the state folder can be
     written, the site_url is not a placeholder. A job that would fail says why (exit 1)."""
-    from postion_publish.core import registry as platforms
     from postion_publish.platforms.build import credentials_of
     from postion_publish.store.tokens import MemoryStore
 
@@ -327,7 +329,7 @@ def _dry_run(settings: Settings, jobs: Sequence[Job], options: RunOptions) -> li
         why = problems.get("") or folder_problem
         if why is None and job.platform not in problems:
             try:
-                credentials_of(platforms.spec(job.platform), options.environ, MemoryStore())
+                credentials_of(job.platform, options.environ, MemoryStore())
             except PostionError as error:
                 problems[job.platform] = str(error)
         attached = job.attachment.problem if job.attachment is not None else None  # see run.attach

@@ -215,6 +215,16 @@ class Ledger:
         used = sum(1 for record in counted if record["status"] == Status.PUBLISHED and record["time"] >= since)
         return Quota((earlier or 0) + used, settings.monthly_units, _add_month(start, settings.billing_day), start)
 
+    def used_by_platform(self, settings: QuotaSettings, now: dt.datetime) -> dict[str, int]:
+        """This cycle's units by platform key (each account of a platform on its own)."""
+        start = cycle_start(now.date(), settings.billing_day)
+        since = utc_text(dt.datetime(start.year, start.month, start.day, tzinfo=dt.UTC))
+        used: dict[str, int] = {}
+        for record in self.records:
+            if record["status"] == Status.PUBLISHED and record["time"] >= since:
+                used[record["platform"]] = used.get(record["platform"], 0) + 1
+        return dict(sorted(used.items()))
+
     def newest_first(self, limit: int | None = None) -> list[Attempt]:
         ordered = list(reversed(self.attempts))
         return ordered[:limit] if limit is not None else ordered

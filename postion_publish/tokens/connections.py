@@ -109,11 +109,15 @@ def updated(tokens: Mapping[str, Any], platform: str, **fields: Any) -> dict[str
     return {**tokens, platform: record}
 
 
-def after_rotation(tokens: Mapping[str, Any], names: Iterable[str], now: dt.datetime) -> dict[str, Any]:
+def after_rotation(
+    tokens: Mapping[str, Any], names: Iterable[str], now: dt.datetime, keys: Iterable[str] = ()
+) -> dict[str, Any]:
     """Credentials rotated during a run (by their variable names): refreshed now, and for a
-    platform whose refreshed credential has a known life, a new expiry date."""
+    platform whose refreshed credential has a known life, a new expiry date. `keys`: the
+    configured platforms, accounts included."""
     result = dict(tokens)
-    for platform in {platform_of(name) for name in names} - {None}:
+    keys = list(keys)
+    for platform in {platform_of(name, keys) for name in names} - {None}:
         assert platform is not None
         found = platforms.find(platform)
         lifetime = found.lifetime_after_refresh if found else None
@@ -124,8 +128,10 @@ def after_rotation(tokens: Mapping[str, Any], names: Iterable[str], now: dt.date
     return result
 
 
-def platform_of(variable: str) -> str | None:
-    for name in platforms.names():
-        if any(variable in names for names in platforms.spec(name).credentials):
-            return name
+def platform_of(variable: str, keys: Iterable[str] = ()) -> str | None:
+    """The platform key a credential's variable belongs to: one of `keys` (the configured ones,
+    accounts included) first, else a platform's own name."""
+    for key in [*keys, *platforms.names()]:
+        if any(variable in names for names in platforms.credential_sets(key)):
+            return key
     return None

@@ -116,12 +116,12 @@ def connect(
         )
     spec = platforms.spec(platform)
     options = settings.platforms[platform]
-    upper = platform.upper()
+    upper = platforms.kind_of(platform).upper()  # the app is the platform's; an account's names end in its own
     given = FlowInput(
         platform=options,
         api_base=(options.api_base or spec.default_api_base or "").rstrip("/"),
-        client_id=client_id or environ.get(f"POSTION_{upper}_CLIENT_ID"),
-        client_secret=client_secret or environ.get(f"POSTION_{upper}_CLIENT_SECRET"),
+        client_id=client_id or environ.get(platforms.variable(f"POSTION_{upper}_CLIENT_ID", platform)),
+        client_secret=client_secret or environ.get(platforms.variable(f"POSTION_{upper}_CLIENT_SECRET", platform)),
         port=port,
         paste=paste,
         now=now,
@@ -141,7 +141,7 @@ def connect(
         redactor = Redactor([*secret_values(environ), *(v for v in (given.client_secret,) if v)])
         raise ConnectFailed(redactor.scrub(str(refused), limit=None)) from None
     for name, value in result.values.items():
-        where.put(name, value)
+        where.put(platforms.variable(name, platform), value)  # `…_PROJECT` for the account `project`
     ledger = load_ledger(settings.root)
     tokens = connected(
         ledger.tokens,
@@ -164,8 +164,9 @@ def disconnect(
     token (the environment, the token file), delete the values from the store, record the
     disconnection. Returns what was done, and what is left to do by hand, line by line."""
     where = destination(settings, environ, to)
-    names = list(dict.fromkeys(name for names in platforms.spec(platform).credentials for name in names))
-    names.append(f"POSTION_{platform.upper()}_CLIENT_SECRET")  # optional (confidential apps): read, and forgotten
+    names = list(dict.fromkeys(name for names in platforms.credential_sets(platform) for name in names))
+    # optional (confidential apps): read, and forgotten
+    names.append(platforms.variable(f"POSTION_{platforms.kind_of(platform).upper()}_CLIENT_SECRET", platform))
     names = list(dict.fromkeys(names))
     held = {name: _held(name, environ, where) for name in names}
     done = _revoke(settings, platform, held)

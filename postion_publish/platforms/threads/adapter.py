@@ -320,7 +320,9 @@ def build(platform: PlatformSettings, context: BuildContext, client: DeadlineCli
     from postion_publish.store.cachedir import cache_dir
 
     user_id = platform.options.get("user_id")
-    key = hashlib.sha256(f"{str(client.base_url).rstrip('/')}|{user_id or 'me'}".encode()).hexdigest()[:16]
+    account = platform.name.partition("/")[2]  # two unnamed-user accounts keep apart (one alone: as ever)
+    seed = f"{str(client.base_url).rstrip('/')}|{user_id or 'me'}" + (f"|{account}" if account else "")
+    key = hashlib.sha256(seed.encode()).hexdigest()[:16]
     return ThreadsAdapter(
         client,
         token=context.secrets["POSTION_THREADS_ACCESS_TOKEN"],

@@ -82,6 +82,20 @@ def is_duration(value: Any) -> str | None:
     return None if found <= MAX_DELAY else f"must be a duration of at most 30 days, not {value!r}"
 
 
+_CAP = re.compile(r"(\d+)\s*(?:/|per)\s*(\S+)")
+
+
+def cap(value: Any) -> tuple[int, dt.timedelta] | None:
+    """`500 per 30d`, `250/24h`: at most so many posts in any such window; None if not one."""
+    found = _CAP.fullmatch(value.strip()) if isinstance(value, str) else None
+    window = duration(found.group(2)) if found else None
+    return (int(found.group(1)), window) if found and window else None
+
+
+def is_cap(value: Any) -> str | None:
+    return None if cap(value) else f"must be a cap like '500 per 30d' or '250 per 24h', not {value!r}"
+
+
 def is_str_list(value: Any) -> str | None:
     if isinstance(value, list) and all(isinstance(item, str) for item in value):
         return None

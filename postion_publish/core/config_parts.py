@@ -35,6 +35,7 @@ class PlatformSettings:
     options: Mapping[str, Any] = field(default_factory=dict)  # the platform's own keys
     delay: dt.timedelta | None = None  # its own delay before announcing; None: the top-level one
     syndication: bool | None = None  # its links on the post's page; None: as its spec says
+    cap: tuple[int, dt.timedelta] | None = None  # `cap: 500 per 30d`: posts allowed in any such window
 
 
 class ConfigReader:

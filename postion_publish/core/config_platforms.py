@@ -9,7 +9,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from postion_publish.core import registry
-from postion_publish.core.checks import duration
+from postion_publish.core.checks import cap, duration
 from postion_publish.core.config_parts import ConfigReader, PlatformSettings
 
 if TYPE_CHECKING:
@@ -69,4 +69,5 @@ def _one(reader: ConfigReader, name: str, key: str, given: dict[str, Any], path:
         options=options,
         delay=duration(raw["delay"]) if "delay" in raw else None,
         syndication=raw.get("syndication"),
+        cap=cap(raw["cap"]) if "cap" in raw else None,
     )

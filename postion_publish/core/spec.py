@@ -12,7 +12,7 @@ from functools import cache
 from importlib import import_module
 from typing import TYPE_CHECKING, Any, Protocol
 
-from postion_publish.core.checks import Check, is_bool, is_duration, is_http_url, is_str
+from postion_publish.core.checks import Check, is_bool, is_cap, is_duration, is_http_url, is_str
 from postion_publish.core.media import ImageLimits
 
 if TYPE_CHECKING:
@@ -42,6 +42,7 @@ COMMON_KEYS: dict[str, Check] = {
     "api_base": is_http_url,
     "delay": is_duration,  # this platform's own delay before announcing (else the top-level one)
     "syndication": is_bool,  # its links shown on the post's page (default: where the platform's are public)
+    "cap": is_cap,  # your plan's own cap, e.g. X's posts a month on your API tier: "500 per 30d"
 }
 
 

@@ -11,8 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from postion_publish.core import registry
+from postion_publish.core.config import Settings
 from postion_publish.core.dates import parse_time
 from postion_publish.core.plan import Job
+from postion_publish.core.spec import Cap
 from postion_publish.store.ledger import Ledger
 
 
@@ -22,8 +24,11 @@ class Held:
     reason: str  # what the cap is, how much of it is used, and from when the job is possible
 
 
-def held_by_caps(jobs: Sequence[Job], ledger: Ledger, now: dt.datetime) -> tuple[list[Job], list[Held]]:
-    """The jobs the caps let through now, in the plan's order, and those held back."""
+def held_by_caps(
+    jobs: Sequence[Job], ledger: Ledger, now: dt.datetime, settings: Settings | None = None
+) -> tuple[list[Job], list[Held]]:
+    """The jobs the caps let through now, in the plan's order, and those held back: the platform's
+    known caps, and the one postion.yml sets (`cap: 500 per 30d`, e.g. an API plan's)."""
     kept: list[Job] = []
     held: list[Held] = []
     room: dict[tuple[str, int], int] = {}  # (platform, cap) → posts still allowed in this run
@@ -31,7 +36,7 @@ def held_by_caps(jobs: Sequence[Job], ledger: Ledger, now: dt.datetime) -> tuple
     for job in jobs:
         spec = registry.find(job.platform)
         reason = None
-        for number, cap in enumerate(spec.caps if spec is not None else ()):
+        for number, cap in enumerate(_caps(job.platform, settings)):
             if (job.platform, number) not in used:
                 used[(job.platform, number)] = _published_within(ledger, job.platform, now - cap.window)
             times = used[(job.platform, number)]
@@ -51,6 +56,21 @@ def held_by_caps(jobs: Sequence[Job], ledger: Ledger, now: dt.datetime) -> tuple
         else:
             held.append(Held(job, reason))
     return kept, held
+
+
+def _caps(platform: str, settings: Settings | None) -> tuple[Cap, ...]:
+    spec = registry.find(platform)
+    known = spec.caps if spec is not None else ()
+    given = settings.platforms[platform].cap if settings is not None and platform in settings.platforms else None
+    if given is None:
+        return known
+    limit, window = given
+    return (*known, Cap(limit, window, f"posts per {_window(window)} (your cap in postion.yml)"))
+
+
+def _window(window: dt.timedelta) -> str:
+    hours = window.total_seconds() / 3600
+    return f"{hours / 24:g} days" if hours >= 48 else f"{hours:g} hours"
 
 
 def _published_within(ledger: Ledger, platform: str, since: dt.datetime) -> list[dt.datetime]:

@@ -41,15 +41,16 @@ def load_plan(
     posts = read_posts(settings, settled=state.is_settled)
     plan = make_plan(posts, state, settings, now, load_captions(settings.root))
     ledger = load_ledger(settings.root)
-    return _warn_of_caps(with_attachments(plan, settings, on_job), ledger, now), find_unsettled(state, ledger)
+    planned = _warn_of_caps(with_attachments(plan, settings, on_job), ledger, now, settings)
+    return planned, find_unsettled(state, ledger)
 
 
-def _warn_of_caps(plan: Plan, ledger: Ledger, now: dt.datetime) -> Plan:
+def _warn_of_caps(plan: Plan, ledger: Ledger, now: dt.datetime, settings: Settings) -> Plan:
     """Each job a platform's cap would hold back at publish, with a warning that says until when."""
     from postion_publish.core.errors import PlanWarning
     from postion_publish.run.caps import held_by_caps
 
-    _, held = held_by_caps(plan.jobs, ledger, now)
+    _, held = held_by_caps(plan.jobs, ledger, now, settings)
     if not held:
         return plan
     reasons = {id(found.job): found.reason for found in held}
@@ -254,7 +255,7 @@ def publish(
         if not options.dry_run:
             refuse_placeholder(settings, chosen, options.environ)
         chosen, waiting = _live_only(chosen, options)
-        chosen, held = _within_caps(chosen, ledger, options)
+        chosen, held = _within_caps(chosen, ledger, options, settings)
         waiting += held
         # Every due pair is recorded as pending before anything is sent, those not chosen included.
         results, quota = execute(settings, state, ledger, chosen, options, checked, due=plan.jobs, waiting=plan.waiting)
@@ -279,11 +280,13 @@ def _with_generated_captions(
     return make_plan(posts, state, settings, options.clock(), load_captions(settings.root))
 
 
-def _within_caps(jobs: list[Job], ledger: Ledger, options: RunOptions) -> tuple[list[Job], list[JobResult]]:
+def _within_caps(
+    jobs: list[Job], ledger: Ledger, options: RunOptions, settings: Settings
+) -> tuple[list[Job], list[JobResult]]:
     """The jobs the platforms' caps let through now; a skipped result for each one held back."""
     from postion_publish.run.caps import held_by_caps
 
-    kept, held = held_by_caps(jobs, ledger, options.clock())
+    kept, held = held_by_caps(jobs, ledger, options.clock(), settings)
     results = []
     for found in held:
         results.append(JobResult(found.job, Status.SKIPPED, error=found.reason, error_kind=ErrorKind.RATE_LIMITED))

@@ -68,3 +68,36 @@ def test_at_249_of_250_one_goes_and_the_rest_wait_with_their_time(tmp_path: Path
 
     state = json.loads((folder / ".postion" / "state.json").read_text(encoding="utf-8"))
     assert state["posts"]["new-2"]["platforms"]["threads"]["status"] == "pending"  # for a later run
+
+
+def test_a_cap_set_in_the_config_holds_back_the_same_way(tmp_path: Path, sandbox: Sandbox) -> None:
+    """X's caps depend on the account's API plan: the user says theirs (`cap: 3 per 30d`)."""
+    folder = tmp_path / "blog"
+    blog_for(sandbox, folder, "x")
+    config = folder / "postion.yml"
+    config.write_text(config.read_text().replace('"api_base"', '"cap": "3 per 30d", "api_base"', 1))
+    (folder / ".postion").mkdir()
+    (folder / ".postion" / "state.json").write_text('{"version": 1, "posts": {}}', encoding="utf-8")
+    attempts = [
+        {
+            "id": f"a{n}",
+            "time": f"2026-03-0{n + 1}T12:00:00Z",
+            "post": f"https://blog.example.com/o{n}/",
+            "post_id": f"o{n}",
+            "platform": "x",
+            "status": "published",
+            "url": "https://x.com/i/web/status/1",
+            "attempts": 1,
+            "parts": 1,
+        }
+        for n in range(2)
+    ]
+    ledger = {"version": 1, "attempts": attempts, "tokens": {}}
+    (folder / ".postion" / "ledger.json").write_text(json.dumps(ledger), encoding="utf-8")
+    for day in (1, 2):
+        write_post(folder, f"new-{day}.md", f"title: New {day}\ndate: 2026-03-0{day}")
+    published = postion(folder, sandbox, "publish", "--json")
+    results = {r["post"].rsplit("/", 2)[-2]: r for r in json.loads(published.stdout)["results"]}
+    assert results["new-1"]["status"] == "published" and results["new-2"]["status"] == "skipped"
+    assert "X allows 3 posts per 30 days (your cap in postion.yml) and 2 are used" in results["new-2"]["error"]
+    assert "possible from 2026-03-31 12:00 UTC" in results["new-2"]["error"]  # the oldest of the window + 30 d

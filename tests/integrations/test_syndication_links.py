@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 import yaml
 
+from browser_support import rendered_dom
 from cli_runner import CliRunner
 from conftest import REPO, sandbox_config, sandbox_env
 from postion_publish.cli import main
@@ -43,20 +44,9 @@ class Links(HTMLParser):
 
 
 def syndication_links(page: Path) -> list[dict[str, str | None]]:
-    """The page as Chromium renders it (its DOM after load), if Chromium is there; else its HTML."""
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.skip("Debian's chromium reads the built pages")
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-    done = subprocess.run(
-        [chromium, *flags, f"--user-data-dir={page.parent / '.chromium'}", "--dump-dom", page.as_uri()],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
+    """The page's copies' links, as Chromium renders it (its DOM after load)."""
     parser = Links()
-    parser.feed(done.stdout)
+    parser.feed(rendered_dom(page))
     return parser.found
 
 

@@ -70,9 +70,11 @@ def try_action(
     event_file, summary, outputs = folder / "event.json", folder / "summary.md", folder / "outputs.txt"
     event_file.write_text(json.dumps(PAYLOADS[event]), encoding="utf-8")
     before = _git(work, "rev-parse", "HEAD").strip()
+    # None of this machine's credentials or GitHub settings: only the sandbox's, for every account.
+    inherited = {key: value for key, value in os.environ.items() if not key.startswith(("POSTION_", "GITHUB_"))}
     env = {
-        **os.environ,
-        **sandbox_environment(sandbox, folder),
+        **inherited,
+        **_sandbox_credentials(sandbox, folder, work / relative),
         "GITHUB_ACTIONS": "true",
         "GITHUB_EVENT_NAME": event,
         "GITHUB_EVENT_PATH": str(event_file),
@@ -82,7 +84,6 @@ def try_action(
         "GITHUB_OUTPUT": str(outputs),
         "POSTION_INPUT_CONFIG": str(relative),
     }
-    env.pop("GITHUB_TOKEN", None)  # no GitHub to comment on: the preview goes to the summary
     done = subprocess.run(
         [sys.executable, "-m", "postion_publish", "action"], cwd=work, env=env, capture_output=True, text=True
     )
@@ -147,10 +148,29 @@ def _point_at_sandbox(config: Path, sandbox: Sandbox) -> None:
         if spec is None or name not in registry.in_sandbox():
             continue
         given = dict(options or {})
-        given.update(spec.sandbox_module().settings(sandbox))
+        pointed = spec.sandbox_module().settings(sandbox)
+        if isinstance(given.get("accounts"), dict):  # each account is pointed there, with its own keys
+            given["accounts"] = {account: {**(own or {}), **pointed} for account, own in given["accounts"].items()}
+        else:
+            given.update(pointed)
         settings["platforms"][name] = given
     header = "# Pointed at the sandbox by `postion try-action`.\n"
     write_atomic(config, header + yaml.safe_dump(settings, sort_keys=False, allow_unicode=True))
+
+
+def _sandbox_credentials(sandbox: Sandbox, folder: Path, config: Path) -> dict[str, str]:
+    """The sandbox's credentials, under each configured account's names too (`…_PROJECT`)."""
+    found = sandbox_environment(sandbox, folder)
+    platforms = (yaml.safe_load(config.read_text(encoding="utf-8")) or {}).get("platforms") or {}
+    for name, options in platforms.items():
+        accounts = (options or {}).get("accounts") if isinstance(options, dict) else None
+        for account in accounts or {}:
+            key = f"{name}/{account}"
+            for variable in list(found):
+                for names in registry.spec(name).credentials if registry.find(name) else ():
+                    if variable in names:
+                        found[registry.variable(variable, key)] = found[variable]
+    return found
 
 
 def _git(folder: Path, *args: str) -> str:

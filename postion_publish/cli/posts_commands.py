@@ -211,6 +211,7 @@ def report_page(html: Path, config_path: Path, now: str | None) -> None:
     """The status page (history, quota by cycle, connections, what waits for you) as one HTML file."""
     from postion_publish.run.status_page import write_status_page
 
+    html.parent.mkdir(parents=True, exist_ok=True)
     write_status_page(config_path, html, parse_now(now))
     echo(f"Wrote {html}")
 

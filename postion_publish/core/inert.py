@@ -86,3 +86,29 @@ def safe_href(url: str) -> str:
     from urllib.parse import quote
 
     return quote(url, safe=":/?#[]@!$&'()*+,;=%~")
+
+
+def is_web_link(url: str) -> bool:
+    """Whether `url` is an http(s) link with a host: the only kind a page of ours makes a link of."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # `https://[::1`: not a URL at all
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def html_link(shown: str, url: str, **attributes: str) -> str:
+    """`shown` (HTML, escaped already) as a link to `url` where that is an http(s) link, else as it
+    is: whatever a record or a platform says, a page of ours never links anything else."""
+    import html
+
+    if not is_web_link(url):
+        return shown
+    # `class_="u-syndication"` is class="u-syndication": a Python keyword, spelled as HTML does
+    extra = "".join(
+        f' {name.rstrip("_").replace("_", "-")}="{html.escape(value, quote=True)}"'
+        for name, value in attributes.items()
+    )
+    return f'<a{extra} href="{html.escape(safe_href(url), quote=True)}">{shown}</a>'

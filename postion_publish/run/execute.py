@@ -151,7 +151,7 @@ class Executor:
             return None
         return asyncio.create_task(adapter.character_limit())
 
-    async def _fit_to_server(self, key_of: str, job: Job, limit: asyncio.Task[int | None] | None) -> Job:
+    async def _fit_to_server(self, platform_key: str, job: Job, limit: asyncio.Task[int | None] | None) -> Job:
         """The job refitted to the server's limit where that changes it. A caption that fits the
         default limit whole goes out at once, without waiting for the limit."""
         if limit is None or _fits_every_server(job):
@@ -162,8 +162,8 @@ class Executor:
             server_limit = None
         if server_limit is None or all(message.limit == server_limit for message in job.messages):
             return job
-        platform = self.recorder.settings.platforms[key_of]
-        key = platforms.spec(key_of).server_limit_key
+        platform = self.recorder.settings.platforms[platform_key]
+        key = platforms.spec(platform_key).server_limit_key
         assert key is not None
         return refit(job, replace(platform, options={**platform.options, key: server_limit}), self.recorder.settings)
 

@@ -12,12 +12,11 @@ import html
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from postion_publish.core import registry
 from postion_publish.core.config import Settings, load_settings
 from postion_publish.core.errors import PostionError
-from postion_publish.core.inert import safe_href
+from postion_publish.core.inert import html_link
 from postion_publish.store.jsonfile import write_atomic
 from postion_publish.store.ledger import Attempt, cycle_start, load_ledger
 from postion_publish.store.state import load_state
@@ -90,6 +89,8 @@ def build_status_page(config_path: Path, output_dir: Path, now: dt.datetime) -> 
             return None
         target = output_dir / settings.status_page
         target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.parent.resolve().is_relative_to(output_dir.resolve()):
+            return None  # a folder of the built site that is a link to elsewhere: never written through
         write_atomic(target, status_html(settings, now))
     except (PostionError, OSError):
         return None
@@ -134,12 +135,7 @@ def _platform(name: str) -> str:
 
 
 def _link(url: str) -> str:
-    try:
-        web = urlsplit(url).scheme in ("http", "https")
-    except ValueError:
-        web = False
-    shown = _text(url)
-    return f'<a href="{html.escape(safe_href(url), quote=True)}">{shown}</a>' if web else shown
+    return html_link(_text(url), url)
 
 
 def _text(value: object) -> str:

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from postion_publish.core import registry
 from postion_publish.core.config import Settings, load_settings
 from postion_publish.core.errors import BadInput, PostionError
-from postion_publish.core.inert import safe_href
+from postion_publish.core.inert import html_link, is_web_link
 from postion_publish.core.reactions import counted
 from postion_publish.store.state import PlatformStatus, State, load_state, state_path
 
@@ -59,7 +59,7 @@ def copies_of(state: State, settings: Settings) -> dict[str, tuple[Copy, ...]]:
         for name in shown:
             record = records.get(name) or {}
             url = record.get("url")
-            if record.get("status") == PlatformStatus.ANNOUNCED and isinstance(url, str) and _web_link(url):
+            if record.get("status") == PlatformStatus.ANNOUNCED and isinstance(url, str) and is_web_link(url):
                 links.append(Copy(name, registry.display_name(name), url))
         if links and isinstance(entry.get("url"), str):
             found[entry["url"]] = tuple(links)
@@ -82,9 +82,7 @@ def load_copies(config_path: Path) -> dict[str, tuple[Copy, ...]]:
 def aside(copies: Sequence[Copy]) -> str:
     """The post's "Also on" line, for the end of its page."""
     links = ", ".join(
-        f'<a class="u-syndication" rel="syndication" href="{html.escape(safe_href(copy.url), quote=True)}">'
-        f"{html.escape(copy.name)}</a>"
-        for copy in copies
+        html_link(html.escape(copy.name), copy.url, class_="u-syndication", rel="syndication") for copy in copies
     )
     return f'\n<aside class="postion-syndication"><p>Also on {links}.</p></aside>\n' if copies else ""
 
@@ -112,26 +110,14 @@ def reactions_html(reactions: Mapping[str, Mapping[str, Any]]) -> str:
         said = counted(entry["replies"], entry["reposts"], entry["likes"])
         name = html.escape(registry.display_name(platform) if registry.find(platform) else platform)
         if said:
-            where = (
-                f'<a href="{html.escape(safe_href(entry["url"]), quote=True)}">{name}</a>'
-                if _web_link(entry["url"])
-                else name
-            )
-            counts.append(f"{said} on {where}")
+            counts.append(f"{said} on {html_link(name, entry['url'])}")
         for item in entry.get("items", []):
-            author = html.escape(item["author"])
-            if _web_link(item["url"]):
-                author = f'<a href="{html.escape(safe_href(item["url"]), quote=True)}">{author}</a>'
+            author = html_link(html.escape(item["author"]), item["url"])
             replies.append(f"<li>{author} ({name}): {html.escape(item['text'])}</li>")
     if not counts:
         return ""
     listing = f"<ul>{''.join(replies)}</ul>" if replies else ""
     return f'<section class="postion-backfeed"><p>{"; ".join(counts)}.</p>{listing}</section>\n'
-
-
-def _linked(shown: str, url: str) -> str:
-    """`shown` (escaped already) as a link to `url` where that is an http(s) link, else as it is."""
-    return f'<a href="{html.escape(safe_href(url), quote=True)}">{shown}</a>' if _web_link(url) else shown
 
 
 def _position(platform: str) -> int:
@@ -154,11 +140,3 @@ def export(copies: Copies, format: str) -> str:
 
         return yaml.safe_dump(data, allow_unicode=True, sort_keys=True)
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-
-
-def _web_link(url: str) -> bool:
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.netloc)

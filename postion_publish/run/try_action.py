@@ -164,12 +164,10 @@ def _sandbox_credentials(sandbox: Sandbox, folder: Path, config: Path) -> dict[s
     platforms = (yaml.safe_load(config.read_text(encoding="utf-8")) or {}).get("platforms") or {}
     for name, options in platforms.items():
         accounts = (options or {}).get("accounts") if isinstance(options, dict) else None
+        spec = registry.find(name)
+        given = [variable for names in spec.credentials for variable in names if variable in found] if spec else []
         for account in accounts or {}:
-            key = f"{name}/{account}"
-            for variable in list(found):
-                for names in registry.spec(name).credentials if registry.find(name) else ():
-                    if variable in names:
-                        found[registry.variable(variable, key)] = found[variable]
+            found |= {registry.variable(variable, f"{name}/{account}"): found[variable] for variable in given}
     return found
 
 

@@ -120,3 +120,20 @@ def test_the_mkdocs_build_writes_it_into_the_site(tmp_path: Path, sandbox: Sandb
     assert done.returncode == 0, done.stderr
     page = (folder / "site" / "status" / "index.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "No attempt yet." in page
+
+
+def test_a_folder_of_the_site_that_links_elsewhere_is_never_written_through(tmp_path: Path, sandbox: Sandbox) -> None:
+    import datetime as dt
+
+    from postion_publish.run.status_page import build_status_page
+
+    folder = blog(tmp_path / "blog", sandbox)  # status_page: {path: status/index.html}
+    site, outside = tmp_path / "site", tmp_path / "outside"
+    site.mkdir()
+    outside.mkdir()
+    (site / "status").symlink_to(outside)  # planted in the built site
+    assert build_status_page(folder / "postion.yml", site, dt.datetime(2026, 12, 1, tzinfo=dt.UTC)) is None
+    assert list(outside.iterdir()) == []
+    (site / "status").unlink()
+    assert build_status_page(folder / "postion.yml", site, dt.datetime(2026, 12, 1, tzinfo=dt.UTC)) is not None
+    assert (site / "status" / "index.html").exists()
